@@ -1,0 +1,107 @@
+package okcare
+
+import (
+	"context"
+	"time"
+)
+
+// AgentRole is a staff member's role. Each role can do what the ones before
+// it can.
+type AgentRole string
+
+// Agent roles.
+const (
+	RoleAgent      AgentRole = "agent"
+	RoleSupervisor AgentRole = "supervisor"
+	RoleAdmin      AgentRole = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r AgentRole) Valid() bool {
+	return r == RoleAgent || r == RoleSupervisor || r == RoleAdmin
+}
+
+// AtLeast reports whether r has the permissions of min.
+func (r AgentRole) AtLeast(min AgentRole) bool {
+	rank := map[AgentRole]int{RoleAgent: 1, RoleSupervisor: 2, RoleAdmin: 3}
+	return rank[r] >= rank[min] && rank[min] > 0
+}
+
+// Agent is a member of the support team.
+type Agent struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name,omitempty"`
+	Role      AgentRole `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AgentService manages staff accounts and their sessions.
+type AgentService interface {
+	// CreateAgent adds a staff member. Returns EINVALID, EWEAKPASSWORD, ECONFLICT.
+	CreateAgent(ctx context.Context, a *Agent, password string) error
+
+	// SetAgentPassword replaces a staff member's password (used by --demo and
+	// by the admin command). Returns ENOTFOUND, EWEAKPASSWORD.
+	SetAgentPassword(ctx context.Context, email, password string) error
+
+	// AgentLogin opens a staff session. Returns EINVALIDCREDENTIALS.
+	AgentLogin(ctx context.Context, email, password, ip string) (*Agent, string, error)
+
+	// AuthenticateAgent resolves a staff bearer token. Returns EUNAUTHORIZED.
+	AuthenticateAgent(ctx context.Context, token string) (*Agent, error)
+}
+
+// Notification is a message waiting in, or sent from, the durable outbox.
+type Notification struct {
+	ID        string     `json:"id"`
+	UserID    string     `json:"user_id"`
+	Channel   string     `json:"channel"` // "email" or "sms"
+	To        string     `json:"to"`
+	Event     string     `json:"event"`
+	Subject   string     `json:"subject"`
+	Body      string     `json:"body"`
+	Status    string     `json:"status"` // pending, sent, failed
+	Attempts  int        `json:"attempts"`
+	LastError string     `json:"last_error,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+}
+
+// Notification channels and statuses.
+const (
+	ChannelEmail = "email"
+	ChannelSMS   = "sms"
+
+	NotificationPending = "pending"
+	NotificationSent    = "sent"
+	NotificationFailed  = "failed"
+)
+
+// Security events that notify the user.
+const (
+	EventNewDeviceLogin  = "new_device_login"
+	EventPasswordChanged = "password_changed"
+	EventTOTPEnabled     = "totp_enabled"
+	EventTOTPDisabled    = "totp_disabled"
+	EventAccountFrozen   = "account_frozen"
+	EventAccountUnfrozen = "account_unfrozen"
+	EventLoginRestricted = "login_restricted"
+	EventRestrictionLift = "login_restriction_lifted"
+)
+
+// NotificationService is the durable outbox of security alerts.
+type NotificationService interface {
+	// Outbox lists notifications newest first, at most limit.
+	Outbox(ctx context.Context, limit int) ([]*Notification, error)
+
+	// ClaimDue leases up to limit pending notifications whose next attempt
+	// is due, so that concurrent workers never send one twice at once.
+	ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]*Notification, error)
+
+	// MarkSent records a delivery.
+	MarkSent(ctx context.Context, id string) error
+
+	// MarkFailed records a failed attempt; after maxAttempts it gives up.
+	MarkFailed(ctx context.Context, id string, cause string, retryAt time.Time, maxAttempts int) error
+}

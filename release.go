@@ -1,0 +1,109 @@
+package okcare
+
+import (
+	"context"
+	"time"
+)
+
+// Platforms the app ships on.
+const (
+	PlatformAndroid = "android"
+	PlatformIOS     = "ios"
+)
+
+// ValidPlatform reports whether p is a platform the app ships on.
+func ValidPlatform(p string) bool { return p == PlatformAndroid || p == PlatformIOS }
+
+// KnownBadVersion is an app version with a known defect (a crash on launch,
+// say) and a note for the user.
+type KnownBadVersion struct {
+	Version string `json:"version"`
+	Note    string `json:"note"`
+}
+
+// ReleasePolicy is what the server requires of the app on one platform.
+type ReleasePolicy struct {
+	Platform      string            `json:"platform"`
+	MinVersion    string            `json:"min_version"`
+	LatestVersion string            `json:"latest_version"`
+	MinOSVersion  string            `json:"min_os_version"`
+	UpdateURL     string            `json:"update_url"`
+	KnownBad      []KnownBadVersion `json:"known_bad"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	UpdatedBy     string            `json:"updated_by,omitempty"`
+}
+
+// IncidentSeverity says how bad an incident is.
+type IncidentSeverity string
+
+// Incident severities.
+const (
+	SeverityMinor       IncidentSeverity = "minor"
+	SeverityMajor       IncidentSeverity = "major"
+	SeverityMaintenance IncidentSeverity = "maintenance"
+)
+
+// Incident statuses. Every status but resolved is active.
+const (
+	IncidentInvestigating = "investigating"
+	IncidentIdentified    = "identified"
+	IncidentMonitoring    = "monitoring"
+	IncidentResolved      = "resolved"
+)
+
+// ValidIncidentStatus reports whether s is a known incident status.
+func ValidIncidentStatus(s string) bool {
+	switch s {
+	case IncidentInvestigating, IncidentIdentified, IncidentMonitoring, IncidentResolved:
+		return true
+	}
+	return false
+}
+
+// Incident is a service problem or planned maintenance shown to users.
+type Incident struct {
+	ID         string           `json:"id"`
+	Title      string           `json:"title"`
+	Message    string           `json:"message"`
+	Severity   IncidentSeverity `json:"severity"`
+	Status     string           `json:"status"`
+	CreatedAt  time.Time        `json:"created_at"`
+	UpdatedAt  time.Time        `json:"updated_at"`
+	ResolvedAt *time.Time       `json:"resolved_at,omitempty"`
+	Updates    []IncidentUpdate `json:"updates,omitempty"`
+}
+
+// IncidentUpdate is one message in an incident's history.
+type IncidentUpdate struct {
+	Status  string    `json:"status"`
+	Message string    `json:"message"`
+	At      time.Time `json:"at"`
+}
+
+// IncidentPatch changes an incident; nil fields stay as they are.
+type IncidentPatch struct {
+	Title    *string
+	Message  *string
+	Severity *IncidentSeverity
+	Status   *string
+}
+
+// ReleaseService keeps the app release policy and incidents.
+type ReleaseService interface {
+	// SetReleasePolicy replaces the policy of p.Platform. Returns EINVALID,
+	// EINVALIDVERSION.
+	SetReleasePolicy(ctx context.Context, p *ReleasePolicy) error
+
+	// ReleasePolicy returns ENOTFOUND if the platform has no policy yet.
+	ReleasePolicy(ctx context.Context, platform string) (*ReleasePolicy, error)
+
+	// CreateIncident opens an incident. Returns EINVALID.
+	CreateIncident(ctx context.Context, inc *Incident) error
+
+	// UpdateIncident applies a patch and records it in the history.
+	// Returns EINVALID, ENOTFOUND.
+	UpdateIncident(ctx context.Context, id string, patch IncidentPatch) (*Incident, error)
+
+	// Incidents lists incidents newest first; activeOnly leaves out resolved ones.
+	Incidents(ctx context.Context, activeOnly bool) ([]*Incident, error)
+}
