@@ -1,0 +1,60 @@
+// Package postgres opens okcare's scale-out store on PostgreSQL through pgx.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/okcare/okcare/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations returns the embedded schema migrations.
+func Migrations() fs.FS {
+	sub, _ := fs.Sub(migrationFiles, "migrations")
+	return sub
+}
+
+// Dialect is PostgreSQL's flavour of the shared SQL.
+var Dialect = sqldb.Dialect{
+	Name:              "postgres",
+	Numbered:          true,
+	ForUpdate:         " FOR UPDATE",
+	IsUniqueViolation: isUniqueViolation,
+	// Any constant key works; it only has to be the same on every node.
+	LockMigrations: "SELECT pg_advisory_xact_lock(7065637261)",
+}
+
+func isUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// Open connects to the database at dsn (a postgres:// URL) and applies the
+// migrations.
+func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect postgres: %w", err)
+	}
+	store := sqldb.New(db, Dialect)
+	if err := store.Migrate(ctx, Migrations()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate postgres: %w", err)
+	}
+	return store, nil
+}

@@ -1,0 +1,227 @@
+// Package sqldb implements okcare's services on database/sql with
+// hand-written SQL that runs unchanged on SQLite and PostgreSQL. The sqlite
+// and postgres packages open a connection, supply their Dialect and
+// migrations, and return a *DB; the storetest suite runs against both, so the
+// two stores behave the same because they are the same code.
+//
+// Queries are written with "?" placeholders and rebound to "$n" for
+// PostgreSQL. Times are stored as Unix microseconds; money as base-10
+// integer text in minor units, because 18-decimal assets overflow int64.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/okcare/okcare/password"
+)
+
+// Dialect is what differs between the SQL engines.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Numbered placeholders ($1, $2) instead of "?".
+	Numbered bool
+	// ForUpdate is appended to SELECTs that lock rows for a write ("" on
+	// SQLite, where a write transaction holds the database lock).
+	ForUpdate string
+	// IsUniqueViolation reports whether err is a unique-constraint failure.
+	IsUniqueViolation func(error) bool
+	// LockMigrations, if set, runs inside the migration transaction to keep
+	// two nodes from migrating at once.
+	LockMigrations string
+}
+
+// LoginPolicy sets when repeated failed logins restrict an account.
+type LoginPolicy struct {
+	// MaxFailures within Window restrict logins from unknown devices.
+	MaxFailures int
+	Window      time.Duration
+	// RestrictFor is how long the automatic restriction lasts.
+	RestrictFor time.Duration
+	// SessionIdle is how long an unused session stays valid.
+	SessionIdle time.Duration
+}
+
+// DefaultLoginPolicy restricts after 5 failures in 15 minutes, for 15 minutes.
+var DefaultLoginPolicy = LoginPolicy{MaxFailures: 5, Window: 15 * time.Minute, RestrictFor: 15 * time.Minute, SessionIdle: 30 * 24 * time.Hour}
+
+// DB is okcare's SQL store. It implements the okcare service interfaces.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// PasswordParams are the argon2id costs for new hashes.
+	PasswordParams password.Params
+	// Login is the failed-login policy.
+	LoginPolicy LoginPolicy
+}
+
+// New wraps an open *sql.DB. Call Migrate before use.
+func New(db *sql.DB, d Dialect) *DB {
+	return &DB{
+		sql:            db,
+		dialect:        d,
+		Now:            time.Now,
+		PasswordParams: password.DefaultParams,
+		LoginPolicy:    DefaultLoginPolicy,
+	}
+}
+
+// SQL returns the underlying connection pool.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Dialect returns the store's dialect.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// rebind turns "?" placeholders into "$1", "$2"... for PostgreSQL.
+// Queries never contain a literal question mark.
+func (db *DB) rebind(q string) string {
+	if !db.dialect.Numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+		} else {
+			b.WriteByte(q[i])
+		}
+	}
+	return b.String()
+}
+
+// querier is what both *DB and *Tx offer, for helpers that run either
+// inside or outside a transaction.
+type querier interface {
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Tx is a transaction that rebinds its queries.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// begin starts a write transaction. On SQLite the driver begins it
+// IMMEDIATE, so writers queue on the lock instead of failing to upgrade.
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{tx: tx, db: db, now: db.Now().UTC()}, nil
+}
+
+// inTx runs fn in a write transaction, committing if it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.tx.Commit()
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.sql.QueryContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+// micros stores a time; fromMicros reads it back.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func fromNullMicros(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromMicros(n.Int64)
+	return &t
+}
+
+func nullMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return micros(*t)
+}
+
+// Migrate applies the *.sql files of migrations in name order, each once,
+// each in its own transaction, recording them in schema_migrations.
+func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
+	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			return err
+		}
+		err = db.inTx(ctx, func(tx *Tx) error {
+			if db.dialect.LockMigrations != "" {
+				if _, err := tx.exec(ctx, db.dialect.LockMigrations); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			if _, err := tx.exec(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.exec(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, micros(tx.now))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}

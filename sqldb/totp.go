@@ -1,0 +1,166 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/token"
+	"github.com/okcare/okcare/totp"
+)
+
+// recoveryCodeCount is how many single-use recovery codes an enrolment gives.
+const recoveryCodeCount = 10
+
+// BeginTOTP stores a new pending secret and returns it for the user's
+// authenticator app. Two-factor stays off until ConfirmTOTP.
+func (db *DB) BeginTOTP(ctx context.Context, userID string) (*okcare.TOTPEnrolment, error) {
+	u, err := db.FindUserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.TOTPEnabled {
+		return nil, okcare.Errorf(okcare.ECONFLICT, "Two-factor authentication is already on.")
+	}
+	account := u.Email
+	if account == "" {
+		account = u.Phone
+	}
+	secret, url, err := totp.Generate(account)
+	if err != nil {
+		return nil, err
+	}
+	err = db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE users SET totp_pending_secret = ? WHERE id = ?`, secret, userID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &okcare.TOTPEnrolment{Secret: secret, OTPAuthURL: url}, nil
+}
+
+// ConfirmTOTP turns two-factor on when code matches the pending secret and
+// returns fresh recovery codes, shown this once and stored hashed.
+func (db *DB) ConfirmTOTP(ctx context.Context, userID, code string) ([]string, error) {
+	var codes []string
+	err := db.inTx(ctx, func(tx *Tx) error {
+		u, err := findUserForUpdate(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.TOTPEnabled {
+			return okcare.Errorf(okcare.ECONFLICT, "Two-factor authentication is already on.")
+		}
+		var pending sql.NullString
+		var lastStep int64
+		if err := tx.queryRow(ctx, `SELECT totp_pending_secret, totp_last_step FROM users WHERE id = ?`, userID).Scan(&pending, &lastStep); err != nil {
+			return err
+		}
+		if !pending.Valid {
+			return okcare.Errorf(okcare.ECONFLICT, "Start the two-factor enrolment first.")
+		}
+		step, ok := totp.Match(pending.String, code, tx.now, lastStep)
+		if !ok {
+			return okcare.Errorf(okcare.ETOTPINVALID, "The code is wrong; check the time on your phone and try the next code.")
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = ? WHERE id = ?`, step, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		for i := 0; i < recoveryCodeCount; i++ {
+			c := newRecoveryCode()
+			if _, err := tx.exec(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, token.Hash(c)); err != nil {
+				return err
+			}
+			codes = append(codes, c)
+		}
+		return enqueueSecurityAlert(ctx, tx, u, okcare.EventTOTPEnabled)
+	})
+	return codes, err
+}
+
+// newRecoveryCode returns a code like "k7q2-m9xd-4hfa-p3zt": 80 random bits.
+func newRecoveryCode() string {
+	raw := strings.ToLower(strings.TrimPrefix(token.ID("r"), "r"))
+	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
+}
+
+func normalizeRecoveryCode(s string) string {
+	return strings.ToLower(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
+}
+
+// useSecondFactor accepts a TOTP code at a step later than the last accepted
+// one, or an unused recovery code, and consumes it. The conditional UPDATEs
+// make this safe against two logins racing with the same code.
+func (db *DB) useSecondFactor(ctx context.Context, userID, code string) (bool, error) {
+	var used bool
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var secret sql.NullString
+		var lastStep int64
+		if err := tx.queryRow(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`+db.dialect.ForUpdate, userID).Scan(&secret, &lastStep); err != nil {
+			return err
+		}
+		if step, ok := totp.Match(secret.String, code, tx.now, lastStep); secret.Valid && ok {
+			res, err := tx.exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			used = n == 1
+			return nil
+		}
+		norm := normalizeRecoveryCode(code)
+		if len(norm) != 16 {
+			return nil
+		}
+		formatted := norm[0:4] + "-" + norm[4:8] + "-" + norm[8:12] + "-" + norm[12:16]
+		res, err := tx.exec(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`,
+			micros(tx.now), userID, token.Hash(formatted))
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		used = n == 1
+		return nil
+	})
+	return used, err
+}
+
+// DisableTOTP turns two-factor off after checking the password and a code.
+func (db *DB) DisableTOTP(ctx context.Context, userID, pw, code string) error {
+	u, err := db.FindUserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if !u.TOTPEnabled {
+		return okcare.Errorf(okcare.ECONFLICT, "Two-factor authentication is off.")
+	}
+	hash, err := db.passwordHash(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if ok, err := password.Verify(pw, hash); err != nil {
+		return err
+	} else if !ok {
+		return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The password is wrong.")
+	}
+	if ok, err := db.useSecondFactor(ctx, userID, code); err != nil {
+		return err
+	} else if !ok {
+		return okcare.Errorf(okcare.ETOTPINVALID, "The two-factor code is wrong or was already used.")
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL WHERE id = ?`, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		return enqueueSecurityAlert(ctx, tx, u, okcare.EventTOTPDisabled)
+	})
+}

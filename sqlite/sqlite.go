@@ -1,0 +1,82 @@
+// Package sqlite opens okcare's embedded store: a SQLite database in WAL
+// mode through modernc.org/sqlite (pure Go, no cgo).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/okcare/okcare/sqldb"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations returns the embedded schema migrations.
+func Migrations() fs.FS {
+	sub, _ := fs.Sub(migrationFiles, "migrations")
+	return sub
+}
+
+// Dialect is SQLite's flavour of the shared SQL.
+var Dialect = sqldb.Dialect{
+	Name:              "sqlite",
+	IsUniqueViolation: isUniqueViolation,
+}
+
+func isUniqueViolation(err error) bool {
+	var e *sqlite3.Error
+	if errors.As(err, &e) {
+		return e.Code() == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// Open opens (creating if needed) the database file at path, or an in-memory
+// database for ":memory:", and applies the migrations.
+//
+// Write transactions begin IMMEDIATE so that two writers queue on the lock
+// (busy_timeout) instead of one failing to upgrade a read lock; WAL lets
+// readers run beside the writer; synchronous=FULL makes every commit durable
+// before it is acknowledged.
+func Open(ctx context.Context, path string) (*sqldb.DB, error) {
+	if path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	q := url.Values{}
+	q.Add("_txlock", "immediate")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if path != ":memory:" {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if path == ":memory:" {
+		// Each connection to ":memory:" is its own database: keep one.
+		db.SetMaxOpenConns(1)
+	} else {
+		db.SetMaxOpenConns(8)
+	}
+	store := sqldb.New(db, Dialect)
+	if err := store.Migrate(ctx, Migrations()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate sqlite: %w", err)
+	}
+	return store, nil
+}

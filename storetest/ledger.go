@@ -1,0 +1,257 @@
+package storetest
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/sqldb"
+)
+
+// seedAssets adds the demo assets and a merchant.
+func seedAssets(t *testing.T, db *sqldb.DB) {
+	t.Helper()
+	for _, a := range []*okcare.Asset{{Code: "CNY", Name: "Renminbi", Decimals: 2}, {Code: "ETH", Name: "Ether", Decimals: 18}} {
+		if err := db.CreateAsset(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.CreateMerchant(ctx, &okcare.Merchant{ID: "mch_coffee", Name: "Coffee"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func balance(t *testing.T, db *sqldb.DB, userID, asset string) string {
+	t.Helper()
+	bals, err := db.Balances(ctx, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bals {
+		if b.Asset == asset {
+			return b.Minor.String()
+		}
+	}
+	t.Fatalf("no %s balance", asset)
+	return ""
+}
+
+func transfer(db *sqldb.DB, from, to, asset, amount, key string) (*okcare.Movement, error) {
+	return db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: from, ToUser: to, Asset: asset, Amount: amount,
+		IdempotencyKey: key, RequestHash: fmt.Sprintf("%s|%s|%s", to, asset, amount)})
+}
+
+func testLedger(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	wantCode(t, db.CreateAsset(ctx, &okcare.Asset{Code: "CNY", Name: "again", Decimals: 2}), okcare.ECONFLICT)
+	wantCode(t, db.CreateAsset(ctx, &okcare.Asset{Code: "XX", Name: "too fine", Decimals: 19}), okcare.EINVALID)
+	alice, bob := mustRegister(t, db, "alice@example.com"), mustRegister(t, db, "bob@example.com")
+	if balance(t, db, alice.ID, "CNY") != "0" {
+		t.Fatal("new user has a balance")
+	}
+	if _, err := db.Deposit(ctx, alice.ID, "CNY", "100.00", "top-up"); err != nil {
+		t.Fatal(err)
+	}
+	// 10^21 wei is 1000 ETH: far past int64.
+	if _, err := db.Deposit(ctx, alice.ID, "ETH", "1000", ""); err != nil {
+		t.Fatal(err)
+	}
+	m, err := transfer(db, alice.ID, "bob@example.com", "CNY", "12.34", "k1")
+	if err != nil || m.ToUserID != bob.ID || m.Minor.String() != "1234" {
+		t.Fatalf("transfer = %+v, %v", m, err)
+	}
+	if _, err := transfer(db, alice.ID, bob.ID, "ETH", "999.999999999999999999", "k2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := balance(t, db, alice.ID, "ETH"); got != "1" {
+		t.Fatalf("alice ETH = %s wei, want 1", got)
+	}
+	if balance(t, db, alice.ID, "CNY") != "8766" || balance(t, db, bob.ID, "CNY") != "1234" {
+		t.Fatal("CNY balances wrong after transfer")
+	}
+
+	for _, tc := range []struct {
+		name, to, asset, amount, code string
+	}{
+		{"overdraft", bob.ID, "CNY", "87.67", okcare.EINSUFFICIENTFUNDS},
+		{"too many decimals", bob.ID, "CNY", "1.001", okcare.EINVALIDAMOUNT},
+		{"negative", bob.ID, "CNY", "-1", okcare.EINVALIDAMOUNT},
+		{"unknown asset", bob.ID, "DOGE", "1", okcare.EUNKNOWNASSET},
+		{"unknown recipient", "nobody@example.com", "CNY", "1", okcare.ENOTFOUND},
+		{"self", alice.ID, "CNY", "1", okcare.EINVALID},
+	} {
+		_, err := transfer(db, alice.ID, tc.to, tc.asset, tc.amount, "bad-"+strings.ReplaceAll(tc.name, " ", "-"))
+		if okcare.ErrorCode(err) != tc.code {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+		}
+	}
+	_, err = db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: alice.ID, ToUser: bob.ID, Asset: "CNY", Amount: "1"})
+	wantCode(t, err, okcare.EIDEMPOTENCYMISSING)
+
+	pay, err := db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: alice.ID, ToMerchant: "mch_coffee", Asset: "CNY", Amount: "6.66", IdempotencyKey: "p1", RequestHash: "p"})
+	if err != nil || pay.ToMerchantID != "mch_coffee" {
+		t.Fatalf("payment = %+v, %v", pay, err)
+	}
+	_, err = db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: alice.ID, ToMerchant: "mch_none", Asset: "CNY", Amount: "1", IdempotencyKey: "p2", RequestHash: "p"})
+	wantCode(t, err, okcare.ENOTFOUND)
+
+	// Frozen accounts cannot move money but can still receive it.
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: bob.ID, To: okcare.AccountFrozen, Reason: "review", Actor: "system"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = transfer(db, bob.ID, alice.ID, "CNY", "1", "frozen-1")
+	wantCode(t, err, okcare.EACCOUNTFROZEN)
+	if _, err := transfer(db, alice.ID, bob.ID, "CNY", "1", "to-frozen"); err != nil {
+		t.Fatalf("transfer to frozen: %v", err)
+	}
+	if err := db.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testIdempotency(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	alice, bob := mustRegister(t, db, "alice@example.com"), mustRegister(t, db, "bob@example.com")
+	db.Deposit(ctx, alice.ID, "CNY", "10", "")
+	first, err := transfer(db, alice.ID, bob.ID, "CNY", "3", "same-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := transfer(db, alice.ID, bob.ID, "CNY", "3", "same-key")
+	if err != nil || again.ID != first.ID || !again.Replayed || first.Replayed {
+		t.Fatalf("repeat = %+v, %v", again, err)
+	}
+	_, err = transfer(db, alice.ID, bob.ID, "CNY", "4", "same-key")
+	wantCode(t, err, okcare.EIDEMPOTENCYMISMATCH)
+	if balance(t, db, bob.ID, "CNY") != "300" {
+		t.Fatal("a repeated key moved money twice")
+	}
+	// Keys belong to a user: bob may use the same key for his own transfer.
+	if _, err := transfer(db, bob.ID, alice.ID, "CNY", "1", "same-key"); err != nil {
+		t.Fatal(err)
+	}
+	// A rejected request stores nothing: the key can be used after topping up.
+	_, err = transfer(db, alice.ID, bob.ID, "CNY", "100", "retry-later")
+	wantCode(t, err, okcare.EINSUFFICIENTFUNDS)
+	db.Deposit(ctx, alice.ID, "CNY", "100", "")
+	if _, err := transfer(db, alice.ID, bob.ID, "CNY", "100", "retry-later"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Racing requests with one key move money once.
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if m, err := transfer(db, alice.ID, bob.ID, "CNY", "0.01", "race"); err == nil {
+				ids[i] = m.ID
+			} else {
+				t.Errorf("racing request: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("racing requests got different movements: %v", ids)
+		}
+	}
+	if got := balance(t, db, alice.ID, "CNY"); got != "799" {
+		t.Fatalf("alice = %s, want 799", got)
+	}
+}
+
+func testConcurrentTransfers(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	users := []*okcare.User{mustRegister(t, db, "u0@example.com"), mustRegister(t, db, "u1@example.com"), mustRegister(t, db, "u2@example.com")}
+	for _, u := range users {
+		db.Deposit(ctx, u.ID, "CNY", "10.00", "")
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				from, to := users[(w+i)%3], users[(w+i+1+w%2)%3]
+				_, err := transfer(db, from.ID, to.ID, "CNY", "0.75", fmt.Sprintf("w%d-%d", w, i))
+				switch okcare.ErrorCode(err) {
+				case "":
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				case okcare.EINSUFFICIENTFUNDS:
+				default:
+					t.Errorf("transfer: %v", err)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	total := new(big.Int)
+	for _, u := range users {
+		n, _ := new(big.Int).SetString(balance(t, db, u.ID, "CNY"), 10)
+		if n.Sign() < 0 {
+			t.Fatalf("%s went negative", u.Email)
+		}
+		total.Add(total, n)
+	}
+	if total.String() != "3000" || ok == 0 {
+		t.Fatalf("total = %s after %d transfers, want 3000", total, ok)
+	}
+	if err := db.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testLedgerImmutable(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	u := mustRegister(t, db, "ivy@example.com")
+	db.Deposit(ctx, u.ID, "CNY", "5", "")
+	for _, q := range []string{`UPDATE postings SET amount = '1'`, `DELETE FROM postings`, `UPDATE journal_entries SET memo = 'x'`, `DELETE FROM journal_entries`} {
+		if _, err := db.SQL().Exec(q); err == nil {
+			t.Errorf("%s succeeded; ledger history must be immutable", q)
+		}
+	}
+}
+
+func testTransactions(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	a, b := mustRegister(t, db, "jo@example.com"), mustRegister(t, db, "kim@example.com")
+	db.Deposit(ctx, a.ID, "CNY", "50", "")
+	for i := 0; i < 7; i++ {
+		if _, err := transfer(db, a.ID, b.ID, "CNY", fmt.Sprintf("%d", i+1), fmt.Sprintf("t%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var all []*okcare.Transaction
+	var cursor int64
+	for page := 0; ; page++ {
+		txs, next, err := db.Transactions(ctx, a.ID, cursor, 3)
+		if err != nil || page > 5 {
+			t.Fatalf("page %d: %v", page, err)
+		}
+		all = append(all, txs...)
+		if next == 0 {
+			break
+		}
+		cursor = next
+	}
+	if len(all) != 8 {
+		t.Fatalf("got %d transactions, want 8", len(all))
+	}
+	if all[0].Minor.String() != "-700" || all[7].Kind != okcare.KindDeposit || all[7].Minor.String() != "5000" {
+		t.Fatalf("order or signs wrong: first %+v last %+v", all[0], all[7])
+	}
+	txs, _, _ := db.Transactions(ctx, b.ID, 0, 100)
+	if len(txs) != 7 || txs[0].Minor.Sign() <= 0 {
+		t.Fatalf("recipient sees %d transactions", len(txs))
+	}
+}

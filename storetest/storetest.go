@@ -1,0 +1,97 @@
+// Package storetest is the one behaviour suite every okcare store must pass.
+// The sqlite and postgres packages run it from their own tests, so the two
+// stores are held to exactly the same expectations.
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/sqldb"
+)
+
+// Opener returns a fresh, migrated, empty store for one test.
+type Opener func(t *testing.T) *sqldb.DB
+
+// Clock is a settable clock for a store under test.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Run runs the whole suite against stores made by open.
+func Run(t *testing.T, open Opener) {
+	for _, tc := range []struct {
+		name string
+		fn   func(t *testing.T, db *sqldb.DB, clock *Clock)
+	}{
+		{"Register", testRegister},
+		{"LoginAndSessions", testLoginAndSessions},
+		{"FailedLoginsRestrictUnknownDevicesOnly", testFailedLogins},
+		{"AccountStates", testAccountStates},
+		{"TOTP", testTOTP},
+		{"Ledger", testLedger},
+		{"Idempotency", testIdempotency},
+		{"ConcurrentTransfers", testConcurrentTransfers},
+		{"LedgerImmutable", testLedgerImmutable},
+		{"Transactions", testTransactions},
+		{"ReleasePolicy", testReleasePolicy},
+		{"Incidents", testIncidents},
+		{"Agents", testAgents},
+		{"Outbox", testOutbox},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := open(t)
+			clock := &Clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+			db.Now = clock.Now
+			db.PasswordParams = password.TestParams
+			tc.fn(t, db, clock)
+		})
+	}
+}
+
+var ctx = context.Background()
+
+// wantCode fails the test unless err carries the okcare error code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := okcare.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// mustRegister creates a user with password "blue-kettle-42".
+func mustRegister(t *testing.T, db *sqldb.DB, email string) *okcare.User {
+	t.Helper()
+	u, err := db.Register(ctx, okcare.RegisterRequest{Email: email, Password: "blue-kettle-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func device(id string) okcare.Device {
+	return okcare.Device{ID: id, Platform: "android", OSVersion: "14", AppVersion: "5.2.0", Model: "Pixel 8"}
+}
+
+func login(db *sqldb.DB, who, pw, deviceID, code string) (*okcare.Session, string, error) {
+	return db.Login(ctx, okcare.LoginRequest{Login: who, Password: pw, TOTPCode: code, Device: device(deviceID), IP: "127.0.0.1"})
+}

@@ -1,0 +1,63 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/sqldb"
+	"github.com/okcare/okcare/totp"
+)
+
+func testTOTP(t *testing.T, db *sqldb.DB, clock *Clock) {
+	u := mustRegister(t, db, "gina@example.com")
+	enr, err := db.BeginTOTP(ctx, u.ID)
+	if err != nil || enr.Secret == "" {
+		t.Fatalf("BeginTOTP = %v, %v", enr, err)
+	}
+	_, err = db.ConfirmTOTP(ctx, u.ID, "000000")
+	wantCode(t, err, okcare.ETOTPINVALID)
+	code := func() string {
+		c, _ := totp.Code(enr.Secret, clock.Now(), 6)
+		return c
+	}
+	recovery, err := db.ConfirmTOTP(ctx, u.ID, code())
+	if err != nil || len(recovery) != 10 {
+		t.Fatalf("ConfirmTOTP = %v, %v", recovery, err)
+	}
+	if _, err := db.BeginTOTP(ctx, u.ID); okcare.ErrorCode(err) != okcare.ECONFLICT {
+		t.Fatalf("BeginTOTP when on: %v", err)
+	}
+
+	_, _, err = login(db, "gina@example.com", "blue-kettle-42", "phone", "")
+	wantCode(t, err, okcare.ETOTPREQUIRED)
+	// The code used to confirm is spent: the same step is refused.
+	_, _, err = login(db, "gina@example.com", "blue-kettle-42", "phone", code())
+	wantCode(t, err, okcare.ETOTPINVALID)
+	clock.Advance(totp.Period * time.Second)
+	c := code()
+	if _, _, err := login(db, "gina@example.com", "blue-kettle-42", "phone", c); err != nil {
+		t.Fatalf("login with fresh code: %v", err)
+	}
+	_, _, err = login(db, "gina@example.com", "blue-kettle-42", "phone", c)
+	wantCode(t, err, okcare.ETOTPINVALID) // replay
+
+	// A recovery code works once, with or without dashes.
+	if _, _, err := login(db, "gina@example.com", "blue-kettle-42", "phone", recovery[0]); err != nil {
+		t.Fatalf("recovery code: %v", err)
+	}
+	_, _, err = login(db, "gina@example.com", "blue-kettle-42", "phone", recovery[0])
+	wantCode(t, err, okcare.ETOTPINVALID)
+
+	clock.Advance(totp.Period * time.Second)
+	wantCode(t, db.DisableTOTP(ctx, u.ID, "wrong-password", code()), okcare.EINVALIDCREDENTIALS)
+	if err := db.DisableTOTP(ctx, u.ID, "blue-kettle-42", code()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := login(db, "gina@example.com", "blue-kettle-42", "phone", ""); err != nil {
+		t.Fatalf("login after disabling 2FA: %v", err)
+	}
+	if countEvents(t, db, u.ID, okcare.EventTOTPEnabled) != 1 || countEvents(t, db, u.ID, okcare.EventTOTPDisabled) != 1 {
+		t.Fatal("2FA changes not alerted")
+	}
+}
