@@ -1,0 +1,104 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is okcare's configuration. Each setting comes from, in rising
+// precedence: its default, the TOML file given by --config (or
+// OKCARE_CONFIG), the environment (OKCARE_<NAME>), and the command line.
+type Config struct {
+	Listen      string        `toml:"listen"`
+	DB          string        `toml:"db"`
+	DataDir     string        `toml:"data_dir"`
+	LogFormat   string        `toml:"log_format"`
+	LogLevel    string        `toml:"log_level"`
+	Demo        bool          `toml:"demo"`
+	SMTPRelay   string        `toml:"smtp_relay"`
+	SMTPFrom    string        `toml:"smtp_from"`
+	SMSWebhook  string        `toml:"sms_webhook"`
+	TrustProxy  bool          `toml:"trust_proxy"`
+	LoginMax    int           `toml:"login_max_failures"`
+	RestrictFor time.Duration `toml:"login_restrict_for"`
+}
+
+// DefaultConfig is the configuration with nothing set.
+func DefaultConfig() Config {
+	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
+		SMTPFrom: "OK Wallet <no-reply@okwallet.example>", LoginMax: 5, RestrictFor: 15 * time.Minute}
+}
+
+// bindFlags declares the flags of c on fs, with environment overrides
+// already applied to the defaults.
+func (c *Config) bindFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Listen, "listen", env("LISTEN", c.Listen), "HTTP listen address (OKCARE_LISTEN)")
+	fs.StringVar(&c.DB, "db", env("DB", c.DB), "postgres:// URL; empty for embedded SQLite in --data-dir (OKCARE_DB)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", c.DataDir), "directory of the embedded SQLite database (OKCARE_DATA_DIR)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json (OKCARE_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error (OKCARE_LOG_LEVEL)")
+	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load demo data; notifications stay in the outbox (OKCARE_DEMO)")
+	fs.StringVar(&c.SMTPRelay, "smtp-relay", env("SMTP_RELAY", c.SMTPRelay), "host:port of the outgoing mail relay (OKCARE_SMTP_RELAY)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SMTP_FROM", c.SMTPFrom), "sender of outgoing mail (OKCARE_SMTP_FROM)")
+	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (OKCARE_TRUST_PROXY)")
+	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
+	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")
+}
+
+// parseConfig reads the config file named in args or OKCARE_CONFIG, then
+// the environment and flags.
+func parseConfig(name string, args []string) (*Config, *flag.FlagSet, error) {
+	c := DefaultConfig()
+	path := os.Getenv("OKCARE_CONFIG")
+	for i, a := range args {
+		if a == "--config" || a == "-config" {
+			if i+1 < len(args) {
+				path = args[i+1]
+			}
+		} else if v, ok := strings.CutPrefix(strings.TrimLeft(a, "-"), "config="); ok {
+			path = v
+		}
+	}
+	if path != "" {
+		if _, err := toml.DecodeFile(path, &c); err != nil {
+			return nil, nil, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	fs := flag.NewFlagSet("okcare "+name, flag.ContinueOnError)
+	fs.String("config", path, "TOML configuration file (OKCARE_CONFIG)")
+	c.bindFlags(fs)
+	return &c, fs, nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("OKCARE_" + name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	v := env(name, "")
+	return v == "1" || v == "true" || (v == "" && def)
+}
+
+func envInt(name string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(env(name, ""), &n); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(env(name, "")); err == nil {
+		return d
+	}
+	return def
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/demo"
+	okhttp "github.com/okcare/okcare/http"
+	"github.com/okcare/okcare/notify"
+	"github.com/okcare/okcare/postgres"
+	"github.com/okcare/okcare/smtp"
+	"github.com/okcare/okcare/sqldb"
+	"github.com/okcare/okcare/sqlite"
+)
+
+// Main is the running program: configuration, store, HTTP server and the
+// outbox worker. The end-to-end tests drive the same Run and Close.
+type Main struct {
+	Config Config
+	// Out receives the start-up banner (demo credentials); Logs the logs.
+	Out  io.Writer
+	Logs io.Writer
+
+	DB         *sqldb.DB
+	HTTPServer *http.Server
+	Listener   net.Listener
+	Logger     *slog.Logger
+
+	stopWorker context.CancelFunc
+	workerDone chan struct{}
+}
+
+// NewMain returns a Main with the default configuration.
+func NewMain() *Main {
+	return &Main{Config: DefaultConfig(), Out: os.Stdout, Logs: os.Stderr}
+}
+
+// ParseFlags reads the serve command's configuration.
+func (m *Main) ParseFlags(args []string) error {
+	c, fs, err := parseConfig("serve", args)
+	if err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	m.Config = *c
+	return nil
+}
+
+// newLogger builds the slog logger the configuration asks for.
+func newLogger(c Config, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", c.LogLevel, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: use text or json", c.LogFormat)
+}
+
+// openStore opens PostgreSQL when a URL is configured, else embedded SQLite.
+func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
+	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+		db, err := postgres.Open(ctx, c.DB)
+		return db, "postgres", err
+	} else if c.DB != "" {
+		return nil, "", fmt.Errorf("--db must be a postgres:// URL (or empty for embedded SQLite)")
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(c.DataDir, "okcare.db"))
+	return db, "sqlite", err
+}
+
+// Run opens the store, loads demo data if asked, starts the outbox worker
+// and starts serving. It returns once the server is listening.
+func (m *Main) Run(ctx context.Context) error {
+	logger, err := newLogger(m.Config, m.Logs)
+	if err != nil {
+		return err
+	}
+	m.Logger = logger
+	db, kind, err := openStore(ctx, &m.Config)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
+	logger.Info("store open", "store", kind)
+
+	if m.Config.Demo {
+		creds, err := demo.Load(ctx, db)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		m.printDemo(creds)
+	}
+	m.startWorker(logger)
+
+	srv := okhttp.NewServer(db, logger)
+	srv.TrustProxy = m.Config.TrustProxy
+	m.HTTPServer = &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+	}
+	if m.Listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
+		return err
+	}
+	logger.Info("listening", "addr", "http://"+m.Listener.Addr().String())
+	go func() {
+		if err := m.HTTPServer.Serve(m.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("http server", "error", err)
+		}
+	}()
+	return nil
+}
+
+// startWorker runs the notification outbox worker with the configured senders.
+func (m *Main) startWorker(logger *slog.Logger) {
+	senders := map[string]notify.Sender{}
+	if m.Config.Demo {
+		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
+	}
+	if m.Config.SMTPRelay != "" {
+		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Domain: "okcare.local"}
+	}
+	if m.Config.SMSWebhook != "" {
+		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
+	}
+	w := &notify.Worker{Store: m.DB, Senders: senders, Logger: logger, Interval: time.Second, Lease: 2 * time.Minute, MaxAttempts: 8, Now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopWorker, m.workerDone = cancel, make(chan struct{})
+	go func() {
+		defer close(m.workerDone)
+		w.Run(ctx)
+	}()
+}
+
+func (m *Main) printDemo(c *demo.Credentials) {
+	fmt.Fprintf(m.Out, "\nokcare demo data loaded.\n  admin agent: %s  password: %s  (new each start)\n  users (password %s): %s\n\n",
+		c.AdminEmail, c.AdminPassword, c.UserPassword, strings.Join(c.Users, ", "))
+}
+
+// Close stops accepting requests, lets in-flight ones finish (up to 20 s),
+// stops the worker and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTPServer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		errs = append(errs, m.HTTPServer.Shutdown(ctx))
+	}
+	if m.stopWorker != nil {
+		m.stopWorker()
+		<-m.workerDone
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	if m.Logger != nil {
+		m.Logger.Info("stopped")
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,181 @@
+// Package http serves okcare's JSON API under /api/v1, the app bootstrap
+// under /app/v1, the OpenAPI document, health checks and metrics, on the
+// standard library router.
+package http
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Store is every service the server uses; *sqldb.DB implements it.
+type Store interface {
+	okcare.UserService
+	okcare.LedgerService
+	okcare.ReleaseService
+	okcare.AgentService
+	okcare.NotificationService
+	Ping(ctx context.Context) error
+}
+
+// Server is okcare's HTTP server.
+type Server struct {
+	Store  Store
+	Logger *slog.Logger
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// LoginLimiter limits login attempts per client address.
+	LoginLimiter *RateLimiter
+	// TrustProxy makes the server take the client address from
+	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
+	TrustProxy bool
+
+	mux      *http.ServeMux
+	routes   []Route
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// Route is one registered endpoint; the OpenAPI test compares these with
+// the document.
+type Route struct {
+	Method, Path string
+}
+
+// NewServer builds the server and registers its routes.
+func NewServer(store Store, logger *slog.Logger) *Server {
+	s := &Server{
+		Store:        store,
+		Logger:       logger,
+		Now:          time.Now,
+		LoginLimiter: NewRateLimiter(10, time.Minute),
+		mux:          http.NewServeMux(),
+		registry:     prometheus.NewRegistry(),
+	}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
+	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.registerRoutes()
+	return s
+}
+
+// Routes returns the API routes (method and path pattern).
+func (s *Server) Routes() []Route { return s.routes }
+
+// handle registers an API route that appears in the OpenAPI document.
+func (s *Server) handle(method, path string, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{method, path})
+	s.mux.HandleFunc(method+" "+path, h)
+}
+
+func (s *Server) registerRoutes() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
+	s.mux.HandleFunc("GET /readyz", s.handleReady)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+
+	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
+
+	s.handle("POST", "/api/v1/users", s.handleRegister)
+	s.handle("POST", "/api/v1/sessions", s.handleLogin)
+	s.handle("GET", "/api/v1/me", s.user(s.handleMe))
+	s.handle("GET", "/api/v1/me/sessions", s.user(s.handleListSessions))
+	s.handle("DELETE", "/api/v1/me/sessions/{id}", s.user(s.handleRevokeSession))
+	s.handle("POST", "/api/v1/me/password", s.user(s.handleChangePassword))
+	s.handle("POST", "/api/v1/me/totp", s.user(s.handleBeginTOTP))
+	s.handle("POST", "/api/v1/me/totp/confirm", s.user(s.handleConfirmTOTP))
+	s.handle("POST", "/api/v1/me/totp/disable", s.user(s.handleDisableTOTP))
+	s.handle("GET", "/api/v1/me/balances", s.user(s.handleBalances))
+	s.handle("GET", "/api/v1/me/transactions", s.user(s.handleTransactions))
+	s.handle("POST", "/api/v1/transfers", s.user(s.handleMove(okcare.KindTransfer)))
+	s.handle("POST", "/api/v1/payments", s.user(s.handleMove(okcare.KindPayment)))
+
+	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
+	s.handle("PUT", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAdmin, s.handleSetRelease))
+	s.handle("GET", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAgent, s.handleGetRelease))
+	s.handle("GET", "/api/v1/admin/incidents", s.agent(okcare.RoleAgent, s.handleListIncidents))
+	s.handle("POST", "/api/v1/admin/incidents", s.agent(okcare.RoleAdmin, s.handleCreateIncident))
+	s.handle("PATCH", "/api/v1/admin/incidents/{id}", s.agent(okcare.RoleAdmin, s.handlePatchIncident))
+	s.handle("POST", "/api/v1/admin/accounts/{user_id}/{action}", s.agent(okcare.RoleAdmin, s.handleAccountAction))
+	s.handle("GET", "/api/v1/admin/accounts/{user_id}", s.agent(okcare.RoleAgent, s.handleAccountView))
+	s.handle("GET", "/api/v1/admin/outbox", s.agent(okcare.RoleAdmin, s.handleOutbox))
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
+	})
+}
+
+// ServeHTTP applies the common middleware: panic recovery, security
+// headers, metrics and access logs (which never include bodies, tokens or
+// query strings, where secrets could hide).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	rec.Header().Set("X-Content-Type-Options", "nosniff")
+	rec.Header().Set("X-Frame-Options", "DENY")
+	rec.Header().Set("Referrer-Policy", "no-referrer")
+	defer func() {
+		if p := recover(); p != nil {
+			s.Logger.Error("panic", "path", r.URL.Path, "panic", p)
+			s.Error(rec, r, okcare.Errorf(okcare.EINTERNAL, "Internal error."))
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.requests.WithLabelValues(route, http.StatusText(rec.status)).Inc()
+		s.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
+			slog.Int("status", rec.status), slog.Duration("elapsed", elapsed))
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// clientIP returns the caller's address.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			for i := 0; i < len(xff); i++ {
+				if xff[i] == ',' {
+					return xff[:i]
+				}
+			}
+			return xff
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		s.Logger.Warn("readiness check failed", "error", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
