@@ -1,0 +1,141 @@
+package http_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare/demo"
+	okhttp "github.com/okcare/okcare/http"
+	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/sqldb"
+	"github.com/okcare/okcare/sqlite"
+)
+
+// testServer is a server on a fresh SQLite store loaded with the demo data.
+type testServer struct {
+	*httptest.Server
+	srv   *okhttp.Server
+	db    *sqldb.DB
+	creds *demo.Credentials
+	logs  *bytes.Buffer
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "okcare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.PasswordParams = password.TestParams
+	creds, err := demo.Load(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	srv := okhttp.NewServer(db, slog.New(slog.NewJSONHandler(logs, nil)))
+	srv.LoginLimiter = okhttp.NewRateLimiter(1000, time.Minute)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { ts.Close(); db.Close() })
+	return &testServer{Server: ts, srv: srv, db: db, creds: creds, logs: logs}
+}
+
+// call sends a request and decodes the JSON answer into a map.
+func (ts *testServer) call(t *testing.T, method, path, token string, body any, headers ...string) (int, map[string]any, http.Header) {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, ts.URL+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	json.Unmarshal(raw, &out)
+	return resp.StatusCode, out, resp.Header
+}
+
+func errCode(m map[string]any) string {
+	if e, ok := m["error"].(map[string]any); ok {
+		return e["code"].(string)
+	}
+	return ""
+}
+
+var testDevice = map[string]string{"id": "dev-1", "platform": "android", "os_version": "14", "app_version": "5.3.0", "model": "Pixel 8"}
+
+func (ts *testServer) login(t *testing.T, who string) string {
+	t.Helper()
+	status, body, _ := ts.call(t, "POST", "/api/v1/sessions", "", map[string]any{"login": who, "password": demo.UserPassword, "device": testDevice})
+	if status != 201 {
+		t.Fatalf("login %s: %d %v", who, status, body)
+	}
+	return body["token"].(string)
+}
+
+func (ts *testServer) agentLogin(t *testing.T) string {
+	t.Helper()
+	status, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": ts.creds.AdminEmail, "password": ts.creds.AdminPassword})
+	if status != 201 {
+		t.Fatalf("agent login: %d %v", status, body)
+	}
+	return body["token"].(string)
+}
+
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(okhttp.OpenAPI(), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("document: %v %q", err, doc.OpenAPI)
+	}
+	var documented, registered []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	srv := okhttp.NewServer(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, r := range srv.Routes() {
+		registered = append(registered, r.Method+" "+r.Path)
+	}
+	sort.Strings(documented)
+	sort.Strings(registered)
+	if strings.Join(documented, "\n") != strings.Join(registered, "\n") {
+		t.Fatalf("OpenAPI and router differ.\ndocumented:\n%s\nregistered:\n%s", strings.Join(documented, "\n"), strings.Join(registered, "\n"))
+	}
+	ts := newTestServer(t)
+	if status, body, _ := ts.call(t, "GET", "/api/openapi.json", "", nil); status != 200 || body["openapi"] == nil {
+		t.Fatalf("served document: %d", status)
+	}
+}
