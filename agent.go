@@ -90,18 +90,19 @@ const (
 	EventRestrictionLift = "login_restriction_lifted"
 )
 
-// NotificationService is the durable outbox of security alerts.
+// NotificationService is the outbox of security alerts. Rows are written in
+// the transaction of the event they report; background jobs deliver them.
 type NotificationService interface {
 	// Outbox lists notifications newest first, at most limit.
 	Outbox(ctx context.Context, limit int) ([]*Notification, error)
 
-	// ClaimDue leases up to limit pending notifications whose next attempt
-	// is due, so that concurrent workers never send one twice at once.
-	ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]*Notification, error)
+	// Notification returns one notification. Returns ENOTFOUND.
+	Notification(ctx context.Context, id string) (*Notification, error)
 
 	// MarkSent records a delivery.
 	MarkSent(ctx context.Context, id string) error
 
-	// MarkFailed records a failed attempt; after maxAttempts it gives up.
-	MarkFailed(ctx context.Context, id string, cause string, retryAt time.Time, maxAttempts int) error
+	// MarkFailed records a failed attempt; giveUp marks the notification
+	// failed for good.
+	MarkFailed(ctx context.Context, id string, cause string, giveUp bool) error
 }

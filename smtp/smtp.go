@@ -22,6 +22,9 @@ type Sender struct {
 	From string
 	// Domain names the Message-ID's right-hand side.
 	Domain string
+	// PlainText skips STARTTLS. Use it only for a relay on the same host or
+	// a private link; by default the connection must upgrade to TLS.
+	PlainText bool
 }
 
 // Send delivers n to n.To through the relay.
@@ -30,7 +33,18 @@ func (s *Sender) Send(ctx context.Context, n *okcare.Notification) error {
 		return fmt.Errorf("recipient contains a line break")
 	}
 	msg := s.compose(n, time.Now())
-	return gosmtp.SendMail(s.Addr, nil, s.From, []string{n.To}, bytes.NewReader(msg))
+	if !s.PlainText {
+		return gosmtp.SendMail(s.Addr, nil, s.From, []string{n.To}, bytes.NewReader(msg))
+	}
+	c, err := gosmtp.Dial(s.Addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.SendMail(s.From, []string{n.To}, bytes.NewReader(msg)); err != nil {
+		return err
+	}
+	return c.Quit()
 }
 
 // compose builds an RFC 5322 message: UTF-8 subject as an encoded word,

@@ -61,8 +61,12 @@ type DB struct {
 	Now func() time.Time
 	// PasswordParams are the argon2id costs for new hashes.
 	PasswordParams password.Params
-	// Login is the failed-login policy.
+	// LoginPolicy is the failed-login policy.
 	LoginPolicy LoginPolicy
+	// DeliveryJobs, when set, queues the delivery of a new notification in
+	// the transaction that wrote it (the riverjobs package provides it).
+	// Without it notifications stay pending in the outbox.
+	DeliveryJobs func(ctx context.Context, tx *sql.Tx, notificationID string) error
 }
 
 // New wraps an open *sql.DB. Call Migrate before use.

@@ -3,7 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"time"
+	"fmt"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/token"
@@ -34,11 +34,17 @@ func enqueueSecurityAlert(ctx context.Context, tx *Tx, u *okcare.User, event str
 		if c.to == "" {
 			continue
 		}
-		_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			token.ID("ntf_"), u.ID, c.channel, c.to, event, text[0], text[1], okcare.NotificationPending, micros(tx.now), micros(tx.now))
+		id := token.ID("ntf_")
+		_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, u.ID, c.channel, c.to, event, text[0], text[1], okcare.NotificationPending, micros(tx.now))
 		if err != nil {
 			return err
+		}
+		if tx.db.DeliveryJobs != nil {
+			if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
+				return fmt.Errorf("queue delivery of %s: %w", id, err)
+			}
 		}
 	}
 	return nil
@@ -71,28 +77,20 @@ func (db *DB) Outbox(ctx context.Context, limit int) ([]*okcare.Notification, er
 	return scanNotifications(rows)
 }
 
-// ClaimDue leases due notifications by pushing their next attempt past the
-// lease; a worker that dies mid-send leaves them to be retried after it.
-func (db *DB) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([]*okcare.Notification, error) {
-	var out []*okcare.Notification
-	err := db.inTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT `+notificationColumns+` FROM notifications
-			WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`+db.dialect.ForUpdate,
-			okcare.NotificationPending, micros(tx.now), limit)
-		if err != nil {
-			return err
-		}
-		if out, err = scanNotifications(rows); err != nil {
-			return err
-		}
-		for _, n := range out {
-			if _, err := tx.exec(ctx, `UPDATE notifications SET next_attempt_at = ? WHERE id = ?`, micros(tx.now.Add(lease)), n.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return out, err
+// Notification returns one notification.
+func (db *DB) Notification(ctx context.Context, id string) (*okcare.Notification, error) {
+	rows, err := db.query(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	list, err := scanNotifications(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such notification.")
+	}
+	return list[0], nil
 }
 
 // MarkSent records a delivery.
@@ -104,16 +102,17 @@ func (db *DB) MarkSent(ctx context.Context, id string) error {
 	})
 }
 
-// MarkFailed records a failed attempt and schedules the next, or gives up
-// after maxAttempts.
-func (db *DB) MarkFailed(ctx context.Context, id, cause string, retryAt time.Time, maxAttempts int) error {
+// MarkFailed records a failed attempt, and with giveUp the final one.
+func (db *DB) MarkFailed(ctx context.Context, id, cause string, giveUp bool) error {
 	if len(cause) > 500 {
 		cause = cause[:500]
 	}
+	status := okcare.NotificationPending
+	if giveUp {
+		status = okcare.NotificationFailed
+	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE notifications SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-			status = CASE WHEN attempts + 1 >= ? THEN ? ELSE status END WHERE id = ?`,
-			cause, micros(retryAt), maxAttempts, okcare.NotificationFailed, id)
+		_, err := tx.exec(ctx, `UPDATE notifications SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ?`, cause, status, id)
 		return err
 	})
 }

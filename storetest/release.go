@@ -1,6 +1,9 @@
 package storetest
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"testing"
 	"time"
 
@@ -98,7 +101,12 @@ func testAgents(t *testing.T, db *sqldb.DB, _ *Clock) {
 	wantCode(t, err, okcare.EUNAUTHORIZED) // sessions end with a password reset
 }
 
-func testOutbox(t *testing.T, db *sqldb.DB, clock *Clock) {
+func testOutbox(t *testing.T, db *sqldb.DB, _ *Clock) {
+	var queued []string
+	db.DeliveryJobs = func(ctx context.Context, tx *sql.Tx, id string) error {
+		queued = append(queued, id)
+		return nil
+	}
 	u, err := db.Register(ctx, okcare.RegisterRequest{Email: "liu@example.com", Phone: "+8613900000000", Password: "blue-kettle-42"})
 	if err != nil {
 		t.Fatal(err)
@@ -106,38 +114,40 @@ func testOutbox(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if _, _, err := login(db, "liu@example.com", "blue-kettle-42", "p", ""); err != nil {
 		t.Fatal(err)
 	}
-	due, err := db.ClaimDue(ctx, 10, time.Minute)
-	if err != nil || len(due) != 2 {
-		t.Fatalf("ClaimDue = %d, %v; want email and sms", len(due), err)
+	if len(queued) != 2 {
+		t.Fatalf("queued %d deliveries, want email and sms", len(queued))
 	}
-	if again, _ := db.ClaimDue(ctx, 10, time.Minute); len(again) != 0 {
-		t.Fatal("leased notifications claimed twice")
-	}
-	if err := db.MarkSent(ctx, due[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.MarkFailed(ctx, due[1].ID, "relay down", clock.Now().Add(time.Minute), 2); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(2 * time.Minute)
-	retry, _ := db.ClaimDue(ctx, 10, time.Minute)
-	if len(retry) != 1 || retry[0].ID != due[1].ID || retry[0].Attempts != 1 {
-		t.Fatalf("retry = %+v", retry)
-	}
-	db.MarkFailed(ctx, due[1].ID, "relay down", clock.Now(), 2)
-	clock.Advance(time.Minute)
-	if left, _ := db.ClaimDue(ctx, 10, time.Minute); len(left) != 0 {
-		t.Fatal("gave-up notification claimed again")
-	}
-	all, _ := db.Outbox(ctx, 10)
-	statuses := map[string]string{}
-	for _, n := range all {
-		statuses[n.ID] = n.Status
-		if n.UserID != u.ID {
-			t.Fatal("outbox has a stranger's notification")
+	for _, id := range queued {
+		n, err := db.Notification(ctx, id)
+		if err != nil || n.Status != okcare.NotificationPending || n.UserID != u.ID || n.Event != okcare.EventNewDeviceLogin {
+			t.Fatalf("Notification(%s) = %+v, %v", id, n, err)
 		}
 	}
-	if statuses[due[0].ID] != okcare.NotificationSent || statuses[due[1].ID] != okcare.NotificationFailed {
-		t.Fatalf("statuses %v", statuses)
+	if err := db.MarkSent(ctx, queued[0]); err != nil {
+		t.Fatal(err)
+	}
+	db.MarkFailed(ctx, queued[1], "relay down", false)
+	if n, _ := db.Notification(ctx, queued[1]); n.Status != okcare.NotificationPending || n.Attempts != 1 || n.LastError != "relay down" {
+		t.Fatalf("after a failed attempt: %+v", n)
+	}
+	db.MarkFailed(ctx, queued[1], "relay down", true)
+	sent, _ := db.Notification(ctx, queued[0])
+	failed, _ := db.Notification(ctx, queued[1])
+	if sent.Status != okcare.NotificationSent || sent.SentAt == nil || failed.Status != okcare.NotificationFailed || failed.Attempts != 2 {
+		t.Fatalf("sent %+v failed %+v", sent, failed)
+	}
+	_, err = db.Notification(ctx, "ntf_none")
+	wantCode(t, err, okcare.ENOTFOUND)
+
+	// A failing queue rolls back the event it would report: no login, no alert.
+	db.DeliveryJobs = func(context.Context, *sql.Tx, string) error { return errors.New("queue down") }
+	before, _ := db.Outbox(ctx, 100)
+	if _, _, err := login(db, "liu@example.com", "blue-kettle-42", "another-phone", ""); err == nil {
+		t.Fatal("login succeeded although its alert could not be queued")
+	}
+	after, _ := db.Outbox(ctx, 100)
+	sessions, _ := db.ListSessions(ctx, u.ID)
+	if len(after) != len(before) || len(sessions) != 1 {
+		t.Fatalf("a failed queue left %d notifications (was %d) and %d sessions", len(after), len(before), len(sessions))
 	}
 }

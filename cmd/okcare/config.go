@@ -22,6 +22,7 @@ type Config struct {
 	Demo        bool          `toml:"demo"`
 	SMTPRelay   string        `toml:"smtp_relay"`
 	SMTPFrom    string        `toml:"smtp_from"`
+	SMTPPlain   bool          `toml:"smtp_plaintext"`
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
 	LoginMax    int           `toml:"login_max_failures"`
@@ -45,6 +46,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "load demo data; notifications stay in the outbox (OKCARE_DEMO)")
 	fs.StringVar(&c.SMTPRelay, "smtp-relay", env("SMTP_RELAY", c.SMTPRelay), "host:port of the outgoing mail relay (OKCARE_SMTP_RELAY)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SMTP_FROM", c.SMTPFrom), "sender of outgoing mail (OKCARE_SMTP_FROM)")
+	fs.BoolVar(&c.SMTPPlain, "smtp-plaintext", envBool("SMTP_PLAINTEXT", c.SMTPPlain), "talk to the relay without STARTTLS (local relay only) (OKCARE_SMTP_PLAINTEXT)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (OKCARE_TRUST_PROXY)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")

@@ -18,13 +18,14 @@ import (
 	okhttp "github.com/okcare/okcare/http"
 	"github.com/okcare/okcare/notify"
 	"github.com/okcare/okcare/postgres"
+	"github.com/okcare/okcare/riverjobs"
 	"github.com/okcare/okcare/smtp"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
 )
 
 // Main is the running program: configuration, store, HTTP server and the
-// outbox worker. The end-to-end tests drive the same Run and Close.
+// background jobs. The end-to-end tests drive the same Run and Close.
 type Main struct {
 	Config Config
 	// Out receives the start-up banner (demo credentials); Logs the logs.
@@ -36,8 +37,7 @@ type Main struct {
 	Listener   net.Listener
 	Logger     *slog.Logger
 
-	stopWorker context.CancelFunc
-	workerDone chan struct{}
+	Jobs *riverjobs.Runner
 }
 
 // NewMain returns a Main with the default configuration.
@@ -75,15 +75,26 @@ func newLogger(c Config, w io.Writer) (*slog.Logger, error) {
 }
 
 // openStore opens PostgreSQL when a URL is configured, else embedded SQLite.
+// Opening applies okcare's migrations and River's.
 func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
+	var db *sqldb.DB
+	var err error
 	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
-		db, err := postgres.Open(ctx, c.DB)
-		return db, "postgres", err
+		db, err = postgres.Open(ctx, c.DB)
 	} else if c.DB != "" {
 		return nil, "", fmt.Errorf("--db must be a postgres:// URL (or empty for embedded SQLite)")
+	} else {
+		db, err = sqlite.Open(ctx, filepath.Join(c.DataDir, "okcare.db"))
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(c.DataDir, "okcare.db"))
-	return db, "sqlite", err
+	if err != nil {
+		return nil, "", err
+	}
+	kind := db.Dialect().Name
+	if err := riverjobs.Migrate(ctx, db.SQL(), kind); err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	return db, kind, nil
 }
 
 // Run opens the store, loads demo data if asked, starts the outbox worker
@@ -102,6 +113,9 @@ func (m *Main) Run(ctx context.Context) error {
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
+	if err := m.startJobs(ctx, logger); err != nil {
+		return err
+	}
 	if m.Config.Demo {
 		creds, err := demo.Load(ctx, db)
 		if err != nil {
@@ -109,7 +123,6 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.printDemo(creds)
 	}
-	m.startWorker(logger)
 
 	srv := okhttp.NewServer(db, logger)
 	srv.TrustProxy = m.Config.TrustProxy
@@ -133,25 +146,29 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// startWorker runs the notification outbox worker with the configured senders.
-func (m *Main) startWorker(logger *slog.Logger) {
+// startJobs starts River with the configured notification senders and
+// makes the store queue a delivery job with every notification it writes.
+func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 	senders := map[string]notify.Sender{}
 	if m.Config.Demo {
 		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
 	}
 	if m.Config.SMTPRelay != "" {
-		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Domain: "okcare.local"}
+		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Domain: "okcare.local", PlainText: m.Config.SMTPPlain}
 	}
 	if m.Config.SMSWebhook != "" {
 		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
-	w := &notify.Worker{Store: m.DB, Senders: senders, Logger: logger, Interval: time.Second, Lease: 2 * time.Minute, MaxAttempts: 8, Now: time.Now}
-	ctx, cancel := context.WithCancel(context.Background())
-	m.stopWorker, m.workerDone = cancel, make(chan struct{})
-	go func() {
-		defer close(m.workerDone)
-		w.Run(ctx)
-	}()
+	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second})
+	if err != nil {
+		return err
+	}
+	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	m.Jobs = jobs
+	m.DB.DeliveryJobs = jobs.QueueDelivery
+	return nil
 }
 
 func (m *Main) printDemo(c *demo.Credentials) {
@@ -160,7 +177,7 @@ func (m *Main) printDemo(c *demo.Credentials) {
 }
 
 // Close stops accepting requests, lets in-flight ones finish (up to 20 s),
-// stops the worker and closes the store.
+// lets running jobs finish and closes the store.
 func (m *Main) Close() error {
 	var errs []error
 	if m.HTTPServer != nil {
@@ -168,9 +185,10 @@ func (m *Main) Close() error {
 		defer cancel()
 		errs = append(errs, m.HTTPServer.Shutdown(ctx))
 	}
-	if m.stopWorker != nil {
-		m.stopWorker()
-		<-m.workerDone
+	if m.Jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		errs = append(errs, m.Jobs.Stop(ctx))
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -178,7 +178,8 @@ CREATE TABLE agent_sessions (
 	expires_at BIGINT NOT NULL
 );
 
--- The durable outbox of security notifications.
+-- The outbox of security notifications. Each row is delivered by a River
+-- job inserted in the same transaction.
 CREATE TABLE notifications (
 	id              TEXT PRIMARY KEY,
 	user_id         TEXT NOT NULL,
@@ -189,9 +190,8 @@ CREATE TABLE notifications (
 	body            TEXT NOT NULL,
 	status          TEXT NOT NULL,
 	attempts        INTEGER NOT NULL DEFAULT 0,
-	next_attempt_at BIGINT NOT NULL,
 	last_error      TEXT NOT NULL DEFAULT '',
 	created_at      BIGINT NOT NULL,
 	sent_at         BIGINT
 );
-CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+CREATE INDEX notifications_created ON notifications(created_at);

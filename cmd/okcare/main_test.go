@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startMain runs okcare serve as the binary would, on a free port.
+func startMain(t *testing.T, args ...string) (*Main, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	m := NewMain()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	m.Out, m.Logs = out, logs
+	if err := m.ParseFlags(append([]string{"--listen", "127.0.0.1:0"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m, out, logs
+}
+
+func TestServeDemoEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	m, out, logs := startMain(t, "--demo", "--data-dir", dir, "--log-format", "json")
+	base := "http://" + m.Listener.Addr().String()
+	if !strings.Contains(out.String(), "admin agent: admin@okcare.example  password: demo-") {
+		t.Fatalf("demo credentials not printed:\n%s", out.String())
+	}
+	resp, err := http.Get(base + "/app/v1/bootstrap?platform=android&app_version=4.9.0&os_version=14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boot map[string]any
+	json.NewDecoder(resp.Body).Decode(&boot)
+	resp.Body.Close()
+	if boot["can_open"] != false || boot["update"].(map[string]any)["status"] != "required" {
+		t.Fatalf("bootstrap: %v", boot)
+	}
+	// A login from a new device is alerted, and in --demo the River job
+	// delivers it into the outbox an admin reads.
+	loginBody := `{"login":"alice@demo.okwallet.example","password":"demo-wallet-2026","device":{"id":"e2e","platform":"ios","os_version":"17","app_version":"5.3.0"}}`
+	if resp, err := http.Post(base+"/api/v1/sessions", "application/json", strings.NewReader(loginBody)); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("login: %v %v", resp, err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var sent int
+		m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM notifications WHERE event = 'new_device_login' AND status = 'sent'`).Scan(&sent)
+		if sent == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("new-device alerts not delivered (%d of 2 sent)", sent)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The logs are JSON, one object a line.
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Fatalf("log line is not JSON: %s", line)
+		}
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "okcare.db")); err != nil {
+		t.Fatal("database file not created in --data-dir")
+	}
+
+	// A second start on the same data is idempotent and prints a new password.
+	m2, out2, _ := startMain(t, "--demo", "--data-dir", dir)
+	defer m2.Close()
+	if out2.String() == out.String() {
+		t.Fatal("the demo admin password did not change on restart")
+	}
+	var users int
+	m2.DB.SQL().QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
+	if users != 4 {
+		t.Fatalf("demo reload made %d users, want 4", users)
+	}
+}
+
+// TestShutdownFinishesInFlight checks that Close waits for a request that
+// is being served.
+func TestShutdownFinishesInFlight(t *testing.T) {
+	m, _, _ := startMain(t, "--data-dir", t.TempDir())
+	base := "http://" + m.Listener.Addr().String()
+	// A slow client: send headers and half a body, so the request is in flight.
+	body := `{"email":"slow@example.com","password":"blue-kettle-42"}`
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", base+"/api/v1/users", pr)
+	req.Header.Set("Content-Type", "application/json")
+	req.ContentLength = int64(len(body))
+	done := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- -1
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	pw.Write([]byte(body[:10]))
+	time.Sleep(200 * time.Millisecond) // let the server start reading
+	closed := make(chan error, 1)
+	go func() { closed <- m.Close() }()
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a request was in flight")
+	default:
+	}
+	pw.Write([]byte(body[10:]))
+	pw.Close()
+	if status := <-done; status != 201 {
+		t.Fatalf("in-flight request got %d, want 201", status)
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "okcare.toml")
+	os.WriteFile(file, []byte("listen = \"127.0.0.1:7000\"\nlog_format = \"json\"\nlogin_max_failures = 9\n"), 0o600)
+	t.Setenv("OKCARE_LOG_FORMAT", "text")
+	m := NewMain()
+	if err := m.ParseFlags([]string{"--config", file, "--listen", "127.0.0.1:7001"}); err != nil {
+		t.Fatal(err)
+	}
+	c := m.Config
+	if c.Listen != "127.0.0.1:7001" || c.LogFormat != "text" || c.LoginMax != 9 {
+		t.Fatalf("config = %+v; want flag > env > file", c)
+	}
+	if err := NewMain().ParseFlags([]string{"--no-such-flag"}); err == nil {
+		t.Fatal("unknown flag accepted")
+	}
+	if err := run(context.Background(), []string{"frobnicate"}); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+}
+
+func TestCreateAgentCommand(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	os.WriteFile(pwFile, []byte("lead-agent-pass-7\n"), 0o600)
+	args := []string{"create-agent", "--data-dir", dir, "--email", "lead@okcare.example", "--password-file", pwFile, "--role", "supervisor"}
+	if err := run(context.Background(), append([]string{"admin"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), append([]string{"admin"}, args...)); err == nil {
+		t.Fatal("duplicate agent accepted")
+	}
+	if err := run(context.Background(), []string{"migrate", "--data-dir", dir}); err != nil {
+		t.Fatal(err)
+	}
+	m, _, _ := startMain(t, "--data-dir", dir)
+	defer m.Close()
+	_, tok, err := m.DB.AgentLogin(context.Background(), "lead@okcare.example", "lead-agent-pass-7", "")
+	if err != nil || tok == "" {
+		t.Fatalf("created agent cannot log in: %v", err)
+	}
+}

@@ -1,0 +1,148 @@
+// Package riverjobs runs okcare's durable background jobs on River, on
+// either store: riversqlite for the embedded SQLite database and
+// riverdatabasesql for PostgreSQL, both through the same *sql.Tx so that a
+// job is inserted in the transaction of the change that calls for it.
+//
+// Today's job is the delivery of security notifications: each outbox row
+// gets a job; the job sends it through its channel's sender, and River
+// retries failures with backoff until MaxAttempts, surviving restarts.
+package riverjobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notify"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// MaxDeliveryAttempts is how often a notification is tried before it is
+// marked failed.
+const MaxDeliveryAttempts = 8
+
+// DeliverArgs is the job that delivers one notification.
+type DeliverArgs struct {
+	NotificationID string `json:"notification_id"`
+}
+
+// Kind names the job in River's tables.
+func (DeliverArgs) Kind() string { return "deliver_notification" }
+
+// InsertOpts gives delivery jobs their own queue and attempt limit.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: "notifications", MaxAttempts: MaxDeliveryAttempts}
+}
+
+// driver picks River's driver for the store.
+func driver(db *sql.DB, dialect string) riverdriver.Driver[*sql.Tx] {
+	if dialect == "sqlite" {
+		return riversqlite.New(db)
+	}
+	return riverdatabasesql.New(db)
+}
+
+// Migrate applies River's own migrations to the store's database.
+func Migrate(ctx context.Context, db *sql.DB, dialect string) error {
+	m, err := rivermigrate.New(driver(db, dialect), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
+}
+
+// Runner is the River client with okcare's workers.
+type Runner struct {
+	client *river.Client[*sql.Tx]
+}
+
+// Options configure a Runner.
+type Options struct {
+	Store   okcare.NotificationService
+	Senders map[string]notify.Sender // by channel
+	Logger  *slog.Logger
+	// PollInterval is how often idle workers look for new jobs.
+	PollInterval time.Duration
+}
+
+// New builds a Runner on db (already migrated). Call Start to work jobs.
+func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &deliverWorker{store: opts.Store, senders: opts.Senders, logger: opts.Logger})
+	client, err := river.NewClient(driver(db, dialect), &river.Config{
+		Logger:            opts.Logger.With("component", "river"),
+		Queues:            map[string]river.QueueConfig{"notifications": {MaxWorkers: 4}},
+		Workers:           workers,
+		FetchPollInterval: opts.PollInterval,
+		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
+		JobTimeout:        time.Minute,
+		// SQLite and PostgreSQL through database/sql have no LISTEN: poll.
+		PollOnly: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{client: client}, nil
+}
+
+// QueueDelivery inserts the delivery job of a notification in tx. It has
+// the signature of sqldb.DB.DeliveryJobs.
+func (r *Runner) QueueDelivery(ctx context.Context, tx *sql.Tx, notificationID string) error {
+	_, err := r.client.InsertTx(ctx, tx, DeliverArgs{NotificationID: notificationID}, nil)
+	return err
+}
+
+// Start begins working jobs in the background.
+func (r *Runner) Start(ctx context.Context) error { return r.client.Start(ctx) }
+
+// Stop waits for running jobs to finish, up to ctx's deadline.
+func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	store   okcare.NotificationService
+	senders map[string]notify.Sender
+	logger  *slog.Logger
+}
+
+// Work sends one notification. A notification already sent is not sent
+// again, so a job retried after a crash between send and record repeats at
+// most that one message.
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	n, err := w.store.Notification(ctx, job.Args.NotificationID)
+	if okcare.ErrorCode(err) == okcare.ENOTFOUND {
+		return river.JobCancel(err)
+	} else if err != nil {
+		return err
+	}
+	if n.Status == okcare.NotificationSent {
+		return nil
+	}
+	sender, ok := w.senders[n.Channel]
+	if !ok {
+		err = fmt.Errorf("no sender configured for channel %q", n.Channel)
+	} else {
+		err = sender.Send(ctx, n)
+	}
+	if err != nil {
+		giveUp := job.Attempt >= job.MaxAttempts
+		// Log ids and the error, never the message or its recipient.
+		w.logger.Warn("notification not delivered", "id", n.ID, "channel", n.Channel, "attempt", job.Attempt, "give_up", giveUp, "error", err)
+		if markErr := w.store.MarkFailed(ctx, n.ID, err.Error(), giveUp); markErr != nil {
+			return errors.Join(err, markErr)
+		}
+		return err
+	}
+	return w.store.MarkSent(ctx, n.ID)
+}

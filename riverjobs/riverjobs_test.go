@@ -1,0 +1,96 @@
+package riverjobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notify"
+	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/storetest"
+)
+
+// flakySender fails its first failures sends, then records what it sends.
+type flakySender struct {
+	mu       sync.Mutex
+	failures int
+	sent     []*okcare.Notification
+}
+
+func (s *flakySender) Send(_ context.Context, n *okcare.Notification) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failures > 0 {
+		s.failures--
+		return errors.New("relay unavailable")
+	}
+	s.sent = append(s.sent, n)
+	return nil
+}
+
+func (s *flakySender) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
+func TestDeliveryJobs(t *testing.T) {
+	for _, store := range storetest.Stores {
+		t.Run(store.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := store.Open(t)
+			db.PasswordParams = password.TestParams
+			if err := riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
+				t.Fatal(err)
+			}
+			email, sms := &flakySender{failures: 1}, &flakySender{}
+			runner, err := riverjobs.New(db.SQL(), db.Dialect().Name, riverjobs.Options{
+				Store: db, Senders: map[string]notify.Sender{okcare.ChannelEmail: email, okcare.ChannelSMS: sms},
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.DeliveryJobs = runner.QueueDelivery
+			// The event happens before the workers start: the job waits in the
+			// database, as it would across a restart.
+			u, err := db.Register(ctx, okcare.RegisterRequest{Email: "mei@example.com", Phone: "+8613700000000", Password: "blue-kettle-42"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "security_review", Actor: "system"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := runner.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer runner.Stop(ctx)
+			deadline := time.Now().Add(20 * time.Second)
+			for email.count() < 1 || sms.count() < 1 {
+				if time.Now().After(deadline) {
+					t.Fatalf("not delivered in time: email %d sms %d", email.count(), sms.count())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			out, _ := db.Outbox(ctx, 10)
+			for _, n := range out {
+				want := 1
+				if n.Channel == okcare.ChannelEmail {
+					want = 2 // one failure, then the retry
+				}
+				if n.Status != okcare.NotificationSent || n.Attempts != want || n.Event != okcare.EventAccountFrozen {
+					t.Errorf("%s notification: %+v", n.Channel, n)
+				}
+			}
+			if len(out) != 2 {
+				t.Fatalf("outbox has %d notifications, want 2", len(out))
+			}
+		})
+	}
+}
