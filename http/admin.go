@@ -50,6 +50,7 @@ func (s *Server) handleSetRelease(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.launch.invalidate()
 	writeJSON(w, http.StatusOK, p)
 }
 
@@ -87,6 +88,7 @@ func (s *Server) handleCreateIncident(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.launch.invalidate()
 	writeJSON(w, http.StatusCreated, inc)
 }
 
@@ -106,6 +108,7 @@ func (s *Server) handlePatchIncident(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.launch.invalidate()
 	writeJSON(w, http.StatusOK, inc)
 }
 

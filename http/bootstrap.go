@@ -17,13 +17,12 @@ func (s *Server) handleBootstrap(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, okcare.Errorf(okcare.EINVALID, "platform must be android or ios."))
 		return
 	}
-	policy, err := s.Store.ReleasePolicy(r.Context(), in.Platform)
-	if err != nil && okcare.ErrorCode(err) != okcare.ENOTFOUND {
+	var err error
+	if in.Policy, err = s.launch.policy(r.Context(), s.Store, in.Platform, in.Now); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	in.Policy = policy
-	if in.Incidents, err = s.Store.Incidents(r.Context(), true); err != nil {
+	if in.Incidents, err = s.launch.activeIncidents(r.Context(), s.Store, in.Now); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -37,6 +37,7 @@ type Server struct {
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
 
+	launch   launchCache
 	mux      *http.ServeMux
 	routes   []Route
 	registry *prometheus.Registry

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/okcare/okcare/password"
@@ -56,6 +57,7 @@ var DefaultLoginPolicy = LoginPolicy{MaxFailures: 5, Window: 15 * time.Minute, R
 type DB struct {
 	sql     *sql.DB
 	dialect Dialect
+	stmts   sync.Map // query text -> *sql.Stmt
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -86,8 +88,14 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 // Dialect returns the store's dialect.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the prepared statements and the connection pool.
+func (db *DB) Close() error {
+	db.stmts.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
+	return db.sql.Close()
+}
 
 // Ping checks that the database answers; /readyz uses it.
 func (db *DB) Ping(ctx context.Context) error {
@@ -151,24 +159,65 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return tx.tx.Commit()
 }
 
+// stmt returns the prepared statement of q, preparing it once. database/sql
+// keeps one prepared copy per connection, so after warm-up no query is
+// parsed again: parsing was most of the cost of a simple SQLite query.
+// Queries are constant strings, so the cache is bounded.
+func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := db.stmts.Load(q); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := db.sql.PrepareContext(ctx, db.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(q, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return s, nil
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	s, err := tx.db.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return tx.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	s, err := tx.db.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return tx.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
 }
 
+// queryRow on a statement that cannot be prepared returns a Row whose Scan
+// reports the error, as database/sql does.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+	s, err := tx.db.stmt(ctx, q)
+	if err != nil {
+		return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+	}
+	return tx.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.sql.QueryContext(ctx, db.rebind(q), args...)
+	s, err := db.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+	s, err := db.stmt(ctx, q)
+	if err != nil {
+		return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+	}
+	return s.QueryRowContext(ctx, args...)
 }
 
 // micros stores a time; fromMicros reads it back.
@@ -208,8 +257,9 @@ func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
 			return err
 		}
 		err = db.inTx(ctx, func(tx *Tx) error {
+			// Migration bodies hold several statements: run them unprepared.
 			if db.dialect.LockMigrations != "" {
-				if _, err := tx.exec(ctx, db.dialect.LockMigrations); err != nil {
+				if _, err := tx.tx.ExecContext(ctx, db.dialect.LockMigrations); err != nil {
 					return err
 				}
 			}
@@ -217,7 +267,7 @@ func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
 			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil || n > 0 {
 				return err
 			}
-			if _, err := tx.exec(ctx, string(body)); err != nil {
+			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
 			_, err := tx.exec(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, micros(tx.now))

@@ -233,21 +233,26 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	if tok == "" || len(tok) > 200 {
 		return nil, nil, unauthorized
 	}
-	s, err := scanSession(db.queryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = ?`, token.Hash(tok)))
+	// One query for session and user: this runs on every authenticated call.
+	var s okcare.Session
+	var created, seen int64
+	var revoked, until sql.NullInt64
+	var u okcare.User
+	var userCreated int64
+	err := db.queryRow(ctx, `SELECT s.id, s.user_id, s.device_id, s.platform, s.os_version, s.app_version, s.model, s.ip, s.created_at, s.last_seen_at, s.revoked_at,
+		COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until, u.totp_secret IS NOT NULL, u.created_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, token.Hash(tok)).
+		Scan(&s.ID, &s.UserID, &s.Device.ID, &s.Device.Platform, &s.Device.OSVersion, &s.Device.AppVersion, &s.Device.Model, &s.IP, &created, &seen, &revoked,
+			&u.Email, &u.Phone, &u.State, &u.StateReason, &until, &u.TOTPEnabled, &userCreated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, unauthorized
 	} else if err != nil {
 		return nil, nil, err
 	}
+	s.CreatedAt, s.LastSeenAt, s.RevokedAt = fromMicros(created), fromMicros(seen), fromNullMicros(revoked)
+	u.ID, u.RestrictedUntil, u.CreatedAt = s.UserID, fromNullMicros(until), fromMicros(userCreated)
 	now := db.Now()
-	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle {
-		return nil, nil, unauthorized
-	}
-	u, err := db.FindUserByID(ctx, s.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if u.State == okcare.AccountClosed {
+	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed {
 		return nil, nil, unauthorized
 	}
 	if now.Sub(s.LastSeenAt) > time.Minute { // one write a minute at most
@@ -259,7 +264,7 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 			return nil, nil, err
 		}
 	}
-	return s, u, nil
+	return &s, &u, nil
 }
 
 // ListSessions returns the user's sessions newest first.

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/okcare/okcare"
+	okhttp "github.com/okcare/okcare/http"
+	"github.com/okcare/okcare/password"
+)
+
+// benchBootstrap compares GET /app/v1/bootstrap (signed in, on a store of
+// `accounts` users) with a bare net/http handler that returns a JSON body of
+// the same size, both driven by the same load generator over loopback.
+func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, concurrency int) error {
+	db, cleanup, err := openStore(ctx, "sqlite", "")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	hash, _ := password.Hash("bench-password-1", password.TestParams)
+	emails := make([]string, accounts)
+	for i := range emails {
+		emails[i] = fmt.Sprintf("bench%06d@bench.okwallet.example", i)
+	}
+	fmt.Printf("loading %d accounts ...\n", accounts)
+	t0 := time.Now()
+	if _, err := db.ImportUsers(ctx, emails, hash, "100000", func(done int) {
+		if done%20000 == 0 || done == accounts {
+			fmt.Printf("  %d/%d accounts (%s)\n", done, accounts, time.Since(t0).Round(time.Second))
+		}
+	}); err != nil {
+		return err
+	}
+	// Sessions for 1000 accounts spread over the whole range.
+	var tokens []string
+	for i := 0; i < accounts; i += max(1, accounts/1000) {
+		_, tok, err := db.Login(ctx, okcare.LoginRequest{Login: emails[i], Password: "bench-password-1",
+			Device: okcare.Device{ID: "bench", Platform: "android", OSVersion: "14", AppVersion: "5.3.0"}})
+		if err != nil {
+			return err
+		}
+		tokens = append(tokens, tok)
+	}
+
+	okcareURL, stop1, err := serve(okhttp.NewServer(db, quiet))
+	if err != nil {
+		return err
+	}
+	defer stop1()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2}}
+	get := func(url, tok string) ([]byte, error) {
+		req, _ := http.NewRequest("GET", url, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			return nil, fmt.Errorf("status %d: %s", resp.StatusCode, body)
+		}
+		return body, err
+	}
+	const query = "/app/v1/bootstrap?platform=android&app_version=5.2.0&os_version=14"
+	sample, err := get(okcareURL+query, tokens[0])
+	if err != nil {
+		return err
+	}
+	baselineURL, stop2, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(sample)
+	}))
+	if err != nil {
+		return err
+	}
+	defer stop2()
+	fmt.Printf("response body %d bytes; %d clients, %s per run, runs alternate\n", len(sample), concurrency, duration)
+
+	var base, ours []result
+	for round := 0; round < 2; round++ {
+		base = append(base, drive("baseline net/http", duration, concurrency, func(w, seq int) error {
+			_, err := get(baselineURL+query, "")
+			return err
+		}))
+		fmt.Println(" ", base[round])
+		ours = append(ours, drive("okcare bootstrap", duration, concurrency, func(w, seq int) error {
+			_, err := get(okcareURL+query, tokens[(w*7919+seq)%len(tokens)])
+			return err
+		}))
+		fmt.Println(" ", ours[round])
+	}
+	b := (base[0].perSecond() + base[1].perSecond()) / 2
+	o := (ours[0].perSecond() + ours[1].perSecond()) / 2
+	fmt.Printf("throughput ratio okcare/baseline: %.2f (goal >= 0.5)\n", o/b)
+	return nil
+}
+
+// serve starts h on a loopback port and returns its URL.
+func serve(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}

@@ -1,0 +1,109 @@
+// Command okcare-bench measures okcare against a baseline taken in the same
+// run, because these machines are noisy: absolute numbers mean little, the
+// ratio means something.
+//
+//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32]
+//	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"github.com/okcare/okcare/demo"
+	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/postgres"
+	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/sqldb"
+	"github.com/okcare/okcare/sqlite"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers [flags]")
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	accounts := fs.Int("accounts", 100000, "accounts to load")
+	duration := fs.Duration("duration", 10*time.Second, "how long each measured run lasts")
+	concurrency := fs.Int("concurrency", 32, "concurrent clients")
+	store := fs.String("store", "sqlite", "sqlite or postgres")
+	dsn := fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL for -store postgres")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.Parse(os.Args[2:])
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	ctx := context.Background()
+	var err error
+	switch os.Args[1] {
+	case "bootstrap":
+		err = benchBootstrap(ctx, *accounts, *duration, *concurrency)
+	case "transfers":
+		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
+	default:
+		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "okcare-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// openStore opens a fresh store with River's tables, so that notifications
+// queue their jobs as in production.
+func openStore(ctx context.Context, kind, dsn string) (*sqldb.DB, func(), error) {
+	var db *sqldb.DB
+	var err error
+	cleanup := func() {}
+	if kind == "postgres" {
+		schema := fmt.Sprintf("okcare_bench_%d", time.Now().UnixNano())
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+			return nil, nil, err
+		}
+		cleanup = func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); admin.Close() }
+		db, err = postgres.Open(ctx, dsn+"&search_path="+schema)
+		if err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "okcare-bench")
+		if err != nil {
+			return nil, nil, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+		if db, err = sqlite.Open(ctx, filepath.Join(dir, "okcare.db")); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err = riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
+		return nil, nil, err
+	}
+	db.PasswordParams = password.TestParams
+	if _, err := demo.Load(ctx, db); err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); cleanup() }, nil
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
