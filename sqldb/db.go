@@ -58,6 +58,7 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	stmts   sync.Map // query text -> *sql.Stmt
+	group   *groupCommitter
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -90,6 +91,9 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes the prepared statements and the connection pool.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	db.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
@@ -152,6 +156,19 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	return tx.run(fn)
+}
+
+// inConnTx is inTx on a dedicated connection.
+func (db *DB) inConnTx(ctx context.Context, conn *sql.Conn, fn func(tx *Tx) error) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return (&Tx{tx: tx, db: db, now: db.Now().UTC()}).run(fn)
+}
+
+func (tx *Tx) run(fn func(tx *Tx) error) error {
 	defer tx.tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
@@ -178,30 +195,37 @@ func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	s, err := tx.db.stmt(ctx, q)
-	if err != nil {
-		return nil, err
+// txStmt returns q as a statement of tx if it is cached. If not, it returns
+// nil and prepares q for the cache in the background: preparing on the pool
+// here would wait for a second connection while tx holds one, and with every
+// connection inside a transaction that wait would never end.
+func (tx *Tx) txStmt(ctx context.Context, q string) *sql.Stmt {
+	if s, ok := tx.db.stmts.Load(q); ok {
+		return tx.tx.StmtContext(ctx, s.(*sql.Stmt))
 	}
-	return tx.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	go tx.db.stmt(context.WithoutCancel(ctx), q)
+	return nil
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := tx.txStmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	s, err := tx.db.stmt(ctx, q)
-	if err != nil {
-		return nil, err
+	if s := tx.txStmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
 	}
-	return tx.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
 }
 
-// queryRow on a statement that cannot be prepared returns a Row whose Scan
-// reports the error, as database/sql does.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	s, err := tx.db.stmt(ctx, q)
-	if err != nil {
-		return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+	if s := tx.txStmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
 	}
-	return tx.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {

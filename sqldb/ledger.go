@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -142,6 +141,9 @@ func (db *DB) Move(ctx context.Context, req okcare.MovementRequest) (*okcare.Mov
 	if err != nil {
 		return nil, okcare.Errorf(okcare.EINVALIDAMOUNT, "amount must be a positive decimal with at most %d decimals for %s.", asset.Decimals, asset.Code)
 	}
+	if db.group != nil {
+		return db.group.submit(ctx, req, asset, amount)
+	}
 	m, err := db.move(ctx, req, asset, amount)
 	if err != nil && db.dialect.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: answer as
@@ -151,51 +153,61 @@ func (db *DB) Move(ctx context.Context, req okcare.MovementRequest) (*okcare.Mov
 	return m, err
 }
 
+// move runs one movement in a transaction of its own.
 func (db *DB) move(ctx context.Context, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
 	var m *okcare.Movement
 	err := db.inTx(ctx, func(tx *Tx) error {
-		var hash, movementID string
-		err := tx.queryRow(ctx, `SELECT request_hash, movement_id FROM idempotency_keys WHERE user_id = ? AND key = ?`, req.FromUserID, req.IdempotencyKey).Scan(&hash, &movementID)
-		if err == nil {
-			if hash != req.RequestHash {
-				return okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
-			}
-			m, err = findMovement(ctx, tx, movementID)
-			if m != nil {
-				m.Replayed = true
-			}
-			return err
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-
-		sender, err := findUserForUpdate(ctx, tx, req.FromUserID)
-		if err != nil {
-			return err
-		}
-		switch sender.EffectiveState(tx.now) {
-		case okcare.AccountFrozen:
-			return okcare.Errorf(okcare.EACCOUNTFROZEN, "The account is frozen and cannot move money.")
-		case okcare.AccountClosed:
-			return okcare.Errorf(okcare.EACCOUNTCLOSED, "The account is closed.")
-		}
-		m = &okcare.Movement{ID: token.ID(movementPrefix(req.Kind)), Kind: req.Kind, FromUserID: sender.ID, Asset: asset.Code, Decimals: asset.Decimals, Minor: amount, Memo: req.Memo}
-		toKind, toID, err := resolveRecipient(ctx, tx, req, sender)
-		if err != nil {
-			return err
-		}
-		if toKind == ownerUser {
-			m.ToUserID = toID
-		} else {
-			m.ToMerchantID = toID
-		}
-		if err := book(ctx, tx, m, ownerUser, sender.ID, toKind, toID); err != nil {
-			return err
-		}
-		_, err = tx.exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, movement_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			req.FromUserID, req.IdempotencyKey, req.RequestHash, m.ID, micros(tx.now))
+		var err error
+		m, err = moveTx(ctx, tx, req, asset, amount)
 		return err
 	})
+	return m, err
+}
+
+// moveTx executes a validated movement inside tx: it answers a repeated
+// idempotency key from the stored result, else checks the sender, resolves
+// the recipient, books the entry and records the key.
+func moveTx(ctx context.Context, tx *Tx, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
+	var hash, movementID string
+	err := tx.queryRow(ctx, `SELECT request_hash, movement_id FROM idempotency_keys WHERE user_id = ? AND key = ?`, req.FromUserID, req.IdempotencyKey).Scan(&hash, &movementID)
+	if err == nil {
+		if hash != req.RequestHash {
+			return nil, okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+		}
+		m, err := findMovement(ctx, tx, movementID)
+		if m != nil {
+			m.Replayed = true
+		}
+		return m, err
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+
+	sender, err := findUserForUpdate(ctx, tx, req.FromUserID)
+	if err != nil {
+		return nil, err
+	}
+	switch sender.EffectiveState(tx.now) {
+	case okcare.AccountFrozen:
+		return nil, okcare.Errorf(okcare.EACCOUNTFROZEN, "The account is frozen and cannot move money.")
+	case okcare.AccountClosed:
+		return nil, okcare.Errorf(okcare.EACCOUNTCLOSED, "The account is closed.")
+	}
+	m := &okcare.Movement{ID: token.ID(movementPrefix(req.Kind)), Kind: req.Kind, FromUserID: sender.ID, Asset: asset.Code, Decimals: asset.Decimals, Minor: amount, Memo: req.Memo}
+	toKind, toID, err := resolveRecipient(ctx, tx, req, sender)
+	if err != nil {
+		return nil, err
+	}
+	if toKind == ownerUser {
+		m.ToUserID = toID
+	} else {
+		m.ToMerchantID = toID
+	}
+	if err := book(ctx, tx, m, ownerUser, sender.ID, toKind, toID); err != nil {
+		return nil, err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, movement_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		req.FromUserID, req.IdempotencyKey, req.RequestHash, m.ID, micros(tx.now))
 	if err != nil {
 		return nil, err
 	}
@@ -241,15 +253,7 @@ func resolveRecipient(ctx context.Context, tx *Tx, req okcare.MovementRequest, s
 // book writes the journal entry of m, moving m.Minor from one owner to
 // another, after checking the ledger invariants on locked balances.
 func book(ctx context.Context, tx *Tx, m *okcare.Movement, fromKind, fromID, toKind, toID string) error {
-	from, err := ensureAccount(ctx, tx, fromKind, fromID, m.Asset)
-	if err != nil {
-		return err
-	}
-	to, err := ensureAccount(ctx, tx, toKind, toID, m.Asset)
-	if err != nil {
-		return err
-	}
-	accounts, err := lockAccounts(ctx, tx, from, to)
+	accounts, from, to, err := lockAccounts(ctx, tx, m.Asset, [2]string{fromKind, fromID}, [2]string{toKind, toID})
 	if err != nil {
 		return err
 	}
@@ -265,11 +269,10 @@ func book(ctx context.Context, tx *Tx, m *okcare.Movement, fromKind, fromID, toK
 		m.EntryID, m.ID, m.Kind, m.Memo, micros(tx.now)); err != nil {
 		return err
 	}
-	for _, p := range postings {
-		if _, err := tx.exec(ctx, `INSERT INTO postings (entry_id, account_id, asset, amount, created_at) VALUES (?, ?, ?, ?, ?)`,
-			m.EntryID, p.AccountID, p.Asset, p.Amount.String(), micros(tx.now)); err != nil {
-			return err
-		}
+	if _, err := tx.exec(ctx, `INSERT INTO postings (entry_id, account_id, asset, amount, created_at) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)`,
+		m.EntryID, postings[0].AccountID, m.Asset, postings[0].Amount.String(), micros(tx.now),
+		m.EntryID, postings[1].AccountID, m.Asset, postings[1].Amount.String(), micros(tx.now)); err != nil {
+		return err
 	}
 	for id, bal := range balances {
 		if _, err := tx.exec(ctx, `UPDATE ledger_accounts SET balance = ? WHERE id = ?`, bal.String(), id); err != nil {
@@ -282,37 +285,47 @@ func book(ctx context.Context, tx *Tx, m *okcare.Movement, fromKind, fromID, toK
 	return err
 }
 
-// ensureAccount returns the id of the owner's account in asset, creating it.
-func ensureAccount(ctx context.Context, tx *Tx, kind, owner, asset string) (string, error) {
-	_, err := tx.exec(ctx, `INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, balance, allow_negative) VALUES (?, ?, ?, ?, '0', ?)
-		ON CONFLICT (owner_kind, owner_id, asset) DO NOTHING`, token.ID("acc_"), kind, owner, asset, kind == ownerSystem)
-	if err != nil {
-		return "", err
+// lockAccounts reads and locks the two owners' accounts in asset, creating
+// them when missing. It locks in (kind, owner) order, so two movements
+// between the same owners in opposite directions cannot deadlock.
+func lockAccounts(ctx context.Context, tx *Tx, asset string, from, to [2]string) (map[string]*ledger.Account, string, string, error) {
+	owners := [][2]string{from, to}
+	if from[0] > to[0] || (from[0] == to[0] && from[1] > to[1]) {
+		owners[0], owners[1] = to, from
 	}
-	var id string
-	err = tx.queryRow(ctx, `SELECT id FROM ledger_accounts WHERE owner_kind = ? AND owner_id = ? AND asset = ?`, kind, owner, asset).Scan(&id)
-	return id, err
+	out := map[string]*ledger.Account{}
+	ids := map[[2]string]string{}
+	for _, o := range owners {
+		a, err := lockAccount(ctx, tx, o[0], o[1], asset)
+		if err != nil {
+			return nil, "", "", err
+		}
+		out[a.ID], ids[o] = a, a.ID
+	}
+	return out, ids[from], ids[to], nil
 }
 
-// lockAccounts reads and locks accounts in id order, so that two movements
-// between the same accounts in opposite directions cannot deadlock.
-func lockAccounts(ctx context.Context, tx *Tx, ids ...string) (map[string]*ledger.Account, error) {
-	sort.Strings(ids)
-	out := map[string]*ledger.Account{}
-	for _, id := range ids {
+// lockAccount reads an owner's account with a row lock, creating it first
+// if it does not exist yet; the common case is one query.
+func lockAccount(ctx context.Context, tx *Tx, kind, owner, asset string) (*ledger.Account, error) {
+	q := `SELECT id, asset, balance, allow_negative FROM ledger_accounts WHERE owner_kind = ? AND owner_id = ? AND asset = ?` + tx.db.dialect.ForUpdate
+	for attempt := 0; ; attempt++ {
 		var a ledger.Account
 		var bal string
-		err := tx.queryRow(ctx, `SELECT id, asset, balance, allow_negative FROM ledger_accounts WHERE id = ?`+tx.db.dialect.ForUpdate, id).
-			Scan(&a.ID, &a.Asset, &bal, &a.AllowNegative)
+		err := tx.queryRow(ctx, q, kind, owner, asset).Scan(&a.ID, &a.Asset, &bal, &a.AllowNegative)
+		if err == nil {
+			a.Balance, err = ledger.ParseMinor(bal)
+			return &a, err
+		}
+		if !errors.Is(err, sql.ErrNoRows) || attempt > 0 {
+			return nil, err
+		}
+		_, err = tx.exec(ctx, `INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, balance, allow_negative) VALUES (?, ?, ?, ?, '0', ?)
+			ON CONFLICT (owner_kind, owner_id, asset) DO NOTHING`, token.ID("acc_"), kind, owner, asset, kind == ownerSystem)
 		if err != nil {
 			return nil, err
 		}
-		if a.Balance, err = ledger.ParseMinor(bal); err != nil {
-			return nil, err
-		}
-		out[id] = &a
 	}
-	return out, nil
 }
 
 func findMovement(ctx context.Context, tx *Tx, id string) (*okcare.Movement, error) {

@@ -84,9 +84,10 @@ func (db *DB) ConfirmTOTP(ctx context.Context, userID, code string) ([]string, e
 	return codes, err
 }
 
-// newRecoveryCode returns a code like "k7q2-m9xd-4hfa-p3zt": 80 random bits.
+// newRecoveryCode returns a code like "k7q2-m9xd-4hfa-p3zt": 16 base32
+// characters of a random token, 80 random bits.
 func newRecoveryCode() string {
-	raw := strings.ToLower(strings.TrimPrefix(token.ID("r"), "r"))
+	raw := strings.ToLower(token.New(""))
 	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
 }
 

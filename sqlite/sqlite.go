@@ -87,5 +87,8 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate sqlite: %w", err)
 	}
+	// SQLite has one writer at a time and an fsync per commit: batch money
+	// movements into shared commits (see sqldb.EnableGroupCommit).
+	store.EnableGroupCommit()
 	return store, nil
 }

@@ -175,11 +175,13 @@ func testConcurrentTransfers(t *testing.T, db *sqldb.DB, _ *Clock) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	ok := 0
-	for w := 0; w < 6; w++ {
+	// More workers than pooled connections, on statements not yet prepared:
+	// this once deadlocked on the pool.
+	for w := 0; w < 32; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := 0; i < 40; i++ {
+			for i := 0; i < 12; i++ {
 				from, to := users[(w+i)%3], users[(w+i+1+w%2)%3]
 				_, err := transfer(db, from.ID, to.ID, "CNY", "0.75", fmt.Sprintf("w%d-%d", w, i))
 				switch okcare.ErrorCode(err) {

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"FailedLoginsRestrictUnknownDevicesOnly", testFailedLogins},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},
+		{"RecoveryCodesRandom", testRecoveryCodesRandom},
 		{"Ledger", testLedger},
 		{"Idempotency", testIdempotency},
 		{"ConcurrentTransfers", testConcurrentTransfers},

@@ -61,3 +61,22 @@ func testTOTP(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal("2FA changes not alerted")
 	}
 }
+
+// testRecoveryCodesRandom guards against codes that share a prefix (as
+// they would if cut from time-ordered identifiers).
+func testRecoveryCodesRandom(t *testing.T, db *sqldb.DB, clock *Clock) {
+	u := mustRegister(t, db, "hana@example.com")
+	enr, _ := db.BeginTOTP(ctx, u.ID)
+	c, _ := totp.Code(enr.Secret, clock.Now(), 6)
+	codes, err := db.ConfirmTOTP(ctx, u.ID, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefixes := map[string]bool{}
+	for _, code := range codes {
+		prefixes[code[:4]] = true
+	}
+	if len(prefixes) < len(codes)-1 {
+		t.Fatalf("recovery codes share prefixes: %v", codes)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
+	"time"
 )
 
 var enc = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -19,12 +20,24 @@ func New(prefix string) string {
 	return prefix + enc.EncodeToString(b)
 }
 
-// ID returns a new random identifier with the prefix ("usr_", "ses_", ...).
-// IDs are random rather than sequential so they cannot be enumerated.
+// idEnc is base32 with the "extended hex" alphabet, whose characters sort
+// in the same order as the bytes they encode.
+var idEnc = base32.HexEncoding.WithPadding(base32.NoPadding)
+
+// ID returns a new identifier with the prefix ("usr_", "ses_", ...): a
+// 48-bit millisecond timestamp followed by 80 random bits, like a ULID.
+// The random part makes IDs impossible to enumerate; the time part makes
+// them sort by creation, so new rows land on the last pages of an index
+// instead of scattering writes over the whole B-tree.
 func ID(prefix string) string {
-	b := make([]byte, 10)
-	rand.Read(b)
-	return prefix + enc.EncodeToString(b)
+	var b [16]byte
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	rand.Read(b[6:])
+	return prefix + idEnc.EncodeToString(b[:])
 }
 
 // Hash returns the hex SHA-256 of a token, the form kept in storage. A fast

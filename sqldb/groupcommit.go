@@ -1,0 +1,159 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"math/big"
+	"sync"
+
+	"github.com/okcare/okcare"
+)
+
+// maxBatch bounds how many movements share one commit.
+const maxBatch = 256
+
+// groupCommitter funnels money movements through one writer that commits
+// them in batches. On SQLite, where one writer holds the database at a time
+// and each durable commit costs an fsync, this turns N commits into one
+// without weakening anything: each movement runs inside its own savepoint,
+// so a rejected one (insufficient funds, say) is rolled back alone, and no
+// caller is answered before the batch's commit is on disk.
+//
+// It batches opportunistically: the writer takes whatever is waiting when it
+// finishes the previous batch and never waits to fill one, so an idle
+// system commits a lone transfer at once.
+type groupCommitter struct {
+	db    *DB
+	queue chan *moveJob
+	stop  chan struct{}
+	wg    sync.WaitGroup
+	once  sync.Once
+}
+
+type moveJob struct {
+	ctx    context.Context
+	req    okcare.MovementRequest
+	asset  *okcare.Asset
+	amount *big.Int
+	m      *okcare.Movement
+	err    error
+	done   chan struct{}
+}
+
+// EnableGroupCommit starts the batching writer for Move. Close stops it.
+func (db *DB) EnableGroupCommit() {
+	if db.group != nil {
+		return
+	}
+	g := &groupCommitter{db: db, queue: make(chan *moveJob, 4*maxBatch), stop: make(chan struct{})}
+	g.wg.Add(1)
+	go g.run()
+	db.group = g
+}
+
+var errStoreClosed = errors.New("store is closed")
+
+func (g *groupCommitter) submit(ctx context.Context, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
+	job := &moveJob{ctx: ctx, req: req, asset: asset, amount: amount, done: make(chan struct{})}
+	select {
+	case g.queue <- job:
+	case <-g.stop:
+		return nil, errStoreClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Once queued, the job is answered after its batch commits or fails;
+	// the caller waits for that even if its context ends, so that it never
+	// reports a failure for money that did move.
+	<-job.done
+	return job.m, job.err
+}
+
+func (g *groupCommitter) run() {
+	defer g.wg.Done()
+	// One dedicated connection keeps its page cache and prepared statements
+	// warm from batch to batch.
+	var conn *sql.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
+	for {
+		var first *moveJob
+		select {
+		case first = <-g.queue:
+		case <-g.stop:
+			return
+		}
+		batch := []*moveJob{first}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-g.queue:
+				batch = append(batch, j)
+			default:
+				break fill
+			}
+		}
+		if conn == nil {
+			var err error
+			if conn, err = g.db.sql.Conn(context.Background()); err != nil {
+				g.fail(batch, err)
+				continue
+			}
+		}
+		if err := g.commit(conn, batch); err != nil && errors.Is(err, driver.ErrBadConn) {
+			conn.Close()
+			conn = nil
+		}
+	}
+}
+
+func (g *groupCommitter) fail(batch []*moveJob, err error) {
+	for _, j := range batch {
+		j.m, j.err = nil, err
+		close(j.done)
+	}
+}
+
+// commit runs a batch in one transaction on conn, each movement in a savepoint.
+func (g *groupCommitter) commit(conn *sql.Conn, batch []*moveJob) error {
+	ctx := context.Background()
+	err := g.db.inConnTx(ctx, conn, func(tx *Tx) error {
+		for _, j := range batch {
+			if err := j.ctx.Err(); err != nil {
+				j.err = err // given up before it ran: nothing done
+				continue
+			}
+			if _, err := tx.exec(ctx, `SAVEPOINT movement`); err != nil {
+				return err
+			}
+			j.m, j.err = moveTx(j.ctx, tx, j.req, j.asset, j.amount)
+			if j.err != nil {
+				if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT movement`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(ctx, `RELEASE SAVEPOINT movement`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, j := range batch {
+		if err != nil {
+			j.m, j.err = nil, err // the batch did not commit: nothing moved
+		}
+		close(j.done)
+	}
+	return err
+}
+
+// close stops the writer after the batch in progress; closing twice is harmless.
+func (g *groupCommitter) close() {
+	g.once.Do(func() { close(g.stop) })
+	g.wg.Wait()
+}

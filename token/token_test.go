@@ -1,0 +1,43 @@
+package token_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare/token"
+)
+
+func TestNewIsRandomAndLongEnough(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		tok := token.New("okw_")
+		if !strings.HasPrefix(tok, "okw_") || len(tok) != len("okw_")+26 { // 128 bits in base32
+			t.Fatalf("token %q", tok)
+		}
+		if seen[tok] {
+			t.Fatal("repeated token")
+		}
+		seen[tok] = true
+	}
+	if token.Hash("a") == token.Hash("b") || len(token.Hash("a")) != 64 {
+		t.Fatal("Hash is not a SHA-256 hex digest")
+	}
+}
+
+func TestIDsSortByTimeAndDiffer(t *testing.T) {
+	a := token.ID("usr_")
+	time.Sleep(2 * time.Millisecond)
+	b := token.ID("usr_")
+	if !(a < b) {
+		t.Fatalf("later ID %q does not sort after %q", b, a)
+	}
+	same := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id := token.ID("x_")
+		if same[id] {
+			t.Fatal("repeated ID within a millisecond")
+		}
+		same[id] = true
+	}
+}
