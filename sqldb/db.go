@@ -59,6 +59,7 @@ type DB struct {
 	dialect Dialect
 	stmts   sync.Map // query text -> *sql.Stmt
 	group   *groupCommitter
+	touches *sessionTouches
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -74,13 +75,15 @@ type DB struct {
 
 // New wraps an open *sql.DB. Call Migrate before use.
 func New(db *sql.DB, d Dialect) *DB {
-	return &DB{
+	store := &DB{
 		sql:            db,
 		dialect:        d,
 		Now:            time.Now,
 		PasswordParams: password.DefaultParams,
 		LoginPolicy:    DefaultLoginPolicy,
 	}
+	store.touches = newSessionTouches(store)
+	return store
 }
 
 // SQL returns the underlying connection pool.
@@ -94,6 +97,7 @@ func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.close()
 	}
+	db.touches.close()
 	db.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
@@ -262,6 +266,16 @@ func nullMicros(t *time.Time) any {
 		return nil
 	}
 	return micros(*t)
+}
+
+// MigrationFiles returns the "migrations" directory of an embedded file
+// system, where each store package keeps its schema.
+func MigrationFiles(fsys fs.FS) fs.FS {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		panic(err) // only for an invalid constant path
+	}
+	return sub
 }
 
 // Migrate applies the *.sql files of migrations in name order, each once,

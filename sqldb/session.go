@@ -54,8 +54,7 @@ func (db *DB) Login(ctx context.Context, req okcare.LoginRequest) (*okcare.Sessi
 	u, err := db.FindUserByLogin(ctx, req.Login)
 	if okcare.ErrorCode(err) == okcare.ENOTFOUND {
 		password.Verify(req.Password, dummyHash)
-		db.recordAttempt(ctx, nil, req, false, okcare.EINVALIDCREDENTIALS, false)
-		return nil, "", okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The login or password is wrong.")
+		return nil, "", db.refuse(ctx, nil, req, okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The login or password is wrong."))
 	} else if err != nil {
 		return nil, "", err
 	}
@@ -67,8 +66,7 @@ func (db *DB) Login(ctx context.Context, req okcare.LoginRequest) (*okcare.Sessi
 	}
 	state := u.EffectiveState(now)
 	if state == okcare.AccountLoginRestricted && u.StateReason == okcare.ReasonTooManyFailedLogins && !known {
-		db.recordAttempt(ctx, u, req, false, okcare.ELOGINRESTRICTED, false)
-		return nil, "", restrictedError(u)
+		return nil, "", db.refuse(ctx, u, req, restrictedError(u))
 	}
 
 	hash, err := db.passwordHash(ctx, u.ID)
@@ -84,20 +82,16 @@ func (db *DB) Login(ctx context.Context, req okcare.LoginRequest) (*okcare.Sessi
 	// The password is right: now, and only now, the account state may be told.
 	switch {
 	case state == okcare.AccountClosed:
-		db.recordAttempt(ctx, u, req, false, okcare.EACCOUNTCLOSED, false)
-		return nil, "", okcare.Errorf(okcare.EACCOUNTCLOSED, "This account is closed.")
+		return nil, "", db.refuse(ctx, u, req, okcare.Errorf(okcare.EACCOUNTCLOSED, "This account is closed."))
 	case state == okcare.AccountFrozen:
-		db.recordAttempt(ctx, u, req, false, okcare.EACCOUNTFROZEN, false)
-		return nil, "", okcare.Errorf(okcare.EACCOUNTFROZEN, "This account is frozen (reason: %s). Contact support to restore access.", u.StateReason)
+		return nil, "", db.refuse(ctx, u, req, okcare.Errorf(okcare.EACCOUNTFROZEN, "This account is frozen (reason: %s). Contact support to restore access.", u.StateReason))
 	case state == okcare.AccountLoginRestricted && u.StateReason != okcare.ReasonTooManyFailedLogins:
-		db.recordAttempt(ctx, u, req, false, okcare.ELOGINRESTRICTED, false)
-		return nil, "", restrictedError(u)
+		return nil, "", db.refuse(ctx, u, req, restrictedError(u))
 	}
 
 	if u.TOTPEnabled {
 		if strings.TrimSpace(req.TOTPCode) == "" {
-			db.recordAttempt(ctx, u, req, false, okcare.ETOTPREQUIRED, false)
-			return nil, "", okcare.Errorf(okcare.ETOTPREQUIRED, "Enter the code from your authenticator app.")
+			return nil, "", db.refuse(ctx, u, req, okcare.Errorf(okcare.ETOTPREQUIRED, "Enter the code from your authenticator app."))
 		}
 		if ok, err := db.useSecondFactor(ctx, u.ID, req.TOTPCode); err != nil {
 			return nil, "", err
@@ -126,6 +120,15 @@ func (db *DB) knownDevice(ctx context.Context, userID, deviceID string) (bool, e
 	var n int
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = ? AND device_id = ?`, userID, deviceID).Scan(&n)
 	return n > 0, err
+}
+
+// refuse records an uncounted failed attempt and returns refusal, or the
+// error of recording it: an attempt that cannot be recorded is not answered.
+func (db *DB) refuse(ctx context.Context, u *okcare.User, req okcare.LoginRequest, refusal error) error {
+	if err := db.recordAttempt(ctx, u, req, false, okcare.ErrorCode(refusal), false); err != nil {
+		return err
+	}
+	return refusal
 }
 
 // recordAttempt writes an attempt in its own transaction; counts marks
@@ -252,18 +255,11 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	s.CreatedAt, s.LastSeenAt, s.RevokedAt = fromMicros(created), fromMicros(seen), fromNullMicros(revoked)
 	u.ID, u.RestrictedUntil, u.CreatedAt = s.UserID, fromNullMicros(until), fromMicros(userCreated)
 	now := db.Now()
+	s.LastSeenAt = db.touches.lastSeen(s.ID, s.LastSeenAt)
 	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed {
 		return nil, nil, unauthorized
 	}
-	if now.Sub(s.LastSeenAt) > time.Minute { // one write a minute at most
-		err := db.inTx(ctx, func(tx *Tx) error {
-			_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, micros(tx.now), s.ID)
-			return err
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-	}
+	db.touches.touch(s.ID, now)
 	return &s, &u, nil
 }
 
@@ -280,6 +276,7 @@ func (db *DB) ListSessions(ctx context.Context, userID string) ([]*okcare.Sessio
 		if err != nil {
 			return nil, err
 		}
+		s.LastSeenAt = db.touches.lastSeen(s.ID, s.LastSeenAt)
 		out = append(out, s)
 	}
 	return out, rows.Err()
@@ -299,6 +296,20 @@ func (db *DB) RevokeSession(ctx context.Context, userID, sessionID string) error
 	})
 }
 
+// checkPassword returns EINVALIDCREDENTIALS unless pw is the user's password.
+func (db *DB) checkPassword(ctx context.Context, userID, pw string) error {
+	hash, err := db.passwordHash(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if ok, err := password.Verify(pw, hash); err != nil {
+		return err
+	} else if !ok {
+		return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The password is wrong.")
+	}
+	return nil
+}
+
 // ChangePassword checks the current password, stores the new one, revokes
 // every other session and alerts the user.
 func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) error {
@@ -306,14 +317,8 @@ func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current
 	if err != nil {
 		return err
 	}
-	hash, err := db.passwordHash(ctx, userID)
-	if err != nil {
+	if err := db.checkPassword(ctx, userID, current); err != nil {
 		return err
-	}
-	if ok, err := password.Verify(current, hash); err != nil {
-		return err
-	} else if !ok {
-		return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The current password is wrong.")
 	}
 	if p := password.Problem(next, u.Email, u.Phone); p != "" {
 		return okcare.Errorf(okcare.EWEAKPASSWORD, "%s", p)

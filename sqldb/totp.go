@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/okcare/okcare"
-	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/token"
 	"github.com/okcare/okcare/totp"
 )
@@ -141,14 +140,8 @@ func (db *DB) DisableTOTP(ctx context.Context, userID, pw, code string) error {
 	if !u.TOTPEnabled {
 		return okcare.Errorf(okcare.ECONFLICT, "Two-factor authentication is off.")
 	}
-	hash, err := db.passwordHash(ctx, userID)
-	if err != nil {
+	if err := db.checkPassword(ctx, userID, pw); err != nil {
 		return err
-	}
-	if ok, err := password.Verify(pw, hash); err != nil {
-		return err
-	} else if !ok {
-		return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The password is wrong.")
 	}
 	if ok, err := db.useSecondFactor(ctx, userID, code); err != nil {
 		return err

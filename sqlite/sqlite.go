@@ -22,10 +22,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrations returns the embedded schema migrations.
-func Migrations() fs.FS {
-	sub, _ := fs.Sub(migrationFiles, "migrations")
-	return sub
-}
+func Migrations() fs.FS { return sqldb.MigrationFiles(migrationFiles) }
 
 // Dialect is SQLite's flavour of the shared SQL.
 var Dialect = sqldb.Dialect{

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"Register", testRegister},
 		{"LoginAndSessions", testLoginAndSessions},
 		{"FailedLoginsRestrictUnknownDevicesOnly", testFailedLogins},
+		{"SessionIdleExpiry", testSessionIdleExpiry},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},
 		{"RecoveryCodesRandom", testRecoveryCodesRandom},

@@ -213,3 +213,27 @@ func countEvents(t *testing.T, db *sqldb.DB, userID, event string) int {
 	}
 	return n
 }
+
+func testSessionIdleExpiry(t *testing.T, db *sqldb.DB, clock *Clock) {
+	mustRegister(t, db, "olga@example.com")
+	s, tok, err := login(db, "olga@example.com", "blue-kettle-42", "phone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Used after ten days: the idle clock starts again from that use.
+	clock.Advance(10 * 24 * time.Hour)
+	if _, _, err := db.Authenticate(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	sessions, _ := db.ListSessions(ctx, s.UserID)
+	if len(sessions) != 1 || !sessions[0].LastSeenAt.Equal(clock.Now()) {
+		t.Fatalf("last seen %v, want %v", sessions[0].LastSeenAt, clock.Now())
+	}
+	clock.Advance(db.LoginPolicy.SessionIdle - time.Hour)
+	if _, _, err := db.Authenticate(ctx, tok); err != nil {
+		t.Fatalf("session expired although used within the idle limit: %v", err)
+	}
+	clock.Advance(db.LoginPolicy.SessionIdle + time.Hour)
+	_, _, err = db.Authenticate(ctx, tok)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+}

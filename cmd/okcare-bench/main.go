@@ -2,7 +2,7 @@
 // run, because these machines are noisy: absolute numbers mean little, the
 // ratio means something.
 //
-//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32]
+//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 package main
 
@@ -37,6 +37,7 @@ func main() {
 	concurrency := fs.Int("concurrency", 32, "concurrent clients")
 	store := fs.String("store", "sqlite", "sqlite or postgres")
 	dsn := fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL for -store postgres")
+	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
@@ -52,7 +53,7 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "bootstrap":
-		err = benchBootstrap(ctx, *accounts, *duration, *concurrency)
+		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
 	case "transfers":
 		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
 	default:
