@@ -37,6 +37,10 @@ func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, c
 	}); err != nil {
 		return err
 	}
+	var pages, pageSize int64
+	db.SQL().QueryRow(`PRAGMA page_count`).Scan(&pages)
+	db.SQL().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+	fmt.Printf("database holds %d accounts in %d MiB\n", accounts, pages*pageSize>>20)
 	// Sessions for 1000 accounts spread over the whole range.
 	var tokens []string
 	for i := 0; i < accounts; i += max(1, accounts/1000) {
