@@ -19,6 +19,7 @@ import (
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
+	"github.com/okcare/okcare/storetest"
 )
 
 // testServer is a server on a fresh SQLite store loaded with the demo data.
@@ -37,6 +38,7 @@ func newTestServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	db.PasswordParams = password.TestParams
+	db.Secrets = storetest.TestSecrets()
 	creds, err := demo.Load(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/secretbox"
 )
 
 // Dialect is what differs between the SQL engines.
@@ -67,6 +68,8 @@ type DB struct {
 	PasswordParams password.Params
 	// LoginPolicy is the failed-login policy.
 	LoginPolicy LoginPolicy
+	// Secrets seals TOTP seeds at rest. Two-factor enrolment fails without it.
+	Secrets *secretbox.Box
 	// DeliveryJobs, when set, queues the delivery of a new notification in
 	// the transaction that wrote it (the riverjobs package provides it).
 	// Without it notifications stay pending in the outbox.

@@ -3,12 +3,25 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/token"
 	"github.com/okcare/okcare/totp"
 )
+
+// openSecret unseals a stored TOTP seed.
+func (db *DB) openSecret(sealed, userID string) (string, error) {
+	if db.Secrets == nil {
+		return "", fmt.Errorf("no secret key configured to open TOTP seeds")
+	}
+	plain, err := db.Secrets.Open(sealed, userID)
+	if err != nil {
+		return "", fmt.Errorf("TOTP seed of %s: %w (wrong OKCARE_SECRET_KEY?)", userID, err)
+	}
+	return plain, nil
+}
 
 // recoveryCodeCount is how many single-use recovery codes an enrolment gives.
 const recoveryCodeCount = 10
@@ -27,12 +40,15 @@ func (db *DB) BeginTOTP(ctx context.Context, userID string) (*okcare.TOTPEnrolme
 	if account == "" {
 		account = u.Phone
 	}
+	if db.Secrets == nil {
+		return nil, fmt.Errorf("no secret key configured to seal TOTP seeds")
+	}
 	secret, url, err := totp.Generate(account)
 	if err != nil {
 		return nil, err
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE users SET totp_pending_secret = ? WHERE id = ?`, secret, userID)
+		_, err := tx.exec(ctx, `UPDATE users SET totp_pending_secret = ? WHERE id = ?`, db.Secrets.Seal(secret, userID), userID)
 		return err
 	})
 	if err != nil {
@@ -61,7 +77,11 @@ func (db *DB) ConfirmTOTP(ctx context.Context, userID, code string) ([]string, e
 		if !pending.Valid {
 			return okcare.Errorf(okcare.ECONFLICT, "Start the two-factor enrolment first.")
 		}
-		step, ok := totp.Match(pending.String, code, tx.now, lastStep)
+		secret, err := db.openSecret(pending.String, userID)
+		if err != nil {
+			return err
+		}
+		step, ok := totp.Match(secret, code, tx.now, lastStep)
 		if !ok {
 			return okcare.Errorf(okcare.ETOTPINVALID, "The code is wrong; check the time on your phone and try the next code.")
 		}
@@ -105,7 +125,14 @@ func (db *DB) useSecondFactor(ctx context.Context, userID, code string) (bool, e
 		if err := tx.queryRow(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`+db.dialect.ForUpdate, userID).Scan(&secret, &lastStep); err != nil {
 			return err
 		}
-		if step, ok := totp.Match(secret.String, code, tx.now, lastStep); secret.Valid && ok {
+		plain := ""
+		if secret.Valid {
+			var err error
+			if plain, err = db.openSecret(secret.String, userID); err != nil {
+				return err
+			}
+		}
+		if step, ok := totp.Match(plain, code, tx.now, lastStep); secret.Valid && ok {
 			res, err := tx.exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/okcare/okcare/postgres"
+	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
 	"github.com/okcare/okcare/token"
@@ -23,7 +24,15 @@ func OpenSQLite(t *testing.T) *sqldb.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.Secrets = TestSecrets()
 	return db
+}
+
+// TestSecrets returns a box with a fresh random key.
+func TestSecrets() *secretbox.Box {
+	key, _ := secretbox.ParseKey(secretbox.NewKey())
+	box, _ := secretbox.New(key)
+	return box
 }
 
 // PostgresDSN returns the server the PostgreSQL tests use, from
@@ -71,6 +80,7 @@ func OpenPostgres(t *testing.T) *sqldb.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.Secrets = TestSecrets()
 	return db
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,11 @@ func testTOTP(t *testing.T, db *sqldb.DB, clock *Clock) {
 	recovery, err := db.ConfirmTOTP(ctx, u.ID, code())
 	if err != nil || len(recovery) != 10 {
 		t.Fatalf("ConfirmTOTP = %v, %v", recovery, err)
+	}
+	var stored string
+	db.SQL().QueryRow(`SELECT totp_secret FROM users WHERE email = 'gina@example.com'`).Scan(&stored)
+	if stored == "" || strings.Contains(stored, enr.Secret) {
+		t.Fatalf("TOTP seed stored in clear: %q", stored)
 	}
 	if _, err := db.BeginTOTP(ctx, u.ID); okcare.ErrorCode(err) != okcare.ECONFLICT {
 		t.Fatalf("BeginTOTP when on: %v", err)

@@ -22,6 +22,7 @@ import (
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/postgres"
 	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
 )
@@ -101,6 +102,8 @@ func openStore(ctx context.Context, kind, dsn string) (*sqldb.DB, func(), error)
 		return nil, nil, err
 	}
 	db.PasswordParams = password.TestParams
+	key, _ := secretbox.ParseKey(secretbox.NewKey())
+	db.Secrets, _ = secretbox.New(key)
 	if _, err := demo.Load(ctx, db); err != nil {
 		return nil, nil, err
 	}

@@ -191,3 +191,26 @@ func TestCreateAgentCommand(t *testing.T) {
 		t.Fatalf("created agent cannot log in: %v", err)
 	}
 }
+
+func TestSecretKey(t *testing.T) {
+	dir := t.TempDir()
+	m, _, _ := startMain(t, "--data-dir", dir)
+	m.Close()
+	info, err := os.Stat(filepath.Join(dir, "secret.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret.key not created private: %v %v", info, err)
+	}
+	first, _ := os.ReadFile(filepath.Join(dir, "secret.key"))
+	m, _, _ = startMain(t, "--data-dir", dir)
+	m.Close()
+	if again, _ := os.ReadFile(filepath.Join(dir, "secret.key")); string(again) != string(first) {
+		t.Fatal("the key changed on restart: sealed TOTP seeds would be lost")
+	}
+	if _, err := loadSecrets(&Config{}, "postgres"); err == nil {
+		t.Fatal("PostgreSQL started without a shared key")
+	}
+	t.Setenv("OKCARE_SECRET_KEY", "not-a-key")
+	if _, err := loadSecrets(&Config{DataDir: dir}, "sqlite"); err == nil {
+		t.Fatal("a malformed key was accepted")
+	}
+}

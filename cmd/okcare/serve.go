@@ -19,6 +19,7 @@ import (
 	"github.com/okcare/okcare/notify"
 	"github.com/okcare/okcare/postgres"
 	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/smtp"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
@@ -94,7 +95,43 @@ func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
 		db.Close()
 		return nil, "", err
 	}
+	if db.Secrets, err = loadSecrets(c, kind); err != nil {
+		db.Close()
+		return nil, "", err
+	}
 	return db, kind, nil
+}
+
+// loadSecrets finds the key that seals TOTP seeds: OKCARE_SECRET_KEY, else
+// the --secret-key-file, else (embedded SQLite only) <data-dir>/secret.key,
+// created on first start. PostgreSQL deployments run several nodes, which
+// must share one key, so there it must be given.
+func loadSecrets(c *Config, kind string) (*secretbox.Box, error) {
+	text, fromEnv := os.LookupEnv("OKCARE_SECRET_KEY")
+	if !fromEnv {
+		path := c.SecretFile
+		if path == "" && kind != "sqlite" {
+			return nil, fmt.Errorf("set OKCARE_SECRET_KEY or --secret-key-file (the same key on every node); make one with: openssl rand -base64 32")
+		}
+		if path == "" {
+			path = filepath.Join(c.DataDir, "secret.key")
+			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+				if err := os.WriteFile(path, []byte(secretbox.NewKey()+"\n"), 0o600); err != nil {
+					return nil, err
+				}
+			}
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+		text = string(raw)
+	}
+	key, err := secretbox.ParseKey(text)
+	if err != nil {
+		return nil, err
+	}
+	return secretbox.New(key)
 }
 
 // Run opens the store, loads demo data if asked, starts the outbox worker
