@@ -22,6 +22,7 @@ type Store interface {
 	okcare.ReleaseService
 	okcare.AgentService
 	okcare.NotificationService
+	okcare.DiagnosisService
 	Ping(ctx context.Context) error
 }
 
@@ -99,6 +100,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/transfers", s.user(s.handleMove(okcare.KindTransfer)))
 	s.handle("POST", "/api/v1/payments", s.user(s.handleMove(okcare.KindPayment)))
 
+	s.handle("POST", "/api/v1/diagnose", s.handleDiagnose)
+	s.handle("POST", "/api/v1/diagnoses/{id}/feedback", s.handleDiagnosisFeedback)
+
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
 	s.handle("PUT", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAdmin, s.handleSetRelease))
 	s.handle("GET", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAgent, s.handleGetRelease))
@@ -108,6 +112,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/admin/accounts/{user_id}/{action}", s.agent(okcare.RoleAdmin, s.handleAccountAction))
 	s.handle("GET", "/api/v1/admin/accounts/{user_id}", s.agent(okcare.RoleAgent, s.handleAccountView))
 	s.handle("GET", "/api/v1/admin/outbox", s.agent(okcare.RoleAdmin, s.handleOutbox))
+	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"Incidents", testIncidents},
 		{"Agents", testAgents},
 		{"Outbox", testOutbox},
+		{"Diagnoses", testDiagnoses},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -1,0 +1,118 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/diagnose"
+)
+
+// maxDiagnoseBody bounds a diagnosis request: 2000 characters of description
+// and 500 of error text in UTF-8, plus the structured facts.
+const maxDiagnoseBody = 16 << 10
+
+// optionalUser returns the signed-in user, or nil for no or a stale token.
+func (s *Server) optionalUser(r *http.Request) (*okcare.User, error) {
+	tok := bearer(r)
+	if tok == "" {
+		return nil, nil
+	}
+	_, u, err := s.Store.Authenticate(r.Context(), tok)
+	if okcare.ErrorCode(err) == okcare.EUNAUTHORIZED {
+		return nil, nil
+	}
+	return u, err
+}
+
+// diagnoseResponse is the answer of POST /api/v1/diagnose.
+type diagnoseResponse struct {
+	ID string `json:"id"`
+	*diagnose.Result
+}
+
+func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
+	var req diagnose.Request
+	if _, err := decodeJSON(w, r, &req, maxDiagnoseBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := diagnose.Validate(&req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u, err := s.optionalUser(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	now := s.Now()
+	facts := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{}, User: u, Now: now}
+	for _, platform := range []string{okcare.PlatformAndroid, okcare.PlatformIOS} {
+		if facts.Policies[platform], err = s.launch.policy(r.Context(), s.Store, platform, now); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	if facts.Incidents, err = s.launch.activeIncidents(r.Context(), s.Store, now); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res := diagnose.Diagnose(&req, facts)
+	reqJSON, _ := json.Marshal(req)
+	resJSON, _ := json.Marshal(res)
+	d := &okcare.Diagnosis{Lang: req.Lang, TopCause: res.Causes[0].Code, Request: reqJSON, Result: resJSON}
+	if u != nil {
+		d.UserID = u.ID
+	}
+	if err := s.Store.SaveDiagnosis(r.Context(), d); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	res.TicketPrefill["diagnosis_id"] = d.ID
+	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: d.ID, Result: res})
+}
+
+func (s *Server) handleDiagnosisFeedback(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Outcome string `json:"outcome"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u, err := s.optionalUser(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	userID := ""
+	if u != nil {
+		userID = u.ID
+	}
+	if err := s.Store.SetDiagnosisOutcome(r.Context(), r.PathValue("id"), userID, req.Outcome); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleDeflectionReport(w http.ResponseWriter, r *http.Request) {
+	days := 30
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			s.Error(w, r, okcare.Errorf(okcare.EINVALID, "days must be 1-3650."))
+			return
+		}
+		days = n
+	}
+	rep, err := s.Store.Deflection(r.Context(), s.Now().Add(-time.Duration(days)*24*time.Hour))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
