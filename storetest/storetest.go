@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"Agents", testAgents},
 		{"Outbox", testOutbox},
 		{"Diagnoses", testDiagnoses},
+		{"Articles", testArticles},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -1,0 +1,253 @@
+// Package search is the help center's full-text index, on bleve. Chinese is
+// analysed as Chinese (bleve's cjk analyzer: width folding and character
+// bigrams, so 闪退 matches 闪退 and not every text with 退 in it); English
+// with stemming (crashes finds crash). Queries get synonyms from both
+// languages and fuzzy matching for English typos. The index lives in a
+// directory and survives restarts; publishing an article updates it at once.
+package search
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk" // registers "cjk"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"  // registers "en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/markdown"
+	"github.com/okcare/okcare/textnorm"
+)
+
+// Index is the help-center search index.
+type Index struct {
+	mu  sync.RWMutex
+	idx bleve.Index
+}
+
+// Result is one search hit.
+type Result struct {
+	Slug    string  `json:"slug"`
+	Title   string  `json:"title"`
+	Snippet string  `json:"snippet"`
+	Score   float64 `json:"score"`
+}
+
+// doc is what is indexed per article and language.
+type doc struct {
+	Slug    string `json:"slug"`
+	Lang    string `json:"lang"`
+	Title   string `json:"title"`
+	Text    string `json:"text"`
+	TitleZH string `json:"title_zh,omitempty"`
+	BodyZH  string `json:"body_zh,omitempty"`
+	TitleEN string `json:"title_en,omitempty"`
+	BodyEN  string `json:"body_en,omitempty"`
+}
+
+func indexMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	d := bleve.NewDocumentMapping()
+	keyword := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = true
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index, f.Store = false, true
+		return f
+	}
+	text := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer, f.Store = analyzer, false
+		return f
+	}
+	d.AddFieldMappingsAt("slug", keyword())
+	d.AddFieldMappingsAt("lang", keyword())
+	d.AddFieldMappingsAt("title", stored())
+	d.AddFieldMappingsAt("text", stored())
+	d.AddFieldMappingsAt("title_zh", text("cjk"))
+	d.AddFieldMappingsAt("body_zh", text("cjk"))
+	d.AddFieldMappingsAt("title_en", text("en"))
+	d.AddFieldMappingsAt("body_en", text("en"))
+	m.DefaultMapping = d
+	return m
+}
+
+// Open opens the index at path, creating it if missing; "" keeps it in memory.
+func Open(path string) (*Index, error) {
+	if path == "" {
+		idx, err := bleve.NewMemOnly(indexMapping())
+		return &Index{idx: idx}, err
+	}
+	idx, err := bleve.Open(path)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		idx, err = bleve.New(path, indexMapping())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	return &Index{idx: idx}, nil
+}
+
+// Close closes the index.
+func (i *Index) Close() error { return i.idx.Close() }
+
+// Count returns how many article versions are indexed.
+func (i *Index) Count() (uint64, error) { return i.idx.DocCount() }
+
+func toDoc(a *okcare.Article) doc {
+	text := strings.Join(strings.Fields(markdown.Text(a.Body)), " ")
+	d := doc{Slug: a.Slug, Lang: a.Lang, Title: a.Title, Text: text}
+	if a.Lang == okcare.LangZH {
+		d.TitleZH, d.BodyZH = a.Title, text
+	} else {
+		d.TitleEN, d.BodyEN = a.Title, text
+	}
+	return d
+}
+
+// Put indexes (or replaces) the published version of an article.
+func (i *Index) Put(a *okcare.Article) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.idx.Index(a.Slug+"/"+a.Lang, toDoc(a))
+}
+
+// Rebuild replaces the whole index content with articles, calling progress
+// after each batch.
+func (i *Index) Rebuild(articles []*okcare.Article, progress func(done, total int)) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	ids, err := i.allIDs()
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	const batchSize = 200
+	for start := 0; start < len(articles); start += batchSize {
+		b := i.idx.NewBatch()
+		for _, a := range articles[start:min(start+batchSize, len(articles))] {
+			id := a.Slug + "/" + a.Lang
+			keep[id] = true
+			if err := b.Index(id, toDoc(a)); err != nil {
+				return err
+			}
+		}
+		if err := i.idx.Batch(b); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(min(start+batchSize, len(articles)), len(articles))
+		}
+	}
+	b := i.idx.NewBatch()
+	for _, id := range ids {
+		if !keep[id] {
+			b.Delete(id)
+		}
+	}
+	return i.idx.Batch(b)
+}
+
+func (i *Index) allIDs() ([]string, error) {
+	n, err := i.idx.DocCount()
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), int(n), 0, false)
+	res, err := i.idx.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids, nil
+}
+
+// MaxQuery is the longest query accepted, in characters.
+const MaxQuery = 200
+
+// Search returns the best matches for q in lang, at most limit.
+func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
+	q = strings.TrimSpace(q)
+	if q == "" || utf8.RuneCountInString(q) > MaxQuery || !utf8.ValidString(q) {
+		return nil, okcare.Errorf(okcare.EINVALID, "q must be 1-%d characters.", MaxQuery)
+	}
+	if !okcare.ValidLang(lang) {
+		return nil, okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
+	}
+	expanded := expand(textnorm.Fold(q), lang)
+	suffix := "en"
+	if lang == okcare.LangZH {
+		suffix = "zh"
+	}
+	var should []query.Query
+	addMatch := func(field, text string, boost float64, fuzzy bool) {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		if fuzzy {
+			m.SetFuzziness(2) // transposed letters ("upadte") are two edits
+		}
+		should = append(should, m)
+	}
+	addMatch("title_"+suffix, expanded, 3, false)
+	addMatch("body_"+suffix, expanded, 1, false)
+	if lang == okcare.LangEN {
+		addMatch("title_en", expanded, 1, true) // typos: "pasword", "upadte"
+		addMatch("body_en", expanded, 0.3, true)
+	}
+	langQ := bleve.NewTermQuery(lang)
+	langQ.SetField("lang")
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(langQ, bleve.NewDisjunctionQuery(should...)), limit, 0, false)
+	req.Fields = []string{"slug", "title", "text"}
+	i.mu.RLock()
+	res, err := i.idx.Search(req)
+	i.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		slug, _ := h.Fields["slug"].(string)
+		title, _ := h.Fields["title"].(string)
+		text, _ := h.Fields["text"].(string)
+		out = append(out, Result{Slug: slug, Title: title, Snippet: snippet(text, q), Score: h.Score})
+	}
+	return out, nil
+}
+
+// snippet returns about 120 characters of text around the first query word
+// found in it, or its start.
+func snippet(text, q string) string {
+	runes := []rune(text)
+	at := 0
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if idx := strings.Index(strings.ToLower(text), w); idx >= 0 {
+			at = utf8.RuneCountInString(text[:idx])
+			break
+		}
+	}
+	start := max(0, at-30)
+	end := min(len(runes), start+120)
+	s := string(runes[start:end])
+	if start > 0 {
+		s = "…" + s
+	}
+	if end < len(runes) {
+		s += "…"
+	}
+	return s
+}
+
+// RemoveAll deletes an index directory (for okcare kb reindex --fresh).
+func RemoveAll(path string) error { return os.RemoveAll(path) }
