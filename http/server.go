@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/search"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -23,6 +24,7 @@ type Store interface {
 	okcare.AgentService
 	okcare.NotificationService
 	okcare.DiagnosisService
+	okcare.ArticleService
 	Ping(ctx context.Context) error
 }
 
@@ -34,6 +36,8 @@ type Server struct {
 	Now func() time.Time
 	// LoginLimiter limits login attempts per client address.
 	LoginLimiter *RateLimiter
+	// Search is the help-center index; search and publishing need it.
+	Search *search.Index
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
@@ -103,6 +107,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/diagnose", s.handleDiagnose)
 	s.handle("POST", "/api/v1/diagnoses/{id}/feedback", s.handleDiagnosisFeedback)
 
+	s.handle("GET", "/api/v1/kb/search", s.handleKBSearch)
+	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
+
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
 	s.handle("PUT", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAdmin, s.handleSetRelease))
 	s.handle("GET", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAgent, s.handleGetRelease))
@@ -112,6 +119,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/admin/accounts/{user_id}/{action}", s.agent(okcare.RoleAdmin, s.handleAccountAction))
 	s.handle("GET", "/api/v1/admin/accounts/{user_id}", s.agent(okcare.RoleAgent, s.handleAccountView))
 	s.handle("GET", "/api/v1/admin/outbox", s.agent(okcare.RoleAdmin, s.handleOutbox))
+	s.handle("PUT", "/api/v1/admin/kb/articles/{slug}/{lang}", s.agent(okcare.RoleAdmin, s.handleSaveArticle))
+	s.handle("POST", "/api/v1/admin/kb/articles/{slug}/{lang}/publish", s.agent(okcare.RoleAdmin, s.handlePublishArticle))
+	s.handle("GET", "/api/v1/admin/kb/articles/{slug}/{lang}/history", s.agent(okcare.RoleAgent, s.handleArticleHistory))
+	s.handle("POST", "/api/v1/admin/kb/preview", s.agent(okcare.RoleAgent, s.handlePreviewArticle))
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -16,7 +16,9 @@ import (
 
 	"github.com/okcare/okcare/demo"
 	okhttp "github.com/okcare/okcare/http"
+	"github.com/okcare/okcare/kb"
 	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/search"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
 	"github.com/okcare/okcare/storetest"
@@ -43,8 +45,20 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := kb.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := search.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	published, _ := db.PublishedArticles(context.Background())
+	if err := idx.Rebuild(published, nil); err != nil {
+		t.Fatal(err)
+	}
 	logs := &bytes.Buffer{}
 	srv := okhttp.NewServer(db, slog.New(slog.NewJSONHandler(logs, nil)))
+	srv.Search = idx
 	srv.LoginLimiter = okhttp.NewRateLimiter(1000, time.Minute)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); db.Close() })

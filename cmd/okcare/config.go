@@ -26,6 +26,7 @@ type Config struct {
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
 	SecretFile  string        `toml:"secret_key_file"`
+	KBIndex     string        `toml:"kb_index"`
 	LoginMax    int           `toml:"login_max_failures"`
 	RestrictFor time.Duration `toml:"login_restrict_for"`
 }
@@ -50,6 +51,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SMTPPlain, "smtp-plaintext", envBool("SMTP_PLAINTEXT", c.SMTPPlain), "talk to the relay without STARTTLS (local relay only) (OKCARE_SMTP_PLAINTEXT)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
+	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (OKCARE_TRUST_PROXY)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")

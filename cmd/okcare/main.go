@@ -36,6 +36,7 @@ commands:
   serve                  start the HTTP server (--demo loads demo data)
   migrate                apply database migrations
   admin create-agent     add a staff member: --email E --password-file F --role admin|supervisor|agent
+  kb reindex             rebuild the help-center search index, with progress
 
 Run "okcare <command> -h" for the flags of a command.`
 
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		return m.Close()
 	case "migrate":
 		return runMigrate(ctx, args[1:])
+	case "kb":
+		return runKB(ctx, args[1:])
 	case "admin":
 		if len(args) > 1 && args[1] == "create-agent" {
 			return runCreateAgent(ctx, args[2:])

@@ -214,3 +214,45 @@ func TestSecretKey(t *testing.T) {
 		t.Fatal("a malformed key was accepted")
 	}
 }
+
+func TestKBReindexAndIndexSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	m, _, _ := startMain(t, "--data-dir", dir)
+	base := "http://" + m.Listener.Addr().String()
+	get := func(base string) int {
+		resp, err := http.Get(base + "/api/v1/kb/search?lang=zh-CN&q=%E9%97%AA%E9%80%80") // 闪退
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct{ Results []any }
+		json.NewDecoder(resp.Body).Decode(&body)
+		return len(body.Results)
+	}
+	if get(base) == 0 {
+		t.Fatal("no results on first start")
+	}
+	m.Close()
+	if err := run(context.Background(), []string{"kb", "reindex", "--data-dir", dir}); err != nil {
+		t.Fatal(err)
+	}
+	m2, _, logs := startMain(t, "--data-dir", dir)
+	defer m2.Close()
+	if !strings.Contains(logs.String(), "articles_added=0 indexed=44") {
+		t.Fatalf("restart rebuilt or lost the index:\n%s", logs.String())
+	}
+	if get("http://"+m2.Listener.Addr().String()) == 0 {
+		t.Fatal("no results after restart")
+	}
+	if err := run(context.Background(), []string{"kb", "frobnicate"}); err == nil {
+		t.Fatal("unknown kb command accepted")
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	progressBar(&b, 22, 44)
+	if b.String() != "\r[###############---------------] 22/44" {
+		t.Fatalf("%q", b.String())
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/okcare/okcare/notify"
 	"github.com/okcare/okcare/postgres"
 	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/search"
 	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/smtp"
 	"github.com/okcare/okcare/sqldb"
@@ -38,7 +39,8 @@ type Main struct {
 	Listener   net.Listener
 	Logger     *slog.Logger
 
-	Jobs *riverjobs.Runner
+	Jobs   *riverjobs.Runner
+	Search *search.Index
 }
 
 // NewMain returns a Main with the default configuration.
@@ -161,8 +163,12 @@ func (m *Main) Run(ctx context.Context) error {
 		m.printDemo(creds)
 	}
 
+	if m.Search, err = openHelpCenter(ctx, &m.Config, db, logger); err != nil {
+		return err
+	}
 	srv := okhttp.NewServer(db, logger)
 	srv.TrustProxy = m.Config.TrustProxy
+	srv.Search = m.Search
 	m.HTTPServer = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -226,6 +232,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		errs = append(errs, m.Jobs.Stop(ctx))
+	}
+	if m.Search != nil {
+		errs = append(errs, m.Search.Close())
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
