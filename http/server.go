@@ -107,6 +107,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/diagnose", s.handleDiagnose)
 	s.handle("POST", "/api/v1/diagnoses/{id}/feedback", s.handleDiagnosisFeedback)
 
+	s.handle("GET", "/api/v1/status", s.handleStatus)
 	s.handle("GET", "/api/v1/kb/search", s.handleKBSearch)
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
