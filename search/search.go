@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -98,6 +99,24 @@ func Open(path string) (*Index, error) {
 
 // Close closes the index.
 func (i *Index) Close() error { return i.idx.Close() }
+
+// Settle waits, up to max, until the index has finished merging segments in
+// the background (no merge work for a second), so that a benchmark measures
+// the steady state rather than the aftermath of a rebuild.
+func (i *Index) Settle(max time.Duration) {
+	deadline := time.Now().Add(max)
+	last, quietSince := "", time.Now()
+	for time.Now().Before(deadline) {
+		stats, _ := i.idx.StatsMap()["index"].(map[string]interface{})
+		now := fmt.Sprint(stats["TotFileMergePlanTasksDone"], stats["TotPersistedItems"], stats["TotFileMergeLoopEnd"])
+		if now != last {
+			last, quietSince = now, time.Now()
+		} else if time.Since(quietSince) > time.Second {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
 
 // Count returns how many article versions are indexed.
 func (i *Index) Count() (uint64, error) { return i.idx.DocCount() }
@@ -190,25 +209,89 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 	if lang == okcare.LangZH {
 		suffix = "zh"
 	}
-	var should []query.Query
-	addMatch := func(field, text string, boost float64, fuzzy bool) {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(field)
-		m.SetBoost(boost)
-		if fuzzy {
-			m.SetFuzziness(2) // transposed letters ("upadte") are two edits
+	build := func(fuzzyWords string) query.Query {
+		var should []query.Query
+		addMatch := func(field, text string, boost float64, fuzzy bool) {
+			m := bleve.NewMatchQuery(text)
+			m.SetField(field)
+			m.SetBoost(boost)
+			if fuzzy {
+				// One edit, first letter kept: looser matching of short
+				// words would match half the dictionary.
+				m.SetFuzziness(1)
+				m.SetPrefix(1)
+			}
+			should = append(should, m)
 		}
-		should = append(should, m)
+		addMatch("title_"+suffix, expanded, 3, false)
+		addMatch("body_"+suffix, expanded, 1, false)
+		if fuzzyWords != "" {
+			addMatch("title_en", fuzzyWords, 1, true) // typos: "pasword"
+			addMatch("body_en", fuzzyWords, 0.3, true)
+		}
+		langQ := bleve.NewTermQuery(lang)
+		langQ.SetField("lang")
+		return bleve.NewConjunctionQuery(langQ, bleve.NewDisjunctionQuery(should...))
 	}
-	addMatch("title_"+suffix, expanded, 3, false)
-	addMatch("body_"+suffix, expanded, 1, false)
-	if lang == okcare.LangEN {
-		addMatch("title_en", expanded, 1, true) // typos: "pasword", "upadte"
-		addMatch("body_en", expanded, 0.3, true)
+	res, err := i.run(build(""), limit)
+	// Only a word the index does not know can be a typo, and only then is
+	// fuzzy matching (which walks the term dictionary) worth its cost.
+	if err == nil && lang == okcare.LangEN {
+		if fixed, unknown := i.correctTypos(q); fixed != q || unknown != "" {
+			expanded = expand(textnorm.Fold(fixed), lang)
+			res, err = i.run(build(unknown), limit)
+		}
 	}
-	langQ := bleve.NewTermQuery(lang)
-	langQ.SetField("lang")
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(langQ, bleve.NewDisjunctionQuery(should...)), limit, 0, false)
+	for k := range res {
+		res[k].Snippet = snippet(res[k].Snippet, q)
+	}
+	return res, err
+}
+
+// correctTypos looks at each word of five letters or more that no English
+// article contains. A word that one swap of neighbouring letters makes known
+// ("upadte" -> "update") is replaced; the others are returned for fuzzy
+// matching at one edit.
+func (i *Index) correctTypos(q string) (fixed, unknown string) {
+	words := strings.Fields(q)
+	var rest []string
+	for k, w := range words {
+		if utf8.RuneCountInString(w) < 5 || i.knownWord(w) {
+			continue
+		}
+		r := []rune(w)
+		swapped := ""
+		for j := 0; j+1 < len(r) && swapped == ""; j++ {
+			r[j], r[j+1] = r[j+1], r[j]
+			if i.knownWord(string(r)) {
+				swapped = string(r)
+			}
+			r[j], r[j+1] = r[j+1], r[j]
+		}
+		if swapped != "" {
+			words[k] = swapped
+		} else {
+			rest = append(rest, w)
+		}
+	}
+	return strings.Join(words, " "), strings.Join(rest, " ")
+}
+
+// knownWord reports whether some English article contains the word.
+func (i *Index) knownWord(w string) bool {
+	m := bleve.NewMatchQuery(w)
+	m.SetField("body_en")
+	t := bleve.NewMatchQuery(w)
+	t.SetField("title_en")
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(m, t), 0, 0, false)
+	i.mu.RLock()
+	res, err := i.idx.Search(req)
+	i.mu.RUnlock()
+	return err != nil || res.Total > 0
+}
+
+func (i *Index) run(q query.Query, limit int) ([]Result, error) {
+	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
 	req.Fields = []string{"slug", "title", "text"}
 	i.mu.RLock()
 	res, err := i.idx.Search(req)
@@ -220,10 +303,21 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 	for _, h := range res.Hits {
 		slug, _ := h.Fields["slug"].(string)
 		title, _ := h.Fields["title"].(string)
-		text, _ := h.Fields["text"].(string)
-		out = append(out, Result{Slug: slug, Title: title, Snippet: snippet(text, q), Score: h.Score})
+		text, _ := h.Fields["text"].(string) // the full text; Search cuts the snippet
+		out = append(out, Result{Slug: slug, Title: title, Snippet: text, Score: h.Score})
 	}
 	return out, nil
+}
+
+// longWords returns the words of q with at least n letters.
+func longWords(q string, n int) string {
+	var out []string
+	for _, w := range strings.Fields(q) {
+		if utf8.RuneCountInString(w) >= n {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // snippet returns about 120 characters of text around the first query word

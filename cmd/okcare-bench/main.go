@@ -4,6 +4,7 @@
 //
 //	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
+//	okcare-bench kb [-articles 10000] [-duration 10s]
 package main
 
 import (
@@ -29,11 +30,12 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	accounts := fs.Int("accounts", 100000, "accounts to load")
+	articles := fs.Int("articles", 10000, "help-center articles to index (kb)")
 	duration := fs.Duration("duration", 10*time.Second, "how long each measured run lasts")
 	concurrency := fs.Int("concurrency", 32, "concurrent clients")
 	store := fs.String("store", "sqlite", "sqlite or postgres")
@@ -55,6 +57,8 @@ func main() {
 	switch os.Args[1] {
 	case "bootstrap":
 		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
+	case "kb":
+		err = benchKB(ctx, *articles, *duration)
 	case "transfers":
 		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
 	default:

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/diagnose"
+	"github.com/okcare/okcare/kb"
+	"github.com/okcare/okcare/search"
+)
+
+// benchKB measures help-center search and the diagnosis engine with n
+// articles indexed on disk, as okcare serve keeps them. Search is set
+// against a naive substring scan of the same texts; the diagnosis engine
+// against a JSON round trip of the same request. Both run one client so
+// that p99 is the latency of a call, not of a queue.
+func benchKB(ctx context.Context, n int, duration time.Duration) error {
+	shipped, err := kb.Shipped()
+	if err != nil {
+		return err
+	}
+	// n articles: the shipped ones, then variants with other slugs and a
+	// few words shuffled in, so the index has n distinct documents.
+	rng := rand.New(rand.NewPCG(1, 2))
+	filler := strings.Fields("钱包 账户 安全 网络 设置 手机 版本 更新 客服 wallet account security network settings phone version update support balance transfer")
+	articles := make([]*okcare.Article, 0, n)
+	for i := 0; len(articles) < n; i++ {
+		base := shipped[i%len(shipped)]
+		a := *base
+		if i >= len(shipped) {
+			a.Slug = fmt.Sprintf("%s-%d", base.Slug, i)
+			extra := make([]string, 20)
+			for j := range extra {
+				extra[j] = filler[rng.IntN(len(filler))]
+			}
+			a.Body += "\n\n" + strings.Join(extra, " ")
+		}
+		articles = append(articles, &a)
+	}
+	dir, err := os.MkdirTemp("", "okcare-bench-kb")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	idx, err := search.Open(filepath.Join(dir, "kb.bleve"))
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	t0 := time.Now()
+	if err := idx.Rebuild(articles, nil); err != nil {
+		return err
+	}
+	fmt.Printf("indexed %d articles in %s\n", n, time.Since(t0).Round(time.Millisecond))
+	idx.Settle(60 * time.Second)
+	fmt.Printf("index settled (background merges done) after %s\n", time.Since(t0).Round(time.Millisecond))
+
+	queries, err := readQueries("search/testdata/queries.tsv")
+	if err != nil {
+		return err
+	}
+	texts := make([]string, len(articles))
+	for i, a := range articles {
+		texts[i] = strings.ToLower(a.Title + " " + a.Body)
+	}
+	scan := drive("baseline substring scan", duration, 1, func(w, seq int) error {
+		q := strings.ToLower(queries[seq%len(queries)][1])
+		hits := 0
+		for _, t := range texts {
+			if strings.Contains(t, q) {
+				hits++
+			}
+		}
+		return nil
+	})
+	fmt.Println(" ", scan)
+	ours := drive("okcare search", duration, 1, func(w, seq int) error {
+		q := queries[seq%len(queries)]
+		_, err := idx.Search(q[1], q[0], 10)
+		return err
+	})
+	fmt.Println(" ", ours)
+	fmt.Printf("search p99 %s (goal <= 5ms); %.1fx the scan's throughput\n", ours.p99.Round(time.Microsecond), ours.perSecond()/scan.perSecond())
+
+	reqs := diagnoseRequests(queries)
+	facts := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{"android": {Platform: "android", MinVersion: "5.0.0", LatestVersion: "5.3.0", MinOSVersion: "8",
+		KnownBad: []okcare.KnownBadVersion{{Version: "5.1.2", Note: "crash"}}}}, Now: time.Now()}
+	roundTrip := drive("baseline JSON round trip", duration, 1, func(w, seq int) error {
+		raw, _ := json.Marshal(reqs[seq%len(reqs)])
+		var back diagnose.Request
+		return json.Unmarshal(raw, &back)
+	})
+	fmt.Println(" ", roundTrip)
+	engine := drive("okcare diagnose", duration, 1, func(w, seq int) error {
+		diagnose.Diagnose(reqs[seq%len(reqs)], facts)
+		return nil
+	})
+	fmt.Println(" ", engine)
+	fmt.Printf("diagnosis p99 %s (goal <= 2ms); %.2f of the round trip's throughput\n", engine.p99.Round(time.Microsecond), engine.perSecond()/roundTrip.perSecond())
+	return nil
+}
+
+func readQueries(path string) ([][3]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run from the repository root)", err)
+	}
+	defer f.Close()
+	var out [][3]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		p := strings.Split(line, "\t")
+		out = append(out, [3]string{p[0], p[1], p[2]})
+	}
+	return out, sc.Err()
+}
+
+// diagnoseRequests turns the queries into full diagnosis requests.
+func diagnoseRequests(queries [][3]string) []*diagnose.Request {
+	free, lat := 150, 2000
+	var out []*diagnose.Request
+	for i, q := range queries {
+		r := &diagnose.Request{Lang: q[0], Symptom: []string{"crash", "stuck_loading", "error_message", "other"}[i%4], Description: q[1],
+			App:    &diagnose.App{Platform: "android", Version: []string{"5.1.2", "5.3.0", "4.9.0"}[i%3]},
+			Device: &diagnose.Device{OSVersion: "14", FreeStorageMB: &free}, Network: &diagnose.Network{Type: "wifi", LatencyMS: &lat}}
+		out = append(out, r)
+	}
+	return out
+}
