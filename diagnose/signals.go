@@ -154,10 +154,8 @@ func symptomSignals(r *Request, signals map[string][]signal, add adder) {
 		if len(signals[AppKnownCrash]) == 0 {
 			add(AppMalfunction, signal{0.35, false, ev("应用启动时闪退。", "The app crashes on launch.")})
 		}
-		add(DeviceMemoryLow, signal{0.1, false, ev("", "")})
 	case "stuck_loading":
 		add(NetworkUnstable, signal{0.35, false, ev("应用一直停在加载中。", "The app stays on the loading screen.")})
-		add(ServiceIncident, signal{0.1, false, ev("", "")})
 	case "error_message":
 		add(NetworkOffline, signal{0.2, false, ev("应用显示了错误提示。", "The app shows an error message.")})
 	}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -48,31 +49,40 @@ func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	now := s.Now()
-	facts := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{}, User: u, Now: now}
-	for _, platform := range []string{okcare.PlatformAndroid, okcare.PlatformIOS} {
-		if facts.Policies[platform], err = s.launch.policy(r.Context(), s.Store, platform, now); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-	}
-	if facts.Incidents, err = s.launch.activeIncidents(r.Context(), s.Store, now); err != nil {
+	id, res, err := s.runDiagnosis(r.Context(), &req, u)
+	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	res := diagnose.Diagnose(&req, facts)
+	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: id, Result: res})
+}
+
+// runDiagnosis diagnoses a validated request against the server's truth and
+// stores it, for the API and the wizard page alike.
+func (s *Server) runDiagnosis(ctx context.Context, req *diagnose.Request, u *okcare.User) (string, *diagnose.Result, error) {
+	now := s.Now()
+	facts := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{}, User: u, Now: now}
+	var err error
+	for _, platform := range []string{okcare.PlatformAndroid, okcare.PlatformIOS} {
+		if facts.Policies[platform], err = s.launch.policy(ctx, s.Store, platform, now); err != nil {
+			return "", nil, err
+		}
+	}
+	if facts.Incidents, err = s.launch.activeIncidents(ctx, s.Store, now); err != nil {
+		return "", nil, err
+	}
+	res := diagnose.Diagnose(req, facts)
 	reqJSON, _ := json.Marshal(req)
 	resJSON, _ := json.Marshal(res)
 	d := &okcare.Diagnosis{Lang: req.Lang, TopCause: res.Causes[0].Code, Request: reqJSON, Result: resJSON}
 	if u != nil {
 		d.UserID = u.ID
 	}
-	if err := s.Store.SaveDiagnosis(r.Context(), d); err != nil {
-		s.Error(w, r, err)
-		return
+	if err := s.Store.SaveDiagnosis(ctx, d); err != nil {
+		return "", nil, err
 	}
 	res.TicketPrefill["diagnosis_id"] = d.ID
-	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: d.ID, Result: res})
+	return d.ID, res, nil
 }
 
 func (s *Server) handleDiagnosisFeedback(w http.ResponseWriter, r *http.Request) {

@@ -5,9 +5,11 @@ package http
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/okcare/okcare"
@@ -43,6 +45,8 @@ type Server struct {
 	TrustProxy bool
 
 	launch   launchCache
+	tmplOnce sync.Once
+	tmpl     *template.Template
 	mux      *http.ServeMux
 	routes   []Route
 	registry *prometheus.Registry
@@ -87,6 +91,18 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /readyz", s.handleReady)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+
+	// Pages.
+	s.mux.HandleFunc("GET "+cssURL, asset("text/css; charset=utf-8", appCSS))
+	s.mux.HandleFunc("GET "+jsURL, asset("text/javascript; charset=utf-8", wizardJS))
+	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/help", http.StatusFound) })
+	s.mux.HandleFunc("GET /help", s.pageHelp)
+	s.mux.HandleFunc("GET /help/search", s.pageSearch)
+	s.mux.HandleFunc("GET /help/{slug}", s.pageArticle)
+	s.mux.HandleFunc("GET /diagnose", s.pageDiagnoseForm)
+	s.mux.HandleFunc("POST /diagnose", s.pageDiagnose)
+	s.mux.HandleFunc("POST /diagnose/{id}/feedback", s.pageFeedback)
+	s.mux.HandleFunc("GET /status", s.pageStatus)
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 

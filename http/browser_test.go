@@ -1,0 +1,200 @@
+package http_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium for one test. Without Chromium the test
+// is skipped on a developer machine and fails in CI, where the test script
+// installs it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is not installed; the test script installs it")
+		}
+		t.Skip("chromium not installed")
+	}
+	// Chromium may still be writing its profile as it exits, which
+	// t.TempDir's strict cleanup reports as a failure; remove it ourselves.
+	profile, err := os.MkdirTemp("", "okcare-chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile), chromedp.WindowSize(412, 915), // a phone screen
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		os.RemoveAll(profile)
+	})
+	return ctx
+}
+
+// screenshot keeps a full-page picture of the current page next to the
+// test's files, for a person to look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("OKCARE_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+}
+
+func TestBrowserSearchAndRead(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := browser(t)
+	var first, heading, lang string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/help?lang=zh-CN"),
+		chromedp.WaitVisible("#q", chromedp.ByID),
+		chromedp.SendKeys("#q", "闪退", chromedp.ByID),
+		chromedp.Click("#search-button", chromedp.ByID),
+		chromedp.WaitVisible("#results", chromedp.ByID),
+		chromedp.Text("#results li a", &first, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first, "闪退") {
+		t.Fatalf("first result for 闪退 is %q", first)
+	}
+	screenshot(t, ctx, "search")
+	err = chromedp.Run(ctx,
+		chromedp.Click("#results li a", chromedp.ByQuery),
+		chromedp.WaitVisible("#article h1", chromedp.ByQuery),
+		chromedp.Text("#article h1", &heading, chromedp.ByQuery),
+		chromedp.AttributeValue("html", "lang", &lang, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heading != first || lang != "zh-CN" {
+		t.Fatalf("article heading %q (lang %s), want %q", heading, lang, first)
+	}
+	screenshot(t, ctx, "article")
+}
+
+func TestBrowserWizardToResultAndSupport(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := browser(t)
+	var topCode, topTitle, contact string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/diagnose?lang=en"),
+		chromedp.WaitVisible("#wizard", chromedp.ByID),
+		chromedp.Click("#symptom-crash", chromedp.ByID),
+		chromedp.SetValue("#platform", "android", chromedp.ByID),
+		chromedp.SendKeys("#app_version", "5.1.2", chromedp.ByID),
+		chromedp.SendKeys("#description", "it closes right after the splash screen <script>alert(1)</script>", chromedp.ByID),
+		chromedp.Click("#diagnose-submit", chromedp.ByID),
+		chromedp.WaitVisible("#causes", chromedp.ByID),
+		chromedp.AttributeValue("#causes .cause", "data-code", &topCode, nil, chromedp.ByQuery),
+		chromedp.Text("#causes .cause h2", &topTitle, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if topCode != "app_known_crash" || !strings.Contains(topTitle, "known crash") {
+		t.Fatalf("top cause %s %q", topCode, topTitle)
+	}
+	screenshot(t, ctx, "wizard-result")
+	err = chromedp.Run(ctx,
+		chromedp.Click("#still-broken", chromedp.ByID),
+		chromedp.WaitVisible("#contact", chromedp.ByID),
+		chromedp.Text("#contact", &contact, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(contact, "dgn_") || !strings.Contains(contact, "app_known_crash") || !strings.Contains(contact, "1-3 business days") {
+		t.Fatalf("contact page lacks the prefill: %s", contact)
+	}
+	if n := countRows(t, ts, "diagnoses WHERE outcome = 'still_broken'"); n != 1 {
+		t.Fatalf("%d diagnoses answered still_broken", n)
+	}
+	screenshot(t, ctx, "wizard-contact")
+}
+
+func TestBrowserLanguageSwitchAndStatus(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := browser(t)
+	var hero, lang, banner, resolved string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/help?lang=zh-CN"),
+		chromedp.WaitVisible("#lang-switch", chromedp.ByID),
+		chromedp.Click("#lang-switch", chromedp.ByID),
+		chromedp.WaitVisible(".hero h1", chromedp.ByQuery),
+		chromedp.Text(".hero h1", &hero, chromedp.ByQuery),
+		chromedp.AttributeValue("html", "lang", &lang, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lang != "en" || !strings.Contains(hero, "Wallet won't open") {
+		t.Fatalf("after switching: lang %s hero %q", lang, hero)
+	}
+	// The choice is remembered: the status page comes in English too.
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/status"),
+		chromedp.WaitVisible("#status-banner", chromedp.ByID),
+		chromedp.Text("#status-banner", &banner, chromedp.ByID),
+		chromedp.Text(".incident.resolved", &resolved, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if banner != "All systems operational" || !strings.Contains(resolved, "resolved") {
+		t.Fatalf("status page: banner %q resolved %q", banner, resolved)
+	}
+	screenshot(t, ctx, "status")
+}
+
+// TestWizardScriptRunsUnderCSP checks the wizard's script is allowed by the
+// page's Content-Security-Policy: it fills in what the browser knows.
+func TestWizardScriptRunsUnderCSP(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := browser(t)
+	var ran bool
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/diagnose?lang=en"),
+		chromedp.WaitVisible("#wizard", chromedp.ByID),
+		chromedp.Evaluate(`window.okcareWizardReady === true`, &ran),
+	)
+	if err != nil || !ran {
+		t.Fatalf("the wizard script did not run under the CSP (%v)", err)
+	}
+}
+
+func TestPageFormsNeedCSRFToken(t *testing.T) {
+	ts := newTestServer(t)
+	resp, err := ts.Client().PostForm(ts.URL+"/diagnose", map[string][]string{"lang": {"en"}, "symptom": {"crash"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 || countRows(t, ts, "diagnoses") != 0 {
+		t.Fatalf("a form without a CSRF token was accepted: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,214 @@
+package http
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/diagnose"
+	"github.com/okcare/okcare/markdown"
+)
+
+// popularSlugs are the articles on the help-center home page.
+var popularSlugs = []string{"wallet-wont-open", "symptom-crash-on-launch", "symptom-stuck-loading", "symptom-cannot-connect-server",
+	"account-frozen", "login-restricted", "update-app", "reinstall-app", "contact-support", "enable-2fa"}
+
+// articleTitles maps slugs to published titles in lang.
+func (s *Server) articleTitles(r *http.Request, lang string) map[string]string {
+	titles := map[string]string{}
+	list, err := s.Store.PublishedArticles(r.Context())
+	if err != nil {
+		return titles
+	}
+	for _, a := range list {
+		if a.Lang == lang {
+			titles[a.Slug] = a.Title
+		}
+	}
+	return titles
+}
+
+// pageError renders an error page for err in the page's language.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	status, ok := codeStatus[okcare.ErrorCode(err)]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.Logger.Error("page", "path", r.URL.Path, "error", err)
+	}
+	s.render(w, r, status, "search.html", lang, uiText[lang]["brand"], map[string]any{"Error": okcare.ErrorMessage(err)})
+}
+
+func (s *Server) statusView(r *http.Request, lang string) (map[string]any, error) {
+	active, err := s.launch.activeIncidents(r.Context(), s.Store, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	st := overallStatus(active)
+	label := statusLabels[st][1]
+	if lang == okcare.LangZH {
+		label = statusLabels[st][0]
+	}
+	return map[string]any{"Status": st, "Label": label}, nil
+}
+
+func (s *Server) pageHelp(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	status, err := s.statusView(r, lang)
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	titles := s.articleTitles(r, lang)
+	var list []map[string]string
+	for _, slug := range popularSlugs {
+		if t, ok := titles[slug]; ok {
+			list = append(list, map[string]string{"Slug": slug, "Title": t})
+		}
+	}
+	s.render(w, r, http.StatusOK, "help.html", lang, uiText[lang]["helpcenter"], map[string]any{"Status": status, "Articles": list})
+}
+
+func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	data := map[string]any{"Query": q}
+	if q != "" {
+		idx, err := s.searchIndex()
+		if err == nil {
+			data["Results"], err = idx.Search(q, lang, 10)
+		}
+		if err != nil {
+			data["Error"] = okcare.ErrorMessage(err)
+		}
+	}
+	s.render(w, r, http.StatusOK, "search.html", lang, uiText[lang]["search"]+" "+q, data)
+}
+
+func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	a, err := s.Store.PublishedArticle(r.Context(), r.PathValue("slug"), lang)
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "article.html", lang, a.Title, map[string]any{"Article": map[string]any{"HTML": markdown.Render("# " + a.Title + "\n\n" + a.Body)}})
+}
+
+func (s *Server) pageDiagnoseForm(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	s.render(w, r, http.StatusOK, "diagnose.html", lang, uiText[lang]["wizard_title"], nil)
+}
+
+// maxForm bounds a posted page form.
+const maxForm = 32 << 10
+
+func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, okcare.LangZH, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
+		return
+	}
+	lang := pageLang(w, r)
+	if err := checkCSRF(r); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	req := &diagnose.Request{Lang: lang, Symptom: r.PostFormValue("symptom"), Description: r.PostFormValue("description"), ErrorText: r.PostFormValue("error_text")}
+	if v := strings.TrimSpace(r.PostFormValue("app_version")); v != "" {
+		req.App = &diagnose.App{Platform: r.PostFormValue("platform"), Version: v}
+	}
+	if v := strings.TrimSpace(r.PostFormValue("os_version")); v != "" {
+		req.Device = &diagnose.Device{OSVersion: v}
+	}
+	if v := r.PostFormValue("network_type"); v != "" {
+		req.Network = &diagnose.Network{Type: v}
+	}
+	if err := diagnose.Validate(req); err != nil {
+		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": uiText[lang]["bad_request"] + okcare.ErrorMessage(err)})
+		return
+	}
+	id, res, err := s.runDiagnosis(r.Context(), req, nil)
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": id, "Result": res, "Titles": s.articleTitles(r, lang)})
+}
+
+func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, okcare.LangZH, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
+		return
+	}
+	lang := pageLang(w, r)
+	if err := checkCSRF(r); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	id, outcome := r.PathValue("id"), r.PostFormValue("outcome")
+	if err := s.Store.SetDiagnosisOutcome(r.Context(), id, "", outcome); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	data := map[string]any{"ID": id, "Solved": outcome == okcare.OutcomeSolved}
+	if outcome == okcare.OutcomeStillBroken {
+		d, err := s.Store.FindDiagnosis(r.Context(), id)
+		if err != nil {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		data["Prefill"] = prefillRows(d.Result)
+	}
+	s.render(w, r, http.StatusOK, "feedback.html", lang, uiText[lang]["contact_title"], data)
+}
+
+// prefillRows flattens the stored ticket prefill for display.
+func prefillRows(result json.RawMessage) []map[string]string {
+	var res struct {
+		TicketPrefill map[string]any `json:"ticket_prefill"`
+	}
+	json.Unmarshal(result, &res)
+	var rows []map[string]string
+	for k, v := range res.TicketPrefill {
+		if k == "diagnosis_id" || v == "" || v == nil {
+			continue
+		}
+		val := fmt.Sprint(v)
+		if m, ok := v.(map[string]any); ok {
+			raw, _ := json.Marshal(m)
+			val = string(raw)
+		}
+		rows = append(rows, map[string]string{"Key": k, "Value": val})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i]["Key"] < rows[j]["Key"] })
+	return rows
+}
+
+func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	all, err := s.Store.Incidents(r.Context(), false)
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	active, resolved := []*okcare.Incident{}, []*okcare.Incident{}
+	for _, inc := range all {
+		if inc.Status != okcare.IncidentResolved {
+			active = append(active, inc)
+		} else if inc.ResolvedAt != nil && s.Now().Sub(*inc.ResolvedAt) < recentResolved {
+			resolved = append(resolved, inc)
+		}
+	}
+	st := overallStatus(active)
+	label := statusLabels[st][1]
+	if lang == okcare.LangZH {
+		label = statusLabels[st][0]
+	}
+	s.render(w, r, http.StatusOK, "status.html", lang, uiText[lang]["status_title"], map[string]any{"Status": map[string]any{"Status": st, "Label": label, "Active": active, "Resolved": resolved}})
+}
