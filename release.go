@@ -65,6 +65,8 @@ type Incident struct {
 	ID         string           `json:"id"`
 	Title      string           `json:"title"`
 	Message    string           `json:"message"`
+	TitleEN    string           `json:"title_en,omitempty"`
+	MessageEN  string           `json:"message_en,omitempty"`
 	Severity   IncidentSeverity `json:"severity"`
 	Status     string           `json:"status"`
 	CreatedAt  time.Time        `json:"created_at"`
@@ -75,17 +77,33 @@ type Incident struct {
 
 // IncidentUpdate is one message in an incident's history.
 type IncidentUpdate struct {
-	Status  string    `json:"status"`
-	Message string    `json:"message"`
-	At      time.Time `json:"at"`
+	Status    string    `json:"status"`
+	Message   string    `json:"message"`
+	MessageEN string    `json:"message_en,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Localized returns the incident's title and message in lang, falling back
+// to the primary (Chinese) text where no English was written.
+func (inc *Incident) Localized(lang string) (title, message string) {
+	title, message = inc.Title, inc.Message
+	if lang == "en" && inc.TitleEN != "" {
+		title = inc.TitleEN
+	}
+	if lang == "en" && inc.MessageEN != "" {
+		message = inc.MessageEN
+	}
+	return title, message
 }
 
 // IncidentPatch changes an incident; nil fields stay as they are.
 type IncidentPatch struct {
-	Title    *string
-	Message  *string
-	Severity *IncidentSeverity
-	Status   *string
+	Title     *string
+	Message   *string
+	TitleEN   *string
+	MessageEN *string
+	Severity  *IncidentSeverity
+	Status    *string
 }
 
 // ReleaseService keeps the app release policy and incidents.

@@ -129,11 +129,12 @@ func loadIncident(ctx context.Context, s Store) error {
 	if err != nil || len(all) > 0 {
 		return err
 	}
-	inc := &okcare.Incident{Title: "部分用户无法连接服务器 / Some users could not connect", Message: "我们正在调查部分地区的连接问题。 We are investigating connection problems in some regions.", Severity: okcare.SeverityMajor}
+	inc := &okcare.Incident{Title: "部分用户无法连接服务器", Message: "我们正在调查部分地区的连接问题。",
+		TitleEN: "Some users could not connect", MessageEN: "We are investigating connection problems in some regions.", Severity: okcare.SeverityMajor}
 	if err := s.CreateIncident(ctx, inc); err != nil {
 		return err
 	}
-	status, msg := okcare.IncidentResolved, "问题已修复，服务已恢复正常。 Fixed; service is back to normal."
-	_, err = s.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{Status: &status, Message: &msg})
+	status, msg, msgEN := okcare.IncidentResolved, "问题已修复，服务已恢复正常。", "Fixed; service is back to normal."
+	_, err = s.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{Status: &status, Message: &msg, MessageEN: &msgEN})
 	return err
 }

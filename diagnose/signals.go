@@ -32,7 +32,8 @@ func serverSignals(r *Request, f Facts, add adder) {
 		if inc.Severity == okcare.SeverityMajor || inc.Severity == okcare.SeverityMaintenance {
 			p = 0.9
 		}
-		add(ServiceIncident, signal{p, inc.Severity != okcare.SeverityMinor, [2]string{"当前有服务事件：" + inc.Title, "An incident is under way: " + inc.Title}})
+		titleEN, _ := inc.Localized("en")
+		add(ServiceIncident, signal{p, inc.Severity != okcare.SeverityMinor, [2]string{"当前有服务事件：" + inc.Title, "An incident is under way: " + titleEN}})
 	}
 	if r.App == nil {
 		return

@@ -74,16 +74,18 @@ func (s *Server) handleListIncidents(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCreateIncident(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Title    string                  `json:"title"`
-		Message  string                  `json:"message"`
-		Severity okcare.IncidentSeverity `json:"severity"`
-		Status   string                  `json:"status"`
+		Title     string                  `json:"title"`
+		Message   string                  `json:"message"`
+		TitleEN   string                  `json:"title_en"`
+		MessageEN string                  `json:"message_en"`
+		Severity  okcare.IncidentSeverity `json:"severity"`
+		Status    string                  `json:"status"`
 	}
 	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	inc := &okcare.Incident{Title: req.Title, Message: req.Message, Severity: req.Severity, Status: req.Status}
+	inc := &okcare.Incident{Title: req.Title, Message: req.Message, TitleEN: req.TitleEN, MessageEN: req.MessageEN, Severity: req.Severity, Status: req.Status}
 	if err := s.Store.CreateIncident(r.Context(), inc); err != nil {
 		s.Error(w, r, err)
 		return
@@ -94,16 +96,18 @@ func (s *Server) handleCreateIncident(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePatchIncident(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Title    *string                  `json:"title"`
-		Message  *string                  `json:"message"`
-		Severity *okcare.IncidentSeverity `json:"severity"`
-		Status   *string                  `json:"status"`
+		Title     *string                  `json:"title"`
+		Message   *string                  `json:"message"`
+		TitleEN   *string                  `json:"title_en"`
+		MessageEN *string                  `json:"message_en"`
+		Severity  *okcare.IncidentSeverity `json:"severity"`
+		Status    *string                  `json:"status"`
 	}
 	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	inc, err := s.Store.UpdateIncident(r.Context(), r.PathValue("id"), okcare.IncidentPatch{Title: req.Title, Message: req.Message, Severity: req.Severity, Status: req.Status})
+	inc, err := s.Store.UpdateIncident(r.Context(), r.PathValue("id"), okcare.IncidentPatch{Title: req.Title, Message: req.Message, TitleEN: req.TitleEN, MessageEN: req.MessageEN, Severity: req.Severity, Status: req.Status})
 	if err != nil {
 		s.Error(w, r, err)
 		return

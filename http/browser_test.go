@@ -165,7 +165,7 @@ func TestBrowserLanguageSwitchAndStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if banner != "All systems operational" || !strings.Contains(resolved, "resolved") {
+	if banner != "All systems operational" || !strings.Contains(resolved, "Some users could not connect") || !strings.Contains(resolved, "Fixed; service is back to normal.") || strings.Contains(resolved, "部分用户") {
 		t.Fatalf("status page: banner %q resolved %q", banner, resolved)
 	}
 	screenshot(t, ctx, "status")

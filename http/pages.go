@@ -210,5 +210,28 @@ func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request) {
 	if lang == okcare.LangZH {
 		label = statusLabels[st][0]
 	}
-	s.render(w, r, http.StatusOK, "status.html", lang, uiText[lang]["status_title"], map[string]any{"Status": map[string]any{"Status": st, "Label": label, "Active": active, "Resolved": resolved}})
+	s.render(w, r, http.StatusOK, "status.html", lang, uiText[lang]["status_title"], map[string]any{"Status": map[string]any{
+		"Status": st, "Label": label, "Active": localizeIncidents(active, lang), "Resolved": localizeIncidents(resolved, lang)}})
+}
+
+// incidentView is an incident in one language, for the status page.
+type incidentView struct {
+	ID, Title, Message string
+	Updates            []okcare.IncidentUpdate
+}
+
+func localizeIncidents(list []*okcare.Incident, lang string) []incidentView {
+	out := make([]incidentView, 0, len(list))
+	for _, inc := range list {
+		v := incidentView{ID: inc.ID}
+		v.Title, v.Message = inc.Localized(lang)
+		for _, u := range inc.Updates {
+			if lang == okcare.LangEN && u.MessageEN != "" {
+				u.Message = u.MessageEN
+			}
+			v.Updates = append(v.Updates, u)
+		}
+		out = append(out, v)
+	}
+	return out
 }

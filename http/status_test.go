@@ -12,6 +12,9 @@ func TestStatusAPI(t *testing.T) {
 	if updates, _ := resolved[0].(map[string]any)["updates"].([]any); len(updates) != 2 {
 		t.Fatalf("resolved incident lacks its history: %v", resolved[0])
 	}
+	if r := resolved[0].(map[string]any); r["title_en"] != "Some users could not connect" || r["title"] != "部分用户无法连接服务器" {
+		t.Fatalf("resolved incident lacks one of its languages: %v", r)
+	}
 	agent := ts.agentLogin(t)
 	ts.call(t, "POST", "/api/v1/admin/incidents", agent, `{"title":"Card top-ups delayed","severity":"minor"}`)
 	if _, body, _ := ts.call(t, "GET", "/api/v1/status", "", nil); body["status"] != "degraded" || len(body["active"].([]any)) != 1 {

@@ -89,8 +89,10 @@ func validateIncident(inc *okcare.Incident) error {
 	switch {
 	case inc.Title == "" || utf8.RuneCountInString(inc.Title) > 200:
 		return okcare.Errorf(okcare.EINVALID, "title is required (at most 200 characters).")
-	case utf8.RuneCountInString(inc.Message) > 5000:
+	case utf8.RuneCountInString(inc.Message) > 5000 || utf8.RuneCountInString(inc.MessageEN) > 5000:
 		return okcare.Errorf(okcare.EINVALID, "message is at most 5000 characters.")
+	case utf8.RuneCountInString(inc.TitleEN) > 200:
+		return okcare.Errorf(okcare.EINVALID, "title_en is at most 200 characters.")
 	case inc.Severity != okcare.SeverityMinor && inc.Severity != okcare.SeverityMajor && inc.Severity != okcare.SeverityMaintenance:
 		return okcare.Errorf(okcare.EINVALID, "severity must be minor, major or maintenance.")
 	case !okcare.ValidIncidentStatus(inc.Status):
@@ -114,18 +116,18 @@ func (db *DB) CreateIncident(ctx context.Context, inc *okcare.Incident) error {
 		if inc.Status == okcare.IncidentResolved {
 			inc.ResolvedAt = &now
 		}
-		_, err := tx.exec(ctx, `INSERT INTO incidents (id, title, message, severity, status, created_at, updated_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			inc.ID, inc.Title, inc.Message, inc.Severity, inc.Status, micros(now), micros(now), nullMicros(inc.ResolvedAt))
+		_, err := tx.exec(ctx, `INSERT INTO incidents (id, title, message, title_en, message_en, severity, status, created_at, updated_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inc.ID, inc.Title, inc.Message, inc.TitleEN, inc.MessageEN, inc.Severity, inc.Status, micros(now), micros(now), nullMicros(inc.ResolvedAt))
 		if err != nil {
 			return err
 		}
-		inc.Updates = []okcare.IncidentUpdate{{Status: inc.Status, Message: inc.Message, At: now}}
-		return insertIncidentUpdate(ctx, tx, inc.ID, inc.Status, inc.Message)
+		inc.Updates = []okcare.IncidentUpdate{{Status: inc.Status, Message: inc.Message, MessageEN: inc.MessageEN, At: now}}
+		return insertIncidentUpdate(ctx, tx, inc.ID, inc.Status, inc.Message, inc.MessageEN)
 	})
 }
 
-func insertIncidentUpdate(ctx context.Context, tx *Tx, id, status, message string) error {
-	_, err := tx.exec(ctx, `INSERT INTO incident_updates (incident_id, status, message, at) VALUES (?, ?, ?, ?)`, id, status, message, micros(tx.now))
+func insertIncidentUpdate(ctx context.Context, tx *Tx, id, status, message, messageEN string) error {
+	_, err := tx.exec(ctx, `INSERT INTO incident_updates (incident_id, status, message, message_en, at) VALUES (?, ?, ?, ?, ?)`, id, status, message, messageEN, micros(tx.now))
 	return err
 }
 
@@ -143,6 +145,12 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, patch okcare.Incide
 		if patch.Message != nil {
 			inc.Message = *patch.Message
 		}
+		if patch.TitleEN != nil {
+			inc.TitleEN = *patch.TitleEN
+		}
+		if patch.MessageEN != nil {
+			inc.MessageEN = *patch.MessageEN
+		}
 		if patch.Severity != nil {
 			inc.Severity = *patch.Severity
 		}
@@ -159,12 +167,12 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, patch okcare.Incide
 		} else if inc.Status != okcare.IncidentResolved {
 			inc.ResolvedAt = nil
 		}
-		_, err = tx.exec(ctx, `UPDATE incidents SET title = ?, message = ?, severity = ?, status = ?, updated_at = ?, resolved_at = ? WHERE id = ?`,
-			inc.Title, inc.Message, inc.Severity, inc.Status, micros(now), nullMicros(inc.ResolvedAt), id)
+		_, err = tx.exec(ctx, `UPDATE incidents SET title = ?, message = ?, title_en = ?, message_en = ?, severity = ?, status = ?, updated_at = ?, resolved_at = ? WHERE id = ?`,
+			inc.Title, inc.Message, inc.TitleEN, inc.MessageEN, inc.Severity, inc.Status, micros(now), nullMicros(inc.ResolvedAt), id)
 		if err != nil {
 			return err
 		}
-		if err := insertIncidentUpdate(ctx, tx, id, inc.Status, inc.Message); err != nil {
+		if err := insertIncidentUpdate(ctx, tx, id, inc.Status, inc.Message, inc.MessageEN); err != nil {
 			return err
 		}
 		inc.Updates, err = incidentUpdates(ctx, tx, id)
@@ -177,8 +185,8 @@ func findIncident(ctx context.Context, tx querier, id, lock string) (*okcare.Inc
 	var inc okcare.Incident
 	var created, updated int64
 	var resolved sql.NullInt64
-	err := tx.queryRow(ctx, `SELECT id, title, message, severity, status, created_at, updated_at, resolved_at FROM incidents WHERE id = ?`+lock, id).
-		Scan(&inc.ID, &inc.Title, &inc.Message, &inc.Severity, &inc.Status, &created, &updated, &resolved)
+	err := tx.queryRow(ctx, `SELECT id, title, message, title_en, message_en, severity, status, created_at, updated_at, resolved_at FROM incidents WHERE id = ?`+lock, id).
+		Scan(&inc.ID, &inc.Title, &inc.Message, &inc.TitleEN, &inc.MessageEN, &inc.Severity, &inc.Status, &created, &updated, &resolved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such incident.")
 	} else if err != nil {
@@ -189,7 +197,7 @@ func findIncident(ctx context.Context, tx querier, id, lock string) (*okcare.Inc
 }
 
 func incidentUpdates(ctx context.Context, tx querier, id string) ([]okcare.IncidentUpdate, error) {
-	rows, err := tx.query(ctx, `SELECT status, message, at FROM incident_updates WHERE incident_id = ? ORDER BY id`, id)
+	rows, err := tx.query(ctx, `SELECT status, message, message_en, at FROM incident_updates WHERE incident_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +206,7 @@ func incidentUpdates(ctx context.Context, tx querier, id string) ([]okcare.Incid
 	for rows.Next() {
 		var u okcare.IncidentUpdate
 		var at int64
-		if err := rows.Scan(&u.Status, &u.Message, &at); err != nil {
+		if err := rows.Scan(&u.Status, &u.Message, &u.MessageEN, &at); err != nil {
 			return nil, err
 		}
 		u.At = fromMicros(at)

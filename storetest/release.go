@@ -50,7 +50,7 @@ func testReleasePolicy(t *testing.T, db *sqldb.DB, _ *Clock) {
 }
 
 func testIncidents(t *testing.T, db *sqldb.DB, clock *Clock) {
-	inc := &okcare.Incident{Title: "登录缓慢 / Slow sign-in", Message: "We are looking into it.", Severity: okcare.SeverityMajor}
+	inc := &okcare.Incident{Title: "登录缓慢", Message: "正在调查。", TitleEN: "Slow sign-in", MessageEN: "We are looking into it.", Severity: okcare.SeverityMajor}
 	if err := db.CreateIncident(ctx, inc); err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +60,9 @@ func testIncidents(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("active = %+v, %v", active, err)
 	}
 	clock.Advance(time.Hour)
-	resolved, msg := okcare.IncidentResolved, "Fixed."
-	got, err := db.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{Status: &resolved, Message: &msg})
-	if err != nil || got.ResolvedAt == nil || len(got.Updates) != 2 || got.Updates[1].Message != "Fixed." {
+	resolved, msg, msgEN := okcare.IncidentResolved, "已修复。", "Fixed."
+	got, err := db.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{Status: &resolved, Message: &msg, MessageEN: &msgEN})
+	if err != nil || got.ResolvedAt == nil || len(got.Updates) != 2 || got.Updates[1].MessageEN != "Fixed." || got.Updates[0].MessageEN != "We are looking into it." || got.TitleEN != "Slow sign-in" {
 		t.Fatalf("UpdateIncident = %+v, %v", got, err)
 	}
 	bogus := "exploded"
