@@ -48,12 +48,8 @@ func (s *Server) statusView(r *http.Request, lang string) (map[string]any, error
 	if err != nil {
 		return nil, err
 	}
-	st := overallStatus(active)
-	label := statusLabels[st][1]
-	if lang == okcare.LangZH {
-		label = statusLabels[st][0]
-	}
-	return map[string]any{"Status": st, "Label": label}, nil
+	rep := &statusReport{status: overallStatus(active)}
+	return map[string]any{"Status": rep.status, "Label": rep.label(lang)}, nil
 }
 
 func (s *Server) pageHelp(w http.ResponseWriter, r *http.Request) {
@@ -107,15 +103,25 @@ func (s *Server) pageDiagnoseForm(w http.ResponseWriter, r *http.Request) {
 // maxForm bounds a posted page form.
 const maxForm = 32 << 10
 
-func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
+// parsePageForm reads a posted form of at most maxForm bytes and checks its
+// CSRF token; on failure it renders the error page and returns false.
+func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) (string, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		s.pageError(w, r, okcare.LangZH, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
-		return
+		return "", false
 	}
 	lang := pageLang(w, r)
 	if err := checkCSRF(r); err != nil {
 		s.pageError(w, r, lang, err)
+		return "", false
+	}
+	return lang, true
+}
+
+func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
 		return
 	}
 	req := &diagnose.Request{Lang: lang, Symptom: r.PostFormValue("symptom"), Description: r.PostFormValue("description"), ErrorText: r.PostFormValue("error_text")}
@@ -141,14 +147,8 @@ func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, okcare.LangZH, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
-		return
-	}
-	lang := pageLang(w, r)
-	if err := checkCSRF(r); err != nil {
-		s.pageError(w, r, lang, err)
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
 		return
 	}
 	id, outcome := r.PathValue("id"), r.PostFormValue("outcome")
@@ -192,26 +192,13 @@ func prefillRows(result json.RawMessage) []map[string]string {
 
 func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
-	all, err := s.Store.Incidents(r.Context(), false)
+	rep, err := s.statusReport(r.Context())
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	active, resolved := []*okcare.Incident{}, []*okcare.Incident{}
-	for _, inc := range all {
-		if inc.Status != okcare.IncidentResolved {
-			active = append(active, inc)
-		} else if inc.ResolvedAt != nil && s.Now().Sub(*inc.ResolvedAt) < recentResolved {
-			resolved = append(resolved, inc)
-		}
-	}
-	st := overallStatus(active)
-	label := statusLabels[st][1]
-	if lang == okcare.LangZH {
-		label = statusLabels[st][0]
-	}
 	s.render(w, r, http.StatusOK, "status.html", lang, uiText[lang]["status_title"], map[string]any{"Status": map[string]any{
-		"Status": st, "Label": label, "Active": localizeIncidents(active, lang), "Resolved": localizeIncidents(resolved, lang)}})
+		"Status": rep.status, "Label": rep.label(lang), "Active": localizeIncidents(rep.active, lang), "Resolved": localizeIncidents(rep.resolved, lang)}})
 }
 
 // incidentView is an incident in one language, for the status page.

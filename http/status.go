@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -34,27 +35,50 @@ func overallStatus(active []*okcare.Incident) string {
 // recentResolved is how far back resolved incidents are shown.
 const recentResolved = 14 * 24 * time.Hour
 
+// statusReport is the service status at one moment.
+type statusReport struct {
+	status           string
+	active, resolved []*okcare.Incident
+}
+
+func (r *statusReport) label(lang string) string {
+	if lang == okcare.LangZH {
+		return statusLabels[r.status][0]
+	}
+	return statusLabels[r.status][1]
+}
+
+// statusReport splits incidents into active ones and those resolved
+// recently, and names the overall state; the status API and page share it.
+func (s *Server) statusReport(ctx context.Context) (*statusReport, error) {
+	all, err := s.Store.Incidents(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	rep := &statusReport{active: []*okcare.Incident{}, resolved: []*okcare.Incident{}}
+	now := s.Now()
+	for _, inc := range all {
+		if inc.Status != okcare.IncidentResolved {
+			rep.active = append(rep.active, inc)
+		} else if inc.ResolvedAt != nil && now.Sub(*inc.ResolvedAt) < recentResolved {
+			rep.resolved = append(rep.resolved, inc)
+		}
+	}
+	rep.status = overallStatus(rep.active)
+	return rep, nil
+}
+
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
-	all, err := s.Store.Incidents(r.Context(), false)
+	rep, err := s.statusReport(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	active, resolved := []*okcare.Incident{}, []*okcare.Incident{}
-	now := s.Now()
-	for _, inc := range all {
-		if inc.Status != okcare.IncidentResolved {
-			active = append(active, inc)
-		} else if inc.ResolvedAt != nil && now.Sub(*inc.ResolvedAt) < recentResolved {
-			resolved = append(resolved, inc)
-		}
-	}
-	status := overallStatus(active)
 	writeJSON(w, http.StatusOK, map[string]any{
-		"status":     status,
-		"label":      map[string]string{"zh-CN": statusLabels[status][0], "en": statusLabels[status][1]},
-		"active":     active,
-		"resolved":   resolved,
-		"updated_at": now.UTC(),
+		"status":     rep.status,
+		"label":      map[string]string{"zh-CN": rep.label(okcare.LangZH), "en": rep.label(okcare.LangEN)},
+		"active":     rep.active,
+		"resolved":   rep.resolved,
+		"updated_at": s.Now().UTC(),
 	})
 }
