@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/diagnose"
+	okhttp "github.com/okcare/okcare/http"
 	"github.com/okcare/okcare/kb"
 	"github.com/okcare/okcare/search"
 )
@@ -105,6 +109,66 @@ func benchKB(ctx context.Context, n int, duration time.Duration) error {
 	})
 	fmt.Println(" ", engine)
 	fmt.Printf("diagnosis p99 %s (goal <= 2ms); %.2f of the round trip's throughput\n", engine.p99.Round(time.Microsecond), engine.perSecond()/roundTrip.perSecond())
+	return benchDiagnoseEndpoint(ctx, reqs, duration)
+}
+
+// benchDiagnoseEndpoint measures POST /api/v1/diagnose end to end on the
+// embedded store (decode, validate, diagnose, store, respond), against a bare
+// handler that decodes the same body and answers a same-size response.
+func benchDiagnoseEndpoint(ctx context.Context, reqs []*diagnose.Request, duration time.Duration) error {
+	db, cleanup, err := openStore(ctx, "sqlite", "")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	bodies := make([][]byte, len(reqs))
+	for i, r := range reqs {
+		bodies[i], _ = json.Marshal(r)
+	}
+	okcareURL, stop1, err := serve(okhttp.NewServer(db, quiet))
+	if err != nil {
+		return err
+	}
+	defer stop1()
+	client := &http.Client{}
+	post := func(url string, body []byte) ([]byte, error) {
+		resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		out, err := io.ReadAll(resp.Body)
+		if resp.StatusCode != 201 {
+			return nil, fmt.Errorf("status %d: %s", resp.StatusCode, out)
+		}
+		return out, err
+	}
+	sample, err := post(okcareURL+"/api/v1/diagnose", bodies[0])
+	if err != nil {
+		return err
+	}
+	baseURL, stop2, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req diagnose.Request
+		json.NewDecoder(r.Body).Decode(&req)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(201)
+		w.Write(sample)
+	}))
+	if err != nil {
+		return err
+	}
+	defer stop2()
+	base := drive("baseline decode+reply", duration, 1, func(w, seq int) error {
+		_, err := post(baseURL+"/api/v1/diagnose", bodies[seq%len(bodies)])
+		return err
+	})
+	fmt.Println(" ", base)
+	ours := drive("okcare POST /diagnose", duration, 1, func(w, seq int) error {
+		_, err := post(okcareURL+"/api/v1/diagnose", bodies[seq%len(bodies)])
+		return err
+	})
+	fmt.Println(" ", ours)
+	fmt.Printf("diagnosis endpoint p99 %s (stored durably on SQLite); %.2f of the baseline's throughput\n", ours.p99.Round(time.Microsecond), ours.perSecond()/base.perSecond())
 	return nil
 }
 
