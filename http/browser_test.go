@@ -135,6 +135,39 @@ func TestBrowserWizardToResultAndSupport(t *testing.T) {
 		t.Fatalf("%d diagnoses answered still_broken", n)
 	}
 	screenshot(t, ctx, "wizard-contact")
+
+	// The ticket form comes prefilled with what the wizard learned.
+	var appVersion, description, number, replyBy string
+	err = chromedp.Run(ctx,
+		chromedp.Click("#open-ticket", chromedp.ByID),
+		chromedp.WaitVisible("#ticket-form", chromedp.ByID),
+		chromedp.Value("#ticket_app_version", &appVersion, chromedp.ByID),
+		chromedp.Value("#ticket_description", &description, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if appVersion != "5.1.2" || !strings.Contains(description, "splash screen") {
+		t.Fatalf("form not prefilled: version %q description %q", appVersion, description)
+	}
+	screenshot(t, ctx, "ticket-form")
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys("#contact_email", "guest@example.com", chromedp.ByID),
+		chromedp.Click("#ticket-submit", chromedp.ByID),
+		chromedp.WaitVisible("#ticket-done", chromedp.ByID),
+		chromedp.Text("#ticket-number", &number, chromedp.ByID),
+		chromedp.Text("#reply-by", &replyBy, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(number, "#1000") || !strings.Contains(replyBy, "1-3 business days") {
+		t.Fatalf("confirmation: %q %q", number, replyBy)
+	}
+	if n := countRows(t, ts, "tickets WHERE category = 'app_known_crash' AND channel = 'web' AND intake LIKE '%dgn_%'"); n != 1 {
+		t.Fatalf("%d web tickets carry the diagnosis", n)
+	}
+	screenshot(t, ctx, "ticket-done")
 }
 
 func TestBrowserLanguageSwitchAndStatus(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/search"
+	"github.com/okcare/okcare/slaclock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -27,6 +28,7 @@ type Store interface {
 	okcare.NotificationService
 	okcare.DiagnosisService
 	okcare.ArticleService
+	okcare.TicketService
 	Ping(ctx context.Context) error
 }
 
@@ -38,6 +40,8 @@ type Server struct {
 	Now func() time.Time
 	// LoginLimiter limits login attempts per client address.
 	LoginLimiter *RateLimiter
+	// Calendar is the support team's business calendar for promised times.
+	Calendar *slaclock.Calendar
 	// Search is the help-center index; search and publishing need it.
 	Search *search.Index
 	// TrustProxy makes the server take the client address from
@@ -60,6 +64,16 @@ type Route struct {
 	Method, Path string
 }
 
+// chinaCalendar is the default support calendar: 09:00-18:00 on mainland
+// working days. The shipped data always parses; a failure is a build bug.
+var chinaCalendar = func() *slaclock.Calendar {
+	c, err := slaclock.China(9*time.Hour, 18*time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
 // NewServer builds the server and registers its routes.
 func NewServer(store Store, logger *slog.Logger) *Server {
 	s := &Server{
@@ -67,6 +81,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		Logger:       logger,
 		Now:          time.Now,
 		LoginLimiter: NewRateLimiter(10, time.Minute),
+		Calendar:     chinaCalendar,
 		mux:          http.NewServeMux(),
 		registry:     prometheus.NewRegistry(),
 	}
@@ -103,6 +118,8 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /diagnose", s.pageDiagnose)
 	s.mux.HandleFunc("POST /diagnose/{id}/feedback", s.pageFeedback)
 	s.mux.HandleFunc("GET /status", s.pageStatus)
+	s.mux.HandleFunc("GET /support/new", s.pageTicketForm)
+	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 
@@ -124,6 +141,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/diagnoses/{id}/feedback", s.handleDiagnosisFeedback)
 
 	s.handle("GET", "/api/v1/status", s.handleStatus)
+	s.handle("POST", "/api/v1/tickets", s.handleCreateTicket)
+	s.handle("GET", "/api/v1/me/tickets", s.user(s.handleMyTickets))
+	s.handle("GET", "/api/v1/me/tickets/{id}", s.user(s.handleMyTicket))
+	s.handle("POST", "/api/v1/me/tickets/{id}/messages", s.user(s.handleReplyToTicket))
 	s.handle("GET", "/api/v1/kb/search", s.handleKBSearch)
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 

@@ -92,6 +92,7 @@ func (s *Server) templates() *template.Template {
 		funcs := template.FuncMap{
 			"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 			"fmtTime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+			"fmtDate": func(t time.Time) string { return t.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)") },
 		}
 		s.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(htmlFiles, "html/*.html"))
 	})

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"Diagnoses", testDiagnoses},
 		{"Articles", testArticles},
+		{"Tickets", testTickets},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

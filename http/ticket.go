@@ -1,0 +1,145 @@
+package http
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/okcare/okcare"
+)
+
+// replyWorkdays is the promise for web and API tickets, as for email: an
+// answer within 1-3 business days; the deadline is the far end of it.
+const replyWorkdays = 3
+
+// ticketRequest is the body of POST /api/v1/tickets.
+type ticketRequest struct {
+	ContactEmail string        `json:"contact_email,omitempty"`
+	ContactPhone string        `json:"contact_phone,omitempty"`
+	Lang         string        `json:"lang"`
+	Subject      string        `json:"subject,omitempty"`
+	Category     string        `json:"category,omitempty"`
+	Intake       okcare.Intake `json:"intake"`
+}
+
+// ticketJSON is a ticket as its customer sees it, with the promise made.
+type ticketJSON struct {
+	*okcare.Ticket
+	ReplyBy  time.Time               `json:"reply_by"`
+	Messages []*okcare.TicketMessage `json:"messages,omitempty"`
+}
+
+// attachDiagnosis copies what a diagnosis found into the intake, so the
+// customer never repeats it; only the diagnosis's owner (or anyone, for an
+// anonymous one) may attach it.
+func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare.NewTicket) error {
+	if req.Intake.DiagnosisID == "" {
+		return nil
+	}
+	d, err := s.Store.FindDiagnosis(ctx, req.Intake.DiagnosisID)
+	if err == nil && d.UserID != "" && d.UserID != userID {
+		err = okcare.Errorf(okcare.ENOTFOUND, "No such diagnosis.")
+	}
+	if err != nil {
+		return okcare.Errorf(okcare.EINVALID, "intake.diagnosis_id: %s", okcare.ErrorMessage(err))
+	}
+	req.Intake.Diagnosis = d.Result
+	if req.Category == "" {
+		req.Category = d.TopCause
+	}
+	return nil
+}
+
+// createTicket is shared by the API and the web form.
+func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.NewTicket) (*ticketJSON, error) {
+	if u != nil {
+		req.UserID = u.ID
+	}
+	if err := s.attachDiagnosis(ctx, req.UserID, &req); err != nil {
+		return nil, err
+	}
+	t, err := s.Store.CreateTicket(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &ticketJSON{Ticket: t, ReplyBy: s.Calendar.AddWorkdays(t.CreatedAt, replyWorkdays)}, nil
+}
+
+func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
+	var body ticketRequest
+	if _, err := decodeJSON(w, r, &body, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u, err := s.optionalUser(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	canonical, _ := json.Marshal(body)
+	sum := sha256.Sum256(canonical)
+	t, err := s.createTicket(r.Context(), u, okcare.NewTicket{ContactEmail: body.ContactEmail, ContactPhone: body.ContactPhone, Channel: okcare.ChannelAPI,
+		Lang: body.Lang, Subject: body.Subject, Category: body.Category, Intake: body.Intake,
+		IdempotencyKey: r.Header.Get("Idempotency-Key"), RequestHash: hex.EncodeToString(sum[:])})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
+}
+
+// ownTicket returns the signed-in user's ticket; anyone else's is "not found".
+func (s *Server) ownTicket(r *http.Request) (*okcare.Ticket, error) {
+	t, err := s.Store.FindTicket(r.Context(), r.PathValue("id"))
+	if err == nil && t.UserID != userFrom(r).ID {
+		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
+	}
+	return t, err
+}
+
+func (s *Server) handleMyTickets(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Store.UserTickets(r.Context(), userFrom(r).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": list})
+}
+
+func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
+	t, err := s.ownTicket(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msgs, err := s.Store.TicketMessages(r.Context(), t.ID, false)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.Calendar.AddWorkdays(t.CreatedAt, replyWorkdays), Messages: msgs})
+}
+
+func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Body string `json:"body"`
+	}
+	if _, err := decodeJSON(w, r, &body, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	t, err := s.ownTicket(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: "user:" + userFrom(r).ID, Public: true, Body: body.Body}
+	if err := s.Store.AddTicketMessage(r.Context(), m); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}

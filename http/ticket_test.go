@@ -1,0 +1,56 @@
+package http_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/okcare/okcare"
+)
+
+func TestTicketAPI(t *testing.T) {
+	ts := newTestServer(t)
+	alice := ts.login(t, "alice@demo.okwallet.example")
+	bob := ts.login(t, "bob@demo.okwallet.example")
+	_, diag, _ := ts.call(t, "POST", "/api/v1/diagnose", alice, `{"lang":"zh-CN","description":"提示无法连接服务器","network":{"type":"none"}}`)
+	body := `{"lang":"zh-CN","intake":{"description":"还是打不开","steps_tried":["network","reinstall"],"diagnosis_id":"` + diag["id"].(string) + `"}}`
+	status, tk, _ := ts.call(t, "POST", "/api/v1/tickets", alice, body, "Idempotency-Key", "tk-1")
+	if status != 201 || tk["category"] != "network_offline" || tk["status"] != "new" || tk["reply_by"] == nil || tk["intake"].(map[string]any)["diagnosis"] == nil {
+		t.Fatalf("create: %d %v", status, tk)
+	}
+	if status, again, _ := ts.call(t, "POST", "/api/v1/tickets", alice, body, "Idempotency-Key", "tk-1"); status != 201 || again["id"] != tk["id"] {
+		t.Fatalf("repeat: %d %v", status, again)
+	}
+	if status, b, _ := ts.call(t, "POST", "/api/v1/tickets", alice, strings.Replace(body, "还是", "依然", 1), "Idempotency-Key", "tk-1"); status != 409 || errCode(b) != okcare.EIDEMPOTENCYMISMATCH {
+		t.Fatalf("mismatch: %d %v", status, b)
+	}
+	// Bob can neither attach alice's diagnosis nor read her ticket, by id or by listing.
+	if status, b, _ := ts.call(t, "POST", "/api/v1/tickets", bob, body); status != 400 || errCode(b) != okcare.EINVALID {
+		t.Fatalf("bob attached alice's diagnosis: %d %v", status, b)
+	}
+	id := tk["id"].(string)
+	for _, path := range []string{"/api/v1/me/tickets/" + id, "/api/v1/me/tickets/tkt_guessed"} {
+		if status, b, _ := ts.call(t, "GET", path, bob, nil); status != 404 {
+			t.Fatalf("bob read %s: %d %v", path, status, b)
+		}
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/me/tickets/"+id+"/messages", bob, `{"body":"hi"}`); status != 404 {
+		t.Fatalf("bob replied to alice's ticket: %d", status)
+	}
+	if _, list, _ := ts.call(t, "GET", "/api/v1/me/tickets", bob, nil); len(list["tickets"].([]any)) != 0 {
+		t.Fatalf("bob lists alice's tickets: %v", list)
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/me/tickets/"+id+"/messages", alice, `{"body":"换了网络也不行 <b>bold</b>"}`); status != 201 {
+		t.Fatalf("reply: %d", status)
+	}
+	status, mine, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+id, alice, nil)
+	if msgs, _ := mine["messages"].([]any); status != 200 || len(msgs) != 2 {
+		t.Fatalf("own ticket: %d %v", status, mine)
+	}
+	// Anonymous tickets need a way to reach the customer.
+	if status, b, _ := ts.call(t, "POST", "/api/v1/tickets", "", `{"lang":"en","intake":{"description":"crash"}}`); status != 400 || errCode(b) != okcare.EINVALID {
+		t.Fatalf("anonymous without contact: %d %v", status, b)
+	}
+	if status, b, _ := ts.call(t, "POST", "/api/v1/tickets", "", `{"lang":"en","contact_email":"guest@example.com","intake":{"description":"crash"}}`); status != 201 || b["number"] == nil {
+		t.Fatalf("anonymous: %d %v", status, b)
+	}
+}

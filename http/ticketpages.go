@@ -1,0 +1,91 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/okcare/okcare"
+)
+
+// triedSteps are the self-help steps the form offers to tick.
+var triedSteps = []string{"network", "update", "cache", "reinstall", "restart"}
+
+// ticketForm is the web ticket form's content.
+type ticketForm struct {
+	DiagnosisID, Category, Symptom, Email, HappenedAt, Description, Platform, AppVersion, OSVersion string
+	Tried                                                                                         map[string]bool
+}
+
+// prefillFromDiagnosis fills the form from an anonymous diagnosis, so the
+// customer does not repeat what the wizard already asked.
+func (s *Server) prefillFromDiagnosis(r *http.Request, id string) ticketForm {
+	f := ticketForm{Platform: okcare.PlatformAndroid, Tried: map[string]bool{}}
+	d, err := s.Store.FindDiagnosis(r.Context(), id)
+	if id == "" || err != nil || d.UserID != "" {
+		return f
+	}
+	var req struct {
+		Symptom     string `json:"symptom"`
+		Description string `json:"description"`
+		ErrorText   string `json:"error_text"`
+		App         *struct{ Platform, Version string }
+		Device      *struct {
+			OSVersion string `json:"os_version"`
+		}
+	}
+	json.Unmarshal(d.Request, &req)
+	f.DiagnosisID, f.Category, f.Symptom = d.ID, d.TopCause, req.Symptom
+	f.Description = strings.TrimSpace(strings.TrimSpace(req.ErrorText) + "\n" + req.Description)
+	if req.App != nil {
+		f.Platform, f.AppVersion = req.App.Platform, req.App.Version
+	}
+	if req.Device != nil {
+		f.OSVersion = req.Device.OSVersion
+	}
+	return f
+}
+
+func (s *Server) renderTicketForm(w http.ResponseWriter, r *http.Request, status int, lang string, f ticketForm, errText string) {
+	var steps []map[string]any
+	for _, v := range triedSteps {
+		steps = append(steps, map[string]any{"Value": v, "Label": uiText[lang]["tried_"+v], "Checked": f.Tried[v]})
+	}
+	s.render(w, r, status, "ticket_new.html", lang, uiText[lang]["ticket_title"], map[string]any{"F": f, "Steps": steps, "Error": errText})
+}
+
+func (s *Server) pageTicketForm(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	s.renderTicketForm(w, r, http.StatusOK, lang, s.prefillFromDiagnosis(r, r.URL.Query().Get("diagnosis")), "")
+}
+
+func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
+		return
+	}
+	f := ticketForm{DiagnosisID: r.PostFormValue("diagnosis_id"), Category: r.PostFormValue("category"), Symptom: r.PostFormValue("symptom"),
+		Email: r.PostFormValue("contact_email"), HappenedAt: r.PostFormValue("happened_at"), Description: r.PostFormValue("description"),
+		Platform: r.PostFormValue("platform"), AppVersion: r.PostFormValue("app_version"), OSVersion: r.PostFormValue("os_version"), Tried: map[string]bool{}}
+	var tried []string
+	for _, v := range r.PostForm["steps_tried"] {
+		for _, known := range triedSteps {
+			if v == known && !f.Tried[v] {
+				f.Tried[v] = true
+				tried = append(tried, v)
+			}
+		}
+	}
+	t, err := s.createTicket(r.Context(), nil, okcare.NewTicket{ContactEmail: f.Email, Channel: okcare.ChannelWeb, Lang: lang, Category: f.Category,
+		Intake: okcare.Intake{HappenedAt: f.HappenedAt, Symptom: f.Symptom, Description: f.Description, StepsTried: tried,
+			Platform: f.Platform, AppVersion: f.AppVersion, OSVersion: f.OSVersion, DiagnosisID: f.DiagnosisID}})
+	if err != nil {
+		if okcare.ErrorCode(err) == okcare.EINTERNAL {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		s.renderTicketForm(w, r, http.StatusBadRequest, lang, f, uiText[lang]["bad_request"]+okcare.ErrorMessage(err))
+		return
+	}
+	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
+}

@@ -1,0 +1,223 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/token"
+)
+
+// Ticket text limits, in characters.
+const (
+	maxTicketSubject = 200
+	maxTicketText    = 10_000
+	maxStepsTried    = 20
+)
+
+// validateNewTicket checks a ticket request before anything is written.
+func validateNewTicket(req *okcare.NewTicket) error {
+	req.ContactEmail, req.ContactPhone = NormalizeLogin(req.ContactEmail), NormalizeLogin(req.ContactPhone)
+	switch {
+	case req.UserID == "" && req.ContactEmail == "" && req.ContactPhone == "":
+		return okcare.Errorf(okcare.EINVALID, "An email or phone number to reach you is required.")
+	case req.ContactEmail != "" && !emailPattern.MatchString(req.ContactEmail):
+		return okcare.Errorf(okcare.EINVALID, "The email address is not valid.")
+	case req.ContactPhone != "" && !phonePattern.MatchString(req.ContactPhone):
+		return okcare.Errorf(okcare.EINVALID, "The phone number is not valid.")
+	case !okcare.ValidLang(req.Lang):
+		return okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
+	case req.Channel != okcare.ChannelWeb && req.Channel != okcare.ChannelAPI && req.Channel != okcare.ChannelMail && req.Channel != okcare.ChannelChat && req.Channel != okcare.ChannelPhone:
+		return okcare.Errorf(okcare.EINVALID, "Unknown channel.")
+	case strings.TrimSpace(req.Intake.Description) == "":
+		return okcare.Errorf(okcare.EINVALID, "Describe what happened.")
+	case utf8.RuneCountInString(req.Subject) > maxTicketSubject:
+		return okcare.Errorf(okcare.EINVALID, "subject is at most %d characters.", maxTicketSubject)
+	case utf8.RuneCountInString(req.Intake.Description) > maxTicketText || len(req.Intake.StepsTried) > maxStepsTried:
+		return okcare.Errorf(okcare.EINVALID, "The description is too long.")
+	case len(req.IdempotencyKey) > 255 || (req.IdempotencyKey != "" && !printableASCII(req.IdempotencyKey)):
+		return okcare.Errorf(okcare.EINVALID, "The Idempotency-Key must be 1-255 printable ASCII characters.")
+	}
+	for _, s := range append([]string{req.Intake.HappenedAt, req.Intake.Symptom, req.Intake.Platform, req.Intake.AppVersion, req.Intake.OSVersion, req.Intake.DiagnosisID}, req.Intake.StepsTried...) {
+		if utf8.RuneCountInString(s) > 200 {
+			return okcare.Errorf(okcare.EINVALID, "An intake field is too long.")
+		}
+	}
+	if req.Category == "" {
+		req.Category = "unknown"
+	}
+	if req.Subject == "" {
+		req.Subject = firstLine(req.Intake.Description, 80)
+	}
+	return nil
+}
+
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// idemScope is whose idempotency keys a ticket's key is unique among.
+func idemScope(req *okcare.NewTicket) string {
+	if req.UserID != "" {
+		return "user:" + req.UserID
+	}
+	return "contact:" + req.ContactEmail + "|" + req.ContactPhone
+}
+
+// CreateTicket opens a ticket; the intake becomes its first public message.
+func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.Ticket, error) {
+	if err := validateNewTicket(&req); err != nil {
+		return nil, err
+	}
+	intake, err := json.Marshal(req.Intake)
+	if err != nil {
+		return nil, err
+	}
+	var t *okcare.Ticket
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if req.IdempotencyKey != "" {
+			var id, hash string
+			err := tx.queryRow(ctx, `SELECT id, request_hash FROM tickets WHERE idem_scope = ? AND idempotency_key = ?`, idemScope(&req), req.IdempotencyKey).Scan(&id, &hash)
+			if err == nil {
+				if hash != req.RequestHash {
+					return okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+				}
+				t, err = findTicket(ctx, tx, id)
+				return err
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		t = &okcare.Ticket{ID: token.ID("tkt_"), UserID: req.UserID, ContactEmail: req.ContactEmail, ContactPhone: req.ContactPhone,
+			Channel: req.Channel, Status: okcare.TicketNew, Priority: okcare.PriorityNormal, Category: req.Category, Lang: req.Lang,
+			Subject: req.Subject, Intake: req.Intake, CreatedAt: fromMicros(micros(tx.now)), UpdatedAt: fromMicros(micros(tx.now))}
+		if err := tx.queryRow(ctx, `UPDATE ticket_numbers SET last = last + 1 WHERE name = 'tickets' RETURNING last`).Scan(&t.Number); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
+			idem_scope, idempotency_key, request_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Number, nullString(t.UserID), t.ContactEmail, t.ContactPhone, t.Channel, t.Status, t.Priority, t.Category, t.Lang, t.Subject, string(intake),
+			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now))
+		if err != nil {
+			return err
+		}
+		author := "contact"
+		if t.UserID != "" {
+			author = "user:" + t.UserID
+		}
+		return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description})
+	})
+	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
+		return db.CreateTicket(ctx, req) // a racing twin committed first: answer as a repeat
+	}
+	return t, err
+}
+
+func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
+	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
+	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TicketID, m.Author, m.Public, m.Body, micros(tx.now))
+	return err
+}
+
+const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at`
+
+func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
+	var t okcare.Ticket
+	var userID sql.NullString
+	var intake string
+	var created, updated int64
+	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
+	} else if err != nil {
+		return nil, err
+	}
+	t.UserID, t.CreatedAt, t.UpdatedAt = userID.String, fromMicros(created), fromMicros(updated)
+	return &t, json.Unmarshal([]byte(intake), &t.Intake)
+}
+
+func findTicket(ctx context.Context, q querier, id string) (*okcare.Ticket, error) {
+	return scanTicket(q.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
+}
+
+// FindTicket returns a ticket by id.
+func (db *DB) FindTicket(ctx context.Context, id string) (*okcare.Ticket, error) {
+	return findTicket(ctx, db, id)
+}
+
+// UserTickets lists a user's tickets, newest first.
+func (db *DB) UserTickets(ctx context.Context, userID string) ([]*okcare.Ticket, error) {
+	rows, err := db.query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 200`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*okcare.Ticket{}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// AddTicketMessage appends a message. A customer's reply to a pending or
+// solved ticket puts it back in the queue as open.
+func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) error {
+	if strings.TrimSpace(m.Body) == "" || utf8.RuneCountInString(m.Body) > maxTicketText {
+		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, m.TicketID))
+		if err != nil {
+			return err
+		}
+		if t.Status == okcare.TicketClosed {
+			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
+		}
+		status := t.Status
+		customer := strings.HasPrefix(m.Author, "user:") || m.Author == "contact"
+		if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
+			status = okcare.TicketOpen
+		}
+		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
+			return err
+		}
+		return insertTicketMessage(ctx, tx, m)
+	})
+}
+
+// TicketMessages lists a ticket's messages, oldest first.
+func (db *DB) TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*okcare.TicketMessage, error) {
+	q := `SELECT id, ticket_id, author, public, body, created_at FROM ticket_messages WHERE ticket_id = ?`
+	if !withInternal {
+		q += ` AND public = TRUE`
+	}
+	rows, err := db.query(ctx, q+` ORDER BY created_at, id`, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*okcare.TicketMessage{}
+	for rows.Next() {
+		var m okcare.TicketMessage
+		var created int64
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &created); err != nil {
+			return nil, err
+		}
+		m.CreatedAt = fromMicros(created)
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}

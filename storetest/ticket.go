@@ -1,0 +1,85 @@
+package storetest
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/sqldb"
+)
+
+func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
+	u := mustRegister(t, db, "quinn@example.com")
+	req := okcare.NewTicket{UserID: u.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Category: "network_offline",
+		Intake: okcare.Intake{Description: "提示无法连接服务器\n已经重启过", Symptom: "error_message", StepsTried: []string{"check-network"}, DiagnosisID: "dgn_1"},
+		IdempotencyKey: "t-1", RequestHash: "h1"}
+	first, err := db.CreateTicket(ctx, req)
+	if err != nil || first.Number <= 100000 || first.Status != okcare.TicketNew || first.Subject != "提示无法连接服务器" || first.Intake.DiagnosisID != "dgn_1" {
+		t.Fatalf("CreateTicket = %+v, %v", first, err)
+	}
+	again, err := db.CreateTicket(ctx, req)
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("repeat = %+v, %v", again, err)
+	}
+	bad := req
+	bad.RequestHash = "h2"
+	_, err = db.CreateTicket(ctx, bad)
+	wantCode(t, err, okcare.EIDEMPOTENCYMISMATCH)
+
+	// Racing requests with one key make one ticket.
+	var wg sync.WaitGroup
+	ids := make([]string, 6)
+	for i := range ids {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := req
+			r.IdempotencyKey = "race"
+			if tk, err := db.CreateTicket(ctx, r); err == nil {
+				ids[i] = tk.ID
+			} else {
+				t.Errorf("racing create: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("racing creates made different tickets: %v", ids)
+		}
+	}
+
+	anon, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "Guest@Example.com", Channel: okcare.ChannelWeb, Lang: "en", Intake: okcare.Intake{Description: "It crashes"}})
+	if err != nil || anon.ContactEmail != "guest@example.com" || anon.Number == first.Number || anon.Category != "unknown" {
+		t.Fatalf("anonymous ticket = %+v, %v", anon, err)
+	}
+	for _, r := range []okcare.NewTicket{
+		{Channel: okcare.ChannelWeb, Lang: "en", Intake: okcare.Intake{Description: "no contact"}},
+		{ContactEmail: "x@example.com", Channel: okcare.ChannelWeb, Lang: "en"},
+		{ContactEmail: "not-an-email", Channel: okcare.ChannelWeb, Lang: "en", Intake: okcare.Intake{Description: "x"}},
+		{ContactEmail: "x@example.com", Channel: "pigeon", Lang: "en", Intake: okcare.Intake{Description: "x"}},
+	} {
+		_, err := db.CreateTicket(ctx, r)
+		wantCode(t, err, okcare.EINVALID)
+	}
+
+	mine, _ := db.UserTickets(ctx, u.ID)
+	if len(mine) != 2 { // the first and the raced one
+		t.Fatalf("user has %d tickets, want 2", len(mine))
+	}
+	if err := db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: first.ID, Author: "agent:agt_1", Public: false, Body: "checked the logs"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: first.ID, Author: "agent:agt_1", Public: true, Body: "请切换到移动数据再试"}); err != nil {
+		t.Fatal(err)
+	}
+	public, _ := db.TicketMessages(ctx, first.ID, false)
+	all, _ := db.TicketMessages(ctx, first.ID, true)
+	if len(public) != 2 || len(all) != 3 || public[0].Author != "user:"+u.ID {
+		t.Fatalf("messages: %d public, %d in all", len(public), len(all))
+	}
+	wantCode(t, db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: first.ID, Author: "contact", Public: true, Body: " "}), okcare.EINVALID)
+	wantCode(t, db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: "tkt_none", Author: "contact", Public: true, Body: "hi"}), okcare.ENOTFOUND)
+	_, err = db.FindTicket(ctx, "tkt_none")
+	wantCode(t, err, okcare.ENOTFOUND)
+}

@@ -1,0 +1,108 @@
+package okcare
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Ticket channels, statuses and priorities.
+const (
+	ChannelWeb   = "web"
+	ChannelAPI   = "api"
+	ChannelMail  = "email"
+	ChannelChat  = "chat"
+	ChannelPhone = "phone"
+
+	TicketNew     = "new"
+	TicketOpen    = "open"
+	TicketPending = "pending"
+	TicketOnHold  = "on_hold"
+	TicketSolved  = "solved"
+	TicketClosed  = "closed"
+
+	PriorityLow    = "low"
+	PriorityNormal = "normal"
+	PriorityHigh   = "high"
+	PriorityUrgent = "urgent"
+)
+
+// Intake is the structured description the seed asks a customer for:
+// account, when it happened, what happened, what they tried, their device
+// and app, and the diagnosis they came from (whose findings are attached so
+// they never repeat them).
+type Intake struct {
+	HappenedAt  string          `json:"happened_at,omitempty"`
+	Symptom     string          `json:"symptom,omitempty"`
+	Description string          `json:"description"`
+	StepsTried  []string        `json:"steps_tried,omitempty"`
+	Platform    string          `json:"platform,omitempty"`
+	AppVersion  string          `json:"app_version,omitempty"`
+	OSVersion   string          `json:"os_version,omitempty"`
+	DiagnosisID string          `json:"diagnosis_id,omitempty"`
+	Diagnosis   json.RawMessage `json:"diagnosis,omitempty"`
+}
+
+// Ticket is a customer's request for help.
+type Ticket struct {
+	ID           string    `json:"id"`
+	Number       int64     `json:"number"`
+	UserID       string    `json:"-"`
+	ContactEmail string    `json:"contact_email,omitempty"`
+	ContactPhone string    `json:"contact_phone,omitempty"`
+	Channel      string    `json:"channel"`
+	Status       string    `json:"status"`
+	Priority     string    `json:"priority"`
+	Category     string    `json:"category"`
+	Lang         string    `json:"lang"`
+	Subject      string    `json:"subject"`
+	Intake       Intake    `json:"intake"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// TicketMessage is a public reply or an internal note on a ticket.
+type TicketMessage struct {
+	ID       string `json:"id"`
+	TicketID string `json:"-"`
+	// Author is "user:<id>", "contact", "agent:<id>" or "system".
+	Author    string    `json:"author"`
+	Public    bool      `json:"public"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// NewTicket asks for a ticket. Either UserID or a contact is set.
+type NewTicket struct {
+	UserID         string
+	ContactEmail   string
+	ContactPhone   string
+	Channel        string
+	Lang           string
+	Subject        string
+	Category       string
+	Intake         Intake
+	IdempotencyKey string
+	RequestHash    string
+}
+
+// TicketService keeps tickets and their conversations.
+type TicketService interface {
+	// CreateTicket opens a ticket with the intake as its first message,
+	// once per idempotency key. Returns EINVALID, EIDEMPOTENCYMISMATCH.
+	CreateTicket(ctx context.Context, req NewTicket) (*Ticket, error)
+
+	// FindTicket returns ENOTFOUND.
+	FindTicket(ctx context.Context, id string) (*Ticket, error)
+
+	// UserTickets lists a user's tickets, newest first.
+	UserTickets(ctx context.Context, userID string) ([]*Ticket, error)
+
+	// AddTicketMessage appends a message; a customer's reply to a pending or
+	// solved ticket reopens it. Returns EINVALID, ENOTFOUND, ECONFLICT (closed).
+	AddTicketMessage(ctx context.Context, m *TicketMessage) error
+
+	// TicketMessages lists messages oldest first; internal notes only when
+	// asked (agents), never for customers.
+	TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*TicketMessage, error)
+}
