@@ -14,7 +14,7 @@ var triedSteps = []string{"network", "update", "cache", "reinstall", "restart"}
 // ticketForm is the web ticket form's content.
 type ticketForm struct {
 	DiagnosisID, Category, Symptom, Email, HappenedAt, Description, Platform, AppVersion, OSVersion string
-	Tried                                                                                         map[string]bool
+	Tried                                                                                           map[string]bool
 }
 
 // prefillFromDiagnosis fills the form from an anonymous diagnosis, so the

@@ -41,7 +41,7 @@ func TestIsWorkday(t *testing.T) {
 		{"2026-02-16 12:00", false},
 		{"2026-02-23 12:00", false}, // Monday, still Spring Festival
 		{"2026-02-24 12:00", true},
-		{"2026-02-28 12:00", true}, // Saturday worked
+		{"2026-02-28 12:00", true},  // Saturday worked
 		{"2026-06-19 12:00", false}, // Dragon Boat
 		{"2026-11-25 12:00", true},
 	} {

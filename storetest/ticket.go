@@ -11,7 +11,7 @@ import (
 func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
 	u := mustRegister(t, db, "quinn@example.com")
 	req := okcare.NewTicket{UserID: u.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Category: "network_offline",
-		Intake: okcare.Intake{Description: "提示无法连接服务器\n已经重启过", Symptom: "error_message", StepsTried: []string{"check-network"}, DiagnosisID: "dgn_1"},
+		Intake:         okcare.Intake{Description: "提示无法连接服务器\n已经重启过", Symptom: "error_message", StepsTried: []string{"check-network"}, DiagnosisID: "dgn_1"},
 		IdempotencyKey: "t-1", RequestHash: "h1"}
 	first, err := db.CreateTicket(ctx, req)
 	if err != nil || first.Number <= 100000 || first.Status != okcare.TicketNew || first.Subject != "提示无法连接服务器" || first.Intake.DiagnosisID != "dgn_1" {
