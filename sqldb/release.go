@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
@@ -65,7 +66,10 @@ func (db *DB) SetReleasePolicy(ctx context.Context, p *okcare.ReleasePolicy) err
 			min_os_version = excluded.min_os_version, update_url = excluded.update_url, known_bad = excluded.known_bad,
 			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
 			p.Platform, p.MinVersion, p.LatestVersion, p.MinOSVersion, p.UpdateURL, string(knownBad), micros(tx.now), p.UpdatedBy)
-		return err
+		if err != nil || !strings.HasPrefix(p.UpdatedBy, "agent:") {
+			return err
+		}
+		return appendAudit(ctx, tx, p.UpdatedBy, "release.set_policy", "platform:"+p.Platform, p)
 	})
 }
 

@@ -156,6 +156,15 @@ func changeState(ctx context.Context, tx *Tx, u *okcare.User, req okcare.StateCh
 		return err
 	}
 	u.State, u.StateReason, u.RestrictedUntil = req.To, req.Reason, req.Until
+	if strings.HasPrefix(req.Actor, "agent:") {
+		details := map[string]any{"from": from, "to": req.To, "reason": req.Reason}
+		if req.Until != nil {
+			details["until"] = req.Until.UTC()
+		}
+		if err := appendAudit(ctx, tx, req.Actor, "account.state_change", "user:"+u.ID, details); err != nil {
+			return err
+		}
+	}
 	if event := stateEvent(from, req.To); event != "" {
 		return enqueueSecurityAlert(ctx, tx, u, event)
 	}

@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"Diagnoses", testDiagnoses},
 		{"Articles", testArticles},
 		{"Tickets", testTickets},
+		{"Audit", testAudit},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

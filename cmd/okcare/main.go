@@ -36,6 +36,7 @@ commands:
   serve                  start the HTTP server (--demo loads demo data)
   migrate                apply database migrations
   admin create-agent     add a staff member: --email E --password-file F --role admin|supervisor|agent
+  admin audit verify     check the audit log's hash chain from the first entry
   kb reindex             rebuild the help-center search index, with progress
 
 Run "okcare <command> -h" for the flags of a command.`
@@ -63,6 +64,9 @@ func run(ctx context.Context, args []string) error {
 	case "admin":
 		if len(args) > 1 && args[1] == "create-agent" {
 			return runCreateAgent(ctx, args[2:])
+		}
+		if len(args) > 2 && args[1] == "audit" && args[2] == "verify" {
+			return runAuditVerify(ctx, args[3:])
 		}
 		return usageError(usage)
 	case "-h", "--help", "help":

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/okcare/okcare"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test to share.
@@ -254,5 +256,31 @@ func TestProgressBar(t *testing.T) {
 	progressBar(&b, 22, 44)
 	if b.String() != "\r[###############---------------] 22/44" {
 		t.Fatalf("%q", b.String())
+	}
+}
+
+func TestAuditVerifyCommand(t *testing.T) {
+	dir := t.TempDir()
+	m, _, _ := startMain(t, "--data-dir", dir)
+	u, err := m.DB.Register(context.Background(), okcare.RegisterRequest{Email: "sam@example.com", Password: "blue-kettle-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.DB.ChangeState(context.Background(), okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "review", Actor: "agent:agt_1"}); err != nil {
+		t.Fatal(err)
+	}
+	m.DB.SQL().Exec(`DROP TRIGGER audit_immutable_update`)
+	m.Close()
+	if err := run(context.Background(), []string{"admin", "audit", "verify", "--data-dir", dir}); err != nil {
+		t.Fatalf("intact log reported broken: %v", err)
+	}
+	db, _, err := openStore(context.Background(), &Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SQL().Exec(`UPDATE audit_log SET actor = 'agent:nobody' WHERE seq = 1`)
+	db.Close()
+	if err := run(context.Background(), []string{"admin", "audit", "verify", "--data-dir", dir}); err == nil || !strings.Contains(err.Error(), "NOT intact") {
+		t.Fatalf("tampered log: %v", err)
 	}
 }
