@@ -29,6 +29,8 @@ type Store interface {
 	okcare.DiagnosisService
 	okcare.ArticleService
 	okcare.TicketService
+	okcare.VerificationService
+	okcare.AuditService
 	Ping(ctx context.Context) error
 }
 
@@ -148,7 +150,14 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/kb/search", s.handleKBSearch)
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
+	s.handle("POST", "/api/v1/password-resets", s.handlePasswordReset)
+
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
+	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/verifications", s.agent(okcare.RoleAgent, s.handleStartVerification))
+	s.handle("POST", "/api/v1/agent/verifications/{id}/confirm", s.agent(okcare.RoleAgent, s.handleConfirmVerification))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/actions/{action}", s.agent(okcare.RoleAgent, s.handleTakeAction))
+	s.handle("POST", "/api/v1/agent/approvals/{id}/approve", s.agent(okcare.RoleSupervisor, s.handleApprove))
 	s.handle("PUT", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAdmin, s.handleSetRelease))
 	s.handle("GET", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAgent, s.handleGetRelease))
 	s.handle("GET", "/api/v1/admin/incidents", s.agent(okcare.RoleAgent, s.handleListIncidents))

@@ -34,17 +34,25 @@ func enqueueSecurityAlert(ctx context.Context, tx *Tx, u *okcare.User, event str
 		if c.to == "" {
 			continue
 		}
-		id := token.ID("ntf_")
-		_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, u.ID, c.channel, c.to, event, text[0], text[1], okcare.NotificationPending, micros(tx.now))
-		if err != nil {
+		if err := enqueueMessage(ctx, tx, u.ID, c.channel, c.to, event, text[0], text[1]); err != nil {
 			return err
 		}
-		if tx.db.DeliveryJobs != nil {
-			if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
-				return fmt.Errorf("queue delivery of %s: %w", id, err)
-			}
+	}
+	return nil
+}
+
+// enqueueMessage writes one outbox row and queues its delivery, inside tx.
+func enqueueMessage(ctx context.Context, tx *Tx, userID, channel, to, event, subject, body string) error {
+	id := token.ID("ntf_")
+	_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, userID, channel, to, event, subject, body, okcare.NotificationPending, micros(tx.now))
+	if err != nil {
+		return err
+	}
+	if tx.db.DeliveryJobs != nil {
+		if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
+			return fmt.Errorf("queue delivery of %s: %w", id, err)
 		}
 	}
 	return nil
@@ -68,13 +76,21 @@ func scanNotifications(rows *sql.Rows) ([]*okcare.Notification, error) {
 	return out, rows.Err()
 }
 
-// Outbox lists notifications newest first.
+// Outbox lists notifications newest first. Messages that carry a one-time
+// secret (a verification code, a reset link) show no body here: this list
+// is for staff, and the secret is for the customer alone.
 func (db *DB) Outbox(ctx context.Context, limit int) ([]*okcare.Notification, error) {
 	rows, err := db.query(ctx, `SELECT `+notificationColumns+` FROM notifications ORDER BY created_at DESC, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
-	return scanNotifications(rows)
+	list, err := scanNotifications(rows)
+	for _, n := range list {
+		if n.Event == EventIdentityCode || n.Event == EventPasswordReset {
+			n.Body = "[hidden: contains a one-time secret for the customer]"
+		}
+	}
+	return list, err
 }
 
 // Notification returns one notification.

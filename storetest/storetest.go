@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"Articles", testArticles},
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
+		{"VerifiedActions", testVerifiedActions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -1,0 +1,94 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/okcare/okcare"
+)
+
+// agentTicketView is a ticket as staff see it: internal notes included.
+type agentTicketView struct {
+	*okcare.Ticket
+	Messages []*okcare.TicketMessage `json:"messages"`
+}
+
+func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Store.FindTicket(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msgs, err := s.Store.TicketMessages(r.Context(), t.ID, true)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, Messages: msgs})
+}
+
+func (s *Server) handleStartVerification(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Store.StartVerification(r.Context(), r.PathValue("id"), agentFrom(r).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) handleConfirmVerification(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Code string `json:"code"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	v, err := s.Store.ConfirmVerification(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.Code)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handleTakeAction(w http.ResponseWriter, r *http.Request) {
+	a, err := s.Store.TakeAction(r.Context(), r.PathValue("id"), agentFrom(r).ID, r.PathValue("action"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if a != nil {
+		writeJSON(w, http.StatusAccepted, a) // waiting for a second staff member
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleApprove(w http.ResponseWriter, r *http.Request) {
+	a, err := s.Store.ApproveAction(r.Context(), r.PathValue("id"), agentFrom(r).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) handlePasswordReset(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Token       string `json:"token"`
+		NewPassword string `json:"new_password"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if !s.LoginLimiter.Allow("reset:"+s.clientIP(r), s.Now()) {
+		s.Error(w, r, okcare.Errorf(okcare.ERATELIMITED, "Too many attempts; wait a minute."))
+		return
+	}
+	if err := s.Store.ResetPassword(r.Context(), req.Token, req.NewPassword); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

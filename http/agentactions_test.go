@@ -1,0 +1,69 @@
+package http_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/okcare/okcare"
+)
+
+func TestVerifiedActionsAPI(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.agentLogin(t)
+	for _, a := range []*okcare.Agent{{Email: "ann@okcare.example", Role: okcare.RoleAgent}, {Email: "sue@okcare.example", Role: okcare.RoleSupervisor}} {
+		if err := ts.db.CreateAgent(t.Context(), a, "staff-pass-123"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	agentToken := func(email string) string {
+		_, b, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": email, "password": "staff-pass-123"})
+		return b["token"].(string)
+	}
+	ann, sue := agentToken("ann@okcare.example"), agentToken("sue@okcare.example")
+
+	// Chen (frozen in the demo) asks for help through a ticket made for him.
+	chen, _ := ts.db.FindUserByLogin(t.Context(), "chen@demo.okwallet.example")
+	tk, err := ts.db.CreateTicket(t.Context(), okcare.NewTicket{UserID: chen.ID, Channel: okcare.ChannelPhone, Lang: "zh-CN", Intake: okcare.Intake{Description: "账户被冻结"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/api/v1/agent/tickets/" + tk.ID
+	if status, b, _ := ts.call(t, "POST", base+"/actions/unfreeze", ann, nil); status != 403 || errCode(b) != okcare.EFORBIDDEN {
+		t.Fatalf("action before verification: %d %v", status, b)
+	}
+	status, v, _ := ts.call(t, "POST", base+"/verifications", ann, nil)
+	if status != 201 || v["sent_to"] != "c***@demo.okwallet.example" {
+		t.Fatalf("start: %d %v", status, v)
+	}
+	var body string
+	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&body)
+	code := regexp.MustCompile(`\d{6}`).FindString(body)
+	if status, b, _ := ts.call(t, "POST", "/api/v1/agent/verifications/"+v["id"].(string)+"/confirm", ann, map[string]string{"code": code}); status != 200 || b["verified_at"] == nil {
+		t.Fatalf("confirm: %d %v", status, b)
+	}
+	status, approval, _ := ts.call(t, "POST", base+"/actions/unfreeze", ann, nil)
+	if status != 202 || approval["id"] == nil {
+		t.Fatalf("unfreeze request: %d %v", status, approval)
+	}
+	approve := "/api/v1/agent/approvals/" + approval["id"].(string) + "/approve"
+	if status, _, _ := ts.call(t, "POST", approve, ann, nil); status != 403 {
+		t.Fatalf("an agent-role approval: %d", status)
+	}
+	if status, b, _ := ts.call(t, "POST", approve, sue, nil); status != 200 || b["approved_by"] == "" {
+		t.Fatalf("supervisor approval: %d %v", status, b)
+	}
+	if u, _ := ts.db.FindUserByID(t.Context(), chen.ID); u.State != okcare.AccountActive {
+		t.Fatalf("chen still %s", u.State)
+	}
+	status, view, _ := ts.call(t, "GET", base, admin, nil)
+	if msgs, _ := view["messages"].([]any); status != 200 || len(msgs) < 4 {
+		t.Fatalf("agent view lacks the internal notes: %d %v", status, view)
+	}
+	// The customer's own view never shows internal notes.
+	if msgs, _ := ts.db.TicketMessages(t.Context(), tk.ID, false); len(msgs) != 1 {
+		t.Fatalf("customer sees %d messages, want 1", len(msgs))
+	}
+	if status, b, _ := ts.call(t, "POST", "/api/v1/password-resets", "", `{"token":"okreset_forged","new_password":"another-pass-77"}`); status != 401 || errCode(b) != okcare.EUNAUTHORIZED {
+		t.Fatalf("forged reset: %d %v", status, b)
+	}
+}

@@ -1,0 +1,319 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/password"
+	"github.com/okcare/okcare/token"
+)
+
+// Limits of identity verification and password-reset links.
+const (
+	verificationTTL      = 10 * time.Minute
+	verificationAttempts = 5
+	verifiedFor          = 30 * time.Minute // how long a check covers actions
+	resetTTL             = 30 * time.Minute
+)
+
+// ResetURL is where password-reset links point; the token is appended.
+var ResetURL = "https://okwallet.example/reset-password?token="
+
+// Events whose message carries a one-time secret: the staff outbox view
+// hides their bodies, so an agent cannot read a code meant for the customer.
+const (
+	EventIdentityCode  = "identity_verification_code"
+	EventPasswordReset = "password_reset_link"
+)
+
+func codeHash(id, code string) string {
+	sum := sha256.Sum256([]byte(id + ":" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// mask shows enough of a contact for the agent to name it, not to use it.
+func mask(s string) string {
+	if at := strings.Index(s, "@"); at > 0 {
+		return s[:1] + "***" + s[at:]
+	}
+	if len(s) > 6 {
+		return s[:3] + strings.Repeat("*", len(s)-7) + s[len(s)-4:]
+	}
+	return "***"
+}
+
+func ticketUser(ctx context.Context, tx *Tx, ticketID string) (*okcare.Ticket, *okcare.User, error) {
+	t, err := findTicket(ctx, tx, ticketID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.UserID == "" {
+		return nil, nil, okcare.Errorf(okcare.EINVALID, "This ticket has no wallet account; verification needs one.")
+	}
+	u, err := findUserForUpdate(ctx, tx, t.UserID)
+	return t, u, err
+}
+
+// StartVerification sends a six-digit code to the user's registered email
+// (or phone) and records it hashed.
+func (db *DB) StartVerification(ctx context.Context, ticketID, agentID string) (*okcare.Verification, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return nil, err
+	}
+	code := fmt.Sprintf("%06d", n.Int64())
+	var v *okcare.Verification
+	err = db.inTx(ctx, func(tx *Tx) error {
+		t, u, err := ticketUser(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		channel, to := okcare.ChannelEmail, u.Email
+		if to == "" {
+			channel, to = okcare.ChannelSMS, u.Phone
+		}
+		v = &okcare.Verification{ID: token.ID("ver_"), TicketID: t.ID, Channel: channel, SentTo: mask(to), ExpiresAt: fromMicros(micros(tx.now.Add(verificationTTL)))}
+		_, err = tx.exec(ctx, `INSERT INTO verifications (id, ticket_id, user_id, channel, sent_to, code_hash, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), "agent:"+agentID, micros(tx.now))
+		if err != nil {
+			return err
+		}
+		body := fmt.Sprintf("您的 OK 钱包身份验证码：%s（10 分钟内有效）。请只告诉正在为您处理工单 #%d 的客服，OK 钱包不会以任何其他方式索要。\nYour OK Wallet verification code: %s (valid for 10 minutes). Give it only to the agent handling ticket #%d; OK Wallet never asks for it any other way.", code, t.Number, code, t.Number)
+		if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventIdentityCode, "OK 钱包验证码 / OK Wallet verification code", body); err != nil {
+			return err
+		}
+		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s.", channel, v.SentTo))
+	})
+	return v, err
+}
+
+// ConfirmVerification checks a code read back by the customer.
+func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, code string) (*okcare.Verification, error) {
+	var v okcare.Verification
+	var failure error
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var hash string
+		var attempts int
+		var expires int64
+		var verified sql.NullInt64
+		err := tx.queryRow(ctx, `SELECT id, ticket_id, channel, sent_to, code_hash, attempts, expires_at, verified_at FROM verifications WHERE id = ?`+db.dialect.ForUpdate, verificationID).
+			Scan(&v.ID, &v.TicketID, &v.Channel, &v.SentTo, &hash, &attempts, &expires, &verified)
+		if errors.Is(err, sql.ErrNoRows) {
+			return okcare.Errorf(okcare.ENOTFOUND, "No such verification.")
+		} else if err != nil {
+			return err
+		}
+		v.ExpiresAt = fromMicros(expires)
+		switch {
+		case verified.Valid:
+			failure = okcare.Errorf(okcare.EINVALID, "This code was already used; send a new one.")
+		case !tx.now.Before(v.ExpiresAt):
+			failure = okcare.Errorf(okcare.EINVALID, "The code has expired; send a new one.")
+		case attempts >= verificationAttempts:
+			failure = okcare.Errorf(okcare.EINVALID, "Too many wrong codes; send a new one.")
+		case subtle.ConstantTimeCompare([]byte(codeHash(v.ID, strings.TrimSpace(code))), []byte(hash)) != 1:
+			failure = okcare.Errorf(okcare.EINVALID, "The code is wrong.")
+			_, err := tx.exec(ctx, `UPDATE verifications SET attempts = attempts + 1 WHERE id = ?`, v.ID)
+			return err // the failed attempt counts even though the call fails
+		}
+		if failure != nil {
+			return nil
+		}
+		now := fromMicros(micros(tx.now))
+		v.VerifiedAt = &now
+		if _, err := tx.exec(ctx, `UPDATE verifications SET verified_at = ?, verified_by = ? WHERE id = ?`, micros(tx.now), "agent:"+agentID, v.ID); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.verified", "ticket:"+v.TicketID, map[string]string{"verification": v.ID, "channel": v.Channel}); err != nil {
+			return err
+		}
+		return addNote(ctx, tx, v.TicketID, "Identity verified: the customer read back the code sent to "+v.SentTo+".")
+	})
+	if err == nil {
+		err = failure
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// addNote writes an internal note on a ticket.
+func addNote(ctx context.Context, tx *Tx, ticketID, body string) error {
+	return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: false, Body: body})
+}
+
+// verified reports whether the ticket has an identity check recent enough.
+func verified(ctx context.Context, tx *Tx, ticketID string) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM verifications WHERE ticket_id = ? AND verified_at IS NOT NULL AND verified_at > ?`,
+		ticketID, micros(tx.now.Add(-verifiedFor))).Scan(&n)
+	return n > 0, err
+}
+
+// TakeAction performs a verified action on the ticket's user.
+func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) (*okcare.Approval, error) {
+	actor := "agent:" + agentID
+	var approval *okcare.Approval
+	var resetToken string
+	err := db.inTx(ctx, func(tx *Tx) error {
+		t, u, err := ticketUser(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		if ok, err := verified(ctx, tx, t.ID); err != nil {
+			return err
+		} else if !ok {
+			return okcare.Errorf(okcare.EFORBIDDEN, "Verify the customer's identity on this ticket first.")
+		}
+		switch action {
+		case okcare.ActionLiftRestriction:
+			if u.EffectiveState(tx.now) != okcare.AccountLoginRestricted {
+				return okcare.Errorf(okcare.ECONFLICT, "The account is not restricted.")
+			}
+			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "identity_verified", Actor: actor}); err != nil {
+				return err
+			}
+		case okcare.ActionRevokeSessions:
+			if _, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, micros(tx.now), u.ID); err != nil {
+				return err
+			}
+			if err := appendAudit(ctx, tx, actor, "account.revoke_sessions", "user:"+u.ID, map[string]string{"ticket": t.ID}); err != nil {
+				return err
+			}
+		case okcare.ActionPasswordReset:
+			resetToken = token.New("okreset_")
+			if _, err := tx.exec(ctx, `INSERT INTO password_resets (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)`,
+				token.Hash(resetToken), u.ID, micros(tx.now.Add(resetTTL)), micros(tx.now)); err != nil {
+				return err
+			}
+			channel, to := okcare.ChannelEmail, u.Email
+			if to == "" {
+				channel, to = okcare.ChannelSMS, u.Phone
+			}
+			link := ResetURL + resetToken
+			body := "点击链接设置新密码（30 分钟内有效，仅可使用一次）：" + link + "\nSet a new password with this link (valid for 30 minutes, once): " + link
+			if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventPasswordReset, "重置 OK 钱包密码 / Reset your OK Wallet password", body); err != nil {
+				return err
+			}
+			if err := appendAudit(ctx, tx, actor, "account.password_reset_link", "user:"+u.ID, map[string]string{"ticket": t.ID, "channel": channel}); err != nil {
+				return err
+			}
+		case okcare.ActionUnfreeze:
+			if u.EffectiveState(tx.now) != okcare.AccountFrozen {
+				return okcare.Errorf(okcare.ECONFLICT, "The account is not frozen.")
+			}
+			approval = &okcare.Approval{ID: token.ID("apr_"), TicketID: t.ID, UserID: u.ID, Action: action, RequestedBy: actor, CreatedAt: fromMicros(micros(tx.now))}
+			if _, err := tx.exec(ctx, `INSERT INTO approvals (id, ticket_id, user_id, action, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				approval.ID, t.ID, u.ID, action, actor, micros(tx.now)); err != nil {
+				return err
+			}
+			if err := appendAudit(ctx, tx, actor, "account.unfreeze_requested", "user:"+u.ID, map[string]string{"ticket": t.ID, "approval": approval.ID}); err != nil {
+				return err
+			}
+			return addNote(ctx, tx, t.ID, "Unfreeze requested by "+actor+"; waiting for a second staff member's approval ("+approval.ID+").")
+		default:
+			return okcare.Errorf(okcare.EINVALID, "Unknown action %q.", action)
+		}
+		return addNote(ctx, tx, t.ID, "Action "+action+" taken by "+actor+" after identity verification.")
+	})
+	return approval, err
+}
+
+// ApproveAction carries out a four-eyes request as a second staff member.
+func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) (*okcare.Approval, error) {
+	approver := "agent:" + approverID
+	var a okcare.Approval
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var created int64
+		var approvedAt sql.NullInt64
+		err := tx.queryRow(ctx, `SELECT id, ticket_id, user_id, action, requested_by, approved_by, created_at, approved_at FROM approvals WHERE id = ?`+db.dialect.ForUpdate, approvalID).
+			Scan(&a.ID, &a.TicketID, &a.UserID, &a.Action, &a.RequestedBy, &a.ApprovedBy, &created, &approvedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return okcare.Errorf(okcare.ENOTFOUND, "No such approval request.")
+		} else if err != nil {
+			return err
+		}
+		a.CreatedAt = fromMicros(created)
+		switch {
+		case approvedAt.Valid:
+			return okcare.Errorf(okcare.ECONFLICT, "Already approved.")
+		case a.RequestedBy == approver:
+			return okcare.Errorf(okcare.EFORBIDDEN, "A second staff member must approve; you asked for it.")
+		}
+		u, err := findUserForUpdate(ctx, tx, a.UserID)
+		if err != nil {
+			return err
+		}
+		if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "identity_verified_four_eyes", Actor: approver}); err != nil {
+			return err
+		}
+		now := fromMicros(micros(tx.now))
+		a.ApprovedBy, a.ApprovedAt = approver, &now
+		if _, err := tx.exec(ctx, `UPDATE approvals SET approved_by = ?, approved_at = ? WHERE id = ?`, approver, micros(tx.now), a.ID); err != nil {
+			return err
+		}
+		return addNote(ctx, tx, a.TicketID, "Unfreeze approved by "+approver+" (requested by "+a.RequestedBy+"); the account is active.")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// ResetPassword uses a reset link's token once.
+func (db *DB) ResetPassword(ctx context.Context, tok, newPassword string) error {
+	bad := okcare.Errorf(okcare.EUNAUTHORIZED, "This reset link is invalid, used or expired; ask for a new one.")
+	var userID string
+	var expires int64
+	var used sql.NullInt64
+	err := db.queryRow(ctx, `SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?`, token.Hash(tok)).Scan(&userID, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (used.Valid || !db.Now().Before(fromMicros(expires)))) {
+		return bad
+	} else if err != nil {
+		return err
+	}
+	u, err := db.FindUserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if p := password.Problem(newPassword, u.Email, u.Phone); p != "" {
+		return okcare.Errorf(okcare.EWEAKPASSWORD, "%s", p)
+	}
+	hash, err := password.Hash(newPassword, db.PasswordParams)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`, micros(tx.now), token.Hash(tok))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return bad // a racing use won
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, micros(tx.now), userID); err != nil {
+			return err
+		}
+		// A reset also lifts the automatic restriction of failed logins.
+		if u.EffectiveState(tx.now) == okcare.AccountLoginRestricted && u.StateReason == okcare.ReasonTooManyFailedLogins {
+			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "password_reset", Actor: "user:" + u.ID}); err != nil {
+				return err
+			}
+		}
+		return enqueueSecurityAlert(ctx, tx, u, okcare.EventPasswordChanged)
+	})
+}
