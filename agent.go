@@ -66,6 +66,9 @@ type Notification struct {
 	LastError string     `json:"last_error,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	SentAt    *time.Time `json:"sent_at,omitempty"`
+	// TicketID and InReplyTo thread mail about a ticket.
+	TicketID  string `json:"ticket_id,omitempty"`
+	InReplyTo string `json:"in_reply_to,omitempty"`
 }
 
 // Notification channels and statuses.

@@ -84,6 +84,16 @@ type NewTicket struct {
 	Intake         Intake
 	IdempotencyKey string
 	RequestHash    string
+	// Ack, when set, is queued to the contact in the ticket's transaction:
+	// the acknowledgement exists if and only if the ticket does. "{number}"
+	// in its subject and body is replaced by the ticket number.
+	Ack *TicketAck
+}
+
+// TicketAck is the automatic acknowledgement of a new ticket.
+type TicketAck struct {
+	Subject, Body string
+	InReplyTo     string // the Message-ID being answered
 }
 
 // TicketService keeps tickets and their conversations.
@@ -94,6 +104,9 @@ type TicketService interface {
 
 	// FindTicket returns ENOTFOUND.
 	FindTicket(ctx context.Context, id string) (*Ticket, error)
+
+	// FindTicketByNumber returns ENOTFOUND.
+	FindTicketByNumber(ctx context.Context, number int64) (*Ticket, error)
 
 	// UserTickets lists a user's tickets, newest first.
 	UserTickets(ctx context.Context, userID string) ([]*Ticket, error)

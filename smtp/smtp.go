@@ -56,8 +56,17 @@ func (s *Sender) compose(n *okcare.Notification, now time.Time) []byte {
 	fmt.Fprintf(&b, "To: %s\r\n", n.To)
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.BEncoding.Encode("utf-8", n.Subject))
 	fmt.Fprintf(&b, "Date: %s\r\n", now.Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "Message-ID: <%s@%s>\r\n", n.ID, s.Domain)
-	b.WriteString("Auto-Submitted: auto-generated\r\n")
+	if n.TicketID != "" {
+		// The ticket id in the Message-ID threads replies back to the ticket.
+		fmt.Fprintf(&b, "Message-ID: <%s.%s@%s>\r\n", n.TicketID, n.ID, s.Domain)
+	} else {
+		fmt.Fprintf(&b, "Message-ID: <%s@%s>\r\n", n.ID, s.Domain)
+	}
+	if n.InReplyTo != "" && !strings.ContainsAny(n.InReplyTo, "\r\n") {
+		fmt.Fprintf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", n.InReplyTo, n.InReplyTo)
+	}
+	b.WriteString("Auto-Submitted: auto-replied\r\n")
+	fmt.Fprintf(&b, "X-Loop: %s\r\n", s.From)
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
 	enc := base64.StdEncoding.EncodeToString([]byte(n.Body))
 	for len(enc) > 76 {

@@ -85,7 +85,7 @@ func TestSendThroughRealSMTPConversation(t *testing.T) {
 	}
 	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	body, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, msg.Body))
-	if subject != n.Subject || string(body) != n.Body || msg.Header.Get("Message-ID") != "<ntf_1@okwallet.example>" || msg.Header.Get("Auto-Submitted") != "auto-generated" {
+	if subject != n.Subject || string(body) != n.Body || msg.Header.Get("Message-ID") != "<ntf_1@okwallet.example>" || msg.Header.Get("Auto-Submitted") != "auto-replied" {
 		t.Fatalf("message: subject %q body %q headers %v", subject, body, msg.Header)
 	}
 

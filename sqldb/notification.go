@@ -43,10 +43,15 @@ func enqueueSecurityAlert(ctx context.Context, tx *Tx, u *okcare.User, event str
 
 // enqueueMessage writes one outbox row and queues its delivery, inside tx.
 func enqueueMessage(ctx context.Context, tx *Tx, userID, channel, to, event, subject, body string) error {
+	return enqueueThreaded(ctx, tx, userID, channel, to, event, subject, body, "", "")
+}
+
+// enqueueThreaded is enqueueMessage for mail about a ticket.
+func enqueueThreaded(ctx context.Context, tx *Tx, userID, channel, to, event, subject, body, ticketID, inReplyTo string) error {
 	id := token.ID("ntf_")
-	_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, userID, channel, to, event, subject, body, okcare.NotificationPending, micros(tx.now))
+	_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at, ticket_id, in_reply_to)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, userID, channel, to, event, subject, body, okcare.NotificationPending, micros(tx.now), ticketID, inReplyTo)
 	if err != nil {
 		return err
 	}
@@ -58,7 +63,7 @@ func enqueueMessage(ctx context.Context, tx *Tx, userID, channel, to, event, sub
 	return nil
 }
 
-const notificationColumns = `id, user_id, channel, to_addr, event, subject, body, status, attempts, last_error, created_at, sent_at`
+const notificationColumns = `id, user_id, channel, to_addr, event, subject, body, status, attempts, last_error, created_at, sent_at, ticket_id, in_reply_to`
 
 func scanNotifications(rows *sql.Rows) ([]*okcare.Notification, error) {
 	defer rows.Close()
@@ -67,7 +72,7 @@ func scanNotifications(rows *sql.Rows) ([]*okcare.Notification, error) {
 		var n okcare.Notification
 		var created int64
 		var sent sql.NullInt64
-		if err := rows.Scan(&n.ID, &n.UserID, &n.Channel, &n.To, &n.Event, &n.Subject, &n.Body, &n.Status, &n.Attempts, &n.LastError, &created, &sent); err != nil {
+		if err := rows.Scan(&n.ID, &n.UserID, &n.Channel, &n.To, &n.Event, &n.Subject, &n.Body, &n.Status, &n.Attempts, &n.LastError, &created, &sent, &n.TicketID, &n.InReplyTo); err != nil {
 			return nil, err
 		}
 		n.CreatedAt, n.SentAt = fromMicros(created), fromNullMicros(sent)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -113,7 +114,15 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if t.UserID != "" {
 			author = "user:" + t.UserID
 		}
-		return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description})
+		if err := insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description}); err != nil {
+			return err
+		}
+		if req.Ack == nil || t.ContactEmail == "" {
+			return nil
+		}
+		n := strconv.FormatInt(t.Number, 10)
+		return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, t.ContactEmail, "ticket_ack",
+			strings.ReplaceAll(req.Ack.Subject, "{number}", n), strings.ReplaceAll(req.Ack.Body, "{number}", n), t.ID, req.Ack.InReplyTo)
 	})
 	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
 		return db.CreateTicket(ctx, req) // a racing twin committed first: answer as a repeat
@@ -152,6 +161,11 @@ func findTicket(ctx context.Context, q querier, id string) (*okcare.Ticket, erro
 // FindTicket returns a ticket by id.
 func (db *DB) FindTicket(ctx context.Context, id string) (*okcare.Ticket, error) {
 	return findTicket(ctx, db, id)
+}
+
+// FindTicketByNumber returns a ticket by its number.
+func (db *DB) FindTicketByNumber(ctx context.Context, number int64) (*okcare.Ticket, error) {
+	return scanTicket(db.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number))
 }
 
 // UserTickets lists a user's tickets, newest first.

@@ -23,6 +23,8 @@ type Config struct {
 	SMTPRelay   string        `toml:"smtp_relay"`
 	SMTPFrom    string        `toml:"smtp_from"`
 	SMTPPlain   bool          `toml:"smtp_plaintext"`
+	SMTPListen  string        `toml:"smtp_listen"`
+	SupportAddr string        `toml:"support_address"`
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
 	SecretFile  string        `toml:"secret_key_file"`
@@ -34,7 +36,7 @@ type Config struct {
 // DefaultConfig is the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
-		SMTPFrom: "OK Wallet <no-reply@okwallet.example>", LoginMax: 5, RestrictFor: 15 * time.Minute}
+		SMTPFrom: "OK Wallet <no-reply@okwallet.example>", SupportAddr: "support@okwallet.example", LoginMax: 5, RestrictFor: 15 * time.Minute}
 }
 
 // bindFlags declares the flags of c on fs, with environment overrides
@@ -49,6 +51,8 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPRelay, "smtp-relay", env("SMTP_RELAY", c.SMTPRelay), "host:port of the outgoing mail relay (OKCARE_SMTP_RELAY)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("SMTP_FROM", c.SMTPFrom), "sender of outgoing mail (OKCARE_SMTP_FROM)")
 	fs.BoolVar(&c.SMTPPlain, "smtp-plaintext", envBool("SMTP_PLAINTEXT", c.SMTPPlain), "talk to the relay without STARTTLS (local relay only) (OKCARE_SMTP_PLAINTEXT)")
+	fs.StringVar(&c.SMTPListen, "smtp-listen", env("SMTP_LISTEN", c.SMTPListen), "host:port to receive support mail on; empty: off (OKCARE_SMTP_LISTEN)")
+	fs.StringVar(&c.SupportAddr, "support-address", env("SUPPORT_ADDRESS", c.SupportAddr), "the support mailbox, for loop detection (OKCARE_SUPPORT_ADDRESS)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")

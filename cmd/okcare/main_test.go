@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	gosmtp "github.com/emersion/go-smtp"
 	"github.com/okcare/okcare"
 )
 
@@ -282,5 +283,24 @@ func TestAuditVerifyCommand(t *testing.T) {
 	db.Close()
 	if err := run(context.Background(), []string{"admin", "audit", "verify", "--data-dir", dir}); err == nil || !strings.Contains(err.Error(), "NOT intact") {
 		t.Fatalf("tampered log: %v", err)
+	}
+}
+
+func TestServeReceivesMail(t *testing.T) {
+	m, _, _ := startMain(t, "--data-dir", t.TempDir(), "--smtp-listen", "127.0.0.1:0")
+	defer m.Close()
+	c, err := gosmtp.Dial(m.MailListener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	raw := "From: ming@example.com\r\nTo: support@okwallet.example\r\nSubject: app crashes\r\nMessage-ID: <e2e@example.com>\r\n\r\nIt crashes on launch.\r\n"
+	if err := c.SendMail("ming@example.com", []string{"support@okwallet.example"}, strings.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM tickets WHERE channel = 'email' AND contact_email = 'ming@example.com'`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d email tickets, want 1", n)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/okcare/okcare/riverjobs"
 	"github.com/okcare/okcare/search"
 	"github.com/okcare/okcare/secretbox"
+	"github.com/okcare/okcare/slaclock"
 	"github.com/okcare/okcare/smtp"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
@@ -41,6 +42,9 @@ type Main struct {
 
 	Jobs   *riverjobs.Runner
 	Search *search.Index
+	// MailServer receives support mail when --smtp-listen is set.
+	MailServer   *smtp.Server
+	MailListener net.Listener
 }
 
 // NewMain returns a Main with the default configuration.
@@ -181,11 +185,35 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	logger.Info("listening", "addr", "http://"+m.Listener.Addr().String())
+	if err := m.startMail(logger); err != nil {
+		return err
+	}
 	go func() {
 		if err := m.HTTPServer.Serve(m.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("http server", "error", err)
 		}
 	}()
+	return nil
+}
+
+// startMail starts the inbound SMTP listener that turns mail into tickets.
+func (m *Main) startMail(logger *slog.Logger) error {
+	if m.Config.SMTPListen == "" {
+		return nil
+	}
+	cal, err := slaclock.China(9*time.Hour, 18*time.Hour)
+	if err != nil {
+		return err
+	}
+	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr,
+		ReplyBy: func(t time.Time) time.Time { return cal.AddWorkdays(t, 3) }}
+	ln, err := net.Listen("tcp", m.Config.SMTPListen)
+	if err != nil {
+		return err
+	}
+	m.MailListener, m.MailServer = ln, smtp.NewServer(m.Config.SMTPListen, "okcare", 10<<20, rc)
+	logger.Info("receiving mail", "addr", ln.Addr().String())
+	go m.MailServer.Serve(ln)
 	return nil
 }
 
@@ -227,6 +255,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		errs = append(errs, m.HTTPServer.Shutdown(ctx))
+	}
+	if m.MailServer != nil {
+		errs = append(errs, m.MailServer.Close())
 	}
 	if m.Jobs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
