@@ -59,6 +59,22 @@ type Ticket struct {
 	Intake       Intake    `json:"intake"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// FirstResponseDue is the first-response target; FirstRespondedAt when
+	// staff first answered publicly.
+	FirstResponseDue *time.Time `json:"first_response_due,omitempty"`
+	FirstRespondedAt *time.Time `json:"first_responded_at,omitempty"`
+}
+
+// FirstResponseBreached reports whether the first-response target passed
+// without a public answer (or the answer came late).
+func (t *Ticket) FirstResponseBreached(now time.Time) bool {
+	if t.FirstResponseDue == nil {
+		return false
+	}
+	if t.FirstRespondedAt != nil {
+		return t.FirstRespondedAt.After(*t.FirstResponseDue)
+	}
+	return now.After(*t.FirstResponseDue)
 }
 
 // TicketMessage is a public reply or an internal note on a ticket.
@@ -84,6 +100,8 @@ type NewTicket struct {
 	Intake         Intake
 	IdempotencyKey string
 	RequestHash    string
+	// FirstResponseDue is the SLA target the caller computed.
+	FirstResponseDue *time.Time
 	// Ack, when set, is queued to the contact in the ticket's transaction:
 	// the acknowledgement exists if and only if the ticket does. "{number}"
 	// in its subject and body is replaced by the ticket number.
@@ -114,6 +132,12 @@ type TicketService interface {
 	// AddTicketMessage appends a message; a customer's reply to a pending or
 	// solved ticket reopens it. Returns EINVALID, ENOTFOUND, ECONFLICT (closed).
 	AddTicketMessage(ctx context.Context, m *TicketMessage) error
+
+	// ReplyAsAgent adds a staff message. A public one is mailed to the
+	// customer (threaded), records the first response and puts the ticket
+	// in pending; an internal note does neither. Returns EINVALID,
+	// ENOTFOUND, ECONFLICT (closed).
+	ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*TicketMessage, error)
 
 	// TicketMessages lists messages oldest first; internal notes only when
 	// asked (agents), never for customers.

@@ -6,10 +6,12 @@ import (
 	"github.com/okcare/okcare"
 )
 
-// agentTicketView is a ticket as staff see it: internal notes included.
+// agentTicketView is a ticket as staff see it: internal notes included,
+// and whether its first-response target was missed.
 type agentTicketView struct {
 	*okcare.Ticket
-	Messages []*okcare.TicketMessage `json:"messages"`
+	FirstResponseBreached bool                    `json:"first_response_breached"`
+	Messages              []*okcare.TicketMessage `json:"messages"`
 }
 
 func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +25,24 @@ func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, Messages: msgs})
+	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, FirstResponseBreached: t.FirstResponseBreached(s.Now()), Messages: msgs})
+}
+
+func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Body   string `json:"body"`
+		Public bool   `json:"public"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	m, err := s.Store.ReplyAsAgent(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.Body, req.Public)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
 }
 
 func (s *Server) handleStartVerification(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package http_test
 import (
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
 )
@@ -65,5 +66,29 @@ func TestVerifiedActionsAPI(t *testing.T) {
 	}
 	if status, b, _ := ts.call(t, "POST", "/api/v1/password-resets", "", `{"token":"okreset_forged","new_password":"another-pass-77"}`); status != 401 || errCode(b) != okcare.EUNAUTHORIZED {
 		t.Fatalf("forged reset: %d %v", status, b)
+	}
+}
+
+func TestAgentReplyAndSLABreach(t *testing.T) {
+	ts := newTestServer(t)
+	agent := ts.agentLogin(t)
+	_, tk, _ := ts.call(t, "POST", "/api/v1/tickets", "", `{"lang":"en","contact_email":"guest@example.com","intake":{"description":"crash"}}`)
+	if tk["first_response_due"] == nil {
+		t.Fatalf("no first-response target: %v", tk)
+	}
+	path := "/api/v1/agent/tickets/" + tk["id"].(string)
+	if _, v, _ := ts.call(t, "GET", path, agent, nil); v["first_response_breached"] != false {
+		t.Fatalf("fresh ticket breached: %v", v)
+	}
+	ts.srv.Now = func() time.Time { return time.Now().Add(10 * 24 * time.Hour) } // ten days on, unanswered
+	if _, v, _ := ts.call(t, "GET", path, agent, nil); v["first_response_breached"] != true {
+		t.Fatalf("overdue ticket not breached: %v", v)
+	}
+	ts.srv.Now = time.Now
+	if status, m, _ := ts.call(t, "POST", path+"/messages", agent, `{"body":"Please update to 5.3.0.","public":true}`); status != 201 || m["public"] != true {
+		t.Fatalf("reply: %d %v", status, m)
+	}
+	if _, v, _ := ts.call(t, "GET", path, agent, nil); v["status"] != "pending" || v["first_responded_at"] == nil || v["first_response_breached"] != false {
+		t.Fatalf("after the reply: %v", v)
 	}
 }

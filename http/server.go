@@ -154,6 +154,7 @@ func (s *Server) registerRoutes() {
 
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
 	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/messages", s.agent(okcare.RoleAgent, s.handleAgentReply))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/verifications", s.agent(okcare.RoleAgent, s.handleStartVerification))
 	s.handle("POST", "/api/v1/agent/verifications/{id}/confirm", s.agent(okcare.RoleAgent, s.handleConfirmVerification))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/actions/{action}", s.agent(okcare.RoleAgent, s.handleTakeAction))

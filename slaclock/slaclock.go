@@ -194,3 +194,30 @@ func mergeSpans(spans []Span, lo, hi time.Time) []Span {
 	}
 	return out
 }
+
+// EndOfDay is the close of business on the working day containing t, or on
+// the next working day when t is after hours or on a day off.
+func (c *Calendar) EndOfDay(t time.Time) time.Time {
+	start := c.Add(t, 0) // the next business moment at or after t
+	return c.dayStart(start).Add(c.Close)
+}
+
+// FirstResponseDue is the first-response target of a ticket, by channel and
+// priority: chat in minutes, phone the same business day, email and the web
+// form within 1-3 business days (the deadline is the far end: 3; urgent
+// tickets 1).
+func (c *Calendar) FirstResponseDue(channel, priority string, created time.Time) time.Time {
+	switch channel {
+	case "chat":
+		if priority == "urgent" {
+			return c.Add(created, 2*time.Minute)
+		}
+		return c.Add(created, 5*time.Minute)
+	case "phone":
+		return c.EndOfDay(created)
+	}
+	if priority == "urgent" {
+		return c.AddWorkdays(created, 1)
+	}
+	return c.AddWorkdays(created, 3)
+}

@@ -126,3 +126,23 @@ func TestParseCalendarErrors(t *testing.T) {
 		t.Error("closing before opening accepted")
 	}
 }
+
+func TestFirstResponseDue(t *testing.T) {
+	c := calendar(t)
+	for _, tt := range []struct {
+		channel, priority, created, want string
+	}{
+		{"email", "normal", "2025-09-26 10:00", "2025-09-30 10:00"}, // over the worked Sunday
+		{"web", "normal", "2026-11-25 10:46", "2026-11-30 10:46"},
+		{"email", "urgent", "2026-02-13 15:00", "2026-02-14 15:00"},
+		{"chat", "normal", "2026-11-25 17:58", "2026-11-26 09:03"},
+		{"chat", "urgent", "2026-11-25 10:00", "2026-11-25 10:02"},
+		{"phone", "normal", "2026-11-25 10:00", "2026-11-25 18:00"},
+		{"phone", "normal", "2026-11-25 19:00", "2026-11-26 18:00"},
+		{"phone", "normal", "2025-10-01 10:00", "2025-10-09 18:00"}, // Golden Week
+	} {
+		if got := c.FirstResponseDue(tt.channel, tt.priority, at(c, tt.created)); !got.Equal(at(c, tt.want)) {
+			t.Errorf("%s/%s from %s = %s, want %s", tt.channel, tt.priority, tt.created, got.Format("2006-01-02 15:04"), tt.want)
+		}
+	}
+}

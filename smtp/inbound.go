@@ -63,11 +63,12 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 			break
 		}
 	}
-	replyBy := rc.ReplyBy(time.Now()).Format("2006-01-02 15:04 (UTC+8)")
+	due := rc.ReplyBy(time.Now())
+	replyBy := due.Format("2006-01-02 15:04 (UTC+8)")
 	t, err := rc.Store.CreateTicket(ctx, okcare.NewTicket{
 		ContactEmail: m.From, Channel: okcare.ChannelMail, Lang: lang, Subject: m.Subject,
 		Intake:         okcare.Intake{Description: nonEmpty(m.Text, m.Subject)},
-		IdempotencyKey: m.MessageID, RequestHash: m.MessageID,
+		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, FirstResponseDue: &due,
 		Ack: &okcare.TicketAck{
 			Subject:   "[OK#{number}] " + strings.TrimSpace(m.Subject),
 			InReplyTo: "<" + m.MessageID + ">",

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,10 +104,11 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if err := tx.queryRow(ctx, `UPDATE ticket_numbers SET last = last + 1 WHERE name = 'tickets' RETURNING last`).Scan(&t.Number); err != nil {
 			return err
 		}
+		t.FirstResponseDue = req.FirstResponseDue
 		_, err := tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
-			idem_scope, idempotency_key, request_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Number, nullString(t.UserID), t.ContactEmail, t.ContactPhone, t.Channel, t.Status, t.Priority, t.Category, t.Lang, t.Subject, string(intake),
-			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now))
+			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(req.FirstResponseDue))
 		if err != nil {
 			return err
 		}
@@ -137,20 +139,22 @@ func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) e
 	return err
 }
 
-const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at`
+const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at, first_response_due, first_responded_at`
 
 func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var t okcare.Ticket
 	var userID sql.NullString
 	var intake string
 	var created, updated int64
-	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated)
+	var due, responded sql.NullInt64
+	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated, &due, &responded)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
 	} else if err != nil {
 		return nil, err
 	}
 	t.UserID, t.CreatedAt, t.UpdatedAt = userID.String, fromMicros(created), fromMicros(updated)
+	t.FirstResponseDue, t.FirstRespondedAt = fromNullMicros(due), fromNullMicros(responded)
 	return &t, json.Unmarshal([]byte(intake), &t.Intake)
 }
 
@@ -210,6 +214,51 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		}
 		return insertTicketMessage(ctx, tx, m)
 	})
+}
+
+// ReplyAsAgent adds a staff message; see okcare.TicketService.
+func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*okcare.TicketMessage, error) {
+	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
+		return nil, okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	}
+	m := &okcare.TicketMessage{TicketID: ticketID, Author: "agent:" + agentID, Public: public, Body: body}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		if err != nil {
+			return err
+		}
+		if t.Status == okcare.TicketClosed {
+			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+		}
+		if err := insertTicketMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		if !public {
+			_, err := tx.exec(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, micros(tx.now), t.ID)
+			return err
+		}
+		// A public answer waits on the customer: the SLA clock pauses.
+		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?) WHERE id = ?`,
+			okcare.TicketPending, micros(tx.now), micros(tx.now), t.ID); err != nil {
+			return err
+		}
+		to := t.ContactEmail
+		if to == "" && t.UserID != "" {
+			if u, err := findUserForUpdate(ctx, tx, t.UserID); err == nil {
+				to = u.Email
+			}
+		}
+		if to == "" {
+			return nil // reachable by phone only: the reply waits in the ticket
+		}
+		subject := fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject)
+		text := body + "\n\n-- \n直接回复此邮件即可。 Reply to this email to answer."
+		return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "ticket_reply", subject, text, t.ID, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // TicketMessages lists a ticket's messages, oldest first.

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -82,4 +83,34 @@ func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
 	wantCode(t, db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: "tkt_none", Author: "contact", Public: true, Body: "hi"}), okcare.ENOTFOUND)
 	_, err = db.FindTicket(ctx, "tkt_none")
 	wantCode(t, err, okcare.ENOTFOUND)
+
+	// Staff replies: an internal note stays inside; a public answer is
+	// mailed (threaded to the ticket), counts as the first response and
+	// waits on the customer, whose reply reopens the ticket.
+	if _, err := db.ReplyAsAgent(ctx, anon.ID, "agt_1", "looking at crash reports", false); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindTicket(ctx, anon.ID); got.Status != okcare.TicketNew || got.FirstRespondedAt != nil {
+		t.Fatalf("an internal note changed the ticket: %+v", got)
+	}
+	if _, err := db.ReplyAsAgent(ctx, anon.ID, "agt_1", "Please update to 5.3.0.", true); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.FindTicket(ctx, anon.ID)
+	if got.Status != okcare.TicketPending || got.FirstRespondedAt == nil {
+		t.Fatalf("after a public reply: %+v", got)
+	}
+	var to, subject, ticketID string
+	db.SQL().QueryRow(`SELECT to_addr, subject, ticket_id FROM notifications WHERE event = 'ticket_reply'`).Scan(&to, &subject, &ticketID)
+	if to != "guest@example.com" || ticketID != anon.ID || !strings.HasPrefix(subject, "[OK#") {
+		t.Fatalf("reply mail: %q %q %q", to, subject, ticketID)
+	}
+	if err := db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: anon.ID, Author: "contact", Public: true, Body: "updated, still crashes"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindTicket(ctx, anon.ID); got.Status != okcare.TicketOpen {
+		t.Fatalf("customer reply did not reopen: %s", got.Status)
+	}
+	_, err = db.ReplyAsAgent(ctx, anon.ID, "agt_1", "  ", true)
+	wantCode(t, err, okcare.EINVALID)
 }
