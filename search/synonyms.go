@@ -1,6 +1,9 @@
 package search
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // synonyms add words to a query that mean what the user typed, in the
 // article's language: people search "闪退" for an article titled 崩溃, "2fa"
@@ -35,17 +38,29 @@ var synonyms = map[string]map[string]string{
 	},
 }
 
-// expand appends the synonyms of words found in q.
+// expand appends the synonyms of words found in q, each word once and in a
+// fixed order: a repeated word would only cost another posting-list walk.
 func expand(q, lang string) string {
 	low := strings.ToLower(q)
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(low) {
+		seen[w] = true
+	}
 	var extra []string
 	for word, more := range synonyms[lang] {
-		if strings.Contains(low, word) {
-			extra = append(extra, more)
+		if !strings.Contains(low, word) {
+			continue
+		}
+		for _, w := range strings.Fields(more) {
+			if lw := strings.ToLower(w); !seen[lw] && !strings.Contains(low, lw) {
+				seen[lw] = true
+				extra = append(extra, w)
+			}
 		}
 	}
 	if len(extra) == 0 {
 		return q
 	}
+	sort.Strings(extra)
 	return q + " " + strings.Join(extra, " ")
 }
