@@ -67,6 +67,11 @@ type Runner struct {
 	client *river.Client[*sql.Tx]
 }
 
+// SLAScanner finds tickets near or past their first-response target.
+type SLAScanner interface {
+	SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error)
+}
+
 // Options configure a Runner.
 type Options struct {
 	Store   okcare.NotificationService
@@ -74,15 +79,58 @@ type Options struct {
 	Logger  *slog.Logger
 	// PollInterval is how often idle workers look for new jobs.
 	PollInterval time.Duration
+	// SLA, if set, is scanned every SLAInterval (default a minute) by a
+	// periodic job, warning an hour before a target.
+	SLA         SLAScanner
+	SLAInterval time.Duration
+}
+
+// SLAWatchArgs is the periodic SLA scan.
+type SLAWatchArgs struct{}
+
+// Kind names the job in River's tables.
+func (SLAWatchArgs) Kind() string { return "sla_watch" }
+
+// InsertOpts puts the scan in its own queue, one at a time.
+func (SLAWatchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: "sla", MaxAttempts: 3}
+}
+
+type slaWorker struct {
+	river.WorkerDefaults[SLAWatchArgs]
+	sla    SLAScanner
+	logger *slog.Logger
+}
+
+// Work scans once.
+func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) error {
+	warned, breached, err := w.sla.SLAScan(ctx, time.Now(), time.Hour)
+	if warned+breached > 0 {
+		w.logger.Info("sla watch", "warned", warned, "breached", breached)
+	}
+	return err
 }
 
 // New builds a Runner on db (already migrated). Call Start to work jobs.
 func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{store: opts.Store, senders: opts.Senders, logger: opts.Logger})
+	queues := map[string]river.QueueConfig{"notifications": {MaxWorkers: 4}}
+	var periodic []*river.PeriodicJob
+	if opts.SLA != nil {
+		river.AddWorker(workers, &slaWorker{sla: opts.SLA, logger: opts.Logger})
+		queues["sla"] = river.QueueConfig{MaxWorkers: 1}
+		every := opts.SLAInterval
+		if every == 0 {
+			every = time.Minute
+		}
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) { return SLAWatchArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	client, err := river.NewClient(driver(db, dialect), &river.Config{
 		Logger:            opts.Logger.With("component", "river"),
-		Queues:            map[string]river.QueueConfig{"notifications": {MaxWorkers: 4}},
+		Queues:            queues,
+		PeriodicJobs:      periodic,
 		Workers:           workers,
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,6 +91,44 @@ func TestDeliveryJobs(t *testing.T) {
 			}
 			if len(out) != 2 {
 				t.Fatalf("outbox has %d notifications, want 2", len(out))
+			}
+		})
+	}
+}
+
+func TestSLAWatchJob(t *testing.T) {
+	for _, store := range storetest.Stores {
+		t.Run(store.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := store.Open(t)
+			if err := riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
+				t.Fatal(err)
+			}
+			due := time.Now().Add(-time.Minute) // already overdue
+			tk, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "wen@example.com", Channel: okcare.ChannelMail, Lang: "en",
+				Intake: okcare.Intake{Description: "help"}, FirstResponseDue: &due})
+			if err != nil {
+				t.Fatal(err)
+			}
+			runner, err := riverjobs.New(db.SQL(), db.Dialect().Name, riverjobs.Options{Store: db, Senders: map[string]notify.Sender{},
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond, SLA: db, SLAInterval: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := runner.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer runner.Stop(ctx)
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				msgs, _ := db.TicketMessages(ctx, tk.ID, true)
+				if len(msgs) == 2 && strings.HasPrefix(msgs[1].Body, "SLA breached") {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no breach note from the SLA job: %d messages", len(msgs))
+				}
+				time.Sleep(100 * time.Millisecond)
 			}
 		})
 	}

@@ -68,6 +68,8 @@ type DB struct {
 	PasswordParams password.Params
 	// LoginPolicy is the failed-login policy.
 	LoginPolicy LoginPolicy
+	// SLAAlertTo, when set, is the team mailbox told about SLA breaches.
+	SLAAlertTo string
 	// Secrets seals TOTP seeds at rest. Two-factor enrolment fails without it.
 	Secrets *secretbox.Box
 	// DeliveryJobs, when set, queues the delivery of a new notification in

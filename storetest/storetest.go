@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
 		{"VerifiedActions", testVerifiedActions},
+		{"SLAScan", testSLAScan},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -25,6 +25,7 @@ type Config struct {
 	SMTPPlain   bool          `toml:"smtp_plaintext"`
 	SMTPListen  string        `toml:"smtp_listen"`
 	SupportAddr string        `toml:"support_address"`
+	SLAAlertTo  string        `toml:"sla_alerts_to"`
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
 	SecretFile  string        `toml:"secret_key_file"`
@@ -53,6 +54,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SMTPPlain, "smtp-plaintext", envBool("SMTP_PLAINTEXT", c.SMTPPlain), "talk to the relay without STARTTLS (local relay only) (OKCARE_SMTP_PLAINTEXT)")
 	fs.StringVar(&c.SMTPListen, "smtp-listen", env("SMTP_LISTEN", c.SMTPListen), "host:port to receive support mail on; empty: off (OKCARE_SMTP_LISTEN)")
 	fs.StringVar(&c.SupportAddr, "support-address", env("SUPPORT_ADDRESS", c.SupportAddr), "the support mailbox, for loop detection (OKCARE_SUPPORT_ADDRESS)")
+	fs.StringVar(&c.SLAAlertTo, "sla-alerts-to", env("SLA_ALERTS_TO", c.SLAAlertTo), "team mailbox told about SLA breaches (OKCARE_SLA_ALERTS_TO)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")

@@ -230,7 +230,8 @@ func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 	if m.Config.SMSWebhook != "" {
 		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
-	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second})
+	m.DB.SLAAlertTo = m.Config.SLAAlertTo
+	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB})
 	if err != nil {
 		return err
 	}

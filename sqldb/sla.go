@@ -1,0 +1,72 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/okcare/okcare"
+)
+
+// SLAScan looks at unanswered open tickets: those whose first-response
+// target falls within warnWithin get a warning note, those past it a breach
+// note (and a mail to DB.SLAAlertTo), each once. It returns how many of each
+// it marked. The River SLA job runs it every minute; running it twice or on
+// two nodes at once marks nothing twice.
+func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
+	rows, err := db.query(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
+		AND status NOT IN ('solved', 'closed') AND sla_breached_at IS NULL AND first_response_due <= ?`, micros(now.Add(warnWithin)))
+	if err != nil {
+		return 0, 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		err := db.inTx(ctx, func(tx *Tx) error {
+			// Re-read under the lock: another node may have marked it.
+			t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, id))
+			if err != nil || t.FirstRespondedAt != nil || t.FirstResponseDue == nil {
+				return err
+			}
+			var warnedAt, breachedAt *int64
+			if err := tx.queryRow(ctx, `SELECT sla_warned_at, sla_breached_at FROM tickets WHERE id = ?`, id).Scan(&warnedAt, &breachedAt); err != nil {
+				return err
+			}
+			due := t.FirstResponseDue.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
+			switch {
+			case !now.Before(*t.FirstResponseDue) && breachedAt == nil:
+				if _, err := tx.exec(ctx, `UPDATE tickets SET sla_breached_at = ? WHERE id = ?`, micros(now), id); err != nil {
+					return err
+				}
+				breached++
+				if err := addNote(ctx, tx, id, "SLA breached: the first response was due "+due+"."); err != nil {
+					return err
+				}
+				if db.SLAAlertTo == "" {
+					return nil
+				}
+				return enqueueThreaded(ctx, tx, "", okcare.ChannelEmail, db.SLAAlertTo, "sla_breach",
+					fmt.Sprintf("SLA breached: ticket #%d", t.Number), fmt.Sprintf("Ticket #%d (%s) had no first response by %s.", t.Number, t.Subject, due), id, "")
+			case now.Before(*t.FirstResponseDue) && warnedAt == nil:
+				if _, err := tx.exec(ctx, `UPDATE tickets SET sla_warned_at = ? WHERE id = ?`, micros(now), id); err != nil {
+					return err
+				}
+				warned++
+				return addNote(ctx, tx, id, "SLA warning: the first response is due "+due+".")
+			}
+			return nil
+		})
+		if err != nil {
+			return warned, breached, err
+		}
+	}
+	return warned, breached, nil
+}
