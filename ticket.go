@@ -139,6 +139,15 @@ type TicketService interface {
 	// ENOTFOUND, ECONFLICT (closed).
 	ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*TicketMessage, error)
 
+	// SetTicketStatus moves a ticket (not back to new). Solving sends a
+	// satisfaction survey; pending starts the auto-solve clock. Returns
+	// EINVALID, ENOTFOUND, ECONFLICT (closed, or already in that status).
+	SetTicketStatus(ctx context.Context, ticketID, actor, status string) (*Ticket, error)
+
+	// AnswerSurvey records a 1-5 rating and a comment once per survey link.
+	// Returns EINVALID, EUNAUTHORIZED (bad link), ECONFLICT (answered).
+	AnswerSurvey(ctx context.Context, token string, rating int, comment string) error
+
 	// TicketMessages lists messages oldest first; internal notes only when
 	// asked (agents), never for customers.
 	TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*TicketMessage, error)

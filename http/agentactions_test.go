@@ -92,3 +92,25 @@ func TestAgentReplyAndSLABreach(t *testing.T) {
 		t.Fatalf("after the reply: %v", v)
 	}
 }
+
+func TestSolveAndSurveyAPI(t *testing.T) {
+	ts := newTestServer(t)
+	agent := ts.agentLogin(t)
+	_, tk, _ := ts.call(t, "POST", "/api/v1/tickets", "", `{"lang":"en","contact_email":"guest@example.com","intake":{"description":"crash"}}`)
+	path := "/api/v1/agent/tickets/" + tk["id"].(string) + "/status"
+	if status, b, _ := ts.call(t, "POST", path, agent, `{"status":"solved"}`); status != 200 || b["status"] != "solved" {
+		t.Fatalf("solve: %d %v", status, b)
+	}
+	var body string
+	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'csat_survey'`).Scan(&body)
+	tok := regexp.MustCompile(`okcsat_[A-Z2-7]+`).FindString(body)
+	if status, _, _ := ts.call(t, "POST", "/api/v1/csat", "", `{"token":"`+tok+`","rating":5,"comment":"快速解决"}`); status != 204 {
+		t.Fatalf("survey: %d", status)
+	}
+	if status, b, _ := ts.call(t, "POST", "/api/v1/csat", "", `{"token":"`+tok+`","rating":1}`); status != 409 || errCode(b) != okcare.ECONFLICT {
+		t.Fatalf("second answer: %d %v", status, b)
+	}
+	if status, _, _ := ts.call(t, "POST", path, "", `{"status":"closed"}`); status != 401 {
+		t.Fatalf("anonymous status change: %d", status)
+	}
+}

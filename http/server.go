@@ -151,9 +151,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
 	s.handle("POST", "/api/v1/password-resets", s.handlePasswordReset)
+	s.handle("POST", "/api/v1/csat", s.handleAnswerSurvey)
 
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
 	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/status", s.agent(okcare.RoleAgent, s.handleSetTicketStatus))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/messages", s.agent(okcare.RoleAgent, s.handleAgentReply))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/verifications", s.agent(okcare.RoleAgent, s.handleStartVerification))
 	s.handle("POST", "/api/v1/agent/verifications/{id}/confirm", s.agent(okcare.RoleAgent, s.handleConfirmVerification))

@@ -67,10 +67,19 @@ type Runner struct {
 	client *river.Client[*sql.Tx]
 }
 
-// SLAScanner finds tickets near or past their first-response target.
+// SLAScanner finds tickets near or past their first-response target, and
+// tickets left pending on the customer.
 type SLAScanner interface {
 	SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error)
+	PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error)
 }
+
+// Pending tickets get a reminder after PendingWarnAfter and are solved
+// after PendingSolveAfter without an answer.
+const (
+	PendingWarnAfter  = 5 * 24 * time.Hour
+	PendingSolveAfter = 7 * 24 * time.Hour
+)
 
 // Options configure a Runner.
 type Options struct {
@@ -102,11 +111,18 @@ type slaWorker struct {
 	logger *slog.Logger
 }
 
-// Work scans once.
+// Work scans once: first-response targets, then pending tickets.
 func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) error {
 	warned, breached, err := w.sla.SLAScan(ctx, time.Now(), time.Hour)
 	if warned+breached > 0 {
 		w.logger.Info("sla watch", "warned", warned, "breached", breached)
+	}
+	if err != nil {
+		return err
+	}
+	reminded, solved, err := w.sla.PendingScan(ctx, time.Now(), PendingWarnAfter, PendingSolveAfter)
+	if reminded+solved > 0 {
+		w.logger.Info("pending watch", "reminded", reminded, "solved", solved)
 	}
 	return err
 }

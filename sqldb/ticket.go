@@ -209,7 +209,12 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
 			status = okcare.TicketOpen
 		}
-		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
+		// Leaving pending (a customer's answer) stops the auto-solve clock.
+		q := `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`
+		if status != okcare.TicketPending {
+			q = `UPDATE tickets SET status = ?, updated_at = ?, pending_since = NULL, pending_warned_at = NULL WHERE id = ?`
+		}
+		if _, err := tx.exec(ctx, q, status, micros(tx.now), t.ID); err != nil {
 			return err
 		}
 		return insertTicketMessage(ctx, tx, m)
@@ -238,8 +243,8 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 			return err
 		}
 		// A public answer waits on the customer: the SLA clock pauses.
-		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?) WHERE id = ?`,
-			okcare.TicketPending, micros(tx.now), micros(tx.now), t.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), pending_since = ?, pending_warned_at = NULL WHERE id = ?`,
+			okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), t.ID); err != nil {
 			return err
 		}
 		to := t.ContactEmail

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"VerifiedActions", testVerifiedActions},
 		{"SLAScan", testSLAScan},
+		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

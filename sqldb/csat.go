@@ -1,0 +1,180 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/token"
+)
+
+// CSATURL is where survey links point; the token is appended.
+var CSATURL = "https://okwallet.example/csat?token="
+
+// validTicketStatus reports whether s is a ticket status.
+func validTicketStatus(s string) bool {
+	switch s {
+	case okcare.TicketNew, okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed:
+		return true
+	}
+	return false
+}
+
+// SetTicketStatus moves a ticket to another status. Solving it sends the
+// customer a satisfaction survey; pending starts the auto-solve clock.
+func (db *DB) SetTicketStatus(ctx context.Context, ticketID, actor, status string) (*okcare.Ticket, error) {
+	if !validTicketStatus(status) || status == okcare.TicketNew {
+		return nil, okcare.Errorf(okcare.EINVALID, "status must be open, pending, on_hold, solved or closed.")
+	}
+	var t *okcare.Ticket
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if t, err = setStatus(ctx, tx, ticketID, actor, status); err != nil {
+			return err
+		}
+		return addNote(ctx, tx, ticketID, "Status set to "+status+" by "+actor+".")
+	})
+	return t, err
+}
+
+// setStatus applies a status change inside tx.
+func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*okcare.Ticket, error) {
+	t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+tx.db.dialect.ForUpdate, ticketID))
+	if err != nil {
+		return nil, err
+	}
+	if t.Status == okcare.TicketClosed {
+		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+	}
+	if t.Status == status {
+		return nil, okcare.Errorf(okcare.ECONFLICT, "The ticket is already %s.", status)
+	}
+	var pendingSince any
+	if status == okcare.TicketPending {
+		pendingSince = micros(tx.now)
+	}
+	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = ?, pending_warned_at = NULL WHERE id = ?`,
+		status, micros(tx.now), pendingSince, t.ID); err != nil {
+		return nil, err
+	}
+	t.Status = status
+	if status == okcare.TicketSolved {
+		if err := sendSurvey(ctx, tx, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// sendSurvey records a new survey for the ticket and mails its link.
+func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket) error {
+	tok := token.New("okcsat_")
+	_, err := tx.exec(ctx, `INSERT INTO csat (ticket_id, token_hash, sent_at) VALUES (?, ?, ?)
+		ON CONFLICT (ticket_id) DO UPDATE SET token_hash = excluded.token_hash, rating = NULL, comment = '', sent_at = excluded.sent_at, answered_at = NULL`,
+		t.ID, token.Hash(tok), micros(tx.now))
+	if err != nil {
+		return err
+	}
+	to := t.ContactEmail
+	if to == "" && t.UserID != "" {
+		if u, err := findUserForUpdate(ctx, tx, t.UserID); err == nil {
+			to = u.Email
+		}
+	}
+	if to == "" {
+		return nil
+	}
+	link := CSATURL + tok
+	body := fmt.Sprintf("工单 #%d 已解决。请花 10 秒为我们的服务打分（1-5）：%s\n如果问题仍未解决，直接回复此邮件即可重新打开工单。\n"+
+		"Ticket #%d is solved. Please rate our help (1-5): %s\nIf it is not solved, reply to this email to reopen the ticket.", t.Number, link, t.Number, link)
+	return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "csat_survey", fmt.Sprintf("[OK#%d] 您的评价 / How did we do?", t.Number), body, t.ID, "")
+}
+
+// AnswerSurvey records a customer's rating once.
+func (db *DB) AnswerSurvey(ctx context.Context, tok string, rating int, comment string) error {
+	if rating < 1 || rating > 5 {
+		return okcare.Errorf(okcare.EINVALID, "rating must be 1-5.")
+	}
+	if utf8.RuneCountInString(comment) > 1000 || !utf8.ValidString(comment) {
+		return okcare.Errorf(okcare.EINVALID, "comment is at most 1000 characters.")
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		var answered sql.NullInt64
+		err := tx.queryRow(ctx, `SELECT answered_at FROM csat WHERE token_hash = ?`+db.dialect.ForUpdate, token.Hash(tok)).Scan(&answered)
+		if errors.Is(err, sql.ErrNoRows) {
+			return okcare.Errorf(okcare.EUNAUTHORIZED, "This survey link is not valid.")
+		} else if err != nil {
+			return err
+		}
+		if answered.Valid {
+			return okcare.Errorf(okcare.ECONFLICT, "Thank you, this survey was already answered.")
+		}
+		_, err = tx.exec(ctx, `UPDATE csat SET rating = ?, comment = ?, answered_at = ? WHERE token_hash = ?`, rating, comment, micros(tx.now), token.Hash(tok))
+		return err
+	})
+}
+
+// PendingScan reminds customers of tickets pending on them for warnAfter,
+// and solves those pending for solveAfter (sending the survey), each once.
+func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error) {
+	rows, err := db.query(ctx, `SELECT id FROM tickets WHERE status = 'pending' AND pending_since IS NOT NULL AND pending_since <= ?`, micros(now.Add(-warnAfter)))
+	if err != nil {
+		return 0, 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		err := db.inTx(ctx, func(tx *Tx) error {
+			var status string
+			var since, warnedAt sql.NullInt64
+			err := tx.queryRow(ctx, `SELECT status, pending_since, pending_warned_at FROM tickets WHERE id = ?`+db.dialect.ForUpdate, id).Scan(&status, &since, &warnedAt)
+			if err != nil || status != okcare.TicketPending || !since.Valid {
+				return err
+			}
+			waited := now.Sub(fromMicros(since.Int64))
+			switch {
+			case waited >= solveAfter:
+				if _, err := setStatus(ctx, tx, id, "system", okcare.TicketSolved); err != nil {
+					return err
+				}
+				solved++
+				return addNote(ctx, tx, id, "Solved automatically: no answer from the customer after the reminder.")
+			case !warnedAt.Valid:
+				t, err := findTicket(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.exec(ctx, `UPDATE tickets SET pending_warned_at = ? WHERE id = ?`, micros(now), id); err != nil {
+					return err
+				}
+				warned++
+				if t.ContactEmail != "" {
+					days := int((solveAfter-waited).Hours()/24 + 0.5)
+					body := fmt.Sprintf("我们在等待您对工单 #%d 的回复。如果 %d 天内没有回复，工单将自动标记为已解决；回复此邮件即可继续。\n"+
+						"We are waiting for your reply on ticket #%d. Without an answer within %d days it will be marked solved; reply to this email to continue.", t.Number, days, t.Number, days)
+					if err := enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, t.ContactEmail, "pending_reminder", fmt.Sprintf("[OK#%d] 等待您的回复 / Waiting for your reply", t.Number), body, t.ID, ""); err != nil {
+						return err
+					}
+				}
+				return addNote(ctx, tx, id, "Reminder sent: pending on the customer.")
+			}
+			return nil
+		})
+		if err != nil {
+			return warned, solved, err
+		}
+	}
+	return warned, solved, nil
+}
