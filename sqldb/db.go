@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/okcare/okcare/password"
@@ -61,6 +62,10 @@ type DB struct {
 	stmts   sync.Map // query text -> *sql.Stmt
 	group   *groupCommitter
 	touches *sessionTouches
+	// prepWG tracks background statement preparations; closing stops new
+	// ones, so that none opens a connection (and the file) after Close.
+	prepWG  sync.WaitGroup
+	closing atomic.Bool
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -103,6 +108,8 @@ func (db *DB) Close() error {
 		db.group.close()
 	}
 	db.touches.close()
+	db.closing.Store(true)
+	db.prepWG.Wait()
 	db.stmts.Range(func(_, s any) bool {
 		s.(*sql.Stmt).Close()
 		return true
@@ -212,7 +219,15 @@ func (tx *Tx) txStmt(ctx context.Context, q string) *sql.Stmt {
 	if s, ok := tx.db.stmts.Load(q); ok {
 		return tx.tx.StmtContext(ctx, s.(*sql.Stmt))
 	}
-	go tx.db.stmt(context.WithoutCancel(ctx), q)
+	if !tx.db.closing.Load() {
+		tx.db.prepWG.Add(1)
+		go func() {
+			defer tx.db.prepWG.Done()
+			if !tx.db.closing.Load() {
+				tx.db.stmt(context.WithoutCancel(ctx), q)
+			}
+		}()
+	}
 	return nil
 }
 

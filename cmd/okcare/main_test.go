@@ -46,6 +46,9 @@ func dataDir(t *testing.T) string {
 	}
 	t.Cleanup(func() {
 		if err := os.RemoveAll(dir); err != nil {
+			var late []string
+			filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error { late = append(late, p); return nil })
+			t.Logf("late file in the data directory: %v", late)
 			time.Sleep(200 * time.Millisecond)
 			os.RemoveAll(dir)
 		}
