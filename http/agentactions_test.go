@@ -1,7 +1,12 @@
 package http_test
 
 import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,8 +109,27 @@ func TestSolveAndSurveyAPI(t *testing.T) {
 	var body string
 	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'csat_survey'`).Scan(&body)
 	tok := regexp.MustCompile(`okcsat_[A-Z2-7]+`).FindString(body)
-	if status, _, _ := ts.call(t, "POST", "/api/v1/csat", "", `{"token":"`+tok+`","rating":5,"comment":"快速解决"}`); status != 204 {
-		t.Fatalf("survey: %d", status)
+	// The emailed link opens a page; answering it there needs its CSRF token.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.Get(ts.URL + "/csat?lang=en&token=" + tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(page))
+	if resp.StatusCode != 200 || csrf == nil || !strings.Contains(string(page), "Rate our help") {
+		t.Fatalf("survey page %d:\n%s", resp.StatusCode, page)
+	}
+	resp, err = client.PostForm(ts.URL+"/csat", url.Values{"lang": {"en"}, "csrf": {csrf[1]}, "token": {tok}, "rating": {"5"}, "comment": {"快速解决"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "Thank you for your rating") {
+		t.Fatalf("survey answer %d:\n%s", resp.StatusCode, page)
 	}
 	if status, b, _ := ts.call(t, "POST", "/api/v1/csat", "", `{"token":"`+tok+`","rating":1}`); status != 409 || errCode(b) != okcare.ECONFLICT {
 		t.Fatalf("second answer: %d %v", status, b)

@@ -122,6 +122,8 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /status", s.pageStatus)
 	s.mux.HandleFunc("GET /support/new", s.pageTicketForm)
 	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
+	s.mux.HandleFunc("GET /csat", s.pageSurvey)
+	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 
@@ -147,6 +149,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/me/tickets", s.user(s.handleMyTickets))
 	s.handle("GET", "/api/v1/me/tickets/{id}", s.user(s.handleMyTicket))
 	s.handle("POST", "/api/v1/me/tickets/{id}/messages", s.user(s.handleReplyToTicket))
+	s.handle("GET", "/api/v1/me/tickets/{id}/transcript", s.user(s.handleTranscript))
 	s.handle("GET", "/api/v1/kb/search", s.handleKBSearch)
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/okcare/okcare"
@@ -144,4 +146,30 @@ func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, m)
+}
+
+// handleTranscript serves the customer's own conversation as a plain-text
+// file: their messages and public replies, never internal notes. It is an
+// attachment, so a browser saves it rather than rendering anything in it.
+func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request) {
+	t, err := s.ownTicket(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msgs, err := s.Store.TicketMessages(r.Context(), t.ID, false)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="okwallet-ticket-%d.txt"`, t.Number))
+	fmt.Fprintf(w, "OK Wallet ticket #%d: %s\nOpened %s via %s\n\n", t.Number, t.Subject, t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), t.Channel)
+	for _, m := range msgs {
+		who := "You"
+		if strings.HasPrefix(m.Author, "agent:") {
+			who = "OK Wallet support"
+		}
+		fmt.Fprintf(w, "--- %s, %s\n%s\n\n", who, m.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04"), m.Body)
+	}
 }

@@ -1,6 +1,8 @@
 package http_test
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -45,6 +47,25 @@ func TestTicketAPI(t *testing.T) {
 	status, mine, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+id, alice, nil)
 	if msgs, _ := mine["messages"].([]any); status != 200 || len(msgs) != 2 {
 		t.Fatalf("own ticket: %d %v", status, mine)
+	}
+	// The transcript: her own messages and public replies, not internal notes.
+	ts.db.ReplyAsAgent(t.Context(), id, "agt_1", "internal: user on flaky wifi", false)
+	ts.db.ReplyAsAgent(t.Context(), id, "agt_1", "请切换到移动数据后再试。", true)
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/me/tickets/"+id+"/transcript", nil)
+	req.Header.Set("Authorization", "Bearer "+alice)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	text := string(raw)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") ||
+		!strings.Contains(text, "还是打不开") || !strings.Contains(text, "请切换到移动数据后再试。") || strings.Contains(text, "flaky wifi") {
+		t.Fatalf("transcript %d %v:\n%s", resp.StatusCode, resp.Header, text)
+	}
+	if status, _, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+id+"/transcript", bob, nil); status != 404 {
+		t.Fatalf("bob downloaded alice's transcript: %d", status)
 	}
 	// Anonymous tickets need a way to reach the customer.
 	if status, b, _ := ts.call(t, "POST", "/api/v1/tickets", "", `{"lang":"en","intake":{"description":"crash"}}`); status != 400 || errCode(b) != okcare.EINVALID {

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/okcare/okcare"
@@ -88,4 +89,27 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
+}
+
+func (s *Server) pageSurvey(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	s.render(w, r, http.StatusOK, "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": r.URL.Query().Get("token"), "Ratings": []int{1, 2, 3, 4, 5}})
+}
+
+func (s *Server) pageAnswerSurvey(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
+		return
+	}
+	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+	tok := r.PostFormValue("token")
+	if err := s.Store.AnswerSurvey(r.Context(), tok, rating, r.PostFormValue("comment")); err != nil {
+		if okcare.ErrorCode(err) == okcare.EINTERNAL {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		s.render(w, r, http.StatusBadRequest, "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": okcare.ErrorMessage(err)})
+		return
+	}
+	s.render(w, r, http.StatusOK, "csat.html", lang, uiText[lang]["csat_thanks"], map[string]any{"Done": true})
 }
