@@ -114,6 +114,14 @@ type TicketAck struct {
 	InReplyTo     string // the Message-ID being answered
 }
 
+// QueueFilter selects tickets for a queue.
+type QueueFilter struct {
+	Statuses []string
+	Category string
+	Lang     string
+	Limit    int
+}
+
 // TicketService keeps tickets and their conversations.
 type TicketService interface {
 	// CreateTicket opens a ticket with the intake as its first message,
@@ -125,6 +133,11 @@ type TicketService interface {
 
 	// FindTicketByNumber returns ENOTFOUND.
 	FindTicketByNumber(ctx context.Context, number int64) (*Ticket, error)
+
+	// Queue lists tickets for staff, filtered by status (several allowed),
+	// category and language (empty: any), soonest first-response target
+	// first, at most limit. Returns EINVALID.
+	Queue(ctx context.Context, q QueueFilter) ([]*Ticket, error)
 
 	// UserTickets lists a user's tickets, newest first.
 	UserTickets(ctx context.Context, userID string) ([]*Ticket, error)

@@ -2,6 +2,8 @@ package http
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/okcare/okcare"
 )
@@ -143,4 +145,30 @@ func (s *Server) handleAnswerSurvey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := okcare.QueueFilter{Category: q.Get("category"), Lang: q.Get("lang"), Limit: 100}
+	if v := q.Get("status"); v != "" {
+		f.Statuses = strings.Split(v, ",")
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.Error(w, r, okcare.Errorf(okcare.EINVALID, "limit must be 1-500."))
+			return
+		}
+		f.Limit = n
+	}
+	list, err := s.Store.Queue(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]agentTicketView, 0, len(list))
+	for _, t := range list {
+		out = append(out, agentTicketView{Ticket: t, FirstResponseBreached: t.FirstResponseBreached(s.Now())})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": out})
 }

@@ -89,6 +89,13 @@ func TestAgentReplyAndSLABreach(t *testing.T) {
 	if _, v, _ := ts.call(t, "GET", path, agent, nil); v["first_response_breached"] != true {
 		t.Fatalf("overdue ticket not breached: %v", v)
 	}
+	status, queue, _ := ts.call(t, "GET", "/api/v1/agent/tickets?status=new&lang=en", agent, nil)
+	if list, _ := queue["tickets"].([]any); status != 200 || len(list) != 1 || list[0].(map[string]any)["first_response_breached"] != true {
+		t.Fatalf("queue: %d %v", status, queue)
+	}
+	if status, b, _ := ts.call(t, "GET", "/api/v1/agent/tickets?status=lost", agent, nil); status != 400 || errCode(b) != okcare.EINVALID {
+		t.Fatalf("bad queue filter: %d %v", status, b)
+	}
 	ts.srv.Now = time.Now
 	if status, m, _ := ts.call(t, "POST", path+"/messages", agent, `{"body":"Please update to 5.3.0.","public":true}`); status != 201 || m["public"] != true {
 		t.Fatalf("reply: %d %v", status, m)

@@ -172,6 +172,57 @@ func (db *DB) FindTicketByNumber(ctx context.Context, number int64) (*okcare.Tic
 	return scanTicket(db.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number))
 }
 
+// Queue lists tickets for staff, soonest first-response target first
+// (tickets without a target last), then oldest first.
+func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket, error) {
+	if len(f.Statuses) == 0 {
+		f.Statuses = []string{okcare.TicketNew, okcare.TicketOpen}
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		return nil, okcare.Errorf(okcare.EINVALID, "limit must be 1-500.")
+	}
+	if f.Lang != "" && !okcare.ValidLang(f.Lang) {
+		return nil, okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
+	}
+	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE status IN (`
+	var args []any
+	for i, st := range f.Statuses {
+		if !validTicketStatus(st) {
+			return nil, okcare.Errorf(okcare.EINVALID, "Unknown status %q.", st)
+		}
+		if i > 0 {
+			q += ", "
+		}
+		q += "?"
+		args = append(args, st)
+	}
+	q += ")"
+	if f.Category != "" {
+		q += ` AND category = ?`
+		args = append(args, f.Category)
+	}
+	if f.Lang != "" {
+		q += ` AND lang = ?`
+		args = append(args, f.Lang)
+	}
+	q += ` ORDER BY CASE WHEN first_response_due IS NULL THEN 1 ELSE 0 END, first_response_due, created_at LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*okcare.Ticket{}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // UserTickets lists a user's tickets, newest first.
 func (db *DB) UserTickets(ctx context.Context, userID string) ([]*okcare.Ticket, error) {
 	rows, err := db.query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 200`, userID)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/sqldb"
@@ -113,4 +114,22 @@ func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
 	}
 	_, err = db.ReplyAsAgent(ctx, anon.ID, "agt_1", "  ", true)
 	wantCode(t, err, okcare.EINVALID)
+
+	// Queues: by status, category and language, the most urgent target first.
+	soon, later := db.Now().Add(time.Hour), db.Now().Add(48*time.Hour)
+	urgent, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "z1@example.com", Channel: okcare.ChannelChat, Lang: "zh-CN", Category: "account_frozen",
+		Intake: okcare.Intake{Description: "冻结"}, FirstResponseDue: &soon})
+	relaxed, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "z2@example.com", Channel: okcare.ChannelMail, Lang: "zh-CN", Category: "account_frozen",
+		Intake: okcare.Intake{Description: "冻结了"}, FirstResponseDue: &later})
+	q, err := db.Queue(ctx, okcare.QueueFilter{Category: "account_frozen", Lang: "zh-CN", Limit: 10})
+	if err != nil || len(q) != 2 || q[0].ID != urgent.ID || q[1].ID != relaxed.ID {
+		t.Fatalf("frozen queue: %v %v", q, err)
+	}
+	if q, _ := db.Queue(ctx, okcare.QueueFilter{Statuses: []string{okcare.TicketOpen}, Limit: 10}); len(q) != 1 || q[0].ID != anon.ID {
+		t.Fatalf("open queue: %v", q)
+	}
+	for _, bad := range []okcare.QueueFilter{{Limit: 0}, {Limit: 10, Lang: "fr"}, {Limit: 10, Statuses: []string{"lost"}}} {
+		_, err := db.Queue(ctx, bad)
+		wantCode(t, err, okcare.EINVALID)
+	}
 }
