@@ -72,10 +72,22 @@ func TestDeliveryJobs(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer runner.Stop(ctx)
+			// Wait for the deliveries to be recorded, not just sent: the
+			// worker records after the sender returns.
 			deadline := time.Now().Add(20 * time.Second)
-			for email.count() < 1 || sms.count() < 1 {
+			for {
+				out, _ := db.Outbox(ctx, 10)
+				sent := 0
+				for _, n := range out {
+					if n.Status == okcare.NotificationSent {
+						sent++
+					}
+				}
+				if sent == 2 {
+					break
+				}
 				if time.Now().After(deadline) {
-					t.Fatalf("not delivered in time: email %d sms %d", email.count(), sms.count())
+					t.Fatalf("not delivered in time: email %d sms %d, %d recorded sent", email.count(), sms.count(), sent)
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
