@@ -161,6 +161,18 @@ type TicketService interface {
 	// Returns EINVALID, EUNAUTHORIZED (bad link), ECONFLICT (answered).
 	AnswerSurvey(ctx context.Context, token string, rating int, comment string) error
 
+	// AssignTicket gives an unassigned ticket to an available agent (online,
+	// speaks its language, under capacity; least recently assigned first)
+	// and returns the agent id, or "" if nobody is available.
+	AssignTicket(ctx context.Context, ticketID string) (string, error)
+
+	// ReassignTicket moves a ticket to an agent; audited. Returns ENOTFOUND.
+	ReassignTicket(ctx context.Context, ticketID, agentID, supervisorID string) error
+
+	// SetAgentPresence sets online/away/offline and optionally capacity and
+	// language skills. Returns EINVALID, ENOTFOUND.
+	SetAgentPresence(ctx context.Context, agentID, presence string, capacity int, langs []string) error
+
 	// TicketMessages lists messages oldest first; internal notes only when
 	// asked (agents), never for customers.
 	TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*TicketMessage, error)

@@ -172,3 +172,35 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"tickets": out})
 }
+
+func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Presence string   `json:"presence"`
+		Capacity int      `json:"capacity,omitempty"`
+		Langs    []string `json:"langs,omitempty"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Store.SetAgentPresence(r.Context(), agentFrom(r).ID, req.Presence, req.Capacity, req.Langs); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleReassign(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		AgentID string `json:"agent_id"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Store.ReassignTicket(r.Context(), r.PathValue("id"), req.AgentID, agentFrom(r).ID); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

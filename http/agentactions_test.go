@@ -145,3 +145,29 @@ func TestSolveAndSurveyAPI(t *testing.T) {
 		t.Fatalf("anonymous status change: %d", status)
 	}
 }
+
+func TestPresenceAssignmentAPI(t *testing.T) {
+	ts := newTestServer(t)
+	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "liang@okcare.example", Role: okcare.RoleAgent}, "staff-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	_, b, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "liang@okcare.example", "password": "staff-pass-123"})
+	liang := b["token"].(string)
+	if status, b, _ := ts.call(t, "PUT", "/api/v1/agent/me/presence", liang, `{"presence":"asleep"}`); status != 400 || errCode(b) != okcare.EINVALID {
+		t.Fatalf("bad presence: %d %v", status, b)
+	}
+	if status, _, _ := ts.call(t, "PUT", "/api/v1/agent/me/presence", liang, `{"presence":"online","capacity":5,"langs":["zh-CN"]}`); status != 204 {
+		t.Fatalf("presence: %d", status)
+	}
+	_, tk, _ := ts.call(t, "POST", "/api/v1/tickets", "", `{"lang":"zh-CN","contact_email":"guest@example.com","intake":{"description":"闪退"}}`)
+	if a, _ := ts.db.TicketAssignee(t.Context(), tk["id"].(string)); a == "" {
+		t.Fatal("a new ticket was not assigned to the online agent")
+	}
+	admin := ts.agentLogin(t)
+	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/tickets/"+tk["id"].(string)+"/assign", liang, `{"agent_id":"x"}`); status != 403 {
+		t.Fatalf("an agent reassigned: %d", status)
+	}
+	if status, b, _ := ts.call(t, "POST", "/api/v1/agent/tickets/"+tk["id"].(string)+"/assign", admin, `{"agent_id":"agt_nobody"}`); status != 404 {
+		t.Fatalf("reassign to nobody: %d %v", status, b)
+	}
+}

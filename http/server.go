@@ -158,6 +158,8 @@ func (s *Server) registerRoutes() {
 
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
 	s.handle("GET", "/api/v1/agent/tickets", s.agent(okcare.RoleAgent, s.handleQueue))
+	s.handle("PUT", "/api/v1/agent/me/presence", s.agent(okcare.RoleAgent, s.handlePresence))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/assign", s.agent(okcare.RoleSupervisor, s.handleReassign))
 	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/status", s.agent(okcare.RoleAgent, s.handleSetTicketStatus))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/messages", s.agent(okcare.RoleAgent, s.handleAgentReply))

@@ -69,6 +69,10 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if err != nil {
 		return nil, err
 	}
+	// Best effort: a ticket nobody can take now waits in the queue.
+	if _, err := s.Store.AssignTicket(ctx, t.ID); err != nil {
+		s.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
+	}
 	return &ticketJSON{Ticket: t, ReplyBy: s.Calendar.AddWorkdays(t.CreatedAt, replyWorkdays)}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 // TicketStore is what the inbound channel needs of the store.
 type TicketStore interface {
 	CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.Ticket, error)
+	AssignTicket(ctx context.Context, ticketID string) (string, error)
 	FindTicket(ctx context.Context, id string) (*okcare.Ticket, error)
 	FindTicketByNumber(ctx context.Context, number int64) (*okcare.Ticket, error)
 	AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) error
@@ -78,6 +79,9 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 	})
 	if err != nil {
 		return nil, err
+	}
+	if _, err := rc.Store.AssignTicket(ctx, t.ID); err != nil { // best effort
+		rc.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
 	return &Outcome{TicketID: t.ID, Created: true}, nil
 }

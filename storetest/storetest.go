@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"VerifiedActions", testVerifiedActions},
 		{"SLAScan", testSLAScan},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
+		{"Assignment", testAssignment},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
