@@ -79,12 +79,7 @@ func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket) error {
 	if err != nil {
 		return err
 	}
-	to := t.ContactEmail
-	if to == "" && t.UserID != "" {
-		if u, err := findUserForUpdate(ctx, tx, t.UserID); err == nil {
-			to = u.Email
-		}
-	}
+	to := ticketEmail(ctx, tx, t)
 	if to == "" {
 		return nil
 	}
@@ -121,20 +116,10 @@ func (db *DB) AnswerSurvey(ctx context.Context, tok string, rating int, comment 
 // PendingScan reminds customers of tickets pending on them for warnAfter,
 // and solves those pending for solveAfter (sending the survey), each once.
 func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error) {
-	rows, err := db.query(ctx, `SELECT id FROM tickets WHERE status = 'pending' AND pending_since IS NOT NULL AND pending_since <= ?`, micros(now.Add(-warnAfter)))
+	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE status = 'pending' AND pending_since IS NOT NULL AND pending_since <= ?`, micros(now.Add(-warnAfter)))
 	if err != nil {
 		return 0, 0, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		err := db.inTx(ctx, func(tx *Tx) error {
 			var status string

@@ -268,6 +268,25 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.QueryRowContext(ctx, args...)
 }
 
+// idList runs a query whose single column is an id and returns them all,
+// reading everything before any caller opens a transaction per id.
+func (db *DB) idList(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // micros stores a time; fromMicros reads it back.
 func micros(t time.Time) int64 { return t.UnixMicro() }
 

@@ -227,20 +227,10 @@ func (db *DB) Incidents(ctx context.Context, activeOnly bool) ([]*okcare.Inciden
 		q += ` WHERE status <> ?`
 		args = append(args, okcare.IncidentResolved)
 	}
-	rows, err := db.query(ctx, q+` ORDER BY created_at DESC, id LIMIT 100`, args...)
+	ids, err := db.idList(ctx, q+` ORDER BY created_at DESC, id LIMIT 100`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := []*okcare.Incident{}
 	for _, id := range ids {
 		inc, err := db.incident(ctx, id)

@@ -14,21 +14,11 @@ import (
 // it marked. The River SLA job runs it every minute; running it twice or on
 // two nodes at once marks nothing twice.
 func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
-	rows, err := db.query(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
+	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
 		AND status NOT IN ('solved', 'closed') AND sla_breached_at IS NULL AND first_response_due <= ?`, micros(now.Add(warnWithin)))
 	if err != nil {
 		return 0, 0, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		err := db.inTx(ctx, func(tx *Tx) error {
 			// Re-read under the lock: another node may have marked it.

@@ -207,6 +207,11 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 	}
 	q += ` ORDER BY CASE WHEN first_response_due IS NULL THEN 1 ELSE 0 END, first_response_due, created_at LIMIT ?`
 	args = append(args, f.Limit)
+	return db.listTickets(ctx, q, args...)
+}
+
+// listTickets runs a query selecting ticketColumns.
+func (db *DB) listTickets(ctx context.Context, q string, args ...any) ([]*okcare.Ticket, error) {
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -225,20 +230,7 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 
 // UserTickets lists a user's tickets, newest first.
 func (db *DB) UserTickets(ctx context.Context, userID string) ([]*okcare.Ticket, error) {
-	rows, err := db.query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 200`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*okcare.Ticket{}
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return db.listTickets(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 200`, userID)
 }
 
 // AddTicketMessage appends a message. A customer's reply to a pending or
@@ -298,12 +290,7 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 			okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), t.ID); err != nil {
 			return err
 		}
-		to := t.ContactEmail
-		if to == "" && t.UserID != "" {
-			if u, err := findUserForUpdate(ctx, tx, t.UserID); err == nil {
-				to = u.Email
-			}
-		}
+		to := ticketEmail(ctx, tx, t)
 		if to == "" {
 			return nil // reachable by phone only: the reply waits in the ticket
 		}
@@ -315,6 +302,18 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 		return nil, err
 	}
 	return m, nil
+}
+
+// ticketEmail is where mail about a ticket goes: its contact address, else
+// its user's registered email, else "" (reachable by phone only).
+func ticketEmail(ctx context.Context, tx *Tx, t *okcare.Ticket) string {
+	if t.ContactEmail != "" || t.UserID == "" {
+		return t.ContactEmail
+	}
+	if u, err := findUserForUpdate(ctx, tx, t.UserID); err == nil {
+		return u.Email
+	}
+	return ""
 }
 
 // TicketMessages lists a ticket's messages, oldest first.

@@ -52,6 +52,15 @@ func mask(s string) string {
 	return "***"
 }
 
+// registeredContact is where a one-time secret for the user goes: their
+// registered email, else their phone.
+func registeredContact(u *okcare.User) (channel, to string) {
+	if u.Email != "" {
+		return okcare.ChannelEmail, u.Email
+	}
+	return okcare.ChannelSMS, u.Phone
+}
+
 func ticketUser(ctx context.Context, tx *Tx, ticketID string) (*okcare.Ticket, *okcare.User, error) {
 	t, err := findTicket(ctx, tx, ticketID)
 	if err != nil {
@@ -78,10 +87,7 @@ func (db *DB) StartVerification(ctx context.Context, ticketID, agentID string) (
 		if err != nil {
 			return err
 		}
-		channel, to := okcare.ChannelEmail, u.Email
-		if to == "" {
-			channel, to = okcare.ChannelSMS, u.Phone
-		}
+		channel, to := registeredContact(u)
 		v = &okcare.Verification{ID: token.ID("ver_"), TicketID: t.ID, Channel: channel, SentTo: mask(to), ExpiresAt: fromMicros(micros(tx.now.Add(verificationTTL)))}
 		_, err = tx.exec(ctx, `INSERT INTO verifications (id, ticket_id, user_id, channel, sent_to, code_hash, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), "agent:"+agentID, micros(tx.now))
@@ -197,10 +203,7 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 				token.Hash(resetToken), u.ID, micros(tx.now.Add(resetTTL)), micros(tx.now)); err != nil {
 				return err
 			}
-			channel, to := okcare.ChannelEmail, u.Email
-			if to == "" {
-				channel, to = okcare.ChannelSMS, u.Phone
-			}
+			channel, to := registeredContact(u)
 			link := ResetURL + resetToken
 			body := "点击链接设置新密码（30 分钟内有效，仅可使用一次）：" + link + "\nSet a new password with this link (valid for 30 minutes, once): " + link
 			if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventPasswordReset, "重置 OK 钱包密码 / Reset your OK Wallet password", body); err != nil {
