@@ -17,6 +17,15 @@ import (
 // answer within 1-3 business days; the deadline is the far end of it.
 const replyWorkdays = 3
 
+// replyBy is the promise shown to the customer: the ticket's stored
+// first-response target, computed once at creation.
+func (s *Server) replyBy(t *okcare.Ticket) time.Time {
+	if t.FirstResponseDue != nil {
+		return *t.FirstResponseDue
+	}
+	return s.Calendar.AddWorkdays(t.CreatedAt, replyWorkdays) // tickets made without a target
+}
+
 // ticketRequest is the body of POST /api/v1/tickets.
 type ticketRequest struct {
 	ContactEmail string        `json:"contact_email,omitempty"`
@@ -73,7 +82,7 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if _, err := s.Store.AssignTicket(ctx, t.ID); err != nil {
 		s.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
-	return &ticketJSON{Ticket: t, ReplyBy: s.Calendar.AddWorkdays(t.CreatedAt, replyWorkdays)}, nil
+	return &ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)}, nil
 }
 
 func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
@@ -117,18 +126,24 @@ func (s *Server) handleMyTickets(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"tickets": list})
 }
 
-func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
+// ownTicketMessages returns the signed-in user's ticket with its public
+// messages (never internal notes).
+func (s *Server) ownTicketMessages(r *http.Request) (*okcare.Ticket, []*okcare.TicketMessage, error) {
 	t, err := s.ownTicket(r)
 	if err != nil {
-		s.Error(w, r, err)
-		return
+		return nil, nil, err
 	}
 	msgs, err := s.Store.TicketMessages(r.Context(), t.ID, false)
+	return t, msgs, err
+}
+
+func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
+	t, msgs, err := s.ownTicketMessages(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.Calendar.AddWorkdays(t.CreatedAt, replyWorkdays), Messages: msgs})
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.replyBy(t), Messages: msgs})
 }
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
@@ -156,12 +171,7 @@ func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
 // file: their messages and public replies, never internal notes. It is an
 // attachment, so a browser saves it rather than rendering anything in it.
 func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request) {
-	t, err := s.ownTicket(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	msgs, err := s.Store.TicketMessages(r.Context(), t.ID, false)
+	t, msgs, err := s.ownTicketMessages(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
