@@ -63,6 +63,15 @@ type Ticket struct {
 	// staff first answered publicly.
 	FirstResponseDue *time.Time `json:"first_response_due,omitempty"`
 	FirstRespondedAt *time.Time `json:"first_responded_at,omitempty"`
+	// ResolutionDue is the resolution target. The clock stops while the
+	// ticket is pending on the customer (since PausedSince); the business
+	// time spent there moves the target later when the ticket resumes.
+	ResolutionDue *time.Time `json:"resolution_due,omitempty"`
+	PausedSince   *time.Time `json:"paused_since,omitempty"`
+	// SolvedAt is when the ticket was last solved.
+	SolvedAt *time.Time `json:"solved_at,omitempty"`
+	// AssigneeID is the agent working the ticket, or "".
+	AssigneeID string `json:"assignee_id,omitempty"`
 }
 
 // FirstResponseBreached reports whether the first-response target passed
@@ -75,6 +84,20 @@ func (t *Ticket) FirstResponseBreached(now time.Time) bool {
 		return t.FirstRespondedAt.After(*t.FirstResponseDue)
 	}
 	return now.After(*t.FirstResponseDue)
+}
+
+// ResolutionBreached reports whether the resolution target passed while
+// the clock was running (a paused ticket is not late until it resumes).
+func (t *Ticket) ResolutionBreached(now time.Time) bool {
+	switch {
+	case t.ResolutionDue == nil:
+		return false
+	case t.SolvedAt != nil && (t.Status == TicketSolved || t.Status == TicketClosed):
+		return t.SolvedAt.After(*t.ResolutionDue)
+	case t.PausedSince != nil:
+		return t.PausedSince.After(*t.ResolutionDue)
+	}
+	return now.After(*t.ResolutionDue)
 }
 
 // TicketMessage is a public reply or an internal note on a ticket.
@@ -100,8 +123,12 @@ type NewTicket struct {
 	Intake         Intake
 	IdempotencyKey string
 	RequestHash    string
-	// FirstResponseDue is the SLA target the caller computed.
+	// FirstResponseDue and ResolutionDue are the SLA targets; when nil the
+	// store computes them from its policies and business calendar.
 	FirstResponseDue *time.Time
+	ResolutionDue    *time.Time
+	// Priority is normal when empty.
+	Priority string
 	// Ack, when set, is queued to the contact in the ticket's transaction:
 	// the acknowledgement exists if and only if the ticket does. "{number}"
 	// in its subject and body is replaced by the ticket number.
@@ -165,6 +192,10 @@ type TicketService interface {
 	// speaks its language, under capacity; least recently assigned first)
 	// and returns the agent id, or "" if nobody is available.
 	AssignTicket(ctx context.Context, ticketID string) (string, error)
+
+	// AssignWaiting offers unassigned new and open tickets, most urgent
+	// first, to the agents available now; it returns how many it assigned.
+	AssignWaiting(ctx context.Context) (int, error)
 
 	// ReassignTicket moves a ticket to an agent; audited. Returns ENOTFOUND.
 	ReassignTicket(ctx context.Context, ticketID, agentID, supervisorID string) error

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 type agentTicketView struct {
 	*okcare.Ticket
 	FirstResponseBreached bool                    `json:"first_response_breached"`
+	ResolutionBreached    bool                    `json:"resolution_breached"`
 	Messages              []*okcare.TicketMessage `json:"messages"`
 }
 
@@ -27,7 +29,7 @@ func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, FirstResponseBreached: t.FirstResponseBreached(s.Now()), Messages: msgs})
+	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, FirstResponseBreached: t.FirstResponseBreached(s.Now()), ResolutionBreached: t.ResolutionBreached(s.Now()), Messages: msgs})
 }
 
 func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {
@@ -187,6 +189,7 @@ func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.assignWaiting(r.Context(), req.Presence)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -203,4 +206,17 @@ func (s *Server) handleReassign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// assignWaiting hands queued tickets to whoever just came online. It is
+// best effort: the SLA watch retries every minute.
+func (s *Server) assignWaiting(ctx context.Context, presence string) {
+	if presence != "online" {
+		return
+	}
+	if n, err := s.Store.AssignWaiting(ctx); err != nil {
+		s.Logger.Warn("assigning waiting tickets", "error", err)
+	} else if n > 0 {
+		s.Logger.Info("assigned waiting tickets", "count", n)
+	}
 }

@@ -72,8 +72,6 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if err := s.attachDiagnosis(ctx, req.UserID, &req); err != nil {
 		return nil, err
 	}
-	due := s.Calendar.FirstResponseDue(req.Channel, okcare.PriorityNormal, s.Now())
-	req.FirstResponseDue = &due
 	t, err := s.Store.CreateTicket(ctx, req)
 	if err != nil {
 		return nil, err

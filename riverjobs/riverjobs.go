@@ -67,11 +67,12 @@ type Runner struct {
 	client *river.Client[*sql.Tx]
 }
 
-// SLAScanner finds tickets near or past their first-response target, and
-// tickets left pending on the customer.
+// SLAScanner finds tickets near or past their targets and tickets left
+// pending on the customer, and hands waiting tickets to agents.
 type SLAScanner interface {
 	SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error)
 	PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error)
+	AssignWaiting(ctx context.Context) (int, error)
 }
 
 // Pending tickets get a reminder after PendingWarnAfter and are solved
@@ -111,7 +112,7 @@ type slaWorker struct {
 	logger *slog.Logger
 }
 
-// Work scans once: first-response targets, then pending tickets.
+// Work scans once: targets, pending tickets, then unassigned ones.
 func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) error {
 	warned, breached, err := w.sla.SLAScan(ctx, time.Now(), time.Hour)
 	if warned+breached > 0 {
@@ -123,6 +124,13 @@ func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) erro
 	reminded, solved, err := w.sla.PendingScan(ctx, time.Now(), PendingWarnAfter, PendingSolveAfter)
 	if reminded+solved > 0 {
 		w.logger.Info("pending watch", "reminded", reminded, "solved", solved)
+	}
+	if err != nil {
+		return err
+	}
+	assigned, err := w.sla.AssignWaiting(ctx)
+	if assigned > 0 {
+		w.logger.Info("assigned waiting tickets", "count", assigned)
 	}
 	return err
 }

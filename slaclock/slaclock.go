@@ -202,22 +202,8 @@ func (c *Calendar) EndOfDay(t time.Time) time.Time {
 	return c.dayStart(start).Add(c.Close)
 }
 
-// FirstResponseDue is the first-response target of a ticket, by channel and
-// priority: chat in minutes, phone the same business day, email and the web
-// form within 1-3 business days (the deadline is the far end: 3; urgent
-// tickets 1).
+// FirstResponseDue is the first-response target of a ticket under the
+// default policies.
 func (c *Calendar) FirstResponseDue(channel, priority string, created time.Time) time.Time {
-	switch channel {
-	case "chat":
-		if priority == "urgent" {
-			return c.Add(created, 2*time.Minute)
-		}
-		return c.Add(created, 5*time.Minute)
-	case "phone":
-		return c.EndOfDay(created)
-	}
-	if priority == "urgent" {
-		return c.AddWorkdays(created, 1)
-	}
-	return c.AddWorkdays(created, 3)
+	return c.Due(Default().For(channel, priority).FirstResponse, created)
 }

@@ -133,3 +133,27 @@ func (db *DB) TicketAssignee(ctx context.Context, ticketID string) (string, erro
 	}
 	return a.String, err
 }
+
+// AssignWaiting offers the unassigned new and open tickets, most urgent
+// target first, to the agents available now (see AssignTicket). It runs
+// when an agent comes online and from the SLA watch, so a ticket nobody
+// could take when it arrived is not forgotten. It returns how many it
+// assigned.
+func (db *DB) AssignWaiting(ctx context.Context) (int, error) {
+	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open')
+		ORDER BY CASE WHEN first_response_due IS NULL THEN 1 ELSE 0 END, first_response_due, created_at LIMIT 500`)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		a, err := db.AssignTicket(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if a != "" {
+			n++
+		}
+	}
+	return n, nil
+}

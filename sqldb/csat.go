@@ -53,12 +53,18 @@ func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*ok
 	if t.Status == status {
 		return nil, okcare.Errorf(okcare.ECONFLICT, "The ticket is already %s.", status)
 	}
-	var pendingSince any
+	var pendingSince, solvedAt any
 	if status == okcare.TicketPending {
 		pendingSince = micros(tx.now)
 	}
-	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = ?, pending_warned_at = NULL WHERE id = ?`,
-		status, micros(tx.now), pendingSince, t.ID); err != nil {
+	if status == okcare.TicketSolved {
+		solvedAt = micros(tx.now)
+	} else if status == okcare.TicketClosed {
+		solvedAt = nullMicros(t.SolvedAt)
+	}
+	// Any pause ends here (a new one starts if the status is pending).
+	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = ?, pending_warned_at = NULL, resolution_due = ?, solved_at = ? WHERE id = ?`,
+		status, micros(tx.now), pendingSince, tx.db.resumedDue(t, tx.now), solvedAt, t.ID); err != nil {
 		return nil, err
 	}
 	t.Status = status
@@ -145,11 +151,11 @@ func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAf
 					return err
 				}
 				warned++
-				if t.ContactEmail != "" {
+				if to := ticketEmail(ctx, tx, t); to != "" {
 					days := int((solveAfter-waited).Hours()/24 + 0.5)
 					body := fmt.Sprintf("我们在等待您对工单 #%d 的回复。如果 %d 天内没有回复，工单将自动标记为已解决；回复此邮件即可继续。\n"+
 						"We are waiting for your reply on ticket #%d. Without an answer within %d days it will be marked solved; reply to this email to continue.", t.Number, days, t.Number, days)
-					if err := enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, t.ContactEmail, "pending_reminder", fmt.Sprintf("[OK#%d] 等待您的回复 / Waiting for your reply", t.Number), body, t.ID, ""); err != nil {
+					if err := enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "pending_reminder", fmt.Sprintf("[OK#%d] 等待您的回复 / Waiting for your reply", t.Number), body, t.ID, ""); err != nil {
 						return err
 					}
 				}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/secretbox"
+	"github.com/okcare/okcare/slaclock"
 )
 
 // Dialect is what differs between the SQL engines.
@@ -75,6 +76,10 @@ type DB struct {
 	LoginPolicy LoginPolicy
 	// SLAAlertTo, when set, is the team mailbox told about SLA breaches.
 	SLAAlertTo string
+	// Calendar and Policies set tickets' SLA targets; nil means the
+	// mainland calendar, 09:00-18:00, and slaclock.Default().
+	Calendar *slaclock.Calendar
+	Policies slaclock.Policies
 	// Secrets seals TOTP seeds at rest. Two-factor enrolment fails without it.
 	Secrets *secretbox.Box
 	// DeliveryJobs, when set, queues the delivery of a new notification in
@@ -94,6 +99,30 @@ func New(db *sql.DB, d Dialect) *DB {
 	}
 	store.touches = newSessionTouches(store)
 	return store
+}
+
+// mainland is the default business calendar; its data is embedded and
+// always parses.
+var mainland = func() *slaclock.Calendar {
+	c, err := slaclock.China(9*time.Hour, 18*time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+func (db *DB) calendar() *slaclock.Calendar {
+	if db.Calendar != nil {
+		return db.Calendar
+	}
+	return mainland
+}
+
+func (db *DB) policies() slaclock.Policies {
+	if db.Policies != nil {
+		return db.Policies
+	}
+	return slaclock.Default()
 }
 
 // SQL returns the underlying connection pool.

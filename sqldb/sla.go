@@ -10,8 +10,10 @@ import (
 
 // SLAScan looks at unanswered open tickets: those whose first-response
 // target falls within warnWithin get a warning note, those past it a breach
-// note (and a mail to DB.SLAAlertTo), each once. It returns how many of each
-// it marked. The River SLA job runs it every minute; running it twice or on
+// note (and a mail to DB.SLAAlertTo), each once. Then it reports, once
+// each, the unsolved tickets whose resolution target passed while their
+// clock ran (pending tickets are paused). It returns how many tickets it
+// warned about and how many breaches it reported. The River SLA job runs it every minute; running it twice or on
 // two nodes at once marks nothing twice.
 func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
@@ -58,5 +60,45 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 			return warned, breached, err
 		}
 	}
-	return warned, breached, nil
+	late, err := db.resolutionScan(ctx, now)
+	return warned, breached + late, err
+}
+
+// resolutionScan reports unsolved tickets past their resolution target.
+func (db *DB) resolutionScan(ctx context.Context, now time.Time) (int, error) {
+	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE resolution_due IS NOT NULL AND resolution_due <= ?
+		AND status IN ('new', 'open', 'on_hold') AND sla_resolution_breached_at IS NULL`, micros(now))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		err := db.inTx(ctx, func(tx *Tx) error {
+			t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, id))
+			if err != nil || !t.ResolutionBreached(now) || t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
+				return err
+			}
+			res, err := tx.exec(ctx, `UPDATE tickets SET sla_resolution_breached_at = ? WHERE id = ? AND sla_resolution_breached_at IS NULL`, micros(now), id)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil
+			}
+			n++
+			due := t.ResolutionDue.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
+			if err := addNote(ctx, tx, id, "SLA breached: resolution was due "+due+"."); err != nil {
+				return err
+			}
+			if db.SLAAlertTo == "" {
+				return nil
+			}
+			return enqueueThreaded(ctx, tx, "", okcare.ChannelEmail, db.SLAAlertTo, "sla_breach",
+				fmt.Sprintf("SLA breached: ticket #%d not resolved", t.Number), fmt.Sprintf("Ticket #%d (%s) was due to be resolved by %s.", t.Number, t.Subject, due), id, "")
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

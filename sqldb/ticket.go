@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
@@ -52,10 +53,23 @@ func validateNewTicket(req *okcare.NewTicket) error {
 	if req.Category == "" {
 		req.Category = "unknown"
 	}
+	if req.Priority == "" {
+		req.Priority = okcare.PriorityNormal
+	} else if !validPriority(req.Priority) {
+		return okcare.Errorf(okcare.EINVALID, "priority must be low, normal, high or urgent.")
+	}
 	if req.Subject == "" {
 		req.Subject = firstLine(req.Intake.Description, 80)
 	}
 	return nil
+}
+
+func validPriority(p string) bool {
+	switch p {
+	case okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent:
+		return true
+	}
+	return false
 }
 
 func firstLine(s string, n int) string {
@@ -99,16 +113,25 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 			}
 		}
 		t = &okcare.Ticket{ID: token.ID("tkt_"), UserID: req.UserID, ContactEmail: req.ContactEmail, ContactPhone: req.ContactPhone,
-			Channel: req.Channel, Status: okcare.TicketNew, Priority: okcare.PriorityNormal, Category: req.Category, Lang: req.Lang,
+			Channel: req.Channel, Status: okcare.TicketNew, Priority: req.Priority, Category: req.Category, Lang: req.Lang,
 			Subject: req.Subject, Intake: req.Intake, CreatedAt: fromMicros(micros(tx.now)), UpdatedAt: fromMicros(micros(tx.now))}
 		if err := tx.queryRow(ctx, `UPDATE ticket_numbers SET last = last + 1 WHERE name = 'tickets' RETURNING last`).Scan(&t.Number); err != nil {
 			return err
 		}
-		t.FirstResponseDue = req.FirstResponseDue
+		t.FirstResponseDue, t.ResolutionDue = req.FirstResponseDue, req.ResolutionDue
+		pol := db.policies().For(t.Channel, t.Priority)
+		if t.FirstResponseDue == nil {
+			due := db.calendar().Due(pol.FirstResponse, t.CreatedAt)
+			t.FirstResponseDue = &due
+		}
+		if t.ResolutionDue == nil {
+			due := db.calendar().Due(pol.Resolution, t.CreatedAt)
+			t.ResolutionDue = &due
+		}
 		_, err := tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
-			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Number, nullString(t.UserID), t.ContactEmail, t.ContactPhone, t.Channel, t.Status, t.Priority, t.Category, t.Lang, t.Subject, string(intake),
-			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(req.FirstResponseDue))
+			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue))
 		if err != nil {
 			return err
 		}
@@ -132,6 +155,16 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 	return t, err
 }
 
+// resumedDue is the ticket's resolution target once the pause it is in (if
+// any) ends now: later by the business time spent pending.
+func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
+	if t.ResolutionDue == nil || t.PausedSince == nil {
+		return nullMicros(t.ResolutionDue)
+	}
+	due := db.calendar().Add(*t.ResolutionDue, db.calendar().Between(*t.PausedSince, now))
+	return micros(due)
+}
+
 func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
 	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
 	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -139,15 +172,18 @@ func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) e
 	return err
 }
 
-const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at, first_response_due, first_responded_at`
+const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
+	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id`
 
 func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var t okcare.Ticket
 	var userID sql.NullString
 	var intake string
 	var created, updated int64
-	var due, responded sql.NullInt64
-	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated, &due, &responded)
+	var due, responded, resolve, paused, solved sql.NullInt64
+	var assignee sql.NullString
+	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated,
+		&due, &responded, &resolve, &paused, &solved, &assignee)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
 	} else if err != nil {
@@ -155,6 +191,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	}
 	t.UserID, t.CreatedAt, t.UpdatedAt = userID.String, fromMicros(created), fromMicros(updated)
 	t.FirstResponseDue, t.FirstRespondedAt = fromNullMicros(due), fromNullMicros(responded)
+	t.ResolutionDue, t.PausedSince, t.SolvedAt, t.AssigneeID = fromNullMicros(resolve), fromNullMicros(paused), fromNullMicros(solved), assignee.String
 	return &t, json.Unmarshal([]byte(intake), &t.Intake)
 }
 
@@ -252,12 +289,14 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
 			status = okcare.TicketOpen
 		}
-		// Leaving pending (a customer's answer) stops the auto-solve clock.
-		q := `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`
-		if status != okcare.TicketPending {
-			q = `UPDATE tickets SET status = ?, updated_at = ?, pending_since = NULL, pending_warned_at = NULL WHERE id = ?`
-		}
-		if _, err := tx.exec(ctx, q, status, micros(tx.now), t.ID); err != nil {
+		// Leaving pending (a customer's answer) stops the auto-solve clock
+		// and restarts the resolution clock.
+		if status != t.Status && t.Status == okcare.TicketPending {
+			if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = NULL, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
+				status, micros(tx.now), db.resumedDue(t, tx.now), t.ID); err != nil {
+				return err
+			}
+		} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
 			return err
 		}
 		return insertTicketMessage(ctx, tx, m)
@@ -286,8 +325,9 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 			return err
 		}
 		// A public answer waits on the customer: the SLA clock pauses.
-		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), pending_since = ?, pending_warned_at = NULL WHERE id = ?`,
-			okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), t.ID); err != nil {
+		// An earlier pause, if any, is settled first so none is lost.
+		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), pending_since = ?, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
+			okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), db.resumedDue(t, tx.now), t.ID); err != nil {
 			return err
 		}
 		to := ticketEmail(ctx, tx, t)

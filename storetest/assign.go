@@ -65,6 +65,21 @@ func testAssignment(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if a := assign(ticket("en")); a != "" {
 		t.Fatalf("assigned beyond capacity to %s", a)
 	}
+	// The two waiting English tickets go to a second English speaker as
+	// soon as they come online; the waiting Chinese one still has nobody.
+	waiting := ticket("en")
+	late := &okcare.Agent{Email: "late@okwallet.example", Role: okcare.RoleAgent}
+	must(db.CreateAgent(ctx, late, "correct horse battery"))
+	must(db.SetAgentPresence(ctx, late.ID, "online", 5, []string{"en"}))
+	if n, err := db.AssignWaiting(ctx); err != nil || n != 2 {
+		t.Fatalf("AssignWaiting assigned %d (%v), want the two waiting English tickets", n, err)
+	}
+	if a, _ := db.TicketAssignee(ctx, waiting); a != late.ID {
+		t.Fatalf("the waiting ticket went to %q", a)
+	}
+	if n, _ := db.AssignWaiting(ctx); n != 0 {
+		t.Fatalf("a second run assigned %d more", n)
+	}
 	// A supervisor reassigns, and it is audited.
 	must(db.ReassignTicket(ctx, first, away, "sup_1"))
 	if a, _ := db.TicketAssignee(ctx, first); a != away {

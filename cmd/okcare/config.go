@@ -26,6 +26,9 @@ type Config struct {
 	SMTPListen  string        `toml:"smtp_listen"`
 	SupportAddr string        `toml:"support_address"`
 	SLAAlertTo  string        `toml:"sla_alerts_to"`
+	Hours       string        `toml:"business_hours"`
+	Holidays    string        `toml:"holidays_file"`
+	SLAPolicy   string        `toml:"sla_policy_file"`
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
 	SecretFile  string        `toml:"secret_key_file"`
@@ -37,7 +40,7 @@ type Config struct {
 // DefaultConfig is the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
-		SMTPFrom: "OK Wallet <no-reply@okwallet.example>", SupportAddr: "support@okwallet.example", LoginMax: 5, RestrictFor: 15 * time.Minute}
+		SMTPFrom: "OK Wallet <no-reply@okwallet.example>", SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute}
 }
 
 // bindFlags declares the flags of c on fs, with environment overrides
@@ -55,6 +58,9 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPListen, "smtp-listen", env("SMTP_LISTEN", c.SMTPListen), "host:port to receive support mail on; empty: off (OKCARE_SMTP_LISTEN)")
 	fs.StringVar(&c.SupportAddr, "support-address", env("SUPPORT_ADDRESS", c.SupportAddr), "the support mailbox, for loop detection (OKCARE_SUPPORT_ADDRESS)")
 	fs.StringVar(&c.SLAAlertTo, "sla-alerts-to", env("SLA_ALERTS_TO", c.SLAAlertTo), "team mailbox told about SLA breaches (OKCARE_SLA_ALERTS_TO)")
+	fs.StringVar(&c.Hours, "business-hours", env("BUSINESS_HOURS", c.Hours), "the support team's working hours, Asia/Shanghai (OKCARE_BUSINESS_HOURS)")
+	fs.StringVar(&c.Holidays, "holidays-file", env("HOLIDAYS_FILE", c.Holidays), "'YYYY-MM-DD off|work' lines replacing the shipped 2025-2026 mainland holidays and 调休 (OKCARE_HOLIDAYS_FILE)")
+	fs.StringVar(&c.SLAPolicy, "sla-policy-file", env("SLA_POLICY_FILE", c.SLAPolicy), "'channel priority first=T resolve=T' lines replacing the default SLA targets (OKCARE_SLA_POLICY_FILE)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")

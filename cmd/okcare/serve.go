@@ -21,7 +21,6 @@ import (
 	"github.com/okcare/okcare/riverjobs"
 	"github.com/okcare/okcare/search"
 	"github.com/okcare/okcare/secretbox"
-	"github.com/okcare/okcare/slaclock"
 	"github.com/okcare/okcare/smtp"
 	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/sqlite"
@@ -153,6 +152,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if db.Calendar, err = loadCalendar(&m.Config); err != nil {
+		return err
+	}
+	if db.Policies, err = loadPolicies(&m.Config); err != nil {
+		return err
+	}
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
@@ -173,6 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 	srv := okhttp.NewServer(db, logger)
 	srv.TrustProxy = m.Config.TrustProxy
 	srv.Search = m.Search
+	srv.Calendar = db.Calendar
 	m.HTTPServer = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -201,12 +207,9 @@ func (m *Main) startMail(logger *slog.Logger) error {
 	if m.Config.SMTPListen == "" {
 		return nil
 	}
-	cal, err := slaclock.China(9*time.Hour, 18*time.Hour)
-	if err != nil {
-		return err
-	}
+	cal, pol := m.DB.Calendar, m.DB.Policies
 	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr,
-		ReplyBy: func(t time.Time) time.Time { return cal.AddWorkdays(t, 3) }}
+		ReplyBy: func(t time.Time) time.Time { return cal.Due(pol.For(okcare.ChannelMail, okcare.PriorityNormal).FirstResponse, t) }}
 	ln, err := net.Listen("tcp", m.Config.SMTPListen)
 	if err != nil {
 		return err

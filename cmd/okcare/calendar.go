@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/okcare/okcare/slaclock"
+)
+
+// loadCalendar builds the support team's business calendar: the configured
+// working hours in Asia/Shanghai over the shipped mainland holidays, or
+// over the --holidays-file when one is given.
+func loadCalendar(c *Config) (*slaclock.Calendar, error) {
+	open, close, err := parseHours(c.Hours)
+	if err != nil {
+		return nil, err
+	}
+	if c.Holidays == "" {
+		return slaclock.China(open, close)
+	}
+	data, err := os.ReadFile(c.Holidays)
+	if err != nil {
+		return nil, fmt.Errorf("holidays file: %w", err)
+	}
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	cal, err := slaclock.ParseCalendar(string(data), loc, open, close)
+	if err != nil {
+		return nil, fmt.Errorf("holidays file %s: %w", c.Holidays, err)
+	}
+	return cal, nil
+}
+
+// parseHours reads "09:00-18:00".
+func parseHours(s string) (open, close time.Duration, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	ta, errA := time.Parse("15:04", strings.TrimSpace(a))
+	tb, errB := time.Parse("15:04", strings.TrimSpace(b))
+	if !ok || errA != nil || errB != nil || !ta.Before(tb) {
+		return 0, 0, fmt.Errorf("business hours %q: want HH:MM-HH:MM, opening before closing", s)
+	}
+	day := func(t time.Time) time.Duration { return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute }
+	return day(ta), day(tb), nil
+}
+
+// loadPolicies reads the --sla-policy-file, or returns the defaults.
+func loadPolicies(c *Config) (slaclock.Policies, error) {
+	if c.SLAPolicy == "" {
+		return slaclock.Default(), nil
+	}
+	data, err := os.ReadFile(c.SLAPolicy)
+	if err != nil {
+		return nil, fmt.Errorf("SLA policy file: %w", err)
+	}
+	p, err := slaclock.ParsePolicies(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("SLA policy file %s: %w", c.SLAPolicy, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+)
+
+func TestLoadCalendarAndPolicies(t *testing.T) {
+	dir := t.TempDir()
+	holidays := filepath.Join(dir, "holidays.txt")
+	os.WriteFile(holidays, []byte("2026-11-26 off company day\n"), 0o600)
+	policy := filepath.Join(dir, "sla.txt")
+	os.WriteFile(policy, []byte("email * first=1d resolve=2d\n* * first=4h resolve=3d\n"), 0o600)
+
+	c := DefaultConfig()
+	c.Hours, c.Holidays, c.SLAPolicy = "10:00-19:00", holidays, policy
+	cal, err := loadCalendar(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cal.Open != 10*time.Hour || cal.Close != 19*time.Hour {
+		t.Fatalf("hours %v-%v", cal.Open, cal.Close)
+	}
+	thursday := time.Date(2026, 11, 26, 12, 0, 0, 0, cal.Location)
+	if cal.IsWorkday(thursday) {
+		t.Fatal("the holidays file was not used")
+	}
+	pol, err := loadPolicies(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pol.For(okcare.ChannelMail, okcare.PriorityUrgent).FirstResponse.String(); got != "1d" {
+		t.Fatalf("email first response %s, want the file's 1d", got)
+	}
+
+	for _, bad := range []Config{
+		{Hours: "18:00-09:00"}, {Hours: "9-18"}, {Hours: "09:00-18:00", Holidays: filepath.Join(dir, "missing")},
+	} {
+		if _, err := loadCalendar(&bad); err == nil {
+			t.Errorf("loadCalendar(%+v) succeeded", bad)
+		}
+	}
+	os.WriteFile(policy, []byte("email * first=1d resolve=2d\n"), 0o600)
+	if _, err := loadPolicies(&c); err == nil {
+		t.Error("a policy file without '* *' was accepted")
+	}
+}
