@@ -43,7 +43,9 @@ func parseHours(s string) (open, close time.Duration, err error) {
 	if !ok || errA != nil || errB != nil || !ta.Before(tb) {
 		return 0, 0, fmt.Errorf("business hours %q: want HH:MM-HH:MM, opening before closing", s)
 	}
-	day := func(t time.Time) time.Duration { return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute }
+	day := func(t time.Time) time.Duration {
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
 	return day(ta), day(tb), nil
 }
 
