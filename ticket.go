@@ -72,6 +72,8 @@ type Ticket struct {
 	SolvedAt *time.Time `json:"solved_at,omitempty"`
 	// AssigneeID is the agent working the ticket, or "".
 	AssigneeID string `json:"assignee_id,omitempty"`
+	// Tags are the agents' labels (lower case, no spaces).
+	Tags []string `json:"tags,omitempty"`
 }
 
 // FirstResponseBreached reports whether the first-response target passed

@@ -173,7 +173,7 @@ func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) e
 }
 
 const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
-	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id`
+	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags`
 
 func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var t okcare.Ticket
@@ -182,8 +182,9 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var created, updated int64
 	var due, responded, resolve, paused, solved sql.NullInt64
 	var assignee sql.NullString
+	var tags string
 	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated,
-		&due, &responded, &resolve, &paused, &solved, &assignee)
+		&due, &responded, &resolve, &paused, &solved, &assignee, &tags)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
 	} else if err != nil {
@@ -192,6 +193,9 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	t.UserID, t.CreatedAt, t.UpdatedAt = userID.String, fromMicros(created), fromMicros(updated)
 	t.FirstResponseDue, t.FirstRespondedAt = fromNullMicros(due), fromNullMicros(responded)
 	t.ResolutionDue, t.PausedSince, t.SolvedAt, t.AssigneeID = fromNullMicros(resolve), fromNullMicros(paused), fromNullMicros(solved), assignee.String
+	if tags != "" {
+		t.Tags = strings.Split(tags, ",")
+	}
 	return &t, json.Unmarshal([]byte(intake), &t.Intake)
 }
 
@@ -308,40 +312,48 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
 		return nil, okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
 	}
-	m := &okcare.TicketMessage{TicketID: ticketID, Author: "agent:" + agentID, Public: public, Body: body}
+	var m *okcare.TicketMessage
 	err := db.inTx(ctx, func(tx *Tx) error {
 		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
 		if err != nil {
 			return err
 		}
-		if t.Status == okcare.TicketClosed {
-			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
-		}
-		if err := insertTicketMessage(ctx, tx, m); err != nil {
-			return err
-		}
-		if !public {
-			_, err := tx.exec(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, micros(tx.now), t.ID)
-			return err
-		}
-		// A public answer waits on the customer: the SLA clock pauses.
-		// An earlier pause, if any, is settled first so none is lost.
-		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), pending_since = ?, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
-			okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), db.resumedDue(t, tx.now), t.ID); err != nil {
-			return err
-		}
-		to := ticketEmail(ctx, tx, t)
-		if to == "" {
-			return nil // reachable by phone only: the reply waits in the ticket
-		}
-		subject := fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject)
-		text := body + "\n\n-- \n直接回复此邮件即可。 Reply to this email to answer."
-		return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "ticket_reply", subject, text, t.ID, "")
+		m, err = replyAsAgent(ctx, tx, t, agentID, body, public)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// replyAsAgent adds a staff message to t (locked by the caller).
+func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body string, public bool) (*okcare.TicketMessage, error) {
+	if t.Status == okcare.TicketClosed {
+		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+	}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: public, Body: body}
+	if err := insertTicketMessage(ctx, tx, m); err != nil {
+		return nil, err
+	}
+	if !public {
+		_, err := tx.exec(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, micros(tx.now), t.ID)
+		return m, err
+	}
+	// A public answer waits on the customer: the SLA clock pauses. An
+	// earlier pause, if any, is settled first so none is lost.
+	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), pending_since = ?, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
+		okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), tx.db.resumedDue(t, tx.now), t.ID); err != nil {
+		return nil, err
+	}
+	t.Status = okcare.TicketPending
+	to := ticketEmail(ctx, tx, t)
+	if to == "" {
+		return m, nil // reachable by phone only: the reply waits in the ticket
+	}
+	subject := fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject)
+	text := body + "\n\n-- \n直接回复此邮件即可。 Reply to this email to answer."
+	return m, enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "ticket_reply", subject, text, t.ID, "")
 }
 
 // ticketEmail is where mail about a ticket goes: its contact address, else

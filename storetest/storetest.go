@@ -66,6 +66,8 @@ func Run(t *testing.T, open Opener) {
 		{"VerifiedActions", testVerifiedActions},
 		{"SLAScan", testSLAScan},
 		{"ResolutionClock", testResolutionClock},
+		{"CustomerContext", testCustomerContext},
+		{"MacrosAndTags", testMacrosAndTags},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {

@@ -1,0 +1,89 @@
+package okcare
+
+import (
+	"context"
+	"time"
+)
+
+// SecurityEvent is a security alert a user was sent, without its content:
+// staff see that a code or link went out, never the code or link itself.
+type SecurityEvent struct {
+	Event   string    `json:"event"`
+	Channel string    `json:"channel"`
+	SentTo  string    `json:"sent_to"` // masked
+	Status  string    `json:"status"`
+	At      time.Time `json:"at"`
+}
+
+// Customer-context matches: how the account beside a ticket was found.
+const (
+	MatchAccount = "account" // the ticket was opened while signed in
+	MatchContact = "contact" // the ticket's email or phone is registered to it: unverified
+)
+
+// CustomerContext is what an agent sees beside a conversation: the
+// customer's wallet as the server knows it, the ticket's identity check and
+// its four-eyes requests. User is nil when no account matches.
+type CustomerContext struct {
+	User           *User                 `json:"user,omitempty"`
+	Match          string                `json:"match,omitempty"`
+	StateHistory   []*AccountStateChange `json:"state_history"`
+	Sessions       []*Session            `json:"sessions"`
+	Balances       []*Balance            `json:"-"`
+	Transactions   []*Transaction        `json:"-"`
+	SecurityEvents []*SecurityEvent      `json:"security_events"`
+	Diagnoses      []*Diagnosis          `json:"diagnoses"`
+	Verification   *Verification         `json:"verification,omitempty"`
+	Approvals      []*Approval           `json:"approvals"`
+}
+
+// Macro is a canned reply in one language that can also set the ticket's
+// status and add tags. "{number}" in the body becomes the ticket number.
+type Macro struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Lang      string    `json:"lang"`
+	Body      string    `json:"body"`
+	SetStatus string    `json:"set_status,omitempty"`
+	Tags      []string  `json:"tags,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AgentStatus is a staff member as the console's team view shows them.
+type AgentStatus struct {
+	Agent
+	Presence string   `json:"presence"`
+	Capacity int      `json:"capacity"`
+	Langs    []string `json:"langs"`
+	// Load counts their new, open and on-hold tickets.
+	Load int `json:"load"`
+}
+
+// ConsoleService is what the agent console needs beyond tickets.
+type ConsoleService interface {
+	// CustomerContext gathers the wallet context of a ticket's customer.
+	// Returns ENOTFOUND.
+	CustomerContext(ctx context.Context, ticketID string) (*CustomerContext, error)
+
+	// CreateMacro adds a macro. Returns EINVALID, ECONFLICT (name taken in
+	// that language).
+	CreateMacro(ctx context.Context, m *Macro) error
+
+	// Macros lists macros by language and name.
+	Macros(ctx context.Context) ([]*Macro, error)
+
+	// ApplyMacro posts the macro's reply publicly, then sets its status and
+	// adds its tags, in one transaction. Returns ENOTFOUND, ECONFLICT.
+	ApplyMacro(ctx context.Context, ticketID, agentID, macroID string) (*Ticket, error)
+
+	// TagTicket adds tags to a ticket. Returns EINVALID, ENOTFOUND.
+	TagTicket(ctx context.Context, ticketID string, tags []string) error
+
+	// Team lists staff with their presence and load.
+	Team(ctx context.Context) ([]*AgentStatus, error)
+
+	// AgentTickets lists the tickets assigned to an agent that are not yet
+	// solved, most urgent target first.
+	AgentTickets(ctx context.Context, agentID string) ([]*Ticket, error)
+}
