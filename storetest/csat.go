@@ -97,3 +97,30 @@ func testSolveSurveyAndPending(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("an answered ticket was auto-solved: %s", got.Status)
 	}
 }
+
+// testReportFacts checks the facts the reports are built from.
+func testReportFacts(t *testing.T, db *sqldb.DB, clock *Clock) {
+	start := clock.Now()
+	old, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "old@example.com", Channel: okcare.ChannelMail, Lang: "en", Intake: okcare.Intake{Description: "old"}})
+	clock.Advance(time.Hour)
+	tk, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "yu@example.com", Channel: okcare.ChannelWeb, Category: "app_outdated", Lang: "zh-CN", Intake: okcare.Intake{Description: "闪退"}})
+	db.ReplyAsAgent(ctx, tk.ID, "agt_1", "请更新", true)
+	db.SetTicketStatus(ctx, tk.ID, "agent:agt_1", okcare.TicketSolved)
+	if err := db.AnswerSurvey(ctx, surveyToken(t, db), 5, ""); err != nil {
+		t.Fatal(err)
+	}
+	facts, ratings, err := db.ReportFacts(ctx, start.Add(30*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(facts) != 1 || len(ratings) != 1 || ratings[0].Score != 5 {
+		t.Fatalf("facts %+v ratings %+v; want the newer ticket only", facts, ratings)
+	}
+	f := facts[0]
+	if f.Channel != "web" || f.Category != "app_outdated" || f.Status != "solved" || f.FirstRespondedAt == nil || f.SolvedAt == nil || f.ResolutionDue == nil {
+		t.Fatalf("facts %+v", f)
+	}
+	if all, _, _ := db.ReportFacts(ctx, start); len(all) != 2 || old == nil {
+		t.Fatalf("%d tickets since the start, want 2", len(all))
+	}
+}

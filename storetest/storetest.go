@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResolutionClock", testResolutionClock},
 		{"CustomerContext", testCustomerContext},
 		{"MacrosAndTags", testMacrosAndTags},
+		{"ReportFacts", testReportFacts},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {
