@@ -50,6 +50,9 @@ type AgentService interface {
 
 	// AuthenticateAgent resolves a staff bearer token. Returns EUNAUTHORIZED.
 	AuthenticateAgent(ctx context.Context, token string) (*Agent, error)
+
+	// AgentLogout ends the session of a staff token.
+	AgentLogout(ctx context.Context, token string) error
 }
 
 // Notification is a message waiting in, or sent from, the durable outbox.

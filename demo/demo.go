@@ -31,6 +31,8 @@ type Credentials struct {
 	AdminPassword string
 	Users         []string
 	UserPassword  string
+	// Staff are the other staff accounts; they share AdminPassword.
+	Staff []string
 }
 
 // Assets are the demo assets.

@@ -142,3 +142,20 @@ func steps(code, platform string, zh bool) []Step {
 	}
 	return out
 }
+
+// Causes lists every cause code, in the order of the issue that fixed them.
+var Causes = []string{NetworkOffline, NetworkUnstable, AppOutdated, AppKnownCrash, AccountFrozen, AccountLoginRestricted,
+	DeviceStorageLow, DeviceMemoryLow, DeviceOSUnsupported, ServiceIncident, AppMalfunction, Unknown}
+
+// Title is a cause's title in lang ("zh-CN" or "en"); unknown codes are
+// returned as they are.
+func Title(code, lang string) string {
+	t, ok := titles[code]
+	if !ok {
+		return code
+	}
+	if lang == "en" {
+		return t[1]
+	}
+	return t[0]
+}

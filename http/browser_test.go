@@ -17,6 +17,12 @@ import (
 // installs it.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserSized(t, 412, 915) // a phone screen
+}
+
+// browserSized starts headless Chromium with a window of w x h.
+func browserSized(t *testing.T, w, h int) context.Context {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -34,7 +40,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile), chromedp.WindowSize(412, 915), // a phone screen
+		chromedp.UserDataDir(profile), chromedp.WindowSize(w, h),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)

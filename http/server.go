@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/reports"
 	"github.com/okcare/okcare/search"
 	"github.com/okcare/okcare/slaclock"
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,9 @@ type Store interface {
 	okcare.TicketService
 	okcare.VerificationService
 	okcare.AuditService
+	okcare.ConsoleService
+	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
+	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
 }
 
@@ -124,6 +128,8 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
 	s.mux.HandleFunc("GET /csat", s.pageSurvey)
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
+
+	s.registerConsole()
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 

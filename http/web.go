@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/diagnose"
 	"github.com/okcare/okcare/token"
 )
 
@@ -93,6 +94,27 @@ func (s *Server) templates() *template.Template {
 			"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 			"fmtTime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 			"fmtDate": func(t time.Time) string { return t.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)") },
+			"fmtWhen": func(t *time.Time) string {
+				if t == nil {
+					return "—"
+				}
+				return t.In(chinaCalendar.Location).Format("01-02 15:04")
+			},
+			"left":      func(now time.Time, due *time.Time) string { return timeLeftPtr(now, due) },
+			"late":      func(now time.Time, due *time.Time) bool { return due != nil && now.After(*due) },
+			"label":     func(m map[string]string, prefix, key string) string { return labelOf(m, prefix, key) },
+			"cause":     diagnose.Title,
+			"join":      strings.Join,
+			"hasPrefix": strings.HasPrefix,
+			"add":       func(a, b int) int { return a + b },
+			"list":      func(v ...string) []string { return v },
+			"dict": func(kv ...any) map[string]any {
+				m := map[string]any{}
+				for i := 0; i+1 < len(kv); i += 2 {
+					m[kv[i].(string)] = kv[i+1]
+				}
+				return m
+			},
 		}
 		s.tmpl = template.Must(template.New("").Funcs(funcs).ParseFS(htmlFiles, "html/*.html"))
 	})

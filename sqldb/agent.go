@@ -118,3 +118,11 @@ func (db *DB) AuthenticateAgent(ctx context.Context, tok string) (*okcare.Agent,
 	}
 	return a, err
 }
+
+// AgentLogout ends a staff session; an unknown token is not an error.
+func (db *DB) AgentLogout(ctx context.Context, tok string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `DELETE FROM agent_sessions WHERE token_hash = ?`, token.Hash(tok))
+		return err
+	})
+}

@@ -99,6 +99,13 @@ func testAgents(t *testing.T, db *sqldb.DB, _ *Clock) {
 	}
 	_, err = db.AuthenticateAgent(ctx, tok)
 	wantCode(t, err, okcare.EUNAUTHORIZED) // sessions end with a password reset
+
+	_, tok, _ = db.AgentLogin(ctx, "lead@support.example", "new-staff-pass-9", "")
+	if err := db.AgentLogout(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.AuthenticateAgent(ctx, tok)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
 }
 
 func testOutbox(t *testing.T, db *sqldb.DB, _ *Clock) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -125,10 +126,20 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	if out2.String() == out.String() {
 		t.Fatal("the demo admin password did not change on restart")
 	}
-	var users int
+	var users, tickets, macros int
 	m2.DB.SQL().QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
-	if users != 4 {
-		t.Fatalf("demo reload made %d users, want 4", users)
+	m2.DB.SQL().QueryRow(`SELECT COUNT(*) FROM tickets`).Scan(&tickets)
+	m2.DB.SQL().QueryRow(`SELECT COUNT(*) FROM macros`).Scan(&macros)
+	if users != 4 || tickets != 4 || macros != 5 {
+		t.Fatalf("demo reload: %d users, %d tickets, %d macros; want 4, 4, 5", users, tickets, macros)
+	}
+	// The demo staff share the printed password and reach the console.
+	if !strings.Contains(out2.String(), "agent@okcare.example") || !strings.Contains(out2.String(), "/console") {
+		t.Fatalf("staff or console not printed:\n%s", out2.String())
+	}
+	pw := regexp.MustCompile(`password: (demo-\S+)`).FindStringSubmatch(out2.String())[1]
+	if _, _, err := m2.DB.AgentLogin(context.Background(), "supervisor@okcare.example", pw, ""); err != nil {
+		t.Fatalf("the demo supervisor cannot sign in with the printed password: %v", err)
 	}
 }
 

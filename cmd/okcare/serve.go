@@ -166,6 +166,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Config.Demo {
 		creds, err := demo.Load(ctx, db)
+		if err == nil {
+			err = demo.LoadDesk(ctx, db, creds)
+		}
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
@@ -249,8 +252,8 @@ func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 }
 
 func (m *Main) printDemo(c *demo.Credentials) {
-	fmt.Fprintf(m.Out, "\nokcare demo data loaded.\n  admin agent: %s  password: %s  (new each start)\n  users (password %s): %s\n\n",
-		c.AdminEmail, c.AdminPassword, c.UserPassword, strings.Join(c.Users, ", "))
+	fmt.Fprintf(m.Out, "\nokcare demo data loaded.\n  admin agent: %s  password: %s  (new each start)\n  other staff (same password): %s\n  agent console: http://%s/console\n  users (password %s): %s\n\n",
+		c.AdminEmail, c.AdminPassword, strings.Join(c.Staff, ", "), m.Config.Listen, c.UserPassword, strings.Join(c.Users, ", "))
 }
 
 // Close stops accepting requests, lets in-flight ones finish (up to 20 s),

@@ -1,0 +1,348 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/okcare/okcare"
+)
+
+// staffCookie holds a staff session token for the console. It is HttpOnly,
+// SameSite=Strict and scoped to /console; every console form also carries
+// the CSRF token.
+const staffCookie = "okcare_staff"
+
+// staffPage is a console handler with its signed-in staff member.
+type staffPage func(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string)
+
+// staff wraps a console page that needs a staff member with at least role
+// min. Without a session it sends the browser to the sign-in page; POSTs
+// are checked for size and CSRF before anything else happens.
+func (s *Server) staff(min okcare.AgentRole, h staffPage) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lang := pageLang(w, r)
+		if r.Method == http.MethodPost {
+			var ok bool
+			if lang, ok = s.parseConsoleForm(w, r); !ok {
+				return
+			}
+		}
+		var a *okcare.Agent
+		var err error = okcare.Errorf(okcare.EUNAUTHORIZED, "Sign in first.")
+		if c, cerr := r.Cookie(staffCookie); cerr == nil {
+			a, err = s.Store.AuthenticateAgent(r.Context(), c.Value)
+		}
+		if err != nil {
+			if okcare.ErrorCode(err) != okcare.EUNAUTHORIZED {
+				s.consoleError(w, r, lang, nil, err)
+				return
+			}
+			next := ""
+			if r.Method == http.MethodGet {
+				next = "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, "/console/login"+next, http.StatusSeeOther)
+			return
+		}
+		if !a.Role.AtLeast(min) {
+			s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EFORBIDDEN, "This needs the %s role.", min))
+			return
+		}
+		h(w, r, a, lang)
+	}
+}
+
+// parseConsoleForm reads a bounded form and checks its CSRF token.
+func (s *Server) parseConsoleForm(w http.ResponseWriter, r *http.Request) (string, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	lang := pageLang(w, r)
+	if err := r.ParseForm(); err != nil {
+		s.consoleError(w, r, lang, nil, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
+		return lang, false
+	}
+	if err := checkCSRF(r); err != nil {
+		s.consoleError(w, r, lang, nil, err)
+		return lang, false
+	}
+	return lang, true
+}
+
+// renderConsole renders a console page.
+func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status int, name, lang string, a *okcare.Agent, title string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["C"], data["Agent"] = consoleText[lang], a
+	if a != nil {
+		data["IsSupervisor"] = a.Role.AtLeast(okcare.RoleSupervisor)
+	}
+	w.Header().Set("Cache-Control", "no-store") // customer data: never cached
+	s.render(w, r, status, name, lang, title, data)
+}
+
+// consoleError renders an error inside the console.
+func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, lang string, a *okcare.Agent, err error) {
+	status, ok := codeStatus[okcare.ErrorCode(err)]
+	if !ok {
+		status = http.StatusInternalServerError
+		s.Logger.Error("console", "path", r.URL.Path, "error", err)
+	}
+	s.renderConsole(w, r, status, "console_error.html", lang, a, consoleText[lang]["error"], map[string]any{"Error": okcare.ErrorMessage(err), "Back": r.Referer()})
+}
+
+// localNext accepts only a path on this site as the after-login target.
+func localNext(next string) string {
+	if strings.HasPrefix(next, "/console") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") {
+		return next
+	}
+	return "/console"
+}
+
+func (s *Server) consoleLoginForm(w http.ResponseWriter, r *http.Request) {
+	lang := pageLang(w, r)
+	s.renderConsole(w, r, http.StatusOK, "console_login.html", lang, nil, consoleText[lang]["login_title"], map[string]any{"Next": localNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.parseConsoleForm(w, r)
+	if !ok {
+		return
+	}
+	next := localNext(r.PostFormValue("next"))
+	fail := func(status int, msg string) {
+		s.renderConsole(w, r, status, "console_login.html", lang, nil, consoleText[lang]["login_title"], map[string]any{"Next": next, "Error": msg})
+	}
+	ip := s.clientIP(r)
+	if !s.LoginLimiter.Allow("agent:"+ip, s.Now()) {
+		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
+		return
+	}
+	_, tok, err := s.Store.AgentLogin(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), ip)
+	if okcare.ErrorCode(err) == okcare.EINVALIDCREDENTIALS {
+		fail(http.StatusUnauthorized, consoleText[lang]["bad_login"])
+		return
+	} else if err != nil {
+		s.consoleError(w, r, lang, nil, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: tok, Path: "/console", HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// secureRequest reports whether the browser reached us over HTTPS.
+func (s *Server) secureRequest(r *http.Request) bool {
+	return r.TLS != nil || (s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+}
+
+func (s *Server) consoleLogout(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	if c, err := r.Cookie(staffCookie); err == nil {
+		if err := s.Store.AgentLogout(r.Context(), c.Value); err != nil {
+			s.consoleError(w, r, lang, a, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: "", Path: "/console", MaxAge: -1, HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+}
+
+// queueStatuses are the queue page's status choices.
+var queueStatuses = map[string][]string{
+	"":        {okcare.TicketNew, okcare.TicketOpen},
+	"pending": {okcare.TicketPending},
+	"on_hold": {okcare.TicketOnHold},
+	"solved":  {okcare.TicketSolved},
+	"closed":  {okcare.TicketClosed},
+}
+
+func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	q := r.URL.Query()
+	statuses, ok := queueStatuses[q.Get("status")]
+	if !ok {
+		s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EINVALID, "Unknown status filter."))
+		return
+	}
+	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Limit: 100})
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	mine, err := s.Store.AgentTickets(r.Context(), a.ID)
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	team, err := s.Store.Team(r.Context())
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	var me *okcare.AgentStatus
+	for _, m := range team {
+		if m.ID == a.ID {
+			me = m
+		}
+	}
+	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
+		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(),
+		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
+		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
+	})
+}
+
+func (s *Server) consolePresence(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	presence := r.PostFormValue("presence")
+	if err := s.Store.SetAgentPresence(r.Context(), a.ID, presence, 0, nil); err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	s.assignWaiting(r.Context(), presence)
+	http.Redirect(w, r, "/console", http.StatusSeeOther)
+}
+
+// ticketPage gathers everything the ticket page shows.
+func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (map[string]any, error) {
+	t, err := s.Store.FindTicket(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := s.Store.TicketMessages(ctx, t.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := s.Store.CustomerContext(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	macros, err := s.Store.Macros(ctx)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Ticket": t, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
+		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
+		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
+		"Statuses": []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed}}
+	if v := cc.Verification; v != nil {
+		data["Verified"] = v.VerifiedAt != nil
+		data["CodeOpen"] = v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt)
+	}
+	if a.Role.AtLeast(okcare.RoleSupervisor) {
+		if data["Team"], err = s.Store.Team(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	data, err := s.ticketPage(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	t := data["Ticket"].(*okcare.Ticket)
+	s.renderConsole(w, r, http.StatusOK, "console_ticket.html", lang, a, "#"+itoa(t.Number)+" "+t.Subject, data)
+}
+
+// ticketAction runs one change to a ticket from a console form and sends
+// the browser back to the ticket; a refused change shows why.
+func (s *Server) ticketAction(do func(r *http.Request, a *okcare.Agent, id string) error) staffPage {
+	return func(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+		id := r.PathValue("id")
+		if err := do(r, a, id); err != nil {
+			s.consoleError(w, r, lang, a, err)
+			return
+		}
+		http.Redirect(w, r, "/console/tickets/"+url.PathEscape(id), http.StatusSeeOther)
+	}
+}
+
+func (s *Server) registerConsole() {
+	s.mux.HandleFunc("GET /console/login", s.consoleLoginForm)
+	s.mux.HandleFunc("POST /console/login", s.consoleLogin)
+	s.mux.HandleFunc("POST /console/logout", s.staff(okcare.RoleAgent, s.consoleLogout))
+	s.mux.HandleFunc("GET /console", s.staff(okcare.RoleAgent, s.consoleQueue))
+	s.mux.HandleFunc("POST /console/presence", s.staff(okcare.RoleAgent, s.consolePresence))
+	s.mux.HandleFunc("GET /console/tickets/{id}", s.staff(okcare.RoleAgent, s.consoleTicket))
+	s.mux.HandleFunc("GET /console/reports", s.staff(okcare.RoleSupervisor, s.consoleReports))
+	s.mux.HandleFunc("GET /console/macros", s.staff(okcare.RoleAgent, s.consoleMacros))
+	s.mux.HandleFunc("POST /console/macros", s.staff(okcare.RoleSupervisor, s.consoleCreateMacro))
+
+	agent := func(path string, do func(r *http.Request, a *okcare.Agent, id string) error) {
+		s.mux.HandleFunc("POST /console/tickets/{id}/"+path, s.staff(okcare.RoleAgent, s.ticketAction(do)))
+	}
+	agent("reply", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.ReplyAsAgent(r.Context(), id, a.ID, r.PostFormValue("body"), r.PostFormValue("visibility") == "public")
+		return err
+	})
+	agent("macro", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.ApplyMacro(r.Context(), id, a.ID, r.PostFormValue("macro"))
+		return err
+	})
+	agent("status", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.SetTicketStatus(r.Context(), id, "agent:"+a.ID, r.PostFormValue("status"))
+		return err
+	})
+	agent("tags", func(r *http.Request, a *okcare.Agent, id string) error {
+		return s.Store.TagTicket(r.Context(), id, strings.FieldsFunc(r.PostFormValue("tags"), func(c rune) bool { return c == ',' || c == ' ' || c == '，' }))
+	})
+	agent("verify", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.StartVerification(r.Context(), id, a.ID)
+		return err
+	})
+	agent("confirm", func(r *http.Request, a *okcare.Agent, id string) error {
+		// The code is checked against this ticket's own open check only.
+		cc, err := s.Store.CustomerContext(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if cc.Verification == nil {
+			return okcare.Errorf(okcare.EINVALID, "Send a code to the customer first.")
+		}
+		_, err = s.Store.ConfirmVerification(r.Context(), cc.Verification.ID, a.ID, r.PostFormValue("code"))
+		return err
+	})
+	agent("action", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.TakeAction(r.Context(), id, a.ID, r.PostFormValue("action"))
+		return err
+	})
+	supervisor := func(path string, do func(r *http.Request, a *okcare.Agent, id string) error) {
+		s.mux.HandleFunc("POST /console/tickets/{id}/"+path, s.staff(okcare.RoleSupervisor, s.ticketAction(do)))
+	}
+	supervisor("assign", func(r *http.Request, a *okcare.Agent, id string) error {
+		return s.Store.ReassignTicket(r.Context(), id, r.PostFormValue("agent"), a.ID)
+	})
+	supervisor("approve", func(r *http.Request, a *okcare.Agent, id string) error {
+		// Only a request filed on this ticket can be approved from it.
+		cc, err := s.Store.CustomerContext(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		for _, ap := range cc.Approvals {
+			if ap.ID == r.PostFormValue("approval") {
+				_, err := s.Store.ApproveAction(r.Context(), ap.ID, a.ID)
+				return err
+			}
+		}
+		return okcare.Errorf(okcare.ENOTFOUND, "No such approval request on this ticket.")
+	})
+}
+
+// timeLeft says how long until (or since) a deadline, for the queue.
+func timeLeft(now, due time.Time) string {
+	d := due.Sub(now).Round(time.Minute)
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	if d >= 48*time.Hour {
+		return sign + itoa(int64(d/(24*time.Hour))) + "d"
+	}
+	h, m := int64(d/time.Hour), int64((d%time.Hour)/time.Minute)
+	if h == 0 {
+		return sign + itoa(m) + "m"
+	}
+	return sign + itoa(h) + "h" + itoa(m) + "m"
+}

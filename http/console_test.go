@@ -1,0 +1,242 @@
+package http_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/okcare/okcare"
+)
+
+// consoleClient is a browser-like client: cookies kept, redirects not
+// followed, so each answer can be checked.
+type consoleClient struct {
+	t    *testing.T
+	ts   *testServer
+	http *http.Client
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func newConsoleClient(t *testing.T, ts *testServer) *consoleClient {
+	jar, _ := cookiejar.New(nil)
+	c := &consoleClient{t: t, ts: ts, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return c
+}
+
+// get fetches a page and remembers its CSRF token.
+func (c *consoleClient) get(path string) (int, string, http.Header) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.ts.URL + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfField.FindStringSubmatch(string(body)); m != nil {
+		c.csrf = m[1]
+	}
+	return resp.StatusCode, string(body), resp.Header
+}
+
+// post submits a form with the remembered CSRF token (unless the form
+// sets its own).
+func (c *consoleClient) post(path string, form url.Values) (int, string, http.Header) {
+	c.t.Helper()
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", c.csrf)
+	}
+	resp, err := c.http.PostForm(c.ts.URL+path, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (c *consoleClient) signIn(email, password string) {
+	c.t.Helper()
+	c.get("/console/login")
+	status, body, h := c.post("/console/login", url.Values{"email": {email}, "password": {password}, "next": {"/console"}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/console" {
+		c.t.Fatalf("sign-in: %d %s", status, body)
+	}
+}
+
+func addStaff(t *testing.T, ts *testServer, email string, role okcare.AgentRole) {
+	t.Helper()
+	if err := ts.db.CreateAgent(context.Background(), &okcare.Agent{Email: email, Role: role}, "staff-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConsoleSignInAndRoles(t *testing.T) {
+	ts := newTestServer(t)
+	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
+	c := newConsoleClient(t, ts)
+
+	// Signed out: the console sends the browser to sign in, and back after.
+	status, _, h := c.get("/console/reports?days=7")
+	if status != http.StatusSeeOther || h.Get("Location") != "/console/login?next="+url.QueryEscape("/console/reports?days=7") {
+		t.Fatalf("signed out: %d %s", status, h.Get("Location"))
+	}
+	// The sign-in form refuses a missing CSRF token, a wrong password and
+	// an outside redirect target.
+	c.get("/console/login")
+	if status, _, _ := c.post("/console/login", url.Values{"csrf": {""}, "email": {"agent@okcare.example"}, "password": {"staff-pass-123"}}); status != http.StatusForbidden {
+		t.Fatalf("sign-in without CSRF: %d", status)
+	}
+	if status, body, _ := c.post("/console/login", url.Values{"email": {"agent@okcare.example"}, "password": {"wrong-pass-1"}}); status != http.StatusUnauthorized || !strings.Contains(body, "login-error") {
+		t.Fatalf("wrong password: %d", status)
+	}
+	status, _, h = c.post("/console/login", url.Values{"email": {"agent@okcare.example"}, "password": {"staff-pass-123"}, "next": {"//evil.example/console"}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/console" {
+		t.Fatalf("open redirect: %d %s", status, h.Get("Location"))
+	}
+	cookie := ""
+	for _, sc := range h.Values("Set-Cookie") {
+		if strings.HasPrefix(sc, "okcare_staff=") {
+			cookie = sc
+		}
+	}
+	if !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Strict") || !strings.Contains(cookie, "Path=/console") {
+		t.Fatalf("staff cookie %q", cookie)
+	}
+
+	status, body, h := c.get("/console")
+	if status != 200 || !strings.Contains(body, `id="presence-form"`) || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("queue: %d, cache %q", status, h.Get("Cache-Control"))
+	}
+	if strings.Contains(body, `id="team"`) || strings.Contains(body, "nav-reports") {
+		t.Fatal("an agent sees the supervisor's team table or reports link")
+	}
+	if status, _, _ := c.get("/console/reports"); status != http.StatusForbidden {
+		t.Fatalf("an agent opened the reports: %d", status)
+	}
+	if status, _, _ := c.post("/console/macros", url.Values{"name": {"x"}, "macro_lang": {"en"}, "body": {"x"}}); status != http.StatusForbidden {
+		t.Fatalf("an agent created a macro: %d", status)
+	}
+
+	// Presence: CSRF-checked, then applied.
+	if status, _, _ := c.post("/console/presence", url.Values{"csrf": {"forged-token-forged-token-forged"}, "presence": {"online"}}); status != http.StatusForbidden {
+		t.Fatalf("presence without the right CSRF token: %d", status)
+	}
+	if status, _, _ := c.post("/console/presence", url.Values{"presence": {"online"}}); status != http.StatusSeeOther {
+		t.Fatalf("presence: %d", status)
+	}
+	if _, body, _ := c.get("/console"); !strings.Contains(body, `value="online" selected`) {
+		t.Fatal("presence not shown as online")
+	}
+
+	// Signing out ends the session on the server too.
+	if status, _, _ := c.post("/console/logout", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", status)
+	}
+	if status, _, _ := c.get("/console"); status != http.StatusSeeOther {
+		t.Fatalf("still signed in after logout: %d", status)
+	}
+}
+
+func TestConsoleTicketWorkflow(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
+	chen, _ := ts.db.FindUserByLogin(ctx, "chen@demo.okwallet.example")
+	tk, err := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: chen.ID, Channel: okcare.ChannelWeb, Lang: "zh-CN", Category: "account_frozen",
+		Subject: "<script>alert(1)</script>账户被冻结", Intake: okcare.Intake{Description: "打开就提示账户被冻结 <img src=x onerror=alert(1)>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := newConsoleClient(t, ts)
+	agent.signIn("agent@okcare.example", "staff-pass-123")
+	page := "/console/tickets/" + tk.ID
+	status, body, _ := agent.get(page)
+	if status != 200 || !strings.Contains(body, `id="account-state">frozen`) || !strings.Contains(body, "suspicious_activity") || !strings.Contains(body, "1314.00") {
+		t.Fatalf("ticket page: %d; wallet context missing", status)
+	}
+	if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<img src=x") {
+		t.Fatal("customer text is rendered as HTML")
+	}
+
+	// A note, then the identity check: code to the registered contact,
+	// read back, then the unfreeze request.
+	if status, _, _ := agent.post(page+"/reply", url.Values{"body": {"查看风控记录"}, "visibility": {"internal"}}); status != http.StatusSeeOther {
+		t.Fatalf("note: %d", status)
+	}
+	if status, _, _ := agent.post(page+"/action", url.Values{"action": {"unfreeze"}}); status != http.StatusForbidden {
+		t.Fatalf("an action before verification: %d", status)
+	}
+	agent.post(page+"/verify", url.Values{})
+	_, body, _ = agent.get(page)
+	if !strings.Contains(body, `id="confirm-form"`) || !strings.Contains(body, "c***@demo.okwallet.example") {
+		t.Fatal("no code form after sending the code")
+	}
+	var mail string
+	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&mail)
+	code := regexp.MustCompile(`\d{6}`).FindString(mail)
+	if strings.Contains(body, code) {
+		t.Fatal("the console shows the verification code")
+	}
+	if status, _, _ := agent.post(page+"/confirm", url.Values{"code": {code}}); status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", status)
+	}
+	if status, _, _ := agent.post(page+"/action", url.Values{"action": {"unfreeze"}}); status != http.StatusSeeOther {
+		t.Fatalf("unfreeze request: %d", status)
+	}
+	_, body, _ = agent.get(page)
+	if !strings.Contains(body, `id="verified"`) || !strings.Contains(body, `id="approvals"`) || strings.Contains(body, `id="approve-`) {
+		t.Fatal("after the request: not verified, no approval listed, or an agent may approve")
+	}
+	approval := regexp.MustCompile(`apr_[0-9A-Za-z]+`).FindString(body)
+
+	// The agent cannot approve; a supervisor can, and only from this ticket.
+	if status, _, _ := agent.post(page+"/approve", url.Values{"approval": {approval}}); status != http.StatusForbidden {
+		t.Fatalf("agent approval: %d", status)
+	}
+	boss := newConsoleClient(t, ts)
+	boss.signIn(ts.creds.AdminEmail, ts.creds.AdminPassword)
+	other, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "x@example.com", Channel: okcare.ChannelWeb, Lang: "en", Intake: okcare.Intake{Description: "x"}})
+	boss.get(page)
+	if status, _, _ := boss.post("/console/tickets/"+other.ID+"/approve", url.Values{"approval": {approval}}); status != http.StatusNotFound {
+		t.Fatalf("approval from another ticket: %d", status)
+	}
+	if status, _, _ := boss.post(page+"/approve", url.Values{"approval": {approval}}); status != http.StatusSeeOther {
+		t.Fatalf("supervisor approval: %d", status)
+	}
+	if u, _ := ts.db.FindUserByID(ctx, chen.ID); u.State != okcare.AccountActive {
+		t.Fatalf("state after approval %s", u.State)
+	}
+	if n, err := ts.db.VerifyAudit(ctx); err != nil || n < 3 {
+		t.Fatalf("audit chain: %d entries, %v", n, err)
+	}
+
+	// Macros: a supervisor writes one, the agent applies it; then reports.
+	if status, body, _ := boss.post("/console/macros", url.Values{"name": {"已解冻"}, "macro_lang": {"zh-CN"}, "body": {"工单 #{number}：账户已解冻。"}, "set_status": {"solved"}, "tags": {"unfrozen"}}); status != http.StatusSeeOther {
+		t.Fatalf("create macro: %d %s", status, body)
+	}
+	if status, body, _ := boss.post("/console/macros", url.Values{"name": {""}, "macro_lang": {"zh-CN"}, "body": {"x"}}); status != http.StatusBadRequest || !strings.Contains(body, "macro-error") {
+		t.Fatalf("invalid macro: %d", status)
+	}
+	macros, _ := ts.db.Macros(ctx)
+	agent.get(page)
+	if status, _, _ := agent.post(page+"/macro", url.Values{"macro": {macros[0].ID}}); status != http.StatusSeeOther {
+		t.Fatalf("apply macro: %d", status)
+	}
+	if got, _ := ts.db.FindTicket(ctx, tk.ID); got.Status != okcare.TicketSolved || len(got.Tags) != 1 {
+		t.Fatalf("after the macro: %s %v", got.Status, got.Tags)
+	}
+	status, body, _ = boss.get("/console/reports?days=7")
+	if status != 200 || !strings.Contains(body, `id="kpi-tickets">2<`) || !strings.Contains(body, "<svg") {
+		t.Fatalf("reports: %d", status)
+	}
+	if status, _, _ := boss.get("/console/reports?days=3"); status != http.StatusBadRequest {
+		t.Fatalf("bad period: %d", status)
+	}
+}
