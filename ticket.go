@@ -111,6 +111,8 @@ type TicketMessage struct {
 	Public    bool      `json:"public"`
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
+	// Attachments, when adding a message, are stored with it.
+	Attachments []*Attachment `json:"-"`
 }
 
 // NewTicket asks for a ticket. Either UserID or a contact is set.
@@ -131,6 +133,8 @@ type NewTicket struct {
 	ResolutionDue    *time.Time
 	// Priority is normal when empty.
 	Priority string
+	// Attachments are stored with the ticket, in its transaction.
+	Attachments []*Attachment
 	// Ack, when set, is queued to the contact in the ticket's transaction:
 	// the acknowledgement exists if and only if the ticket does. "{number}"
 	// in its subject and body is replaced by the ticket number.
@@ -209,4 +213,33 @@ type TicketService interface {
 	// TicketMessages lists messages oldest first; internal notes only when
 	// asked (agents), never for customers.
 	TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*TicketMessage, error)
+}
+
+// Attachment is a file a customer attached to a ticket. Its name and type
+// are the store's checked ones, not what the sender claimed.
+type Attachment struct {
+	ID          string    `json:"id"`
+	TicketID    string    `json:"-"`
+	MessageID   string    `json:"message_id,omitempty"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+	Data        []byte    `json:"-"`
+}
+
+// AttachmentService keeps ticket attachments.
+type AttachmentService interface {
+	// AddAttachment checks a file by its content and attaches it to a
+	// ticket, with a public note naming it. Returns EINVALID,
+	// EBODYTOOLARGE, EUNSUPPORTEDMEDIA, ENOTFOUND, ECONFLICT (closed, or
+	// the ticket already has the most files allowed).
+	AddAttachment(ctx context.Context, ticketID, author string, a *Attachment) error
+
+	// Attachments lists a ticket's files, without their data.
+	Attachments(ctx context.Context, ticketID string) ([]*Attachment, error)
+
+	// Attachment returns one file of a ticket with its data. Returns ENOTFOUND.
+	Attachment(ctx context.Context, ticketID, id string) (*Attachment, error)
 }

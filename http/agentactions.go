@@ -16,6 +16,7 @@ type agentTicketView struct {
 	FirstResponseBreached bool                    `json:"first_response_breached"`
 	ResolutionBreached    bool                    `json:"resolution_breached"`
 	Messages              []*okcare.TicketMessage `json:"messages"`
+	Attachments           []*okcare.Attachment    `json:"attachments"`
 }
 
 func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +30,12 @@ func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, FirstResponseBreached: t.FirstResponseBreached(s.Now()), ResolutionBreached: t.ResolutionBreached(s.Now()), Messages: msgs})
+	files, err := s.Store.Attachments(r.Context(), t.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, agentTicketView{Ticket: t, FirstResponseBreached: t.FirstResponseBreached(s.Now()), ResolutionBreached: t.ResolutionBreached(s.Now()), Messages: msgs, Attachments: files})
 }
 
 func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {

@@ -220,7 +220,11 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Ticket": t, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
+	files, err := s.Store.Attachments(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Ticket": t, "Attachments": files, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
 		"Statuses": []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed}}
@@ -266,6 +270,9 @@ func (s *Server) registerConsole() {
 	s.mux.HandleFunc("GET /console", s.staff(okcare.RoleAgent, s.consoleQueue))
 	s.mux.HandleFunc("POST /console/presence", s.staff(okcare.RoleAgent, s.consolePresence))
 	s.mux.HandleFunc("GET /console/tickets/{id}", s.staff(okcare.RoleAgent, s.consoleTicket))
+	s.mux.HandleFunc("GET /console/tickets/{id}/attachments/{attachment_id}", s.staff(okcare.RoleAgent, func(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+		s.serveAttachment(w, r, r.PathValue("id"), r.PathValue("attachment_id"), func(w http.ResponseWriter, r *http.Request, err error) { s.consoleError(w, r, lang, a, err) })
+	}))
 	s.mux.HandleFunc("GET /console/reports", s.staff(okcare.RoleSupervisor, s.consoleReports))
 	s.mux.HandleFunc("GET /console/macros", s.staff(okcare.RoleAgent, s.consoleMacros))
 	s.mux.HandleFunc("POST /console/macros", s.staff(okcare.RoleSupervisor, s.consoleCreateMacro))

@@ -69,7 +69,8 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.Submit("#code", chromedp.ByID),
 		chromedp.WaitVisible("#verified", chromedp.ByID),
 		chromedp.Click("#action-lift_restriction", chromedp.ByID),
-		chromedp.WaitVisible("#conversation", chromedp.ByID),
+		// The fifth message is the action's note: the page has reloaded.
+		chromedp.WaitVisible("#conversation li:nth-of-type(5)", chromedp.ByQuery),
 		chromedp.Text("#conversation", &conversation, chromedp.ByID),
 		chromedp.Text("#account-state", &state, chromedp.ByID),
 	)

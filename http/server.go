@@ -33,6 +33,7 @@ type Store interface {
 	okcare.VerificationService
 	okcare.AuditService
 	okcare.ConsoleService
+	okcare.AttachmentService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -156,6 +157,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/me/tickets/{id}", s.user(s.handleMyTicket))
 	s.handle("POST", "/api/v1/me/tickets/{id}/messages", s.user(s.handleReplyToTicket))
 	s.handle("GET", "/api/v1/me/tickets/{id}/transcript", s.user(s.handleTranscript))
+	s.handle("POST", "/api/v1/me/tickets/{id}/attachments", s.user(s.handleUploadAttachment))
+	s.handle("GET", "/api/v1/me/tickets/{id}/attachments/{attachment_id}", s.user(s.handleMyAttachment))
 	s.handle("GET", "/api/v1/kb/search", s.handleKBSearch)
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
@@ -167,6 +170,7 @@ func (s *Server) registerRoutes() {
 	s.handle("PUT", "/api/v1/agent/me/presence", s.agent(okcare.RoleAgent, s.handlePresence))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/assign", s.agent(okcare.RoleSupervisor, s.handleReassign))
 	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
+	s.handle("GET", "/api/v1/agent/tickets/{id}/attachments/{attachment_id}", s.agent(okcare.RoleAgent, s.handleAgentAttachment))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/status", s.agent(okcare.RoleAgent, s.handleSetTicketStatus))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/messages", s.agent(okcare.RoleAgent, s.handleAgentReply))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/verifications", s.agent(okcare.RoleAgent, s.handleStartVerification))

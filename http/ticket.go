@@ -39,8 +39,9 @@ type ticketRequest struct {
 // ticketJSON is a ticket as its customer sees it, with the promise made.
 type ticketJSON struct {
 	*okcare.Ticket
-	ReplyBy  time.Time               `json:"reply_by"`
-	Messages []*okcare.TicketMessage `json:"messages,omitempty"`
+	ReplyBy     time.Time               `json:"reply_by"`
+	Messages    []*okcare.TicketMessage `json:"messages,omitempty"`
+	Attachments []*okcare.Attachment    `json:"attachments,omitempty"`
 }
 
 // attachDiagnosis copies what a diagnosis found into the intake, so the
@@ -141,7 +142,12 @@ func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.replyBy(t), Messages: msgs})
+	files, err := s.Store.Attachments(r.Context(), t.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.replyBy(t), Messages: msgs, Attachments: files})
 }
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {

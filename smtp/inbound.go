@@ -51,8 +51,8 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 		if t.UserID != "" {
 			author = "user:" + t.UserID
 		}
-		err := rc.Store.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: nonEmpty(m.Text, m.Subject)})
-		if err == nil || okcare.ErrorCode(err) != okcare.ECONFLICT {
+		err := rc.Store.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: nonEmpty(m.Text, m.Subject), Attachments: m.Attachments})
+		if err == nil || okcare.ErrorCode(err) != okcare.ECONFLICT || t.Status != okcare.TicketClosed {
 			return &Outcome{TicketID: t.ID}, err
 		}
 		// A closed ticket: the reply starts a new one below.
@@ -69,7 +69,7 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 	t, err := rc.Store.CreateTicket(ctx, okcare.NewTicket{
 		ContactEmail: m.From, Channel: okcare.ChannelMail, Lang: lang, Subject: m.Subject,
 		Intake:         okcare.Intake{Description: nonEmpty(m.Text, m.Subject)},
-		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, FirstResponseDue: &due,
+		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, FirstResponseDue: &due, Attachments: m.Attachments,
 		Ack: &okcare.TicketAck{
 			Subject:   "[OK#{number}] " + strings.TrimSpace(m.Subject),
 			InReplyTo: "<" + m.MessageID + ">",
@@ -174,8 +174,13 @@ func (s *session) Data(r io.Reader) error {
 	out, err := s.rc.Receive(context.Background(), m)
 	if err != nil {
 		s.rc.Logger.Error("inbound mail not filed", "error", err)
-		if code := okcare.ErrorCode(err); code == okcare.EINVALID {
+		switch okcare.ErrorCode(err) {
+		case okcare.EINVALID, okcare.EUNSUPPORTEDMEDIA:
 			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: okcare.ErrorMessage(err)}
+		case okcare.EBODYTOOLARGE:
+			return &gosmtp.SMTPError{Code: 552, EnhancedCode: gosmtp.EnhancedCode{5, 3, 4}, Message: okcare.ErrorMessage(err)}
+		case okcare.ECONFLICT:
+			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 7, 0}, Message: okcare.ErrorMessage(err)}
 		}
 		return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}

@@ -13,6 +13,8 @@ import (
 	_ "github.com/emersion/go-message/charset" // decode GBK, Big5 and other charsets Chinese mail uses
 	"github.com/emersion/go-message/mail"
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/upload"
 )
 
 // InboundMail is what okcare keeps of a received message.
@@ -23,6 +25,9 @@ type InboundMail struct {
 	From       string // address only, lower-cased
 	Subject    string
 	Text       string
+	// Attachments are the files sent along, unchecked: the store checks
+	// their content.
+	Attachments []*okcare.Attachment
 	// Automatic is set for mail no human wrote: auto-replies, bounces,
 	// lists and our own messages coming back. Such mail never makes a ticket.
 	Automatic bool
@@ -72,9 +77,18 @@ func ParseInbound(r io.Reader, envelopeFrom, ourAddress string) (*InboundMail, e
 		if p == nil {
 			break
 		}
+		if ah, ok := p.Header.(*mail.AttachmentHeader); ok {
+			name, _ := ah.Filename()
+			data, err := io.ReadAll(io.LimitReader(p.Body, upload.MaxBytes+1))
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+			}
+			m.Attachments = append(m.Attachments, &okcare.Attachment{Filename: name, Data: data})
+			continue
+		}
 		ih, ok := p.Header.(*mail.InlineHeader)
 		if !ok {
-			continue // attachments are not kept yet
+			continue
 		}
 		ct, _, _ := mime.ParseMediaType(ih.Get("Content-Type"))
 		body, err := io.ReadAll(io.LimitReader(p.Body, 1<<20))

@@ -93,6 +93,9 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 	if err := validateNewTicket(&req); err != nil {
 		return nil, err
 	}
+	if err := checkAttachments(req.Attachments); err != nil {
+		return nil, err
+	}
 	intake, err := json.Marshal(req.Intake)
 	if err != nil {
 		return nil, err
@@ -139,7 +142,11 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if t.UserID != "" {
 			author = "user:" + t.UserID
 		}
-		if err := insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description}); err != nil {
+		first := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description}
+		if err := insertTicketMessage(ctx, tx, first); err != nil {
+			return err
+		}
+		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
 			return err
 		}
 		if req.Ack == nil || t.ContactEmail == "" {
@@ -280,6 +287,9 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 	if strings.TrimSpace(m.Body) == "" || utf8.RuneCountInString(m.Body) > maxTicketText {
 		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
 	}
+	if err := checkAttachments(m.Attachments); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, m.TicketID))
 		if err != nil {
@@ -303,7 +313,10 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
 			return err
 		}
-		return insertTicketMessage(ctx, tx, m)
+		if err := insertTicketMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		return insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments)
 	})
 }
 

@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerContext", testCustomerContext},
 		{"MacrosAndTags", testMacrosAndTags},
 		{"ReportFacts", testReportFacts},
+		{"Attachments", testAttachments},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {
