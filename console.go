@@ -87,3 +87,33 @@ type ConsoleService interface {
 	// solved, most urgent target first.
 	AgentTickets(ctx context.Context, agentID string) ([]*Ticket, error)
 }
+
+// FollowUp is a message to the customer scheduled on a ticket.
+type FollowUp struct {
+	ID         string     `json:"id"`
+	TicketID   string     `json:"ticket_id"`
+	Body       string     `json:"body"`
+	DueAt      time.Time  `json:"due_at"`
+	CreatedBy  string     `json:"created_by"`
+	SentAt     *time.Time `json:"sent_at,omitempty"`
+	CanceledAt *time.Time `json:"canceled_at,omitempty"`
+}
+
+// FollowUpService schedules and sends follow-up messages.
+type FollowUpService interface {
+	// ScheduleFollowUp plans a message to the customer. Returns EINVALID
+	// (empty, too long, not in the future or more than 90 days out),
+	// ENOTFOUND, ECONFLICT (closed).
+	ScheduleFollowUp(ctx context.Context, ticketID, agentID, body string, due time.Time) (*FollowUp, error)
+
+	// CancelFollowUp cancels a planned message of a ticket. Returns
+	// ENOTFOUND, ECONFLICT (already sent or canceled).
+	CancelFollowUp(ctx context.Context, ticketID, id, agentID string) error
+
+	// FollowUps lists a ticket's follow-ups, soonest first.
+	FollowUps(ctx context.Context, ticketID string) ([]*FollowUp, error)
+
+	// SendDueFollowUps sends the messages due at now (once each, also
+	// with several nodes) and returns how many it sent.
+	SendDueFollowUps(ctx context.Context, now time.Time) (int, error)
+}

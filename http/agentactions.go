@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/okcare/okcare"
 )
@@ -225,4 +226,21 @@ func (s *Server) assignWaiting(ctx context.Context, presence string) {
 	} else if n > 0 {
 		s.Logger.Info("assigned waiting tickets", "count", n)
 	}
+}
+
+func (s *Server) handleScheduleFollowUp(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Body  string    `json:"body"`
+		DueAt time.Time `json:"due_at"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	f, err := s.Store.ScheduleFollowUp(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.Body, req.DueAt)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, f)
 }

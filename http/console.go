@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -224,7 +225,11 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Ticket": t, "Attachments": files, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
+	followUps, err := s.Store.FollowUps(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Ticket": t, "Attachments": files, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
 		"Statuses": []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed}}
@@ -314,6 +319,19 @@ func (s *Server) registerConsole() {
 	agent("action", func(r *http.Request, a *okcare.Agent, id string) error {
 		_, err := s.Store.TakeAction(r.Context(), id, a.ID, r.PostFormValue("action"))
 		return err
+	})
+	agent("followup", func(r *http.Request, a *okcare.Agent, id string) error {
+		days, err := strconv.Atoi(r.PostFormValue("days"))
+		if err != nil || days < 1 || days > 90 {
+			return okcare.Errorf(okcare.EINVALID, "Choose when to follow up: 1 to 90 days.")
+		}
+		// The follow-up goes out at the same business-hour time of day,
+		// that many working days on.
+		_, err = s.Store.ScheduleFollowUp(r.Context(), id, a.ID, r.PostFormValue("body"), s.Calendar.AddWorkdays(s.Now(), days))
+		return err
+	})
+	agent("followup/cancel", func(r *http.Request, a *okcare.Agent, id string) error {
+		return s.Store.CancelFollowUp(r.Context(), id, r.PostFormValue("followup"), a.ID)
 	})
 	supervisor := func(path string, do func(r *http.Request, a *okcare.Agent, id string) error) {
 		s.mux.HandleFunc("POST /console/tickets/{id}/"+path, s.staff(okcare.RoleSupervisor, s.ticketAction(do)))

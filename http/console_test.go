@@ -217,6 +217,21 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 		t.Fatalf("audit chain: %d entries, %v", n, err)
 	}
 
+	// A follow-up in three working days, shown on the ticket; bad input is refused.
+	if status, _, _ := agent.post(page+"/followup", url.Values{"body": {"回访：现在能打开了吗？"}, "days": {"3"}}); status != http.StatusSeeOther {
+		t.Fatalf("follow-up: %d", status)
+	}
+	if status, _, _ := agent.post(page+"/followup", url.Values{"body": {"x"}, "days": {"0"}}); status != http.StatusBadRequest {
+		t.Fatalf("follow-up in 0 days: %d", status)
+	}
+	if _, body, _ := agent.get(page); !strings.Contains(body, `id="followups"`) || !strings.Contains(body, "回访：现在能打开了吗？") {
+		t.Fatal("the follow-up is not listed")
+	}
+	token := ts.agentLogin(t)
+	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/tickets/"+tk.ID+"/followups", token, map[string]any{"body": "checking in", "due_at": "2020-01-01T00:00:00Z"}); status != 400 {
+		t.Fatalf("a follow-up in the past: %d", status)
+	}
+
 	// Macros: a supervisor writes one, the agent applies it; then reports.
 	if status, body, _ := boss.post("/console/macros", url.Values{"name": {"已解冻"}, "macro_lang": {"zh-CN"}, "body": {"工单 #{number}：账户已解冻。"}, "set_status": {"solved"}, "tags": {"unfrozen"}}); status != http.StatusSeeOther {
 		t.Fatalf("create macro: %d %s", status, body)

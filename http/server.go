@@ -34,6 +34,7 @@ type Store interface {
 	okcare.AuditService
 	okcare.ConsoleService
 	okcare.AttachmentService
+	okcare.FollowUpService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -171,6 +172,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/agent/tickets/{id}/assign", s.agent(okcare.RoleSupervisor, s.handleReassign))
 	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
 	s.handle("GET", "/api/v1/agent/tickets/{id}/attachments/{attachment_id}", s.agent(okcare.RoleAgent, s.handleAgentAttachment))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/followups", s.agent(okcare.RoleAgent, s.handleScheduleFollowUp))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/status", s.agent(okcare.RoleAgent, s.handleSetTicketStatus))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/messages", s.agent(okcare.RoleAgent, s.handleAgentReply))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/verifications", s.agent(okcare.RoleAgent, s.handleStartVerification))

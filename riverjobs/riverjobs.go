@@ -73,6 +73,7 @@ type SLAScanner interface {
 	SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error)
 	PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error)
 	AssignWaiting(ctx context.Context) (int, error)
+	SendDueFollowUps(ctx context.Context, now time.Time) (int, error)
 }
 
 // Pending tickets get a reminder after PendingWarnAfter and are solved
@@ -112,7 +113,8 @@ type slaWorker struct {
 	logger *slog.Logger
 }
 
-// Work scans once: targets, pending tickets, then unassigned ones.
+// Work scans once: targets, pending tickets, unassigned ones, then due
+// follow-ups.
 func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) error {
 	warned, breached, err := w.sla.SLAScan(ctx, time.Now(), time.Hour)
 	if warned+breached > 0 {
@@ -131,6 +133,13 @@ func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) erro
 	assigned, err := w.sla.AssignWaiting(ctx)
 	if assigned > 0 {
 		w.logger.Info("assigned waiting tickets", "count", assigned)
+	}
+	if err != nil {
+		return err
+	}
+	followed, err := w.sla.SendDueFollowUps(ctx, time.Now())
+	if followed > 0 {
+		w.logger.Info("follow-ups sent", "count", followed)
 	}
 	return err
 }

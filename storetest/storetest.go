@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		{"MacrosAndTags", testMacrosAndTags},
 		{"ReportFacts", testReportFacts},
 		{"Attachments", testAttachments},
+		{"FollowUps", testFollowUps},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {
