@@ -41,7 +41,20 @@ type Intake struct {
 	OSVersion   string          `json:"os_version,omitempty"`
 	DiagnosisID string          `json:"diagnosis_id,omitempty"`
 	Diagnosis   json.RawMessage `json:"diagnosis,omitempty"`
+	// CallbackWindow is when a phone-callback customer wants the call:
+	// "asap", "morning" or "afternoon" (Beijing time).
+	CallbackWindow string `json:"callback_window,omitempty"`
 }
+
+// Callback windows a customer can ask for.
+var CallbackWindows = []string{"asap", "morning", "afternoon"}
+
+// Call outcomes an agent logs after phoning a customer.
+const (
+	CallReached   = "reached"
+	CallNoAnswer  = "no_answer"
+	CallVoicemail = "voicemail"
+)
 
 // Ticket is a customer's request for help.
 type Ticket struct {
@@ -209,6 +222,11 @@ type TicketService interface {
 	// SetAgentPresence sets online/away/offline and optionally capacity and
 	// language skills. Returns EINVALID, ENOTFOUND.
 	SetAgentPresence(ctx context.Context, agentID, presence string, capacity int, langs []string) error
+
+	// LogCall records a phone call to the customer as an internal note; a
+	// call that reached them counts as the first response. Returns
+	// EINVALID, ENOTFOUND, ECONFLICT (closed).
+	LogCall(ctx context.Context, ticketID, agentID, outcome, notes string) error
 
 	// TicketMessages lists messages oldest first; internal notes only when
 	// asked (agents), never for customers.

@@ -244,3 +244,19 @@ func (s *Server) handleScheduleFollowUp(w http.ResponseWriter, r *http.Request) 
 	}
 	writeJSON(w, http.StatusCreated, f)
 }
+
+func (s *Server) handleLogCall(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Outcome string `json:"outcome"`
+		Notes   string `json:"notes,omitempty"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Store.LogCall(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.Outcome, req.Notes); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -330,6 +330,9 @@ func (s *Server) registerConsole() {
 		_, err = s.Store.ScheduleFollowUp(r.Context(), id, a.ID, r.PostFormValue("body"), s.Calendar.AddWorkdays(s.Now(), days))
 		return err
 	})
+	agent("call", func(r *http.Request, a *okcare.Agent, id string) error {
+		return s.Store.LogCall(r.Context(), id, a.ID, r.PostFormValue("outcome"), r.PostFormValue("notes"))
+	})
 	agent("followup/cancel", func(r *http.Request, a *okcare.Agent, id string) error {
 		return s.Store.CancelFollowUp(r.Context(), id, r.PostFormValue("followup"), a.ID)
 	})

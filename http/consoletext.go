@@ -30,7 +30,7 @@ var consoleText = map[string]map[string]string{
 		"period":      "统计周期", "days": "天", "tickets": "工单数", "sla_first": "首次回复达标率", "sla_resolution": "解决达标率",
 		"met": "达标", "missed": "超时", "running": "进行中", "frt": "首次回复用时分布（工作时间）", "by_cause": "按原因", "by_channel": "按渠道",
 		"csat": "满意度（每周平均，1-5）", "csat_answers": "条评价", "deflection": "自助诊断分流率", "deflection_text": "诊断后回答“已解决”的比例",
-		"no_data": "暂无数据。", "attachments": "附件", "followups": "回访", "fu_sent": "已发送", "fu_canceled": "已取消", "fu_planned": "待发送", "cancel": "取消", "fu_when": "发送时间", "workdays": "个工作日后", "fu_schedule": "安排回访", "new_macro": "新建快捷回复", "name": "名称", "macro_lang": "语言", "body": "回复内容（{number} 会替换为工单编号）",
+		"no_data": "暂无数据。", "attachments": "附件", "phone": "电话", "callback_window": "回拨时间", "cw_asap": "尽快", "cw_morning": "上午", "cw_afternoon": "下午", "log_call": "记录通话", "call_reached": "已接通", "call_no_answer": "无人接听", "call_voicemail": "已留言", "call_notes": "通话记录（仅内部可见）", "followups": "回访", "fu_sent": "已发送", "fu_canceled": "已取消", "fu_planned": "待发送", "cancel": "取消", "fu_when": "发送时间", "workdays": "个工作日后", "fu_schedule": "安排回访", "new_macro": "新建快捷回复", "name": "名称", "macro_lang": "语言", "body": "回复内容（{number} 会替换为工单编号）",
 		"set_status": "同时设置状态", "no_change": "不更改", "tags_hint": "标签（逗号分隔，可不填）", "create": "创建", "supervisors_only": "只有主管可以新建快捷回复。",
 	},
 	"en": {
@@ -61,7 +61,7 @@ var consoleText = map[string]map[string]string{
 		"period":      "Period", "days": "days", "tickets": "Tickets", "sla_first": "First-response SLA met", "sla_resolution": "Resolution SLA met",
 		"met": "met", "missed": "missed", "running": "running", "frt": "First-response time (business hours)", "by_cause": "By cause", "by_channel": "By channel",
 		"csat": "Satisfaction (weekly average, 1-5)", "csat_answers": "ratings", "deflection": "Self-service deflection", "deflection_text": "Share of answered diagnoses marked solved",
-		"no_data": "No data yet.", "attachments": "Attachments", "followups": "Follow-ups", "fu_sent": "sent", "fu_canceled": "canceled", "fu_planned": "planned", "cancel": "Cancel", "fu_when": "Send", "workdays": "working days from now", "fu_schedule": "Schedule follow-up", "new_macro": "New macro", "name": "Name", "macro_lang": "Language", "body": "Reply ({number} becomes the ticket number)",
+		"no_data": "No data yet.", "attachments": "Attachments", "phone": "Phone", "callback_window": "Call window", "cw_asap": "As soon as possible", "cw_morning": "Morning", "cw_afternoon": "Afternoon", "log_call": "Log a call", "call_reached": "Reached", "call_no_answer": "No answer", "call_voicemail": "Left a voicemail", "call_notes": "Call notes (internal)", "followups": "Follow-ups", "fu_sent": "sent", "fu_canceled": "canceled", "fu_planned": "planned", "cancel": "Cancel", "fu_when": "Send", "workdays": "working days from now", "fu_schedule": "Schedule follow-up", "new_macro": "New macro", "name": "Name", "macro_lang": "Language", "body": "Reply ({number} becomes the ticket number)",
 		"set_status": "Also set status", "no_change": "No change", "tags_hint": "Tags (comma separated, optional)", "create": "Create", "supervisors_only": "Only supervisors can create macros.",
 	},
 }

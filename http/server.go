@@ -128,6 +128,8 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /status", s.pageStatus)
 	s.mux.HandleFunc("GET /support/new", s.pageTicketForm)
 	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
+	s.mux.HandleFunc("GET /support/callback", s.pageCallbackForm)
+	s.mux.HandleFunc("POST /support/callback", s.pageRequestCallback)
 	s.mux.HandleFunc("GET /csat", s.pageSurvey)
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
@@ -154,6 +156,7 @@ func (s *Server) registerRoutes() {
 
 	s.handle("GET", "/api/v1/status", s.handleStatus)
 	s.handle("POST", "/api/v1/tickets", s.handleCreateTicket)
+	s.handle("POST", "/api/v1/callbacks", s.handleRequestCallback)
 	s.handle("GET", "/api/v1/me/tickets", s.user(s.handleMyTickets))
 	s.handle("GET", "/api/v1/me/tickets/{id}", s.user(s.handleMyTicket))
 	s.handle("POST", "/api/v1/me/tickets/{id}/messages", s.user(s.handleReplyToTicket))
@@ -173,6 +176,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/agent/tickets/{id}", s.agent(okcare.RoleAgent, s.handleAgentTicket))
 	s.handle("GET", "/api/v1/agent/tickets/{id}/attachments/{attachment_id}", s.agent(okcare.RoleAgent, s.handleAgentAttachment))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/followups", s.agent(okcare.RoleAgent, s.handleScheduleFollowUp))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/calls", s.agent(okcare.RoleAgent, s.handleLogCall))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/status", s.agent(okcare.RoleAgent, s.handleSetTicketStatus))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/messages", s.agent(okcare.RoleAgent, s.handleAgentReply))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/verifications", s.agent(okcare.RoleAgent, s.handleStartVerification))

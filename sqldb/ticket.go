@@ -45,6 +45,12 @@ func validateNewTicket(req *okcare.NewTicket) error {
 	case len(req.IdempotencyKey) > 255 || (req.IdempotencyKey != "" && !printableASCII(req.IdempotencyKey)):
 		return okcare.Errorf(okcare.EINVALID, "The Idempotency-Key must be 1-255 printable ASCII characters.")
 	}
+	if w := req.Intake.CallbackWindow; w != "" && !validWindow(w) {
+		return okcare.Errorf(okcare.EINVALID, "callback_window must be asap, morning or afternoon.")
+	}
+	if req.Channel == okcare.ChannelPhone && req.ContactPhone == "" && req.UserID == "" { // a signed-in user is called on their registered phone
+		return okcare.Errorf(okcare.EINVALID, "A phone number to call is required.")
+	}
 	for _, s := range append([]string{req.Intake.HappenedAt, req.Intake.Symptom, req.Intake.Platform, req.Intake.AppVersion, req.Intake.OSVersion, req.Intake.DiagnosisID}, req.Intake.StepsTried...) {
 		if utf8.RuneCountInString(s) > 200 {
 			return okcare.Errorf(okcare.EINVALID, "An intake field is too long.")
@@ -62,6 +68,15 @@ func validateNewTicket(req *okcare.NewTicket) error {
 		req.Subject = firstLine(req.Intake.Description, 80)
 	}
 	return nil
+}
+
+func validWindow(w string) bool {
+	for _, v := range okcare.CallbackWindows {
+		if w == v {
+			return true
+		}
+	}
+	return false
 }
 
 func validPriority(p string) bool {
@@ -403,4 +418,39 @@ func (db *DB) TicketMessages(ctx context.Context, ticketID string, withInternal 
 		out = append(out, &m)
 	}
 	return out, rows.Err()
+}
+
+// LogCall records a call as an internal note; reaching the customer is the
+// first response on a phone ticket.
+func (db *DB) LogCall(ctx context.Context, ticketID, agentID, outcome, notes string) error {
+	if outcome != okcare.CallReached && outcome != okcare.CallNoAnswer && outcome != okcare.CallVoicemail {
+		return okcare.Errorf(okcare.EINVALID, "outcome must be reached, no_answer or voicemail.")
+	}
+	if utf8.RuneCountInString(notes) > maxTicketText {
+		return okcare.Errorf(okcare.EINVALID, "Call notes are at most %d characters.", maxTicketText)
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		if err != nil {
+			return err
+		}
+		if t.Status == okcare.TicketClosed {
+			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+		}
+		body := "Call by agent:" + agentID + ": " + outcome
+		if strings.TrimSpace(notes) != "" {
+			body += "\n" + strings.TrimSpace(notes)
+		}
+		if err := insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: false, Body: body}); err != nil {
+			return err
+		}
+		q := `UPDATE tickets SET updated_at = ? WHERE id = ?`
+		args := []any{micros(tx.now), t.ID}
+		if outcome == okcare.CallReached {
+			q = `UPDATE tickets SET updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), status = CASE WHEN status = 'new' THEN 'open' ELSE status END WHERE id = ?`
+			args = []any{micros(tx.now), micros(tx.now), t.ID}
+		}
+		_, err = tx.exec(ctx, q, args...)
+		return err
+	})
 }

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReportFacts", testReportFacts},
 		{"Attachments", testAttachments},
 		{"FollowUps", testFollowUps},
+		{"PhoneCallbacks", testPhoneCallbacks},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {

@@ -1,0 +1,57 @@
+package http_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestPhoneCallback(t *testing.T) {
+	ts := newTestServer(t)
+	// The page: CSRF-protected form, validation, then the promise.
+	c := newConsoleClient(t, ts)
+	status, body, _ := c.get("/support/callback?lang=en")
+	if status != 200 || !strings.Contains(body, `id="callback-form"`) {
+		t.Fatalf("callback page: %d", status)
+	}
+	if status, body, _ := c.post("/support/callback", url.Values{"lang": {"en"}, "contact_phone": {"call me"}, "window": {"asap"}, "description": {"won't open"}}); status != 400 || !strings.Contains(body, "form-error") {
+		t.Fatalf("bad number: %d", status)
+	}
+	if status, _, _ := c.post("/support/callback", url.Values{"csrf": {"nope-nope-nope-nope-nope-nope"}, "lang": {"en"}, "contact_phone": {"+8613800000009"}, "description": {"x"}}); status != 403 {
+		t.Fatalf("without CSRF: %d", status)
+	}
+	status, body, _ = c.post("/support/callback", url.Values{"lang": {"en"}, "contact_phone": {"+8613800000009"}, "window": {"afternoon"}, "description": {"stuck loading <b>bold</b>"}})
+	if status != 201 || !strings.Contains(body, `id="call-by"`) || !strings.Contains(body, "18:00") {
+		t.Fatalf("callback request: %d", status)
+	}
+	if countRows(t, ts, "tickets") != 1 {
+		t.Fatal("the refused requests stored something")
+	}
+
+	// The API, then the agent's call log.
+	status, tk, _ := ts.call(t, "POST", "/api/v1/callbacks", "", map[string]any{"phone": "+8613800000010", "window": "morning", "lang": "zh-CN", "description": "打不开"})
+	if status != 201 || tk["channel"] != "phone" {
+		t.Fatalf("API callback: %d %v", status, tk)
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/callbacks", "", map[string]any{"phone": "+8613800000010", "window": "midnight", "lang": "zh-CN", "description": "x"}); status != 400 {
+		t.Fatalf("bad window: %d", status)
+	}
+	agent := ts.agentLogin(t)
+	path := "/api/v1/agent/tickets/" + tk["id"].(string)
+	if status, _, _ := ts.call(t, "POST", path+"/calls", agent, map[string]any{"outcome": "reached", "notes": "cleared cache together"}); status != http.StatusNoContent {
+		t.Fatalf("log call: %d", status)
+	}
+	if _, view, _ := ts.call(t, "GET", path, agent, nil); view["first_responded_at"] == nil {
+		t.Fatalf("the call did not count as the first response: %v", view)
+	}
+	boss := newConsoleClient(t, ts)
+	boss.signIn(ts.creds.AdminEmail, ts.creds.AdminPassword)
+	_, page, _ := boss.get("/console/tickets/" + tk["id"].(string))
+	if !strings.Contains(page, `id="call-form"`) || !strings.Contains(page, "8613800000010") {
+		t.Fatal("the console does not offer the call log on a phone ticket")
+	}
+	if status, _, _ := boss.post("/console/tickets/"+tk["id"].(string)+"/call", url.Values{"outcome": {"voicemail"}}); status != http.StatusSeeOther {
+		t.Fatalf("console call log: %d", status)
+	}
+}
