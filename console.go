@@ -117,3 +117,15 @@ type FollowUpService interface {
 	// with several nodes) and returns how many it sent.
 	SendDueFollowUps(ctx context.Context, now time.Time) (int, error)
 }
+
+// ChatService opens live chats and finds them again by the customer's
+// chat token.
+type ChatService interface {
+	// OpenChat creates a chat ticket (req.Channel is set to chat) and a
+	// chat token for the customer's browser. Returns EINVALID.
+	OpenChat(ctx context.Context, req NewTicket) (*Ticket, string, error)
+
+	// ChatTicket resolves a chat token. Returns EUNAUTHORIZED (unknown or
+	// expired).
+	ChatTicket(ctx context.Context, token string) (*Ticket, error)
+}

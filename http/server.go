@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/chat"
 	"github.com/okcare/okcare/reports"
 	"github.com/okcare/okcare/search"
 	"github.com/okcare/okcare/slaclock"
+	"github.com/okcare/okcare/token"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -35,6 +37,7 @@ type Store interface {
 	okcare.ConsoleService
 	okcare.AttachmentService
 	okcare.FollowUpService
+	okcare.ChatService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -52,6 +55,8 @@ type Server struct {
 	Calendar *slaclock.Calendar
 	// Search is the help-center index; search and publishing need it.
 	Search *search.Index
+	// Chat carries live-chat messages to the browsers watching them.
+	Chat *chat.Hub
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
@@ -90,6 +95,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		Now:          time.Now,
 		LoginLimiter: NewRateLimiter(10, time.Minute),
 		Calendar:     chinaCalendar,
+		Chat:         &chat.Hub{Node: token.New("node_")},
 		mux:          http.NewServeMux(),
 		registry:     prometheus.NewRegistry(),
 	}
@@ -130,6 +136,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
 	s.mux.HandleFunc("GET /support/callback", s.pageCallbackForm)
 	s.mux.HandleFunc("POST /support/callback", s.pageRequestCallback)
+	s.registerChat()
 	s.mux.HandleFunc("GET /csat", s.pageSurvey)
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
@@ -233,6 +240,10 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 }
+
+// Unwrap gives http.ResponseController and the websocket library the
+// underlying writer (for hijacking and deadlines).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status

@@ -25,6 +25,9 @@ var appCSS []byte
 //go:embed assets/wizard.js
 var wizardJS []byte
 
+//go:embed assets/chat.js
+var chatJS []byte
+
 // hashedURL names an asset by a hash of its content, so it can be cached
 // for ever and a new build is fetched at once.
 func hashedURL(name, ext string, content []byte) string {
@@ -33,8 +36,9 @@ func hashedURL(name, ext string, content []byte) string {
 }
 
 var (
-	cssURL = hashedURL("app", ".css", appCSS)
-	jsURL  = hashedURL("wizard", ".js", wizardJS)
+	cssURL    = hashedURL("app", ".css", appCSS)
+	jsURL     = hashedURL("wizard", ".js", wizardJS)
+	chatJSURL = hashedURL("chat", ".js", chatJS)
 )
 
 // pageLang picks the language: ?lang=, then the cookie, then
@@ -107,6 +111,7 @@ func (s *Server) templates() *template.Template {
 			"join":      strings.Join,
 			"hasPrefix": strings.HasPrefix,
 			"add":       func(a, b int) int { return a + b },
+			"sub":       func(a, b int) int { return a - b },
 			"list":      func(v ...string) []string { return v },
 			"dict": func(kv ...any) map[string]any {
 				m := map[string]any{}

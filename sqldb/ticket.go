@@ -376,8 +376,10 @@ func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body s
 	}
 	t.Status = okcare.TicketPending
 	to := ticketEmail(ctx, tx, t)
-	if to == "" {
-		return m, nil // reachable by phone only: the reply waits in the ticket
+	if to == "" || t.Channel == okcare.ChannelChat {
+		// Reachable by phone only, or chatting live: the reply waits in
+		// the ticket (and the chat shows it at once).
+		return m, nil
 	}
 	subject := fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject)
 	text := body + "\n\n-- \n直接回复此邮件即可。 Reply to this email to answer."

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{"Attachments", testAttachments},
 		{"FollowUps", testFollowUps},
 		{"PhoneCallbacks", testPhoneCallbacks},
+		{"Chat", testChat},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {

@@ -1,0 +1,97 @@
+// Package chat fans live-chat messages out to the browsers watching a
+// ticket: the customer's chat page and the agents' console. Messages are
+// stored first (by the caller); the hub only carries the news. A Relay,
+// when set, carries it to the other nodes as well (see the nats package).
+package chat
+
+import (
+	"sync"
+	"time"
+)
+
+// Event is one new message on a chat ticket.
+type Event struct {
+	TicketID  string    `json:"ticket_id"`
+	MessageID string    `json:"id"`
+	From      string    `json:"from"` // "customer", "agent" or "system"
+	Body      string    `json:"body"`
+	At        time.Time `json:"at"`
+	// Origin is the node that published the event, so a relay does not
+	// deliver a node's own events twice.
+	Origin string `json:"origin,omitempty"`
+}
+
+// Relay carries events between nodes.
+type Relay interface {
+	Publish(e Event) error
+}
+
+// Hub delivers events to local subscribers by ticket.
+type Hub struct {
+	// Node names this process in events it publishes.
+	Node string
+	// Relay, when set, also receives every event published here.
+	Relay Relay
+
+	mu   sync.Mutex
+	subs map[string]map[chan Event]struct{}
+}
+
+// bufferSize is how many events a slow watcher may fall behind before it
+// misses some; a browser that reconnects reloads what it missed.
+const bufferSize = 64
+
+// Subscribe watches a ticket until cancel is called.
+func (h *Hub) Subscribe(ticketID string) (events <-chan Event, cancel func()) {
+	ch := make(chan Event, bufferSize)
+	h.mu.Lock()
+	if h.subs == nil {
+		h.subs = map[string]map[chan Event]struct{}{}
+	}
+	if h.subs[ticketID] == nil {
+		h.subs[ticketID] = map[chan Event]struct{}{}
+	}
+	h.subs[ticketID][ch] = struct{}{}
+	h.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			delete(h.subs[ticketID], ch)
+			if len(h.subs[ticketID]) == 0 {
+				delete(h.subs, ticketID)
+			}
+			h.mu.Unlock()
+		})
+	}
+}
+
+// Publish delivers e here and hands it to the relay.
+func (h *Hub) Publish(e Event) error {
+	e.Origin = h.Node
+	h.Deliver(e)
+	if h.Relay != nil {
+		return h.Relay.Publish(e)
+	}
+	return nil
+}
+
+// Deliver hands e to this node's watchers of its ticket, never blocking:
+// a watcher whose buffer is full misses the event.
+func (h *Hub) Deliver(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs[e.TicketID] {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
+
+// Watchers counts the subscriptions to a ticket.
+func (h *Hub) Watchers(ticketID string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs[ticketID])
+}

@@ -1,0 +1,52 @@
+package chat_test
+
+import (
+	"testing"
+
+	"github.com/okcare/okcare/chat"
+)
+
+type recordingRelay struct{ got []chat.Event }
+
+func (r *recordingRelay) Publish(e chat.Event) error { r.got = append(r.got, e); return nil }
+
+func TestHub(t *testing.T) {
+	relay := &recordingRelay{}
+	h := &chat.Hub{Node: "n1", Relay: relay}
+	a, cancelA := h.Subscribe("tkt_1")
+	b, cancelB := h.Subscribe("tkt_1")
+	other, cancelOther := h.Subscribe("tkt_2")
+	defer cancelOther()
+
+	h.Publish(chat.Event{TicketID: "tkt_1", Body: "你好"})
+	for _, ch := range []<-chan chat.Event{a, b} {
+		if e := <-ch; e.Body != "你好" || e.Origin != "n1" {
+			t.Fatalf("got %+v", e)
+		}
+	}
+	select {
+	case e := <-other:
+		t.Fatalf("another ticket's watcher got %+v", e)
+	default:
+	}
+	if len(relay.got) != 1 {
+		t.Fatalf("relay got %d events", len(relay.got))
+	}
+
+	// A remote event is delivered locally and not relayed back.
+	h.Deliver(chat.Event{TicketID: "tkt_1", Body: "from n2", Origin: "n2"})
+	if e := <-a; e.Body != "from n2" || len(relay.got) != 1 {
+		t.Fatalf("remote delivery %+v, relayed %d", e, len(relay.got))
+	}
+
+	// A watcher that stops reading does not block the others.
+	for i := 0; i < 200; i++ {
+		h.Deliver(chat.Event{TicketID: "tkt_1", Body: "flood"})
+	}
+	cancelA()
+	cancelA() // twice is harmless
+	cancelB()
+	if h.Watchers("tkt_1") != 0 || h.Watchers("tkt_2") != 1 {
+		t.Fatalf("watchers %d %d", h.Watchers("tkt_1"), h.Watchers("tkt_2"))
+	}
+}

@@ -1,0 +1,36 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/sqldb"
+)
+
+func testChat(t *testing.T, db *sqldb.DB, clock *Clock) {
+	_, _, err := db.OpenChat(ctx, okcare.NewTicket{Lang: "zh-CN", Intake: okcare.Intake{Description: "在吗"}})
+	wantCode(t, err, okcare.EINVALID) // no way to reach them afterwards
+	tk, tok, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "hua@example.com", Lang: "zh-CN", Intake: okcare.Intake{Description: "一直转圈"}})
+	if err != nil || tk.Channel != okcare.ChannelChat || len(tok) < 26 {
+		t.Fatalf("OpenChat = %+v %q %v", tk, tok, err)
+	}
+	if got, err := db.ChatTicket(ctx, tok); err != nil || got.ID != tk.ID {
+		t.Fatalf("ChatTicket = %v, %v", got, err)
+	}
+	_, err = db.ChatTicket(ctx, "okchat_forged")
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+	if n := count(t, db, `SELECT COUNT(*) FROM chat_sessions WHERE token_hash = ?`, tok); n != 0 {
+		t.Fatal("the chat token is stored in clear")
+	}
+	// Agents answer in the chat, not by mail.
+	if _, err := db.ReplyAsAgent(ctx, tk.ID, "agt_1", "您好，请问是什么手机？", true); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM notifications WHERE event = 'ticket_reply' AND ticket_id = ?`, tk.ID); n != 0 {
+		t.Fatalf("%d reply mails for a live chat", n)
+	}
+	clock.Advance(25 * time.Hour)
+	_, err = db.ChatTicket(ctx, tok)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+}
