@@ -29,6 +29,7 @@ type Config struct {
 	Hours       string        `toml:"business_hours"`
 	Holidays    string        `toml:"holidays_file"`
 	SLAPolicy   string        `toml:"sla_policy_file"`
+	NATSURL     string        `toml:"nats_url"`
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
 	SecretFile  string        `toml:"secret_key_file"`
@@ -61,6 +62,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Hours, "business-hours", env("BUSINESS_HOURS", c.Hours), "the support team's working hours, Asia/Shanghai (OKCARE_BUSINESS_HOURS)")
 	fs.StringVar(&c.Holidays, "holidays-file", env("HOLIDAYS_FILE", c.Holidays), "'YYYY-MM-DD off|work' lines replacing the shipped 2025-2026 mainland holidays and 调休 (OKCARE_HOLIDAYS_FILE)")
 	fs.StringVar(&c.SLAPolicy, "sla-policy-file", env("SLA_POLICY_FILE", c.SLAPolicy), "'channel priority first=T resolve=T' lines replacing the default SLA targets (OKCARE_SLA_POLICY_FILE)")
+	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", c.NATSURL), "NATS server carrying live-chat messages between nodes, e.g. nats://127.0.0.1:4222; empty: one node (OKCARE_NATS_URL)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")

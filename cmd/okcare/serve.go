@@ -16,6 +16,7 @@ import (
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/demo"
 	okhttp "github.com/okcare/okcare/http"
+	oknats "github.com/okcare/okcare/nats"
 	"github.com/okcare/okcare/notify"
 	"github.com/okcare/okcare/postgres"
 	"github.com/okcare/okcare/riverjobs"
@@ -41,6 +42,8 @@ type Main struct {
 
 	Jobs   *riverjobs.Runner
 	Search *search.Index
+	// ChatRelay carries live chat between nodes when --nats-url is set.
+	ChatRelay *oknats.Relay
 	// MailServer receives support mail when --smtp-listen is set.
 	MailServer   *smtp.Server
 	MailListener net.Listener
@@ -182,6 +185,12 @@ func (m *Main) Run(ctx context.Context) error {
 	srv.TrustProxy = m.Config.TrustProxy
 	srv.Search = m.Search
 	srv.Calendar = db.Calendar
+	if m.Config.NATSURL != "" {
+		if m.ChatRelay, err = oknats.Connect(m.Config.NATSURL, "okcare.chat", srv.Chat, logger); err != nil {
+			return fmt.Errorf("nats: %w", err)
+		}
+		logger.Info("live chat relayed through NATS")
+	}
 	m.HTTPServer = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -267,6 +276,9 @@ func (m *Main) Close() error {
 	}
 	if m.MailServer != nil {
 		errs = append(errs, m.MailServer.Close())
+	}
+	if m.ChatRelay != nil {
+		errs = append(errs, m.ChatRelay.Close())
 	}
 	if m.Jobs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
