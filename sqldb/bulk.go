@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/token"
@@ -39,5 +40,50 @@ func (db *DB) ImportUsers(ctx context.Context, emails []string, passwordHash, de
 			progress(end)
 		}
 	}
-	return ids, nil
+	return ids, db.Optimize(ctx)
+}
+
+// ImportTicket is one ticket for ImportTickets.
+type ImportTicket struct {
+	ContactEmail, Channel, Status, Category, Lang, Subject, Body string
+	CreatedAt, FirstResponseDue                                  time.Time
+}
+
+// ImportTickets inserts tickets (each with its first message) in batches
+// of 1000 per transaction, numbering them after the existing ones. It is
+// for benchmarks at scale (100k tickets); it sends nothing and assigns
+// nobody. progress, if set, is called after each batch.
+func (db *DB) ImportTickets(ctx context.Context, n int, ticket func(i int) ImportTicket, progress func(done int)) error {
+	for start := 0; start < n; start += 1000 {
+		end := min(start+1000, n)
+		err := db.inTx(ctx, func(tx *Tx) error {
+			var last int64
+			if err := tx.queryRow(ctx, `UPDATE ticket_numbers SET last = last + ? WHERE name = 'tickets' RETURNING last`, end-start).Scan(&last); err != nil {
+				return err
+			}
+			number := last - int64(end-start)
+			for i := start; i < end; i++ {
+				t := ticket(i)
+				number++
+				id := token.ID("tkt_")
+				if _, err := tx.exec(ctx, `INSERT INTO tickets (id, number, contact_email, channel, status, priority, category, lang, subject, intake,
+					idem_scope, created_at, updated_at, first_response_due, resolution_due) VALUES (?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					id, number, t.ContactEmail, t.Channel, t.Status, t.Category, t.Lang, t.Subject, `{"description":"`+id+`"}`,
+					"contact:"+t.ContactEmail, micros(t.CreatedAt), micros(t.CreatedAt), micros(t.FirstResponseDue), micros(t.FirstResponseDue.Add(48*time.Hour))); err != nil {
+					return err
+				}
+				if err := insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: id, Author: "contact", Public: true, Body: t.Body}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	return db.Optimize(ctx)
 }

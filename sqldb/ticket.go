@@ -235,8 +235,12 @@ func (db *DB) FindTicketByNumber(ctx context.Context, number int64) (*okcare.Tic
 	return scanTicket(db.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number))
 }
 
-// Queue lists tickets for staff, soonest first-response target first
-// (tickets without a target last), then oldest first.
+// Queue lists tickets for staff, soonest first-response target first, then
+// oldest first. Every ticket has a target (migration 0018 gave older ones
+// one). Each status is read in order from the tickets_queue indexes, at
+// most limit rows each, and the short lists are merged. Measured with 100k
+// tickets (docs/benchmarks.md), this matches one IN (...) query on the
+// plain queue and is five times faster filtered by cause and language.
 func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket, error) {
 	if len(f.Statuses) == 0 {
 		f.Statuses = []string{okcare.TicketNew, okcare.TicketOpen}
@@ -247,28 +251,29 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 	if f.Lang != "" && !okcare.ValidLang(f.Lang) {
 		return nil, okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
 	}
-	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE status IN (`
+	if len(f.Statuses) > 6 {
+		return nil, okcare.Errorf(okcare.EINVALID, "Too many statuses.")
+	}
+	var parts []string
 	var args []any
 	for i, st := range f.Statuses {
 		if !validTicketStatus(st) {
 			return nil, okcare.Errorf(okcare.EINVALID, "Unknown status %q.", st)
 		}
-		if i > 0 {
-			q += ", "
-		}
-		q += "?"
+		part := `SELECT ` + ticketColumns + ` FROM tickets WHERE status = ?`
 		args = append(args, st)
+		if f.Category != "" {
+			part += ` AND category = ?`
+			args = append(args, f.Category)
+		}
+		if f.Lang != "" {
+			part += ` AND lang = ?`
+			args = append(args, f.Lang)
+		}
+		parts = append(parts, `SELECT * FROM (`+part+` ORDER BY first_response_due, created_at LIMIT ?) AS q`+strconv.Itoa(i))
+		args = append(args, f.Limit)
 	}
-	q += ")"
-	if f.Category != "" {
-		q += ` AND category = ?`
-		args = append(args, f.Category)
-	}
-	if f.Lang != "" {
-		q += ` AND lang = ?`
-		args = append(args, f.Lang)
-	}
-	q += ` ORDER BY CASE WHEN first_response_due IS NULL THEN 1 ELSE 0 END, first_response_due, created_at LIMIT ?`
+	q := strings.Join(parts, ` UNION ALL `) + ` ORDER BY first_response_due, created_at LIMIT ?`
 	args = append(args, f.Limit)
 	return db.listTickets(ctx, q, args...)
 }

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/okcare/okcare"
@@ -10,8 +12,14 @@ import (
 
 var pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 100)...)
 
+// count runs a COUNT query written with "?" placeholders on either store.
 func count(t *testing.T, db *sqldb.DB, q string, args ...any) int {
 	t.Helper()
+	if db.Dialect().Numbered {
+		for i := 1; strings.Contains(q, "?"); i++ {
+			q = strings.Replace(q, "?", "$"+strconv.Itoa(i), 1)
+		}
+	}
 	var n int
 	if err := db.SQL().QueryRow(q, args...).Scan(&n); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@
 //	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
+//	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
 package main
 
 import (
@@ -30,7 +31,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -40,6 +41,7 @@ func main() {
 	concurrency := fs.Int("concurrency", 32, "concurrent clients")
 	store := fs.String("store", "sqlite", "sqlite or postgres")
 	dsn := fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL for -store postgres")
+	tickets := fs.Int("tickets", 100000, "tickets in the queue (tickets)")
 	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
@@ -59,6 +61,8 @@ func main() {
 		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
 	case "kb":
 		err = benchKB(ctx, *articles, *duration)
+	case "tickets":
+		err = benchTickets(ctx, *store, *dsn, *tickets, *duration, *concurrency)
 	case "transfers":
 		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
 	default:

@@ -47,6 +47,27 @@ type Main struct {
 	// MailServer receives support mail when --smtp-listen is set.
 	MailServer   *smtp.Server
 	MailListener net.Listener
+
+	optimizeStop chan struct{}
+}
+
+// optimizeHourly keeps the query planner's statistics fresh as the data
+// grows, until Close.
+func (m *Main) optimizeHourly(logger *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-m.optimizeStop:
+			return
+		case <-tick.C:
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			if err := m.DB.Optimize(ctx); err != nil {
+				logger.Warn("optimize", "error", err)
+			}
+			cancel()
+		}
+	}
 }
 
 // NewMain returns a Main with the default configuration.
@@ -167,6 +188,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.startJobs(ctx, logger); err != nil {
 		return err
 	}
+	m.optimizeStop = make(chan struct{})
+	go m.optimizeHourly(logger)
 	if m.Config.Demo {
 		creds, err := demo.Load(ctx, db)
 		if err == nil {
@@ -287,6 +310,9 @@ func (m *Main) Close() error {
 	}
 	if m.Search != nil {
 		errs = append(errs, m.Search.Close())
+	}
+	if m.optimizeStop != nil {
+		close(m.optimizeStop)
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
