@@ -26,6 +26,7 @@ var Dialect = sqldb.Dialect{
 	Numbered:          true,
 	ForUpdate:         " FOR UPDATE",
 	IsUniqueViolation: isUniqueViolation,
+	NextTicketNumber:  "SELECT nextval('ticket_number_seq')",
 	// Any constant key works; it only has to be the same on every node.
 	LockMigrations: "SELECT pg_advisory_xact_lock(7065637261)",
 }

@@ -56,6 +56,11 @@ func (db *DB) SetAgentPresence(ctx context.Context, agentID, presence string, ca
 // available. It returns the agent id, or "" when nobody is available (the
 // ticket stays in the queue).
 func (db *DB) AssignTicket(ctx context.Context, ticketID string) (string, error) {
+	// Nobody online (nights, holidays): no write transaction at all.
+	var online int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM agents WHERE presence = 'online'`).Scan(&online); err != nil || online == 0 {
+		return "", err
+	}
 	var chosen string
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var lang string

@@ -57,14 +57,12 @@ func (db *DB) ImportTickets(ctx context.Context, n int, ticket func(i int) Impor
 	for start := 0; start < n; start += 1000 {
 		end := min(start+1000, n)
 		err := db.inTx(ctx, func(tx *Tx) error {
-			var last int64
-			if err := tx.queryRow(ctx, `UPDATE ticket_numbers SET last = last + ? WHERE name = 'tickets' RETURNING last`, end-start).Scan(&last); err != nil {
-				return err
-			}
-			number := last - int64(end-start)
 			for i := start; i < end; i++ {
 				t := ticket(i)
-				number++
+				var number int64
+				if err := tx.queryRow(ctx, db.dialect.NextTicketNumber).Scan(&number); err != nil {
+					return err
+				}
 				id := token.ID("tkt_")
 				if _, err := tx.exec(ctx, `INSERT INTO tickets (id, number, contact_email, channel, status, priority, category, lang, subject, intake,
 					idem_scope, created_at, updated_at, first_response_due, resolution_due) VALUES (?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -40,6 +40,8 @@ type Dialect struct {
 	// LockMigrations, if set, runs inside the migration transaction to keep
 	// two nodes from migrating at once.
 	LockMigrations string
+	// NextTicketNumber returns the next ticket number (one row, one column).
+	NextTicketNumber string
 	// Optimize, if set, refreshes the query planner's statistics where
 	// they are stale (SQLite's PRAGMA optimize; PostgreSQL's autovacuum
 	// does this by itself).

@@ -133,7 +133,7 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		t = &okcare.Ticket{ID: token.ID("tkt_"), UserID: req.UserID, ContactEmail: req.ContactEmail, ContactPhone: req.ContactPhone,
 			Channel: req.Channel, Status: okcare.TicketNew, Priority: req.Priority, Category: req.Category, Lang: req.Lang,
 			Subject: req.Subject, Intake: req.Intake, CreatedAt: fromMicros(micros(tx.now)), UpdatedAt: fromMicros(micros(tx.now))}
-		if err := tx.queryRow(ctx, `UPDATE ticket_numbers SET last = last + 1 WHERE name = 'tickets' RETURNING last`).Scan(&t.Number); err != nil {
+		if err := tx.queryRow(ctx, db.dialect.NextTicketNumber).Scan(&t.Number); err != nil {
 			return err
 		}
 		t.FirstResponseDue, t.ResolutionDue = req.FirstResponseDue, req.ResolutionDue

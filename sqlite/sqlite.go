@@ -28,6 +28,7 @@ func Migrations() fs.FS { return sqldb.MigrationFiles(migrationFiles) }
 var Dialect = sqldb.Dialect{
 	Name:              "sqlite",
 	IsUniqueViolation: isUniqueViolation,
+	NextTicketNumber:  "UPDATE ticket_numbers SET last = last + 1 WHERE name = 'tickets' RETURNING last",
 	// Analyze what needs it, bounded so it stays fast on big tables.
 	Optimize: "PRAGMA optimize=0x10002",
 }
