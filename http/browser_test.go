@@ -207,7 +207,22 @@ func TestBrowserLanguageSwitchAndStatus(t *testing.T) {
 	if banner != "All systems operational" || !strings.Contains(resolved, "Some users could not connect") || !strings.Contains(resolved, "Fixed; service is back to normal.") || strings.Contains(resolved, "部分用户") {
 		t.Fatalf("status page: banner %q resolved %q", banner, resolved)
 	}
+	if !strings.Contains(resolved, "Resolved") {
+		t.Fatalf("status words not shown in English: %q", resolved)
+	}
 	screenshot(t, ctx, "status")
+	// In Chinese the status words are Chinese too.
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/status?lang=zh-CN"),
+		chromedp.WaitVisible(".incident.resolved", chromedp.ByQuery),
+		chromedp.Text(".incident.resolved", &resolved, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(resolved, "已解决") || strings.Contains(resolved, "resolved") {
+		t.Fatalf("Chinese status page: %q", resolved)
+	}
 }
 
 // TestWizardScriptRunsUnderCSP checks the wizard's script is allowed by the

@@ -32,6 +32,7 @@ var uiText = map[string]map[string]string{
 		"chat_title": "在线客服", "chat_intro": "工作时间（北京时间 9:00-18:00）客服通常在几分钟内回复。留下邮箱，离开后回复会保存在工单里。",
 		"chat_first": "您遇到了什么问题？", "chat_start": "开始聊天", "chat_send": "发送", "chat_you": "我", "chat_support": "OK 钱包客服",
 		"chat_live": "已连接", "chat_placeholder": "输入消息…", "chat_wait": "客服正在赶来，请不要关闭页面。", "chat_link": "在线客服",
+		"inc_investigating": "正在调查", "inc_identified": "已找到原因", "inc_monitoring": "已修复，观察中", "inc_resolved": "已解决",
 		"tried_network": "检查了网络", "tried_update": "更新了应用", "tried_cache": "清除了缓存", "tried_reinstall": "重新安装了应用", "tried_restart": "重启了手机",
 	},
 	"en": {
@@ -64,6 +65,7 @@ var uiText = map[string]map[string]string{
 		"chat_title": "Live chat", "chat_intro": "During business hours (09:00-18:00 Beijing time) support usually answers within minutes. Leave your email: if you leave, the replies stay in your ticket.",
 		"chat_first": "What is wrong?", "chat_start": "Start chatting", "chat_send": "Send", "chat_you": "You", "chat_support": "OK Wallet support",
 		"chat_live": "connected", "chat_placeholder": "Type a message…", "chat_wait": "An agent is on the way; keep this page open.", "chat_link": "Live chat",
+		"inc_investigating": "Investigating", "inc_identified": "Identified", "inc_monitoring": "Monitoring", "inc_resolved": "Resolved",
 		"tried_network": "Checked the network", "tried_update": "Updated the app", "tried_cache": "Cleared the cache", "tried_reinstall": "Reinstalled the app", "tried_restart": "Restarted the phone",
 	},
 }
