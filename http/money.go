@@ -45,6 +45,10 @@ type transactionJSON struct {
 	CreatedAt  time.Time           `json:"created_at"`
 }
 
+func toTransactionJSON(t *okcare.Transaction) transactionJSON {
+	return transactionJSON{t.EntryID, t.MovementID, t.Kind, t.Asset, ledger.FormatAmount(t.Minor, t.Decimals), t.Minor.String(), t.Memo, t.CreatedAt}
+}
+
 func (s *Server) handleTransactions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, before := 50, int64(0)
@@ -71,7 +75,7 @@ func (s *Server) handleTransactions(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []transactionJSON{}
 	for _, t := range txs {
-		out = append(out, transactionJSON{t.EntryID, t.MovementID, t.Kind, t.Asset, ledger.FormatAmount(t.Minor, t.Decimals), t.Minor.String(), t.Memo, t.CreatedAt})
+		out = append(out, toTransactionJSON(t))
 	}
 	resp := map[string]any{"transactions": out, "next_cursor": nil}
 	if next != 0 {

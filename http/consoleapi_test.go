@@ -1,0 +1,73 @@
+package http_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/okcare/okcare"
+)
+
+func TestConsoleAPI(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
+	_, b, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "agent@okcare.example", "password": "staff-pass-123"})
+	agent, boss := b["token"].(string), ts.agentLogin(t)
+	chen, _ := ts.db.FindUserByLogin(ctx, "chen@demo.okwallet.example")
+	tk, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: chen.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Intake: okcare.Intake{Description: "冻结"}})
+	base := "/api/v1/agent/tickets/" + tk.ID
+
+	status, cc, _ := ts.call(t, "GET", base+"/context", agent, nil)
+	if status != 200 || cc["match"] != "account" || cc["user"].(map[string]any)["state"] != "frozen" || len(cc["balances"].([]any)) == 0 {
+		t.Fatalf("context: %d %v", status, cc)
+	}
+	if bal := cc["balances"].([]any)[0].(map[string]any); bal["amount"] == nil {
+		t.Fatalf("balances without amounts: %v", bal)
+	}
+
+	// Macros: supervisors write them, agents apply them.
+	macro := map[string]any{"name": "已解冻", "lang": "zh-CN", "body": "#{number} 已解冻", "set_status": "solved", "tags": []string{"unfrozen"}}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/macros", agent, macro); status != 403 {
+		t.Fatalf("agent created a macro: %d", status)
+	}
+	status, m, _ := ts.call(t, "POST", "/api/v1/agent/macros", boss, macro)
+	if status != 201 {
+		t.Fatalf("create macro: %d %v", status, m)
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/macros", boss, macro); status != 409 {
+		t.Fatalf("duplicate macro: %d", status)
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/macros", boss, map[string]any{"name": "x", "lang": "fr", "body": "x"}); status != 400 {
+		t.Fatalf("bad macro: %d", status)
+	}
+	if _, list, _ := ts.call(t, "GET", "/api/v1/agent/macros", agent, nil); len(list["macros"].([]any)) != 1 {
+		t.Fatalf("macros %v", list)
+	}
+	status, got, _ := ts.call(t, "POST", base+"/macros/"+m["id"].(string), agent, nil)
+	if status != 200 || got["status"] != "solved" {
+		t.Fatalf("apply: %d %v", status, got)
+	}
+	status, got, _ = ts.call(t, "POST", base+"/tags", agent, map[string]any{"tags": []string{"VIP"}})
+	if status != 200 || !strings.Contains(mustJSON(got["tags"]), "vip") {
+		t.Fatalf("tags: %d %v", status, got)
+	}
+	if status, _, _ := ts.call(t, "POST", base+"/tags", agent, map[string]any{"tags": []string{"<b>"}}); status != 400 {
+		t.Fatalf("bad tag: %d", status)
+	}
+
+	// Team and reports: supervisors only.
+	if status, _, _ := ts.call(t, "GET", "/api/v1/agent/reports", agent, nil); status != 403 {
+		t.Fatalf("agent report: %d", status)
+	}
+	status, rep, _ := ts.call(t, "GET", "/api/v1/agent/reports?days=7", boss, nil)
+	if status != 200 || rep["tickets"].(float64) != 1 || rep["by_channel"].(map[string]any)["api"].(float64) != 1 {
+		t.Fatalf("report: %d %v", status, rep)
+	}
+	if status, _, _ := ts.call(t, "GET", "/api/v1/agent/reports?days=0", boss, nil); status != 400 {
+		t.Fatalf("bad days: %d", status)
+	}
+	if status, team, _ := ts.call(t, "GET", "/api/v1/agent/team", boss, nil); status != 200 || len(team["agents"].([]any)) != 2 {
+		t.Fatalf("team: %d %v", status, team)
+	}
+}
