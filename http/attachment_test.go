@@ -96,3 +96,45 @@ func TestAttachmentsAPI(t *testing.T) {
 		t.Fatalf("agent download: %d", resp.StatusCode)
 	}
 }
+
+// TestTicketFormAttachment: the web form takes one file with the ticket;
+// a refused file leaves no ticket.
+func TestTicketFormAttachment(t *testing.T) {
+	ts := newTestServer(t)
+	c := newConsoleClient(t, ts)
+	c.get("/support/new?lang=en")
+	post := func(name string, data []byte) (int, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"csrf": c.csrf, "lang": "en", "contact_email": "kim@example.com", "description": "crashes on launch, screenshot attached"} {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("attachment", name)
+		fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", ts.URL+"/support/new", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := c.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	if status, body := post("page.html", []byte("<html><script>alert(1)</script></html>")); status != 400 || !strings.Contains(body, "form-error") {
+		t.Fatalf("HTML file: %d", status)
+	}
+	if status, _ := post("huge.png", append(pngFile, make([]byte, 6<<20)...)); status != 413 {
+		t.Fatalf("oversized file: %d", status)
+	}
+	if countRows(t, ts, "tickets") != 0 {
+		t.Fatal("a refused file left a ticket")
+	}
+	if status, body := post("crash.png", pngFile); status != 201 || !strings.Contains(body, "ticket-number") {
+		t.Fatalf("with a screenshot: %d", status)
+	}
+	if countRows(t, ts, "attachments") != 1 {
+		t.Fatal("the screenshot was not kept")
+	}
+}

@@ -33,7 +33,8 @@ var uiText = map[string]map[string]string{
 		"chat_first": "您遇到了什么问题？", "chat_start": "开始聊天", "chat_send": "发送", "chat_you": "我", "chat_support": "OK 钱包客服",
 		"chat_live": "已连接", "chat_placeholder": "输入消息…", "chat_wait": "客服正在赶来，请不要关闭页面。", "chat_link": "在线客服",
 		"inc_investigating": "正在调查", "inc_identified": "已找到原因", "inc_monitoring": "已修复，观察中", "inc_resolved": "已解决",
-		"tried_network": "检查了网络", "tried_update": "更新了应用", "tried_cache": "清除了缓存", "tried_reinstall": "重新安装了应用", "tried_restart": "重启了手机",
+		"ticket_attachment": "截图或文件（可不填；图片、PDF 或文本，最大 5 MB）",
+		"tried_network":     "检查了网络", "tried_update": "更新了应用", "tried_cache": "清除了缓存", "tried_reinstall": "重新安装了应用", "tried_restart": "重启了手机",
 	},
 	"en": {
 		"brand": "OK Wallet", "helpcenter": "Help Center", "nav_help": "Help Center", "nav_diagnose": "Won't open?", "nav_status": "Status",
@@ -66,6 +67,7 @@ var uiText = map[string]map[string]string{
 		"chat_first": "What is wrong?", "chat_start": "Start chatting", "chat_send": "Send", "chat_you": "You", "chat_support": "OK Wallet support",
 		"chat_live": "connected", "chat_placeholder": "Type a message…", "chat_wait": "An agent is on the way; keep this page open.", "chat_link": "Live chat",
 		"inc_investigating": "Investigating", "inc_identified": "Identified", "inc_monitoring": "Monitoring", "inc_resolved": "Resolved",
-		"tried_network": "Checked the network", "tried_update": "Updated the app", "tried_cache": "Cleared the cache", "tried_reinstall": "Reinstalled the app", "tried_restart": "Restarted the phone",
+		"ticket_attachment": "Screenshot or file (optional; image, PDF or text, up to 5 MB)",
+		"tried_network":     "Checked the network", "tried_update": "Updated the app", "tried_cache": "Cleared the cache", "tried_reinstall": "Reinstalled the app", "tried_restart": "Restarted the phone",
 	},
 }

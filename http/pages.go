@@ -2,7 +2,10 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"sort"
 	"strings"
@@ -10,6 +13,7 @@ import (
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/diagnose"
 	"github.com/okcare/okcare/markdown"
+	"github.com/okcare/okcare/upload"
 )
 
 // popularSlugs are the articles on the help-center home page.
@@ -117,6 +121,49 @@ func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) (string, 
 		return "", false
 	}
 	return lang, true
+}
+
+// parseUploadForm is parsePageForm for a multipart form that may carry one
+// attachment (the ticket form). The whole request is bounded; the file is
+// read into memory, never into a temporary file.
+func (s *Server) parseUploadForm(w http.ResponseWriter, r *http.Request) (string, *okcare.Attachment, bool) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		lang, ok := s.parsePageForm(w, r)
+		return lang, nil, ok
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm+upload.MaxBytes+4<<10)
+	if err := r.ParseMultipartForm(maxForm + upload.MaxBytes + 4<<10); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			err = okcare.Errorf(okcare.EBODYTOOLARGE, "A file may be at most %d MiB.", upload.MaxBytes>>20)
+		} else {
+			err = okcare.Errorf(okcare.EINVALID, "The form could not be read.")
+		}
+		s.pageError(w, r, pageLang(w, r), err)
+		return "", nil, false
+	}
+	defer r.MultipartForm.RemoveAll()
+	lang := pageLang(w, r)
+	if err := checkCSRF(r); err != nil {
+		s.pageError(w, r, lang, err)
+		return "", nil, false
+	}
+	files := r.MultipartForm.File["attachment"]
+	if len(files) == 0 || files[0].Size == 0 {
+		return lang, nil, true
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return "", nil, false
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, upload.MaxBytes+1))
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return "", nil, false
+	}
+	return lang, &okcare.Attachment{Filename: files[0].Filename, Data: data}, true
 }
 
 func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {

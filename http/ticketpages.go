@@ -61,7 +61,7 @@ func (s *Server) pageTicketForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
-	lang, ok := s.parsePageForm(w, r)
+	lang, file, ok := s.parseUploadForm(w, r)
 	if !ok {
 		return
 	}
@@ -79,7 +79,7 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := s.createTicket(r.Context(), nil, okcare.NewTicket{ContactEmail: f.Email, Channel: okcare.ChannelWeb, Lang: lang, Category: f.Category,
 		Intake: okcare.Intake{HappenedAt: f.HappenedAt, Symptom: f.Symptom, Description: f.Description, StepsTried: tried,
-			Platform: f.Platform, AppVersion: f.AppVersion, OSVersion: f.OSVersion, DiagnosisID: f.DiagnosisID}})
+			Platform: f.Platform, AppVersion: f.AppVersion, OSVersion: f.OSVersion, DiagnosisID: f.DiagnosisID}, Attachments: attachments(file)})
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
 			s.pageError(w, r, lang, err)
@@ -89,6 +89,14 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
+}
+
+// attachments is the list of one optional file.
+func attachments(a *okcare.Attachment) []*okcare.Attachment {
+	if a == nil {
+		return nil
+	}
+	return []*okcare.Attachment{a}
 }
 
 func (s *Server) pageSurvey(w http.ResponseWriter, r *http.Request) {
