@@ -223,6 +223,11 @@ type TicketService interface {
 	// language skills. Returns EINVALID, ENOTFOUND.
 	SetAgentPresence(ctx context.Context, agentID, presence string, capacity int, langs []string) error
 
+	// SetTicketPriority changes a ticket's priority and moves its SLA
+	// targets to the new priority's policy (keeping any paused time).
+	// Returns EINVALID, ENOTFOUND, ECONFLICT (closed).
+	SetTicketPriority(ctx context.Context, ticketID, actor, priority string) (*Ticket, error)
+
 	// LogCall records a phone call to the customer as an internal note; a
 	// call that reached them counts as the first response. Returns
 	// EINVALID, ENOTFOUND, ECONFLICT (closed).

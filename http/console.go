@@ -238,7 +238,8 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	data := map[string]any{"Ticket": t, "Attachments": files, "LastPublic": last, "ChatJS": chatJSURL, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
-		"Statuses": []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed}}
+		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},
+		"Priorities": []string{okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent}}
 	if v := cc.Verification; v != nil {
 		data["Verified"] = v.VerifiedAt != nil
 		data["CodeOpen"] = v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt)
@@ -306,6 +307,10 @@ func (s *Server) registerConsole() {
 	})
 	agent("status", func(r *http.Request, a *okcare.Agent, id string) error {
 		_, err := s.Store.SetTicketStatus(r.Context(), id, "agent:"+a.ID, r.PostFormValue("status"))
+		return err
+	})
+	agent("priority", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.SetTicketPriority(r.Context(), id, "agent:"+a.ID, r.PostFormValue("priority"))
 		return err
 	})
 	agent("tags", func(r *http.Request, a *okcare.Agent, id string) error {

@@ -217,6 +217,12 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 		t.Fatalf("audit chain: %d entries, %v", n, err)
 	}
 
+	if status, _, _ := agent.post(page+"/priority", url.Values{"priority": {"urgent"}}); status != http.StatusSeeOther {
+		t.Fatalf("priority: %d", status)
+	}
+	if got, _ := ts.db.FindTicket(ctx, tk.ID); got.Priority != "urgent" {
+		t.Fatalf("priority %s", got.Priority)
+	}
 	// A follow-up in three working days, shown on the ticket; bad input is refused.
 	if status, _, _ := agent.post(page+"/followup", url.Values{"body": {"回访：现在能打开了吗？"}, "days": {"3"}}); status != http.StatusSeeOther {
 		t.Fatalf("follow-up: %d", status)

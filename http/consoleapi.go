@@ -167,3 +167,19 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+func (s *Server) handleSetPriority(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Priority string `json:"priority"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	t, err := s.Store.SetTicketPriority(r.Context(), r.PathValue("id"), "agent:"+agentFrom(r).ID, req.Priority)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}

@@ -56,6 +56,14 @@ func TestConsoleAPI(t *testing.T) {
 		t.Fatalf("bad tag: %d", status)
 	}
 
+	status, got, _ = ts.call(t, "POST", base+"/priority", agent, map[string]any{"priority": "urgent"})
+	if status != 200 || got["priority"] != "urgent" {
+		t.Fatalf("priority: %d %v", status, got)
+	}
+	if status, _, _ := ts.call(t, "POST", base+"/priority", agent, map[string]any{"priority": "asap"}); status != 400 {
+		t.Fatalf("bad priority: %d", status)
+	}
+
 	// Team and reports: supervisors only.
 	if status, _, _ := ts.call(t, "GET", "/api/v1/agent/reports", agent, nil); status != 403 {
 		t.Fatalf("agent report: %d", status)

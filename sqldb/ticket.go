@@ -461,3 +461,53 @@ func (db *DB) LogCall(ctx context.Context, ticketID, agentID, outcome, notes str
 		return err
 	})
 }
+
+// SetTicketPriority changes the priority and recomputes the targets from
+// the creation time under the new policy. Business time already added to
+// the resolution target for pauses is carried over, and a target that
+// moves into the future may be warned about and breached again.
+func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority string) (*okcare.Ticket, error) {
+	if !validPriority(priority) {
+		return nil, okcare.Errorf(okcare.EINVALID, "priority must be low, normal, high or urgent.")
+	}
+	var t *okcare.Ticket
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		t, err = scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		if err != nil {
+			return err
+		}
+		switch {
+		case t.Status == okcare.TicketClosed:
+			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+		case t.Priority == priority:
+			return nil
+		}
+		cal := db.calendar()
+		old, pol := db.policies().For(t.Channel, t.Priority), db.policies().For(t.Channel, priority)
+		first := cal.Due(pol.FirstResponse, t.CreatedAt)
+		resolve := cal.Due(pol.Resolution, t.CreatedAt)
+		if t.ResolutionDue != nil {
+			if paused := cal.Between(cal.Due(old.Resolution, t.CreatedAt), *t.ResolutionDue); paused > 0 {
+				resolve = cal.Add(resolve, paused)
+			}
+		}
+		if t.FirstRespondedAt != nil && t.FirstResponseDue != nil {
+			first = *t.FirstResponseDue // answered: the first-response record stands
+		}
+		if _, err := tx.exec(ctx, `UPDATE tickets SET priority = ?, first_response_due = ?, resolution_due = ?, updated_at = ?,
+			sla_warned_at = CASE WHEN ? THEN NULL ELSE sla_warned_at END,
+			sla_breached_at = CASE WHEN ? THEN NULL ELSE sla_breached_at END,
+			sla_resolution_breached_at = CASE WHEN ? THEN NULL ELSE sla_resolution_breached_at END WHERE id = ?`,
+			priority, micros(first), micros(resolve), micros(tx.now),
+			first.After(tx.now), first.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
+			return err
+		}
+		if err := addNote(ctx, tx, t.ID, "Priority set to "+priority+" by "+actor+"."); err != nil {
+			return err
+		}
+		t, err = findTicket(ctx, tx, t.ID)
+		return err
+	})
+	return t, err
+}

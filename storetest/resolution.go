@@ -99,3 +99,37 @@ func testResolutionClock(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal("a ticket solved before its target counts as breached")
 	}
 }
+
+// testPriority: raising the priority pulls the targets in; the paused time
+// already counted stays counted.
+func testPriority(t *testing.T, db *sqldb.DB, clock *Clock) {
+	cst := time.FixedZone("CST", 8*3600)
+	tk, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "pri@example.com", Channel: okcare.ChannelMail, Lang: "en", Intake: okcare.Intake{Description: "frozen"}})
+	_, err := db.SetTicketPriority(ctx, tk.ID, "agent:agt_1", "critical")
+	wantCode(t, err, okcare.EINVALID)
+	up, err := db.SetTicketPriority(ctx, tk.ID, "agent:agt_1", okcare.PriorityUrgent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Created Wednesday 17:00 in Shanghai: urgent is answered within one
+	// working day and resolved within two.
+	if up.Priority != okcare.PriorityUrgent || up.FirstResponseDue.In(cst).Format("01-02 15:04") != "11-26 17:00" || up.ResolutionDue.In(cst).Format("01-02 15:04") != "11-27 17:00" {
+		t.Fatalf("urgent: %s %v %v", up.Priority, up.FirstResponseDue.In(cst), up.ResolutionDue.In(cst))
+	}
+	// Pause for a business hour, then lower it again: the hour stays.
+	db.ReplyAsAgent(ctx, tk.ID, "agt_1", "checking", true)
+	clock.Advance(17 * time.Hour) // to Thursday 10:00
+	db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: tk.ID, Author: "contact", Public: true, Body: "still frozen"})
+	down, err := db.SetTicketPriority(ctx, tk.ID, "agent:agt_1", okcare.PriorityNormal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Five working days (to 2 Dec 17:00) plus the 2 paused business hours
+	// (Wed 17-18, Thu 9-10): 1 h on the 2nd, 1 h on the 3rd.
+	if got := down.ResolutionDue.In(cst).Format("01-02 15:04"); got != "12-03 10:00" {
+		t.Fatalf("normal again: resolution due %s", got)
+	}
+	if !down.FirstResponseDue.Equal(*up.FirstResponseDue) {
+		t.Fatal("the first-response target moved after the first response")
+	}
+}

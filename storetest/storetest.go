@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"VerifiedActions", testVerifiedActions},
 		{"SLAScan", testSLAScan},
 		{"ResolutionClock", testResolutionClock},
+		{"Priority", testPriority},
 		{"CustomerContext", testCustomerContext},
 		{"MacrosAndTags", testMacrosAndTags},
 		{"ReportFacts", testReportFacts},
