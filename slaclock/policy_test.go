@@ -98,3 +98,47 @@ func TestDueResolution(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePolicies: the policy file is edited by hand; whatever it holds,
+// parsing never panics, and an accepted file gives every channel and
+// priority two targets that produce deadlines after the start.
+func FuzzParsePolicies(f *testing.F) {
+	f.Add(slaclock.DefaultPolicies)
+	f.Add("* * first=eod resolve=60d\nchat urgent first=1m resolve=1000h")
+	f.Add("* *\tfirst=1d resolve=2d # tab")
+	c, err := slaclock.China(9*time.Hour, 18*time.Hour)
+	if err != nil {
+		f.Fatal(err)
+	}
+	start := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data string) {
+		p, err := slaclock.ParsePolicies(data)
+		if err != nil {
+			return
+		}
+		for _, ch := range []string{"chat", "phone", "email", "web", "api", "other"} {
+			for _, pr := range []string{"low", "normal", "high", "urgent"} {
+				pol := p.For(ch, pr)
+				if !c.Due(pol.FirstResponse, start).After(start) || !c.Due(pol.Resolution, start).After(start) {
+					t.Fatalf("%s/%s: a target is not after the start: %+v", ch, pr, pol)
+				}
+			}
+		}
+	})
+}
+
+// FuzzParseCalendar: the holidays file is edited by hand too.
+func FuzzParseCalendar(f *testing.F) {
+	f.Add("2026-10-01 off 国庆节\n2026-10-10 work 调休\n# comment\n")
+	f.Add("2026-02-30 off")
+	f.Fuzz(func(t *testing.T, data string) {
+		c, err := slaclock.ParseCalendar(data, time.UTC, 9*time.Hour, 18*time.Hour)
+		if err != nil {
+			return
+		}
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		if due := c.AddWorkdays(start, 3); !due.After(start) {
+			t.Fatalf("three working days from %v is %v", start, due)
+		}
+	})
+}
