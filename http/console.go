@@ -181,13 +181,15 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		return
 	}
 	var me *okcare.AgentStatus
+	names := map[string]string{}
 	for _, m := range team {
 		if m.ID == a.ID {
 			me = m
 		}
+		names[m.ID] = m.Email
 	}
 	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
-		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(),
+		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": names,
 		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
 		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
 	})
