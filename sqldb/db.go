@@ -86,6 +86,10 @@ type DB struct {
 	// mainland calendar, 09:00-18:00, and slaclock.Default().
 	Calendar *slaclock.Calendar
 	Policies slaclock.Policies
+	// TeamCalendars, by channel, are the business calendars of the teams
+	// that answer a channel (live chat staffed into the evening, say);
+	// channels without one use Calendar.
+	TeamCalendars map[string]*slaclock.Calendar
 	// Secrets seals TOTP seeds at rest. Two-factor enrolment fails without it.
 	Secrets *secretbox.Box
 	// DeliveryJobs, when set, queues the delivery of a new notification in
@@ -116,6 +120,14 @@ var mainland = func() *slaclock.Calendar {
 	}
 	return c
 }()
+
+// calendarFor is the business calendar of the team answering a channel.
+func (db *DB) calendarFor(channel string) *slaclock.Calendar {
+	if c, ok := db.TeamCalendars[channel]; ok {
+		return c
+	}
+	return db.calendar()
+}
 
 func (db *DB) calendar() *slaclock.Calendar {
 	if db.Calendar != nil {

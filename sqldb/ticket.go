@@ -139,11 +139,11 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		t.FirstResponseDue, t.ResolutionDue = req.FirstResponseDue, req.ResolutionDue
 		pol := db.policies().For(t.Channel, t.Priority)
 		if t.FirstResponseDue == nil {
-			due := db.calendar().Due(pol.FirstResponse, t.CreatedAt)
+			due := db.calendarFor(t.Channel).Due(pol.FirstResponse, t.CreatedAt)
 			t.FirstResponseDue = &due
 		}
 		if t.ResolutionDue == nil {
-			due := db.calendar().Due(pol.Resolution, t.CreatedAt)
+			due := db.calendarFor(t.Channel).Due(pol.Resolution, t.CreatedAt)
 			t.ResolutionDue = &due
 		}
 		_, err := tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
@@ -183,7 +183,8 @@ func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
 	if t.ResolutionDue == nil || t.PausedSince == nil {
 		return nullMicros(t.ResolutionDue)
 	}
-	due := db.calendar().Add(*t.ResolutionDue, db.calendar().Between(*t.PausedSince, now))
+	cal := db.calendarFor(t.Channel)
+	due := cal.Add(*t.ResolutionDue, cal.Between(*t.PausedSince, now))
 	return micros(due)
 }
 
@@ -483,7 +484,7 @@ func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority s
 		case t.Priority == priority:
 			return nil
 		}
-		cal := db.calendar()
+		cal := db.calendarFor(t.Channel)
 		old, pol := db.policies().For(t.Channel, t.Priority), db.policies().For(t.Channel, priority)
 		first := cal.Due(pol.FirstResponse, t.CreatedAt)
 		resolve := cal.Due(pol.Resolution, t.CreatedAt)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/slaclock"
 	"github.com/okcare/okcare/sqldb"
 )
 
@@ -131,5 +132,26 @@ func testPriority(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 	if !down.FirstResponseDue.Equal(*up.FirstResponseDue) {
 		t.Fatal("the first-response target moved after the first response")
+	}
+}
+
+// testTeamCalendars: a channel answered by a team with longer hours gets
+// its targets on that team's calendar.
+func testTeamCalendars(t *testing.T, db *sqldb.DB, clock *Clock) {
+	evening, err := slaclock.China(8*time.Hour, 22*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.TeamCalendars = map[string]*slaclock.Calendar{okcare.ChannelChat: evening}
+	defer func() { db.TeamCalendars = nil }()
+	clock.Advance(2 * time.Hour) // Wednesday 19:00 in Shanghai: after the office closes
+	chat, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "eve@example.com", Channel: okcare.ChannelChat, Lang: "zh-CN", Intake: okcare.Intake{Description: "在吗"}})
+	mail, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "eve@example.com", Channel: okcare.ChannelMail, Lang: "zh-CN", Intake: okcare.Intake{Description: "在吗"}})
+	cst := time.FixedZone("CST", 8*3600)
+	if got := chat.FirstResponseDue.In(cst).Format("01-02 15:04"); got != "11-25 19:05" {
+		t.Fatalf("chat answered by the evening team due %s, want 11-25 19:05", got)
+	}
+	if got := mail.FirstResponseDue.In(cst).Format("01-02 15:04"); got != "11-30 18:00" { // from Thursday 09:00, three working days
+		t.Fatalf("mail due %s, want 11-30 18:00", got)
 	}
 }

@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"SLAScan", testSLAScan},
 		{"ResolutionClock", testResolutionClock},
 		{"Priority", testPriority},
+		{"TeamCalendars", testTeamCalendars},
 		{"CustomerContext", testCustomerContext},
 		{"MacrosAndTags", testMacrosAndTags},
 		{"ReportFacts", testReportFacts},

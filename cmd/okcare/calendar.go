@@ -13,7 +13,37 @@ import (
 // working hours in Asia/Shanghai over the shipped mainland holidays, or
 // over the --holidays-file when one is given.
 func loadCalendar(c *Config) (*slaclock.Calendar, error) {
-	open, close, err := parseHours(c.Hours)
+	return calendarWithHours(c, c.Hours)
+}
+
+// loadTeamCalendars reads --team-hours ("chat=08:00-22:00,phone=...") into
+// a calendar per channel, on the same holidays.
+func loadTeamCalendars(c *Config) (map[string]*slaclock.Calendar, error) {
+	teams := map[string]*slaclock.Calendar{}
+	for _, item := range strings.Split(c.TeamHours, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		channel, hours, ok := strings.Cut(strings.TrimSpace(item), "=")
+		switch channel {
+		case "web", "api", "email", "chat", "phone":
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, fmt.Errorf("team hours %q: want channel=HH:MM-HH:MM with channel web, api, email, chat or phone", item)
+		}
+		cal, err := calendarWithHours(c, hours)
+		if err != nil {
+			return nil, err
+		}
+		teams[channel] = cal
+	}
+	return teams, nil
+}
+
+func calendarWithHours(c *Config, hours string) (*slaclock.Calendar, error) {
+	open, close, err := parseHours(hours)
 	if err != nil {
 		return nil, err
 	}

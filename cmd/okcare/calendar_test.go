@@ -44,6 +44,17 @@ func TestLoadCalendarAndPolicies(t *testing.T) {
 			t.Errorf("loadCalendar(%+v) succeeded", bad)
 		}
 	}
+	c.TeamHours = "chat=08:00-22:00, phone=09:00-20:00"
+	teams, err := loadTeamCalendars(&c)
+	if err != nil || teams["chat"].Close != 22*time.Hour || teams["phone"].Open != 9*time.Hour || teams["chat"].IsWorkday(thursday) {
+		t.Fatalf("team calendars %v %v", teams, err)
+	}
+	for _, bad := range []string{"fax=09:00-18:00", "chat", "chat=late"} {
+		c.TeamHours = bad
+		if _, err := loadTeamCalendars(&c); err == nil {
+			t.Errorf("team hours %q accepted", bad)
+		}
+	}
 	os.WriteFile(policy, []byte("email * first=1d resolve=2d\n"), 0o600)
 	if _, err := loadPolicies(&c); err == nil {
 		t.Error("a policy file without '* *' was accepted")

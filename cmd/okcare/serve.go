@@ -182,6 +182,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if db.Policies, err = loadPolicies(&m.Config); err != nil {
 		return err
 	}
+	if db.TeamCalendars, err = loadTeamCalendars(&m.Config); err != nil {
+		return err
+	}
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
