@@ -233,15 +233,16 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 		langQ.SetField("lang")
 		return bleve.NewConjunctionQuery(langQ, bleve.NewDisjunctionQuery(should...))
 	}
-	res, err := i.run(build(""), limit)
 	// Only a word the index does not know can be a typo, and only then is
-	// fuzzy matching (which walks the term dictionary) worth its cost.
-	if err == nil && lang == okcare.LangEN {
+	// fuzzy matching (which walks the term dictionary) worth its cost. The
+	// check is a dictionary lookup, so it comes first and one search runs.
+	fuzzy := ""
+	if lang == okcare.LangEN {
 		if fixed, unknown := i.correctTypos(q); fixed != q || unknown != "" {
-			expanded = expand(textnorm.Fold(fixed), lang)
-			res, err = i.run(build(unknown), limit)
+			expanded, fuzzy = expand(textnorm.Fold(fixed), lang), unknown
 		}
 	}
+	res, err := i.run(build(fuzzy), limit)
 	for k := range res {
 		res[k].Snippet = snippet(res[k].Snippet, q)
 	}
@@ -277,17 +278,44 @@ func (i *Index) correctTypos(q string) (fixed, unknown string) {
 	return strings.Join(words, " "), strings.Join(rest, " ")
 }
 
-// knownWord reports whether some English article contains the word.
+// knownWord reports whether some English article contains the word: the
+// word is analysed as the English fields are (so "suspended" looks for
+// "suspend") and each term is looked up in the fields' term dictionaries,
+// which costs a dictionary seek, not a search.
 func (i *Index) knownWord(w string) bool {
-	m := bleve.NewMatchQuery(w)
-	m.SetField("body_en")
-	t := bleve.NewMatchQuery(w)
-	t.SetField("title_en")
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(m, t), 0, 0, false)
+	analyzer := i.idx.Mapping().AnalyzerNamed("en")
+	if analyzer == nil {
+		return true // cannot tell: treat it as known, so no fuzzy search runs
+	}
+	tokens := analyzer.Analyze([]byte(w))
+	if len(tokens) == 0 {
+		return true
+	}
 	i.mu.RLock()
-	res, err := i.idx.Search(req)
-	i.mu.RUnlock()
-	return err != nil || res.Total > 0
+	defer i.mu.RUnlock()
+	for _, tok := range tokens {
+		term := string(tok.Term)
+		found := false
+		for _, field := range []string{"body_en", "title_en"} {
+			dict, err := i.idx.FieldDictRange(field, tok.Term, tok.Term)
+			if err != nil {
+				return true
+			}
+			entry, err := dict.Next()
+			dict.Close()
+			if err != nil {
+				return true
+			}
+			if entry != nil && entry.Term == term {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func (i *Index) run(q query.Query, limit int) ([]Result, error) {

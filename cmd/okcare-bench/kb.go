@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -93,6 +94,7 @@ func benchKB(ctx context.Context, n int, duration time.Duration) error {
 	})
 	fmt.Println(" ", ours)
 	fmt.Printf("search p99 %s (goal <= 5ms); %.1fx the scan's throughput\n", ours.p99.Round(time.Microsecond), ours.perSecond()/scan.perSecond())
+	slowestQueries(idx, queries)
 
 	reqs := diagnoseRequests(queries)
 	facts := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{"android": {Platform: "android", MinVersion: "5.0.0", LatestVersion: "5.3.0", MinOSVersion: "8",
@@ -202,4 +204,30 @@ func diagnoseRequests(queries [][3]string) []*diagnose.Request {
 		out = append(out, r)
 	}
 	return out
+}
+
+// slowestQueries prints the five queries with the highest median latency,
+// to show where the tail comes from.
+func slowestQueries(idx *search.Index, queries [][3]string) {
+	type timing struct {
+		q      string
+		median time.Duration
+	}
+	var all []timing
+	for _, q := range queries {
+		var ds []time.Duration
+		for i := 0; i < 15; i++ {
+			t0 := time.Now()
+			idx.Search(q[1], q[0], 10)
+			ds = append(ds, time.Since(t0))
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		all = append(all, timing{q[0] + " " + q[1], ds[len(ds)/2]})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].median > all[j].median })
+	fmt.Print("  slowest queries (median of 15):")
+	for _, t := range all[:min(5, len(all))] {
+		fmt.Printf(" %q %s;", t.q, t.median.Round(time.Microsecond))
+	}
+	fmt.Println()
 }
