@@ -13,8 +13,8 @@ import (
 // note (and a mail to DB.SLAAlertTo), each once. Then it reports, once
 // each, the unsolved tickets whose resolution target passed while their
 // clock ran (pending tickets are paused). It returns how many tickets it
-// warned about and how many breaches it reported. The River SLA job runs it every minute; running it twice or on
-// two nodes at once marks nothing twice.
+// warned about and how many breaches it reported. The River SLA job runs it
+// every minute; running it twice or on two nodes at once marks nothing twice.
 func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
 		AND status NOT IN ('solved', 'closed') AND sla_breached_at IS NULL AND first_response_due <= ?`, micros(now.Add(warnWithin)))
@@ -42,17 +42,18 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 				if err := addNote(ctx, tx, id, "SLA breached: the first response was due "+due+"."); err != nil {
 					return err
 				}
-				if db.SLAAlertTo == "" {
-					return nil
-				}
-				return enqueueThreaded(ctx, tx, "", okcare.ChannelEmail, db.SLAAlertTo, "sla_breach",
-					fmt.Sprintf("SLA breached: ticket #%d", t.Number), fmt.Sprintf("Ticket #%d (%s) had no first response by %s.", t.Number, t.Subject, due), id, "")
+				return db.slaAlert(ctx, tx, t, "sla_breach", fmt.Sprintf("SLA breached: ticket #%d", t.Number),
+					fmt.Sprintf("Ticket #%d (%s) had no first response by %s.", t.Number, t.Subject, due))
 			case now.Before(*t.FirstResponseDue) && warnedAt == nil:
 				if _, err := tx.exec(ctx, `UPDATE tickets SET sla_warned_at = ? WHERE id = ?`, micros(now), id); err != nil {
 					return err
 				}
 				warned++
-				return addNote(ctx, tx, id, "SLA warning: the first response is due "+due+".")
+				if err := addNote(ctx, tx, id, "SLA warning: the first response is due "+due+"."); err != nil {
+					return err
+				}
+				return db.slaAlert(ctx, tx, t, "sla_warning", fmt.Sprintf("Due soon: first response on ticket #%d", t.Number),
+					fmt.Sprintf("Ticket #%d (%s) needs a first response by %s.", t.Number, t.Subject, due))
 			}
 			return nil
 		})
@@ -60,45 +61,81 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 			return warned, breached, err
 		}
 	}
-	late, err := db.resolutionScan(ctx, now)
-	return warned, breached + late, err
+	soon, late, err := db.resolutionScan(ctx, now, warnWithin)
+	return warned + soon, breached + late, err
 }
 
-// resolutionScan reports unsolved tickets past their resolution target.
-func (db *DB) resolutionScan(ctx context.Context, now time.Time) (int, error) {
-	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE resolution_due IS NOT NULL AND resolution_due <= ?
-		AND status IN ('new', 'open', 'on_hold') AND sla_resolution_breached_at IS NULL`, micros(now))
-	if err != nil {
-		return 0, err
+// slaAlert mails the agent who has the ticket and, for breaches, the team
+// mailbox (DB.SLAAlertTo); a warning on an unassigned ticket goes to the
+// team mailbox too, since nobody else would see it.
+func (db *DB) slaAlert(ctx context.Context, tx *Tx, t *okcare.Ticket, event, subject, body string) error {
+	var to []string
+	if t.AssigneeID != "" {
+		var email string
+		if err := tx.queryRow(ctx, `SELECT email FROM agents WHERE id = ?`, t.AssigneeID).Scan(&email); err == nil {
+			to = append(to, email)
+		}
 	}
-	n := 0
+	if db.SLAAlertTo != "" && (event == "sla_breach" || len(to) == 0) {
+		to = append(to, db.SLAAlertTo)
+	}
+	for _, addr := range to {
+		if err := enqueueThreaded(ctx, tx, "", okcare.ChannelEmail, addr, event, subject, body, t.ID, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolutionScan warns about, and then reports, unsolved tickets whose
+// resolution target is near or past while their clock runs (pending
+// tickets are paused), each once.
+func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
+	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE resolution_due IS NOT NULL AND resolution_due <= ?
+		AND status IN ('new', 'open', 'on_hold') AND sla_resolution_breached_at IS NULL`, micros(now.Add(warnWithin)))
+	if err != nil {
+		return 0, 0, err
+	}
 	for _, id := range ids {
 		err := db.inTx(ctx, func(tx *Tx) error {
 			t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, id))
-			if err != nil || !t.ResolutionBreached(now) || t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
+			if err != nil || t.ResolutionDue == nil || t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
 				return err
 			}
-			res, err := tx.exec(ctx, `UPDATE tickets SET sla_resolution_breached_at = ? WHERE id = ? AND sla_resolution_breached_at IS NULL`, micros(now), id)
-			if err != nil {
+			var warnedAt, breachedAt *int64
+			if err := tx.queryRow(ctx, `SELECT sla_resolution_warned_at, sla_resolution_breached_at FROM tickets WHERE id = ?`, id).Scan(&warnedAt, &breachedAt); err != nil {
 				return err
 			}
-			if k, _ := res.RowsAffected(); k == 0 {
-				return nil
-			}
-			n++
 			due := t.ResolutionDue.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
-			if err := addNote(ctx, tx, id, "SLA breached: resolution was due "+due+"."); err != nil {
-				return err
-			}
-			if db.SLAAlertTo == "" {
+			switch {
+			case breachedAt != nil:
 				return nil
+			case t.ResolutionBreached(now):
+				if _, err := tx.exec(ctx, `UPDATE tickets SET sla_resolution_breached_at = ? WHERE id = ?`, micros(now), id); err != nil {
+					return err
+				}
+				breached++
+				if err := addNote(ctx, tx, id, "SLA breached: resolution was due "+due+"."); err != nil {
+					return err
+				}
+				return db.slaAlert(ctx, tx, t, "sla_breach", fmt.Sprintf("SLA breached: ticket #%d not resolved", t.Number),
+					fmt.Sprintf("Ticket #%d (%s) was due to be resolved by %s.", t.Number, t.Subject, due))
+			case warnedAt == nil:
+				if _, err := tx.exec(ctx, `UPDATE tickets SET sla_resolution_warned_at = ? WHERE id = ?`, micros(now), id); err != nil {
+					return err
+				}
+				warned++
+				if err := addNote(ctx, tx, id, "SLA warning: resolution is due "+due+"."); err != nil {
+					return err
+				}
+				return db.slaAlert(ctx, tx, t, "sla_warning", fmt.Sprintf("Due soon: resolution of ticket #%d", t.Number),
+					fmt.Sprintf("Ticket #%d (%s) is due to be resolved by %s.", t.Number, t.Subject, due))
 			}
-			return enqueueThreaded(ctx, tx, "", okcare.ChannelEmail, db.SLAAlertTo, "sla_breach",
-				fmt.Sprintf("SLA breached: ticket #%d not resolved", t.Number), fmt.Sprintf("Ticket #%d (%s) was due to be resolved by %s.", t.Number, t.Subject, due), id, "")
+			return nil
 		})
 		if err != nil {
-			return n, err
+			return warned, breached, err
 		}
 	}
-	return n, nil
+	return warned, breached, nil
 }

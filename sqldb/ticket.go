@@ -499,9 +499,10 @@ func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority s
 		if _, err := tx.exec(ctx, `UPDATE tickets SET priority = ?, first_response_due = ?, resolution_due = ?, updated_at = ?,
 			sla_warned_at = CASE WHEN ? THEN NULL ELSE sla_warned_at END,
 			sla_breached_at = CASE WHEN ? THEN NULL ELSE sla_breached_at END,
+			sla_resolution_warned_at = CASE WHEN ? THEN NULL ELSE sla_resolution_warned_at END,
 			sla_resolution_breached_at = CASE WHEN ? THEN NULL ELSE sla_resolution_breached_at END WHERE id = ?`,
 			priority, micros(first), micros(resolve), micros(tx.now),
-			first.After(tx.now), first.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
+			first.After(tx.now), first.After(tx.now), resolve.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
 			return err
 		}
 		if err := addNote(ctx, tx, t.ID, "Priority set to "+priority+" by "+actor+"."); err != nil {

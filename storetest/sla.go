@@ -56,3 +56,42 @@ func testSLAScan(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("the answered ticket got SLA notes: %d messages", len(notes))
 	}
 }
+
+// testSLAAlerts: warnings reach the agent who has the ticket; breaches the
+// team mailbox as well; resolution targets are warned about too.
+func testSLAAlerts(t *testing.T, db *sqldb.DB, clock *Clock) {
+	db.SLAAlertTo = "team@okwallet.example"
+	agent := &okcare.Agent{Email: "ivy@okwallet.example", Role: okcare.RoleAgent}
+	if err := db.CreateAgent(ctx, agent, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	db.SetAgentPresence(ctx, agent.ID, "online", 5, []string{"en"})
+	first, resolve := clock.Now().Add(2*time.Hour), clock.Now().Add(10*time.Hour)
+	tk, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "ned@example.com", Channel: okcare.ChannelMail, Lang: "en",
+		Intake: okcare.Intake{Description: "help"}, FirstResponseDue: &first, ResolutionDue: &resolve})
+	if a, _ := db.AssignTicket(ctx, tk.ID); a != agent.ID {
+		t.Fatalf("assigned to %q", a)
+	}
+	mails := func(to, event string) int {
+		return count(t, db, `SELECT COUNT(*) FROM notifications WHERE to_addr = ? AND event = ? AND ticket_id = ?`, to, event, tk.ID)
+	}
+	if w, b, _ := db.SLAScan(ctx, clock.Now().Add(90*time.Minute), time.Hour); w != 1 || b != 0 {
+		t.Fatalf("first-response warning: %d %d", w, b)
+	}
+	if mails("ivy@okwallet.example", "sla_warning") != 1 || mails("team@okwallet.example", "sla_warning") != 0 {
+		t.Fatal("the warning did not go to the assigned agent alone")
+	}
+	db.ReplyAsAgent(ctx, tk.ID, agent.ID, "Looking into it.", true)
+	db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: tk.ID, Author: "contact", Public: true, Body: "still broken"}) // running again
+	got, _ := db.FindTicket(ctx, tk.ID)
+	w, b, _ := db.SLAScan(ctx, got.ResolutionDue.Add(-30*time.Minute), time.Hour)
+	if w != 1 || b != 0 {
+		t.Fatalf("resolution warning: %d %d", w, b)
+	}
+	if w, b, _ := db.SLAScan(ctx, got.ResolutionDue.Add(time.Minute), time.Hour); w != 0 || b != 1 {
+		t.Fatalf("resolution breach: %d %d", w, b)
+	}
+	if mails("ivy@okwallet.example", "sla_warning") != 2 || mails("ivy@okwallet.example", "sla_breach") != 1 || mails("team@okwallet.example", "sla_breach") != 1 {
+		t.Fatal("resolution alerts went to the wrong places")
+	}
+}

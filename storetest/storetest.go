@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"VerifiedActions", testVerifiedActions},
 		{"SLAScan", testSLAScan},
+		{"SLAAlerts", testSLAAlerts},
 		{"ResolutionClock", testResolutionClock},
 		{"Priority", testPriority},
 		{"TeamCalendars", testTeamCalendars},
