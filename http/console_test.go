@@ -149,8 +149,13 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 	ctx := context.Background()
 	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
 	chen, _ := ts.db.FindUserByLogin(ctx, "chen@demo.okwallet.example")
+	// Markup in a subject is refused; in a body it is kept as text.
+	if _, err := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: chen.ID, Channel: okcare.ChannelWeb, Lang: "zh-CN",
+		Subject: "<script>alert(1)</script>账户被冻结", Intake: okcare.Intake{Description: "x"}}); okcare.ErrorCode(err) != okcare.EINVALID {
+		t.Fatalf("a subject with a script: %v", err)
+	}
 	tk, err := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: chen.ID, Channel: okcare.ChannelWeb, Lang: "zh-CN", Category: "account_frozen",
-		Subject: "<script>alert(1)</script>账户被冻结", Intake: okcare.Intake{Description: "打开就提示账户被冻结 <img src=x onerror=alert(1)>"}})
+		Intake: okcare.Intake{Description: "<script>alert(1)</script>打开就提示账户被冻结 <img src=x onerror=alert(1)>"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/slaclock"
@@ -291,7 +292,40 @@ func (tx *Tx) txStmt(ctx context.Context, q string) *sql.Stmt {
 	return nil
 }
 
+// errNUL refuses text with NUL characters, which PostgreSQL cannot store:
+// both stores refuse it the same way, as bad input.
+var errNUL = okcare.Errorf(okcare.EINVALID, "Text may not contain NUL characters.")
+
+// hasNUL reports whether a string argument contains a NUL character.
+func hasNUL(args []any) bool {
+	for _, a := range args {
+		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// scrubNUL replaces NUL characters in string arguments of a read: such a
+// value can match nothing stored, and PostgreSQL would fail on it.
+func scrubNUL(args []any) []any {
+	if !hasNUL(args) {
+		return args
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			a = strings.ReplaceAll(s, "\x00", "\uFFFD")
+		}
+		out[i] = a
+	}
+	return out
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if hasNUL(args) {
+		return nil, errNUL
+	}
 	if s := tx.txStmt(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -299,6 +333,7 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	args = scrubNUL(args)
 	if s := tx.txStmt(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -306,6 +341,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	args = scrubNUL(args)
 	if s := tx.txStmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -313,6 +349,7 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	args = scrubNUL(args)
 	s, err := db.stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -321,6 +358,7 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	args = scrubNUL(args)
 	s, err := db.stmt(ctx, q)
 	if err != nil {
 		return db.sql.QueryRowContext(ctx, db.rebind(q), args...)

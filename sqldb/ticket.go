@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
@@ -40,6 +42,12 @@ func validateNewTicket(req *okcare.NewTicket) error {
 		return okcare.Errorf(okcare.EINVALID, "Describe what happened.")
 	case utf8.RuneCountInString(req.Subject) > maxTicketSubject:
 		return okcare.Errorf(okcare.EINVALID, "subject is at most %d characters.", maxTicketSubject)
+	case strings.ContainsFunc(req.Subject, unicode.IsControl):
+		return okcare.Errorf(okcare.EINVALID, "The subject may not contain line breaks or control characters.")
+	case markupPattern.MatchString(req.Subject):
+		// A subject is one line people write; markup in it is an attack
+		// (bodies may quote code and are shown as text, never as HTML).
+		return okcare.Errorf(okcare.EINVALID, "The subject may not contain HTML.")
 	case utf8.RuneCountInString(req.Intake.Description) > maxTicketText || len(req.Intake.StepsTried) > maxStepsTried:
 		return okcare.Errorf(okcare.EINVALID, "The description is too long.")
 	case len(req.IdempotencyKey) > 255 || (req.IdempotencyKey != "" && !printableASCII(req.IdempotencyKey)):
@@ -70,6 +78,9 @@ func validateNewTicket(req *okcare.NewTicket) error {
 	return nil
 }
 
+// markupPattern finds an HTML tag, comment or declaration.
+var markupPattern = regexp.MustCompile(`<[a-zA-Z!/?]`)
+
 func validWindow(w string) bool {
 	for _, v := range okcare.CallbackWindows {
 		if w == v {
@@ -89,6 +100,12 @@ func validPriority(p string) bool {
 
 func firstLine(s string, n int) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 	if r := []rune(s); len(r) > n {
 		return string(r[:n]) + "…"
 	}

@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"FollowUps", testFollowUps},
 		{"PhoneCallbacks", testPhoneCallbacks},
 		{"Chat", testChat},
+		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 	} {

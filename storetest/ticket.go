@@ -133,3 +133,39 @@ func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
 		wantCode(t, err, okcare.EINVALID)
 	}
 }
+
+// testHostileSubjects: a subject is one line of text; markup and control
+// characters in it are refused and nothing is stored. Bodies keep what the
+// customer wrote (pages show it as text).
+func testHostileSubjects(t *testing.T, db *sqldb.DB, _ *Clock) {
+	for _, subject := range []string{"<script>alert(1)</script>", "hi <img src=x onerror=alert(1)>", "<!-- x -->", "a\r\nBcc: everyone@example.com", "tab\there"} {
+		_, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "hax@example.com", Channel: okcare.ChannelAPI, Lang: "en", Subject: subject, Intake: okcare.Intake{Description: "x"}})
+		wantCode(t, err, okcare.EINVALID)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM tickets`); n != 0 {
+		t.Fatalf("%d tickets stored", n)
+	}
+	for _, ok := range []string{"a < b and c > d", "版本 <5.2 闪退", "2 <3"} {
+		if _, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "fine@example.com", Channel: okcare.ChannelAPI, Lang: "en", Subject: ok, Intake: okcare.Intake{Description: "x"}}); err != nil {
+			t.Fatalf("%q refused: %v", ok, err)
+		}
+	}
+	// A subject taken from the description loses its control characters.
+	tk, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "fine@example.com", Channel: okcare.ChannelAPI, Lang: "en", Intake: okcare.Intake{Description: "line\rone\x07two\nline two"}})
+	if err != nil || tk.Subject != "line one two" {
+		t.Fatalf("derived subject %q, %v", tk.Subject, err)
+	}
+	// NUL characters, which PostgreSQL cannot store, are refused by both
+	// stores alike, and a lookup with one simply finds nothing.
+	before := count(t, db, `SELECT COUNT(*) FROM tickets`)
+	_, err = db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "fine@example.com", Channel: okcare.ChannelAPI, Lang: "en", Intake: okcare.Intake{Description: "nul\x00here"}})
+	wantCode(t, err, okcare.EINVALID)
+	wantCode(t, db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: tk.ID, Author: "contact", Public: true, Body: "a\x00b"}), okcare.EINVALID)
+	if count(t, db, `SELECT COUNT(*) FROM tickets`) != before {
+		t.Fatal("a refused ticket was stored")
+	}
+	_, err = db.FindUserByLogin(ctx, "x\x00@example.com")
+	wantCode(t, err, okcare.ENOTFOUND)
+	_, err = db.FindTicket(ctx, "tkt_\x00")
+	wantCode(t, err, okcare.ENOTFOUND)
+}
