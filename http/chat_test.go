@@ -1,0 +1,81 @@
+package http_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// TestChatAccess: a chat page and its socket open only with the chat's own
+// cookie, and the socket refuses other sites' pages.
+func TestChatAccess(t *testing.T) {
+	ts := newTestServer(t)
+	c := newConsoleClient(t, ts)
+	c.get("/support/chat?lang=en")
+	if status, body, _ := c.post("/support/chat", url.Values{"lang": {"en"}, "contact_email": {"not-an-email"}, "message": {"hi"}}); status != 400 || !strings.Contains(body, "form-error") {
+		t.Fatalf("bad email: %d", status)
+	}
+	status, _, h := c.post("/support/chat", url.Values{"lang": {"en"}, "contact_email": {"lu@example.com"}, "message": {"app stuck loading"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("open chat: %d", status)
+	}
+	page := strings.SplitN(h.Get("Location"), "?", 2)[0]
+	id := strings.TrimPrefix(page, "/support/chat/")
+	if status, body, _ := c.get(page); status != 200 || !strings.Contains(body, "app stuck loading") {
+		t.Fatalf("chat page: %d", status)
+	}
+	// Someone else, without the cookie, sees nothing.
+	stranger := newConsoleClient(t, ts)
+	if status, _, _ := stranger.get(page); status != 404 {
+		t.Fatalf("a stranger opened the chat: %d", status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	wsURL := "ws" + strings.TrimPrefix(ts.URL, "http") + page + "/ws"
+	if _, resp, err := websocket.Dial(ctx, wsURL, nil); err == nil || resp == nil || resp.StatusCode != 404 {
+		t.Fatalf("socket without the cookie: %v %v", resp, err)
+	}
+	// With the cookie, but from another site's page: refused.
+	u, _ := url.Parse(ts.URL + "/support/chat")
+	cookie := ""
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "okchat" {
+			cookie = ck.Value
+		}
+	}
+	header := http.Header{"Cookie": {"okchat=" + cookie}, "Origin": {"https://evil.example"}}
+	if _, resp, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPHeader: header}); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("cross-site socket: %v %v", resp, err)
+	}
+	// Same site: it connects and replays the conversation.
+	header.Set("Origin", ts.URL)
+	conn, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPHeader: header})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	_, first, err := conn.Read(ctx)
+	if err != nil || !strings.Contains(string(first), "app stuck loading") || !strings.Contains(string(first), id) {
+		t.Fatalf("first event %s, %v", first, err)
+	}
+	// What the customer sends is stored once and comes back as an event.
+	conn.Write(ctx, websocket.MessageText, []byte(`{"body":"Android 14"}`))
+	_, echo, err := conn.Read(ctx)
+	if err != nil || !strings.Contains(string(echo), "Android 14") || !strings.Contains(string(echo), `"from":"customer"`) {
+		t.Fatalf("echo %s, %v", echo, err)
+	}
+	if n := countRows(t, ts, "ticket_messages"); n != 2 {
+		t.Fatalf("%d messages stored, want 2", n)
+	}
+	// Staff sockets need a staff session (the dialer follows the redirect
+	// to the sign-in page, which is no socket).
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if _, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/console/tickets/"+id+"/ws", &websocket.DialOptions{HTTPClient: noRedirect}); err == nil || resp == nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("staff socket without a session: %v", err)
+	}
+}
