@@ -24,6 +24,7 @@ func (s *Server) registerChat() {
 	s.mux.HandleFunc("GET /support/chat/{id}", s.pageChat)
 	s.mux.HandleFunc("POST /support/chat/{id}/messages", s.pageChatSend)
 	s.mux.HandleFunc("GET /support/chat/{id}/ws", s.customerChatSocket)
+	s.mux.HandleFunc("GET /support/chat/{id}/transcript", s.chatTranscript)
 	s.mux.HandleFunc("GET /console/tickets/{id}/ws", s.staff(okcare.RoleAgent, s.agentChatSocket))
 	s.mux.HandleFunc("GET "+chatJSURL, asset("text/javascript; charset=utf-8", chatJS))
 }
@@ -261,4 +262,19 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 			}
 		}
 	}
+}
+
+// chatTranscript lets the customer keep the conversation as a text file.
+func (s *Server) chatTranscript(w http.ResponseWriter, r *http.Request) {
+	t, err := s.chatTicket(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	msgs, err := s.Store.TicketMessages(r.Context(), t.ID, false)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeTranscript(w, t, msgs)
 }

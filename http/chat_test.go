@@ -29,10 +29,16 @@ func TestChatAccess(t *testing.T) {
 	if status, body, _ := c.get(page); status != 200 || !strings.Contains(body, "app stuck loading") {
 		t.Fatalf("chat page: %d", status)
 	}
+	if status, body, h := c.get(page + "/transcript"); status != 200 || !strings.Contains(body, "app stuck loading") || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("transcript: %d %v", status, h)
+	}
 	// Someone else, without the cookie, sees nothing.
 	stranger := newConsoleClient(t, ts)
 	if status, _, _ := stranger.get(page); status != 404 {
 		t.Fatalf("a stranger opened the chat: %d", status)
+	}
+	if status, _, _ := stranger.get(page + "/transcript"); status != 404 {
+		t.Fatalf("a stranger downloaded the chat: %d", status)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

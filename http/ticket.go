@@ -180,6 +180,11 @@ func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	writeTranscript(w, t, msgs)
+}
+
+// writeTranscript writes a conversation as a plain-text download.
+func writeTranscript(w http.ResponseWriter, t *okcare.Ticket, msgs []*okcare.TicketMessage) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="okwallet-ticket-%d.txt"`, t.Number))
 	fmt.Fprintf(w, "OK Wallet ticket #%d: %s\nOpened %s via %s\n\n", t.Number, t.Subject, t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), t.Channel)
