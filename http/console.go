@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -223,6 +224,8 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	if err != nil {
 		return nil, err
 	}
+	// The ticket's language first: those are the macros that fit.
+	sort.SliceStable(macros, func(i, j int) bool { return macros[i].Lang == t.Lang && macros[j].Lang != t.Lang })
 	files, err := s.Store.Attachments(ctx, t.ID)
 	if err != nil {
 		return nil, err
