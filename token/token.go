@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/hex"
+	"sync"
 	"time"
 )
 
@@ -28,17 +29,41 @@ var idEnc = base32.HexEncoding.WithPadding(base32.NoPadding)
 // 48-bit millisecond timestamp followed by 80 random bits, like a ULID.
 // The random part makes IDs impossible to enumerate; the time part makes
 // them sort by creation, so new rows land on the last pages of an index
-// instead of scattering writes over the whole B-tree.
+// instead of scattering writes over the whole B-tree. Within one process
+// IDs strictly increase: in the same millisecond (or if the clock steps
+// back) the previous random part is incremented, as ULID's monotonic mode
+// does, so rows written in one millisecond still sort in creation order.
 func ID(prefix string) string {
 	var b [16]byte
 	ms := uint64(time.Now().UnixMilli())
-	for i := 5; i >= 0; i-- {
-		b[i] = byte(ms)
-		ms >>= 8
+	idMu.Lock()
+	if ms <= idLast.ms {
+		ms, b = idLast.ms, idLast.b
+		for i := 15; i >= 6; i-- { // add one to the 80-bit random part
+			b[i]++
+			if b[i] != 0 {
+				break
+			}
+		}
+	} else {
+		rand.Read(b[6:])
 	}
-	rand.Read(b[6:])
+	for i, v := 5, ms; i >= 0; i-- {
+		b[i] = byte(v)
+		v >>= 8
+	}
+	idLast.ms, idLast.b = ms, b
+	idMu.Unlock()
 	return prefix + idEnc.EncodeToString(b[:])
 }
+
+var (
+	idMu   sync.Mutex
+	idLast struct {
+		ms uint64
+		b  [16]byte
+	}
+)
 
 // Hash returns the hex SHA-256 of a token, the form kept in storage. A fast
 // hash suffices: the token has 128 random bits, so there is nothing to guess.

@@ -41,3 +41,14 @@ func TestIDsSortByTimeAndDiffer(t *testing.T) {
 		same[id] = true
 	}
 }
+
+func TestIDsIncreaseWithinAMillisecond(t *testing.T) {
+	prev := token.ID("x_")
+	for i := 0; i < 20000; i++ {
+		id := token.ID("x_")
+		if id <= prev {
+			t.Fatalf("%s after %s", id, prev)
+		}
+		prev = id
+	}
+}
