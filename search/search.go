@@ -229,9 +229,10 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 			addMatch("title_en", fuzzyWords, 1, true) // typos: "pasword"
 			addMatch("body_en", fuzzyWords, 0.3, true)
 		}
-		langQ := bleve.NewTermQuery(lang)
-		langQ.SetField("lang")
-		return bleve.NewConjunctionQuery(langQ, bleve.NewDisjunctionQuery(should...))
+		// The fields are per language (an English article has no
+		// title_zh), so the field choice is the language filter: no
+		// conjunction with a lang term, which cost half of each search.
+		return bleve.NewDisjunctionQuery(should...)
 	}
 	// Only a word the index does not know can be a typo, and only then is
 	// fuzzy matching (which walks the term dictionary) worth its cost. The
