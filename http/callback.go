@@ -50,6 +50,10 @@ func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := callbackForm{Phone: r.PostFormValue("contact_phone"), Window: r.PostFormValue("window"), Description: r.PostFormValue("description")}
+	if err := s.contactAllowed(r); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
 	t, err := s.requestCallback(r, nil, lang, f)
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
@@ -74,6 +78,9 @@ func (s *Server) handleRequestCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.optionalUser(r)
+	if err == nil {
+		err = s.contactAllowed(r)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -5,6 +5,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+	okhttp "github.com/okcare/okcare/http"
 )
 
 func TestPhoneCallback(t *testing.T) {
@@ -53,5 +57,42 @@ func TestPhoneCallback(t *testing.T) {
 	}
 	if status, _, _ := boss.post("/console/tickets/"+tk["id"].(string)+"/call", url.Values{"outcome": {"voicemail"}}); status != http.StatusSeeOther {
 		t.Fatalf("console call log: %d", status)
+	}
+}
+
+// TestContactRateLimits: one address cannot flood the desk with tickets,
+// and one chat cannot flood an agent; the limits are per address and per
+// chat, never per account.
+func TestContactRateLimits(t *testing.T) {
+	ts := newTestServer(t)
+	ts.srv.ContactLimiter = okhttp.NewRateLimiter(3, time.Hour)
+	ts.srv.ChatLimiter = okhttp.NewRateLimiter(2, time.Hour)
+	for i := 0; i < 3; i++ {
+		if status, _, _ := ts.call(t, "POST", "/api/v1/tickets", "", map[string]any{"contact_email": "spam@example.com", "lang": "en", "intake": map[string]any{"description": "x"}}); status != 201 {
+			t.Fatalf("ticket %d: %d", i, status)
+		}
+	}
+	status, b, _ := ts.call(t, "POST", "/api/v1/tickets", "", map[string]any{"contact_email": "spam@example.com", "lang": "en", "intake": map[string]any{"description": "x"}})
+	if status != 429 || errCode(b) != okcare.ERATELIMITED {
+		t.Fatalf("fourth ticket: %d %v", status, b)
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/callbacks", "", map[string]any{"phone": "+8613800000010", "lang": "en", "description": "x"}); status != 429 {
+		t.Fatalf("callback past the limit: %d", status)
+	}
+	if countRows(t, ts, "tickets") != 3 {
+		t.Fatal("a limited request stored a ticket")
+	}
+
+	// A chat's messages, from a fresh address budget.
+	ts.srv.ContactLimiter = okhttp.NewRateLimiter(10, time.Hour)
+	c := newConsoleClient(t, ts)
+	c.get("/support/chat?lang=en")
+	_, _, h := c.post("/support/chat", url.Values{"lang": {"en"}, "contact_email": {"lu@example.com"}, "message": {"hi"}})
+	page := strings.SplitN(h.Get("Location"), "?", 2)[0]
+	c.get(page)
+	for i, want := range []int{303, 303, 429} {
+		if status, _, _ := c.post(page+"/messages", url.Values{"lang": {"en"}, "body": {"more"}}); status != want {
+			t.Fatalf("chat message %d: %d, want %d", i, status, want)
+		}
 	}
 }

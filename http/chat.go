@@ -53,6 +53,10 @@ func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := s.contactAllowed(r); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
 	t, tok, err := s.Store.OpenChat(r.Context(), okcare.NewTicket{ContactEmail: r.PostFormValue("contact_email"), Lang: lang,
 		Intake: okcare.Intake{Description: r.PostFormValue("message")}})
 	if err != nil {
@@ -117,6 +121,9 @@ func (s *Server) pageChat(w http.ResponseWriter, r *http.Request) {
 
 // customerSays stores a customer's chat message and tells the watchers.
 func (s *Server) customerSays(ctx context.Context, t *okcare.Ticket, body string) error {
+	if !s.ChatLimiter.Allow("chat:"+t.ID, s.Now()) {
+		return okcare.Errorf(okcare.ERATELIMITED, "You are sending messages too fast; wait a moment.")
+	}
 	author := "contact"
 	if t.UserID != "" {
 		author = "user:" + t.UserID

@@ -51,6 +51,10 @@ type Server struct {
 	Now func() time.Time
 	// LoginLimiter limits login attempts per client address.
 	LoginLimiter *RateLimiter
+	// ContactLimiter limits new tickets, chats and callback requests per
+	// client address; ChatLimiter limits messages per chat.
+	ContactLimiter *RateLimiter
+	ChatLimiter    *RateLimiter
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
 	// Search is the help-center index; search and publishing need it.
@@ -94,10 +98,13 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		Logger:       logger,
 		Now:          time.Now,
 		LoginLimiter: NewRateLimiter(10, time.Minute),
-		Calendar:     chinaCalendar,
-		Chat:         &chat.Hub{Node: token.New("node_")},
-		mux:          http.NewServeMux(),
-		registry:     prometheus.NewRegistry(),
+		// Enough for a family behind one address, not for a spam run.
+		ContactLimiter: NewRateLimiter(30, 10*time.Minute),
+		ChatLimiter:    NewRateLimiter(60, time.Minute),
+		Calendar:       chinaCalendar,
+		Chat:           &chat.Hub{Node: token.New("node_")},
+		mux:            http.NewServeMux(),
+		registry:       prometheus.NewRegistry(),
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})

@@ -60,6 +60,7 @@ func newTestServer(t *testing.T) *testServer {
 	srv := okhttp.NewServer(db, slog.New(slog.NewJSONHandler(logs, nil)))
 	srv.Search = idx
 	srv.LoginLimiter = okhttp.NewRateLimiter(1000, time.Minute)
+	srv.ContactLimiter = okhttp.NewRateLimiter(1000, time.Minute)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); db.Close() })
 	return &testServer{Server: ts, srv: srv, db: db, creds: creds, logs: logs}

@@ -65,6 +65,10 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := s.contactAllowed(r); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
 	f := ticketForm{DiagnosisID: r.PostFormValue("diagnosis_id"), Category: r.PostFormValue("category"), Symptom: r.PostFormValue("symptom"),
 		Email: r.PostFormValue("contact_email"), HappenedAt: r.PostFormValue("happened_at"), Description: r.PostFormValue("description"),
 		Platform: r.PostFormValue("platform"), AppVersion: r.PostFormValue("app_version"), OSVersion: r.PostFormValue("os_version"), Tried: map[string]bool{}}
