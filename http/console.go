@@ -198,7 +198,20 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 
 func (s *Server) consolePresence(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
 	presence := r.PostFormValue("presence")
-	if err := s.Store.SetAgentPresence(r.Context(), a.ID, presence, 0, nil); err != nil {
+	capacity := 0
+	if v := r.PostFormValue("capacity"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EINVALID, "capacity must be a number."))
+			return
+		}
+		capacity = n
+	}
+	if _, sent := r.PostForm["capacity"]; sent && len(r.PostForm["langs"]) == 0 {
+		s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EINVALID, "Choose at least one language you answer in."))
+		return
+	}
+	if err := s.Store.SetAgentPresence(r.Context(), a.ID, presence, capacity, r.PostForm["langs"]); err != nil {
 		s.consoleError(w, r, lang, a, err)
 		return
 	}

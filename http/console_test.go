@@ -134,6 +134,21 @@ func TestConsoleSignInAndRoles(t *testing.T) {
 	if _, body, _ := c.get("/console"); !strings.Contains(body, `value="online" selected`) {
 		t.Fatal("presence not shown as online")
 	}
+	if status, _, _ := c.post("/console/presence", url.Values{"presence": {"online"}, "capacity": {"4"}, "langs": {"en"}}); status != http.StatusSeeOther {
+		t.Fatalf("capacity and languages: %d", status)
+	}
+	if status, _, _ := c.post("/console/presence", url.Values{"presence": {"online"}, "capacity": {"4"}}); status != http.StatusBadRequest {
+		t.Fatalf("no language: %d", status)
+	}
+	if status, _, _ := c.post("/console/presence", url.Values{"presence": {"online"}, "capacity": {"999"}, "langs": {"en"}}); status != http.StatusBadRequest {
+		t.Fatalf("capacity 999: %d", status)
+	}
+	team, _ := ts.db.Team(context.Background())
+	for _, m := range team {
+		if m.Email == "agent@okcare.example" && (m.Capacity != 4 || strings.Join(m.Langs, ",") != "en") {
+			t.Fatalf("after setting: %+v", m)
+		}
+	}
 
 	// Signing out ends the session on the server too.
 	if status, _, _ := c.post("/console/logout", url.Values{}); status != http.StatusSeeOther {
