@@ -73,6 +73,8 @@ type Incident struct {
 	UpdatedAt  time.Time        `json:"updated_at"`
 	ResolvedAt *time.Time       `json:"resolved_at,omitempty"`
 	Updates    []IncidentUpdate `json:"updates,omitempty"`
+	// By is who opened it ("agent:<id>", "system:demo"), for the audit log.
+	By string `json:"-"`
 }
 
 // IncidentUpdate is one message in an incident's history.
@@ -98,6 +100,8 @@ func (inc *Incident) Localized(lang string) (title, message string) {
 
 // IncidentPatch changes an incident; nil fields stay as they are.
 type IncidentPatch struct {
+	// By is who makes the change, for the audit log.
+	By        string
 	Title     *string
 	Message   *string
 	TitleEN   *string

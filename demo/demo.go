@@ -131,12 +131,12 @@ func loadIncident(ctx context.Context, s Store) error {
 	if err != nil || len(all) > 0 {
 		return err
 	}
-	inc := &okcare.Incident{Title: "部分用户无法连接服务器", Message: "我们正在调查部分地区的连接问题。",
+	inc := &okcare.Incident{By: "system:demo", Title: "部分用户无法连接服务器", Message: "我们正在调查部分地区的连接问题。",
 		TitleEN: "Some users could not connect", MessageEN: "We are investigating connection problems in some regions.", Severity: okcare.SeverityMajor}
 	if err := s.CreateIncident(ctx, inc); err != nil {
 		return err
 	}
 	status, msg, msgEN := okcare.IncidentResolved, "问题已修复，服务已恢复正常。", "Fixed; service is back to normal."
-	_, err = s.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{Status: &status, Message: &msg, MessageEN: &msgEN})
+	_, err = s.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{By: "system:demo", Status: &status, Message: &msg, MessageEN: &msgEN})
 	return err
 }

@@ -85,7 +85,7 @@ func (s *Server) handleCreateIncident(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	inc := &okcare.Incident{Title: req.Title, Message: req.Message, TitleEN: req.TitleEN, MessageEN: req.MessageEN, Severity: req.Severity, Status: req.Status}
+	inc := &okcare.Incident{Title: req.Title, Message: req.Message, TitleEN: req.TitleEN, MessageEN: req.MessageEN, Severity: req.Severity, Status: req.Status, By: "agent:" + agentFrom(r).ID}
 	if err := s.Store.CreateIncident(r.Context(), inc); err != nil {
 		s.Error(w, r, err)
 		return
@@ -107,7 +107,7 @@ func (s *Server) handlePatchIncident(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	inc, err := s.Store.UpdateIncident(r.Context(), r.PathValue("id"), okcare.IncidentPatch{Title: req.Title, Message: req.Message, TitleEN: req.TitleEN, MessageEN: req.MessageEN, Severity: req.Severity, Status: req.Status})
+	inc, err := s.Store.UpdateIncident(r.Context(), r.PathValue("id"), okcare.IncidentPatch{By: "agent:" + agentFrom(r).ID, Title: req.Title, Message: req.Message, TitleEN: req.TitleEN, MessageEN: req.MessageEN, Severity: req.Severity, Status: req.Status})
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -126,8 +126,19 @@ func (db *DB) CreateIncident(ctx context.Context, inc *okcare.Incident) error {
 			return err
 		}
 		inc.Updates = []okcare.IncidentUpdate{{Status: inc.Status, Message: inc.Message, MessageEN: inc.MessageEN, At: now}}
-		return insertIncidentUpdate(ctx, tx, inc.ID, inc.Status, inc.Message, inc.MessageEN)
+		if err := insertIncidentUpdate(ctx, tx, inc.ID, inc.Status, inc.Message, inc.MessageEN); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actorOr(inc.By), "incident.create", "incident:"+inc.ID, map[string]string{"title": inc.Title, "severity": string(inc.Severity), "status": inc.Status})
 	})
+}
+
+// actorOr names an actor for the audit log, "unknown" when none was given.
+func actorOr(by string) string {
+	if by == "" {
+		return "unknown"
+	}
+	return by
 }
 
 func insertIncidentUpdate(ctx context.Context, tx *Tx, id, status, message, messageEN string) error {
@@ -177,6 +188,9 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, patch okcare.Incide
 			return err
 		}
 		if err := insertIncidentUpdate(ctx, tx, id, inc.Status, inc.Message, inc.MessageEN); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, actorOr(patch.By), "incident.update", "incident:"+id, map[string]string{"status": inc.Status, "severity": string(inc.Severity)}); err != nil {
 			return err
 		}
 		inc.Updates, err = incidentUpdates(ctx, tx, id)

@@ -98,6 +98,9 @@ func (db *DB) StartVerification(ctx context.Context, ticketID, agentID string) (
 		if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventIdentityCode, "OK 钱包验证码 / OK Wallet verification code", body); err != nil {
 			return err
 		}
+		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo}); err != nil {
+			return err
+		}
 		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s.", channel, v.SentTo))
 	})
 	return v, err

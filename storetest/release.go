@@ -50,7 +50,7 @@ func testReleasePolicy(t *testing.T, db *sqldb.DB, _ *Clock) {
 }
 
 func testIncidents(t *testing.T, db *sqldb.DB, clock *Clock) {
-	inc := &okcare.Incident{Title: "登录缓慢", Message: "正在调查。", TitleEN: "Slow sign-in", MessageEN: "We are looking into it.", Severity: okcare.SeverityMajor}
+	inc := &okcare.Incident{Title: "登录缓慢", Message: "正在调查。", TitleEN: "Slow sign-in", MessageEN: "We are looking into it.", Severity: okcare.SeverityMajor, By: "agent:agt_ops"}
 	if err := db.CreateIncident(ctx, inc); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,10 @@ func testIncidents(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 	clock.Advance(time.Hour)
 	resolved, msg, msgEN := okcare.IncidentResolved, "已修复。", "Fixed."
-	got, err := db.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{Status: &resolved, Message: &msg, MessageEN: &msgEN})
+	got, err := db.UpdateIncident(ctx, inc.ID, okcare.IncidentPatch{By: "agent:agt_ops", Status: &resolved, Message: &msg, MessageEN: &msgEN})
+	if log, _ := db.AuditLog(ctx, 2); len(log) != 2 || log[0].Action != "incident.update" || log[1].Action != "incident.create" || log[0].Actor != "agent:agt_ops" {
+		t.Fatalf("incidents not audited: %+v", log)
+	}
 	if err != nil || got.ResolvedAt == nil || len(got.Updates) != 2 || got.Updates[1].MessageEN != "Fixed." || got.Updates[0].MessageEN != "We are looking into it." || got.TitleEN != "Slow sign-in" {
 		t.Fatalf("UpdateIncident = %+v, %v", got, err)
 	}

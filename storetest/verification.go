@@ -41,6 +41,9 @@ func testVerifiedActions(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if err != nil || v.SentTo != "t***@example.com" {
 		t.Fatalf("StartVerification = %+v, %v", v, err)
 	}
+	if log, _ := db.AuditLog(ctx, 1); len(log) != 1 || log[0].Action != "identity.code_sent" || log[0].Actor != "agent:agt_1" {
+		t.Fatalf("sending the code was not audited: %+v", log)
+	}
 	code := lastCode(t, db)
 	outbox, _ := db.Outbox(ctx, 50)
 	for _, n := range outbox {
