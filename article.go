@@ -34,7 +34,7 @@ type ArticleService interface {
 	SaveArticleDraft(ctx context.Context, a *Article) error
 
 	// PublishArticle makes a version the published one. Returns ENOTFOUND.
-	PublishArticle(ctx context.Context, slug, lang string, version int) (*Article, error)
+	PublishArticle(ctx context.Context, slug, lang string, version int, by string) (*Article, error)
 
 	// PublishedArticle returns the published version. Returns ENOTFOUND.
 	PublishedArticle(ctx context.Context, slug, lang string) (*Article, error)

@@ -135,7 +135,7 @@ func (s *Server) handlePublishArticle(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	a, err := s.Store.PublishArticle(r.Context(), r.PathValue("slug"), r.PathValue("lang"), req.Version)
+	a, err := s.Store.PublishArticle(r.Context(), r.PathValue("slug"), r.PathValue("lang"), req.Version, "agent:"+agentFrom(r).ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -63,7 +63,7 @@ func Load(ctx context.Context, s Store) (int, error) {
 		if err := s.SaveArticleDraft(ctx, a); err != nil {
 			return added, fmt.Errorf("%s/%s: %w", a.Slug, a.Lang, err)
 		}
-		if _, err := s.PublishArticle(ctx, a.Slug, a.Lang, a.Version); err != nil {
+		if _, err := s.PublishArticle(ctx, a.Slug, a.Lang, a.Version, "system:kb"); err != nil {
 			return added, err
 		}
 		added++

@@ -69,7 +69,7 @@ func scanArticle(row interface{ Scan(...any) error }) (*okcare.Article, error) {
 }
 
 // PublishArticle makes a saved version the published one.
-func (db *DB) PublishArticle(ctx context.Context, slug, lang string, version int) (*okcare.Article, error) {
+func (db *DB) PublishArticle(ctx context.Context, slug, lang string, version int, by string) (*okcare.Article, error) {
 	var a *okcare.Article
 	err := db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE articles SET published_version = ? WHERE slug = ? AND lang = ?
@@ -82,7 +82,10 @@ func (db *DB) PublishArticle(ctx context.Context, slug, lang string, version int
 		}
 		a, err = scanArticle(tx.queryRow(ctx, `SELECT `+articleColumns+` FROM article_versions v JOIN articles a ON a.slug = v.slug AND a.lang = v.lang
 			WHERE v.slug = ? AND v.lang = ? AND v.version = ?`, slug, lang, version))
-		return err
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, actorOr(by), "article.publish", "article:"+slug+"/"+lang, map[string]int{"version": version})
 	})
 	return a, err
 }

@@ -16,7 +16,7 @@ func testArticles(t *testing.T, db *sqldb.DB, _ *Clock) {
 	}
 	_, err = db.PublishedArticle(ctx, "check-network", "en")
 	wantCode(t, err, okcare.ENOTFOUND) // a draft is not published
-	if a, err := db.PublishArticle(ctx, "check-network", "en", 1); err != nil || !a.Published || a.Title != "Check your network" {
+	if a, err := db.PublishArticle(ctx, "check-network", "en", 1, "agent:agt_1"); err != nil || !a.Published || a.Title != "Check your network" {
 		t.Fatalf("publish: %+v %v", a, err)
 	}
 	v2 := &okcare.Article{Slug: "check-network", Lang: "en", Title: "Check the network", Body: "Turn Wi-Fi or data on.", CreatedBy: "agent:agt_2"}
@@ -30,15 +30,18 @@ func testArticles(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if err := db.SaveArticleDraft(ctx, zh); err != nil || zh.Version != 1 {
 		t.Fatalf("zh draft: %v", err)
 	}
-	db.PublishArticle(ctx, "check-network", "zh-CN", 1)
-	if _, err := db.PublishArticle(ctx, "check-network", "en", 2); err != nil {
+	db.PublishArticle(ctx, "check-network", "zh-CN", 1, "agent:agt_1")
+	if _, err := db.PublishArticle(ctx, "check-network", "en", 2, "agent:agt_1"); err != nil {
 		t.Fatal(err)
 	}
 	hist, err := db.ArticleHistory(ctx, "check-network", "en")
 	if err != nil || len(hist) != 2 || hist[0].Version != 2 || !hist[0].Published || hist[1].Published || hist[1].CreatedBy != "agent:agt_1" {
 		t.Fatalf("history: %+v %v", hist, err)
 	}
-	_, err = db.PublishArticle(ctx, "check-network", "en", 9)
+	if log, _ := db.AuditLog(ctx, 1); len(log) != 1 || log[0].Action != "article.publish" || log[0].Actor != "agent:agt_1" {
+		t.Fatalf("publishing not audited: %+v", log)
+	}
+	_, err = db.PublishArticle(ctx, "check-network", "en", 9, "agent:agt_1")
 	wantCode(t, err, okcare.ENOTFOUND)
 	all, _ := db.PublishedArticles(ctx)
 	if len(all) != 2 || all[0].Lang != "en" || all[0].Version != 2 || all[1].Lang != "zh-CN" {
