@@ -3,6 +3,7 @@ package okcare
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type AuditEntry struct {
 	PrevHash string          `json:"prev_hash"`
 	Hash     string          `json:"hash"`
 }
+
+// ErrAuditBroken is wrapped by VerifyAudit's errors about the chain itself
+// (an altered, missing or misplaced entry), as opposed to failures to read it.
+var ErrAuditBroken = errors.New("the audit log's hash chain is broken")
 
 // AuditService reads and checks the audit log. Entries are written by the
 // store inside the transaction of the action they record.

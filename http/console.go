@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -80,6 +81,7 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status in
 	data["C"], data["Agent"] = consoleText[lang], a
 	if a != nil {
 		data["IsSupervisor"] = a.Role.AtLeast(okcare.RoleSupervisor)
+		data["IsAdmin"] = a.Role.AtLeast(okcare.RoleAdmin)
 	}
 	w.Header().Set("Cache-Control", "no-store") // customer data: never cached
 	s.render(w, r, status, name, lang, title, data)
@@ -304,6 +306,7 @@ func (s *Server) registerConsole() {
 		s.serveAttachment(w, r, r.PathValue("id"), r.PathValue("attachment_id"), func(w http.ResponseWriter, r *http.Request, err error) { s.consoleError(w, r, lang, a, err) })
 	}))
 	s.mux.HandleFunc("GET /console/reports", s.staff(okcare.RoleSupervisor, s.consoleReports))
+	s.mux.HandleFunc("GET /console/audit", s.staff(okcare.RoleAdmin, s.consoleAudit))
 	s.mux.HandleFunc("GET /console/macros", s.staff(okcare.RoleAgent, s.consoleMacros))
 	s.mux.HandleFunc("POST /console/macros", s.staff(okcare.RoleSupervisor, s.consoleCreateMacro))
 
@@ -407,4 +410,24 @@ func timeLeft(now, due time.Time) string {
 		return sign + itoa(m) + "m"
 	}
 	return sign + itoa(h) + "h" + itoa(m) + "m"
+}
+
+// consoleAudit shows the newest audit entries and whether the whole hash
+// chain checks out (admins only).
+func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	entries, err := s.Store.AuditLog(r.Context(), 200)
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	data := map[string]any{"Entries": entries}
+	n, err := s.Store.VerifyAudit(r.Context())
+	if errors.Is(err, okcare.ErrAuditBroken) {
+		data["ChainError"] = err.Error()
+	} else if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	data["Checked"] = n
+	s.renderConsole(w, r, http.StatusOK, "console_audit.html", lang, a, consoleText[lang]["audit"], data)
 }

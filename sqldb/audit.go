@@ -85,11 +85,11 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 		}
 		switch {
 		case seq != lastSeq+1:
-			return n, fmt.Errorf("audit entry %d missing before %d", lastSeq+1, seq)
+			return n, fmt.Errorf("%w: audit entry %d missing before %d", okcare.ErrAuditBroken, lastSeq+1, seq)
 		case prev != lastHash:
-			return n, fmt.Errorf("audit entry %d does not follow entry %d", seq, lastSeq)
+			return n, fmt.Errorf("%w: audit entry %d does not follow entry %d", okcare.ErrAuditBroken, seq, lastSeq)
 		case auditHash(prev, seq, at, actor, action, target, details) != hash:
-			return n, fmt.Errorf("audit entry %d was altered", seq)
+			return n, fmt.Errorf("%w: audit entry %d was altered", okcare.ErrAuditBroken, seq)
 		}
 		lastSeq, lastHash = seq, hash
 		n++
@@ -103,7 +103,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 		return n, err
 	}
 	if headSeq != lastSeq || headHash != lastHash {
-		return n, fmt.Errorf("audit log ends at entry %d but %d were written", lastSeq, headSeq)
+		return n, fmt.Errorf("%w: the log ends at entry %d but %d were written", okcare.ErrAuditBroken, lastSeq, headSeq)
 	}
 	return n, nil
 }
