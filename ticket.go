@@ -115,6 +115,14 @@ func (t *Ticket) ResolutionBreached(now time.Time) bool {
 	return now.After(*t.ResolutionDue)
 }
 
+// Survey is the satisfaction survey of a solved ticket.
+type Survey struct {
+	SentAt     time.Time  `json:"sent_at"`
+	Rating     int        `json:"rating,omitempty"` // 1-5, 0 until answered
+	Comment    string     `json:"comment,omitempty"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+}
+
 // TicketMessage is a public reply or an internal note on a ticket.
 type TicketMessage struct {
 	ID       string `json:"id"`
@@ -202,6 +210,9 @@ type TicketService interface {
 	// satisfaction survey; pending starts the auto-solve clock. Returns
 	// EINVALID, ENOTFOUND, ECONFLICT (closed, or already in that status).
 	SetTicketStatus(ctx context.Context, ticketID, actor, status string) (*Ticket, error)
+
+	// TicketSurvey returns a ticket's survey, or nil if none was sent.
+	TicketSurvey(ctx context.Context, ticketID string) (*Survey, error)
 
 	// AnswerSurvey records a 1-5 rating and a comment once per survey link.
 	// Returns EINVALID, EUNAUTHORIZED (bad link), ECONFLICT (answered).

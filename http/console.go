@@ -255,7 +255,11 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 			last = m.ID
 		}
 	}
-	data := map[string]any{"Ticket": t, "Attachments": files, "LastPublic": last, "ChatJS": chatJSURL, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
+	survey, err := s.Store.TicketSurvey(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Ticket": t, "Attachments": files, "Survey": survey, "LastPublic": last, "ChatJS": chatJSURL, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
 		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},

@@ -273,6 +273,15 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 	if got, _ := ts.db.FindTicket(ctx, tk.ID); got.Status != okcare.TicketSolved || len(got.Tags) != 1 {
 		t.Fatalf("after the macro: %s %v", got.Status, got.Tags)
 	}
+	// Solving sent the survey; the customer's rating shows on the ticket.
+	var survey string
+	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'csat_survey' ORDER BY created_at DESC LIMIT 1`).Scan(&survey)
+	if err := ts.db.AnswerSurvey(ctx, regexp.MustCompile(`okcsat_[A-Z2-7]+`).FindString(survey), 2, "太慢了"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := agent.get(page); !strings.Contains(body, `id="csat"`) || !strings.Contains(body, "2/5") || !strings.Contains(body, "太慢了") {
+		t.Fatal("the rating is not shown on the ticket")
+	}
 	status, body, _ = boss.get("/console/reports?days=7")
 	if status != 200 || !strings.Contains(body, `id="kpi-tickets">2<`) || !strings.Contains(body, "<svg") {
 		t.Fatalf("reports: %d", status)

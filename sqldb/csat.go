@@ -169,3 +169,18 @@ func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAf
 	}
 	return warned, solved, nil
 }
+
+// TicketSurvey returns a ticket's survey, or nil if none was sent.
+func (db *DB) TicketSurvey(ctx context.Context, ticketID string) (*okcare.Survey, error) {
+	var sv okcare.Survey
+	var rating, answered sql.NullInt64
+	var sent int64
+	err := db.queryRow(ctx, `SELECT rating, comment, sent_at, answered_at FROM csat WHERE ticket_id = ?`, ticketID).Scan(&rating, &sv.Comment, &sent, &answered)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	sv.Rating, sv.SentAt, sv.AnsweredAt = int(rating.Int64), fromMicros(sent), fromNullMicros(answered)
+	return &sv, nil
+}

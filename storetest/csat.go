@@ -37,10 +37,19 @@ func testSolveSurveyAndPending(t *testing.T, db *sqldb.DB, clock *Clock) {
 	tok := surveyToken(t, db)
 	wantCode(t, db.AnswerSurvey(ctx, tok, 6, ""), okcare.EINVALID)
 	wantCode(t, db.AnswerSurvey(ctx, "okcsat_forged", 5, ""), okcare.EUNAUTHORIZED)
+	if sv, err := db.TicketSurvey(ctx, tk.ID); err != nil || sv == nil || sv.AnsweredAt != nil || sv.Rating != 0 {
+		t.Fatalf("survey before the answer: %+v %v", sv, err)
+	}
 	if err := db.AnswerSurvey(ctx, tok, 4, "快，但第一次回复有点慢"); err != nil {
 		t.Fatal(err)
 	}
 	wantCode(t, db.AnswerSurvey(ctx, tok, 5, ""), okcare.ECONFLICT)
+	if sv, _ := db.TicketSurvey(ctx, tk.ID); sv == nil || sv.Rating != 4 || sv.Comment != "快，但第一次回复有点慢" || sv.AnsweredAt == nil {
+		t.Fatalf("survey after the answer: %+v", sv)
+	}
+	if sv, err := db.TicketSurvey(ctx, "tkt_none"); sv != nil || err != nil {
+		t.Fatalf("a ticket without a survey: %+v %v", sv, err)
+	}
 	var rating int
 	db.SQL().QueryRow(`SELECT rating FROM csat`).Scan(&rating)
 	if rating != 4 {
