@@ -60,7 +60,7 @@ func (db *DB) AddAttachment(ctx context.Context, ticketID, author string, a *okc
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		t, err := lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}

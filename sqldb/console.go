@@ -212,7 +212,7 @@ func (db *DB) TagTicket(ctx context.Context, ticketID string, tags []string) err
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		t, err := lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}
@@ -293,7 +293,7 @@ func (db *DB) ApplyMacro(ctx context.Context, ticketID, agentID, macroID string)
 		if err != nil {
 			return err
 		}
-		if t, err = scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID)); err != nil {
+		if t, err = lockTicket(ctx, tx, ticketID); err != nil {
 			return err
 		}
 		body := strings.ReplaceAll(m.Body, "{number}", strconv.FormatInt(t.Number, 10))

@@ -43,7 +43,7 @@ func (db *DB) SetTicketStatus(ctx context.Context, ticketID, actor, status strin
 
 // setStatus applies a status change inside tx.
 func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*okcare.Ticket, error) {
-	t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+tx.db.dialect.ForUpdate, ticketID))
+	t, err := lockTicket(ctx, tx, ticketID)
 	if err != nil {
 		return nil, err
 	}

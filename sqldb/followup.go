@@ -26,7 +26,7 @@ func (db *DB) ScheduleFollowUp(ctx context.Context, ticketID, agentID, body stri
 		if !due.After(tx.now) || due.Sub(tx.now) > maxFollowUpAhead {
 			return okcare.Errorf(okcare.EINVALID, "A follow-up must be due in the future, at most 90 days ahead.")
 		}
-		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		t, err := lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func (db *DB) ScheduleFollowUp(ctx context.Context, ticketID, agentID, body stri
 			f.ID, f.TicketID, f.Body, micros(due), f.CreatedBy, micros(tx.now)); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, t.ID, "Follow-up scheduled for "+due.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")+" by "+f.CreatedBy+".")
+		return addNote(ctx, tx, t.ID, "Follow-up scheduled for "+beijingTime(due)+" by "+f.CreatedBy+".")
 	})
 	if err != nil {
 		return nil, err

@@ -24,7 +24,7 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 	for _, id := range ids {
 		err := db.inTx(ctx, func(tx *Tx) error {
 			// Re-read under the lock: another node may have marked it.
-			t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, id))
+			t, err := lockTicket(ctx, tx, id)
 			if err != nil || t.FirstRespondedAt != nil || t.FirstResponseDue == nil {
 				return err
 			}
@@ -32,7 +32,7 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 			if err := tx.queryRow(ctx, `SELECT sla_warned_at, sla_breached_at FROM tickets WHERE id = ?`, id).Scan(&warnedAt, &breachedAt); err != nil {
 				return err
 			}
-			due := t.FirstResponseDue.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
+			due := beijingTime(*t.FirstResponseDue)
 			switch {
 			case !now.Before(*t.FirstResponseDue) && breachedAt == nil:
 				if _, err := tx.exec(ctx, `UPDATE tickets SET sla_breached_at = ? WHERE id = ?`, micros(now), id); err != nil {
@@ -98,7 +98,7 @@ func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time
 	}
 	for _, id := range ids {
 		err := db.inTx(ctx, func(tx *Tx) error {
-			t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, id))
+			t, err := lockTicket(ctx, tx, id)
 			if err != nil || t.ResolutionDue == nil || t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
 				return err
 			}
@@ -106,7 +106,7 @@ func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time
 			if err := tx.queryRow(ctx, `SELECT sla_resolution_warned_at, sla_resolution_breached_at FROM tickets WHERE id = ?`, id).Scan(&warnedAt, &breachedAt); err != nil {
 				return err
 			}
-			due := t.ResolutionDue.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
+			due := beijingTime(*t.ResolutionDue)
 			switch {
 			case breachedAt != nil:
 				return nil

@@ -239,6 +239,18 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	return &t, json.Unmarshal([]byte(intake), &t.Intake)
 }
 
+// lockTicket reads a ticket and locks its row until tx ends (on SQLite the
+// write transaction already holds the database).
+func lockTicket(ctx context.Context, tx *Tx, id string) (*okcare.Ticket, error) {
+	return scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+tx.db.dialect.ForUpdate, id))
+}
+
+// beijingTime formats a deadline for notes and alerts, in the support
+// team's time zone.
+func beijingTime(t time.Time) string {
+	return t.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
+}
+
 func findTicket(ctx context.Context, q querier, id string) (*okcare.Ticket, error) {
 	return scanTicket(q.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
 }
@@ -329,7 +341,7 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, m.TicketID))
+		t, err := lockTicket(ctx, tx, m.TicketID)
 		if err != nil {
 			return err
 		}
@@ -365,7 +377,7 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 	}
 	var m *okcare.TicketMessage
 	err := db.inTx(ctx, func(tx *Tx) error {
-		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		t, err := lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}
@@ -455,7 +467,7 @@ func (db *DB) LogCall(ctx context.Context, ticketID, agentID, outcome, notes str
 		return okcare.Errorf(okcare.EINVALID, "Call notes are at most %d characters.", maxTicketText)
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		t, err := scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		t, err := lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}
@@ -491,7 +503,7 @@ func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority s
 	var t *okcare.Ticket
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		t, err = scanTicket(tx.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`+db.dialect.ForUpdate, ticketID))
+		t, err = lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}
