@@ -146,7 +146,7 @@ func (db *DB) TicketAssignee(ctx context.Context, ticketID string) (string, erro
 // assigned.
 func (db *DB) AssignWaiting(ctx context.Context) (int, error) {
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open')
-		ORDER BY CASE WHEN first_response_due IS NULL THEN 1 ELSE 0 END, first_response_due, created_at LIMIT 500`)
+		ORDER BY first_response_due, created_at LIMIT 500`)
 	if err != nil {
 		return 0, err
 	}

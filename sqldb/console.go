@@ -345,5 +345,5 @@ func (db *DB) Team(ctx context.Context) ([]*okcare.AgentStatus, error) {
 // AgentTickets lists an agent's unsolved tickets, most urgent first.
 func (db *DB) AgentTickets(ctx context.Context, agentID string) ([]*okcare.Ticket, error) {
 	return db.listTickets(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', 'on_hold')
-		ORDER BY CASE WHEN first_response_due IS NULL THEN 1 ELSE 0 END, first_response_due, created_at LIMIT 200`, agentID)
+		ORDER BY first_response_due, created_at LIMIT 200`, agentID)
 }
