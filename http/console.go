@@ -339,7 +339,7 @@ func (s *Server) registerConsole() {
 		return err
 	})
 	agent("tags", func(r *http.Request, a *okcare.Agent, id string) error {
-		return s.Store.TagTicket(r.Context(), id, strings.FieldsFunc(r.PostFormValue("tags"), func(c rune) bool { return c == ',' || c == ' ' || c == '，' }))
+		return s.Store.TagTicket(r.Context(), id, splitTags(r.PostFormValue("tags")))
 	})
 	agent("verify", func(r *http.Request, a *okcare.Agent, id string) error {
 		_, err := s.Store.StartVerification(r.Context(), id, a.ID)

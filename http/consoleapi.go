@@ -138,18 +138,11 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		}
 		days = n
 	}
-	since := s.Now().AddDate(0, 0, -days)
-	facts, ratings, err := s.Store.ReportFacts(r.Context(), since)
+	rep, defl, err := s.supportReport(r.Context(), days)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	defl, err := s.Store.Deflection(r.Context(), since)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	rep := reports.Build(s.Now(), facts, ratings, s.Calendar.Between, s.Calendar.Location)
 	out := reportJSON{Days: days, Tickets: rep.Tickets, FirstResponse: attainment(rep.FirstResponse), Resolution: attainment(rep.Resolution),
 		FirstResponseTimes: map[string]int{}, ByCause: map[string]int{}, ByChannel: map[string]int{}, CSATWeekly: []map[string]any{},
 		CSATAverage: rep.CSATAverage, CSATAnswers: rep.CSATAnswers, Deflection: defl}

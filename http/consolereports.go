@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -68,6 +69,28 @@ func max1(n int) int {
 	return n
 }
 
+// supportReport builds the report over the last days days, with the
+// diagnosis deflection of the same period; the page and the API share it.
+func (s *Server) supportReport(ctx context.Context, days int) (*reports.Report, *okcare.DeflectionReport, error) {
+	now := s.Now()
+	since := now.AddDate(0, 0, -days)
+	facts, ratings, err := s.Store.ReportFacts(ctx, since)
+	if err != nil {
+		return nil, nil, err
+	}
+	defl, err := s.Store.Deflection(ctx, since)
+	if err != nil {
+		return nil, nil, err
+	}
+	return reports.Build(now, facts, ratings, s.Calendar.Between, s.Calendar.Location), defl, nil
+}
+
+// splitTags reads tags typed into a form: separated by commas (ASCII or
+// Chinese) or spaces.
+func splitTags(text string) []string {
+	return strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ' ' || c == '，' })
+}
+
 // reportPeriods are the report's choices of period, in days.
 var reportPeriods = []int{7, 30, 90}
 
@@ -79,19 +102,11 @@ func (s *Server) consoleReports(w http.ResponseWriter, r *http.Request, a *okcar
 			return
 		}
 	}
-	now := s.Now()
-	since := now.AddDate(0, 0, -days)
-	facts, ratings, err := s.Store.ReportFacts(r.Context(), since)
+	rep, defl, err := s.supportReport(r.Context(), days)
 	if err != nil {
 		s.consoleError(w, r, lang, a, err)
 		return
 	}
-	defl, err := s.Store.Deflection(r.Context(), since)
-	if err != nil {
-		s.consoleError(w, r, lang, a, err)
-		return
-	}
-	rep := reports.Build(now, facts, ratings, s.Calendar.Between, s.Calendar.Location)
 	var frtLabels []string
 	var frtValues []float64
 	maxFRT := 0.0
@@ -151,7 +166,7 @@ func (s *Server) renderMacros(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) consoleCreateMacro(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
 	m := &okcare.Macro{Name: r.PostFormValue("name"), Lang: r.PostFormValue("macro_lang"), Body: r.PostFormValue("body"),
 		SetStatus: r.PostFormValue("set_status"), CreatedBy: "agent:" + a.ID,
-		Tags: strings.FieldsFunc(r.PostFormValue("tags"), func(c rune) bool { return c == ',' || c == ' ' || c == '，' })}
+		Tags: splitTags(r.PostFormValue("tags"))}
 	if err := s.Store.CreateMacro(r.Context(), m); err != nil {
 		if code := okcare.ErrorCode(err); code == okcare.EINVALID || code == okcare.ECONFLICT {
 			s.renderMacros(w, r, codeStatus[code], a, lang, okcare.ErrorMessage(err))
