@@ -66,6 +66,11 @@ type ConsoleService interface {
 	// Returns ENOTFOUND.
 	CustomerContext(ctx context.Context, ticketID string) (*CustomerContext, error)
 
+	// IdentityChecks returns a ticket's latest identity check (nil if none)
+	// and its four-eyes requests: the part of CustomerContext the console's
+	// confirm and approve forms need.
+	IdentityChecks(ctx context.Context, ticketID string) (*Verification, []*Approval, error)
+
 	// CreateMacro adds a macro. Returns EINVALID, ECONFLICT (name taken in
 	// that language).
 	CreateMacro(ctx context.Context, m *Macro) error

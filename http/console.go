@@ -347,14 +347,17 @@ func (s *Server) registerConsole() {
 	})
 	agent("confirm", func(r *http.Request, a *okcare.Agent, id string) error {
 		// The code is checked against this ticket's own open check only.
-		cc, err := s.Store.CustomerContext(r.Context(), id)
+		v, _, err := s.Store.IdentityChecks(r.Context(), id)
 		if err != nil {
 			return err
 		}
-		if cc.Verification == nil {
+		if v == nil {
+			if _, err := s.Store.FindTicket(r.Context(), id); err != nil {
+				return err // no such ticket
+			}
 			return okcare.Errorf(okcare.EINVALID, "Send a code to the customer first.")
 		}
-		_, err = s.Store.ConfirmVerification(r.Context(), cc.Verification.ID, a.ID, r.PostFormValue("code"))
+		_, err = s.Store.ConfirmVerification(r.Context(), v.ID, a.ID, r.PostFormValue("code"))
 		return err
 	})
 	agent("action", func(r *http.Request, a *okcare.Agent, id string) error {
@@ -385,11 +388,11 @@ func (s *Server) registerConsole() {
 	})
 	supervisor("approve", func(r *http.Request, a *okcare.Agent, id string) error {
 		// Only a request filed on this ticket can be approved from it.
-		cc, err := s.Store.CustomerContext(r.Context(), id)
+		_, approvals, err := s.Store.IdentityChecks(r.Context(), id)
 		if err != nil {
 			return err
 		}
-		for _, ap := range cc.Approvals {
+		for _, ap := range approvals {
 			if ap.ID == r.PostFormValue("approval") {
 				_, err := s.Store.ApproveAction(r.Context(), ap.ID, a.ID)
 				return err

@@ -49,11 +49,21 @@ func (db *DB) CustomerContext(ctx context.Context, ticketID string) (*okcare.Cus
 			cc.Diagnoses = append([]*okcare.Diagnosis{d}, cc.Diagnoses...)
 		}
 	}
-	if cc.Verification, err = db.latestVerification(ctx, t.ID); err != nil {
+	if cc.Verification, cc.Approvals, err = db.IdentityChecks(ctx, t.ID); err != nil {
 		return nil, err
 	}
-	cc.Approvals, err = db.ticketApprovals(ctx, t.ID)
-	return cc, err
+	return cc, nil
+}
+
+// IdentityChecks returns a ticket's latest identity check and its
+// four-eyes requests.
+func (db *DB) IdentityChecks(ctx context.Context, ticketID string) (*okcare.Verification, []*okcare.Approval, error) {
+	v, err := db.latestVerification(ctx, ticketID)
+	if err != nil {
+		return nil, nil, err
+	}
+	approvals, err := db.ticketApprovals(ctx, ticketID)
+	return v, approvals, err
 }
 
 func hasDiagnosis(list []*okcare.Diagnosis, id string) bool {
