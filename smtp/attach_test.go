@@ -2,15 +2,8 @@ package smtp_test
 
 import (
 	"encoding/base64"
-	"io"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/okcare/okcare/smtp"
-	"github.com/okcare/okcare/storetest"
 )
 
 // withAttachment builds a multipart message carrying one file.
@@ -37,22 +30,7 @@ Content-Transfer-Encoding: base64
 }
 
 func TestInboundAttachments(t *testing.T) {
-	db := storetest.OpenSQLite(t)
-	rc := &smtp.Receiver{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Address: "support@okwallet.example",
-		ReplyBy: func(t time.Time) time.Time { return t.Add(72 * time.Hour) }}
-	srv := smtp.NewServer("127.0.0.1:0", "okwallet.example", 1<<20, rc)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	defer srv.Close()
-	addr := ln.Addr().String()
-	count := func(q string) int {
-		var n int
-		db.SQL().QueryRow(`SELECT COUNT(*) FROM ` + q).Scan(&n)
-		return n
-	}
+	db, addr, count := startReceiver(t, 1<<20)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 300)...)
 
 	if err := send(t, addr, "liwei@example.com", withAttachment("a1@example.com", "截图 1.png", "image/png", png)); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/okcare/okcare/smtp"
+	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/storetest"
 )
 
@@ -38,23 +39,31 @@ func send(t *testing.T, addr, from, raw string) error {
 	return w.Close()
 }
 
-func TestInboundMailToTickets(t *testing.T) {
+// startReceiver runs the inbound listener on a fresh store, refusing mail
+// over maxBytes. It returns the store, the listener's address and a
+// counter of rows ("tickets", "attachments WHERE ...").
+func startReceiver(t *testing.T, maxBytes int64) (*sqldb.DB, string, func(string) int) {
+	t.Helper()
 	db := storetest.OpenSQLite(t)
 	rc := &smtp.Receiver{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Address: "support@okwallet.example",
 		ReplyBy: func(t time.Time) time.Time { return t.Add(72 * time.Hour) }}
-	srv := smtp.NewServer("127.0.0.1:0", "okwallet.example", 64<<10, rc)
+	srv := smtp.NewServer("127.0.0.1:0", "okwallet.example", maxBytes, rc)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
-	defer srv.Close()
-	addr := ln.Addr().String()
+	t.Cleanup(func() { srv.Close() })
 	count := func(q string) int {
 		var n int
 		db.SQL().QueryRow(`SELECT COUNT(*) FROM ` + q).Scan(&n)
 		return n
 	}
+	return db, ln.Addr().String(), count
+}
+
+func TestInboundMailToTickets(t *testing.T) {
+	db, addr, count := startReceiver(t, 64<<10)
 
 	first := `From: Li Wei <LiWei@example.com>
 To: support@okwallet.example
