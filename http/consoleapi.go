@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/okcare/okcare"
-	"github.com/okcare/okcare/ledger"
 	"github.com/okcare/okcare/reports"
 )
 
@@ -27,7 +26,7 @@ func (s *Server) handleCustomerContext(w http.ResponseWriter, r *http.Request) {
 	}
 	out := customerContextJSON{CustomerContext: cc, Balances: []balanceJSON{}, Transactions: []transactionJSON{}}
 	for _, b := range cc.Balances {
-		out.Balances = append(out.Balances, balanceJSON{b.Asset, b.Decimals, ledger.FormatAmount(b.Minor, b.Decimals), b.Minor.String()})
+		out.Balances = append(out.Balances, toBalanceJSON(b))
 	}
 	for _, t := range cc.Transactions {
 		out.Transactions = append(out.Transactions, toTransactionJSON(t))

@@ -29,9 +29,13 @@ func (s *Server) handleBalances(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []balanceJSON{}
 	for _, b := range bals {
-		out = append(out, balanceJSON{b.Asset, b.Decimals, ledger.FormatAmount(b.Minor, b.Decimals), b.Minor.String()})
+		out = append(out, toBalanceJSON(b))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"balances": out})
+}
+
+func toBalanceJSON(b *okcare.Balance) balanceJSON {
+	return balanceJSON{b.Asset, b.Decimals, ledger.FormatAmount(b.Minor, b.Decimals), b.Minor.String()}
 }
 
 type transactionJSON struct {
