@@ -155,21 +155,18 @@ func (db *DB) latestVerification(ctx context.Context, ticketID string) (*okcare.
 }
 
 func (db *DB) ticketApprovals(ctx context.Context, ticketID string) ([]*okcare.Approval, error) {
-	rows, err := db.query(ctx, `SELECT id, ticket_id, user_id, action, requested_by, approved_by, created_at, approved_at FROM approvals WHERE ticket_id = ? ORDER BY created_at, id`, ticketID)
+	rows, err := db.query(ctx, `SELECT `+approvalColumns+` FROM approvals WHERE ticket_id = ? ORDER BY created_at, id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []*okcare.Approval{}
 	for rows.Next() {
-		var a okcare.Approval
-		var created int64
-		var approved sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.TicketID, &a.UserID, &a.Action, &a.RequestedBy, &a.ApprovedBy, &created, &approved); err != nil {
+		a, err := scanApproval(rows)
+		if err != nil {
 			return nil, err
 		}
-		a.CreatedAt, a.ApprovedAt = fromMicros(created), fromNullMicros(approved)
-		out = append(out, &a)
+		out = append(out, a)
 	}
 	return out, rows.Err()
 }

@@ -239,20 +239,17 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 // ApproveAction carries out a four-eyes request as a second staff member.
 func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) (*okcare.Approval, error) {
 	approver := "agent:" + approverID
-	var a okcare.Approval
+	var a *okcare.Approval
 	err := db.inTx(ctx, func(tx *Tx) error {
-		var created int64
-		var approvedAt sql.NullInt64
-		err := tx.queryRow(ctx, `SELECT id, ticket_id, user_id, action, requested_by, approved_by, created_at, approved_at FROM approvals WHERE id = ?`+db.dialect.ForUpdate, approvalID).
-			Scan(&a.ID, &a.TicketID, &a.UserID, &a.Action, &a.RequestedBy, &a.ApprovedBy, &created, &approvedAt)
+		var err error
+		a, err = scanApproval(tx.queryRow(ctx, `SELECT `+approvalColumns+` FROM approvals WHERE id = ?`+db.dialect.ForUpdate, approvalID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return okcare.Errorf(okcare.ENOTFOUND, "No such approval request.")
 		} else if err != nil {
 			return err
 		}
-		a.CreatedAt = fromMicros(created)
 		switch {
-		case approvedAt.Valid:
+		case a.ApprovedAt != nil:
 			return okcare.Errorf(okcare.ECONFLICT, "Already approved.")
 		case a.RequestedBy == approver:
 			return okcare.Errorf(okcare.EFORBIDDEN, "A second staff member must approve; you asked for it.")
@@ -274,6 +271,19 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 	if err != nil {
 		return nil, err
 	}
+	return a, nil
+}
+
+const approvalColumns = `id, ticket_id, user_id, action, requested_by, approved_by, created_at, approved_at`
+
+func scanApproval(row interface{ Scan(...any) error }) (*okcare.Approval, error) {
+	var a okcare.Approval
+	var created int64
+	var approved sql.NullInt64
+	if err := row.Scan(&a.ID, &a.TicketID, &a.UserID, &a.Action, &a.RequestedBy, &a.ApprovedBy, &created, &approved); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.ApprovedAt = fromMicros(created), fromNullMicros(approved)
 	return &a, nil
 }
 
