@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,12 +129,7 @@ func (db *DB) SendDueFollowUps(ctx context.Context, now time.Time) (int, error) 
 				return err
 			}
 			sent++
-			to := ticketEmail(ctx, tx, t)
-			if to == "" {
-				return nil
-			}
-			return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "ticket_followup", fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject),
-				f.Body+"\n\n-- \n直接回复此邮件即可。 Reply to this email to answer.", t.ID, "")
+			return mailCustomer(ctx, tx, t, "ticket_followup", f.Body)
 		})
 		if err != nil {
 			return sent, err

@@ -410,15 +410,22 @@ func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body s
 		return nil, err
 	}
 	t.Status = okcare.TicketPending
-	to := ticketEmail(ctx, tx, t)
-	if to == "" || t.Channel == okcare.ChannelChat {
-		// Reachable by phone only, or chatting live: the reply waits in
-		// the ticket (and the chat shows it at once).
-		return m, nil
+	if t.Channel == okcare.ChannelChat {
+		return m, nil // chatting live: the chat shows the reply at once
 	}
-	subject := fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject)
-	text := body + "\n\n-- \n直接回复此邮件即可。 Reply to this email to answer."
-	return m, enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "ticket_reply", subject, text, t.ID, "")
+	return m, mailCustomer(ctx, tx, t, "ticket_reply", body)
+}
+
+// mailCustomer sends a staff message on a ticket to its customer, threaded
+// and answerable by reply; a customer reachable by phone only gets no mail
+// (the message waits in the ticket).
+func mailCustomer(ctx context.Context, tx *Tx, t *okcare.Ticket, event, body string) error {
+	to := ticketEmail(ctx, tx, t)
+	if to == "" {
+		return nil
+	}
+	return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, event, fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject),
+		body+"\n\n-- \n直接回复此邮件即可。 Reply to this email to answer.", t.ID, "")
 }
 
 // ticketEmail is where mail about a ticket goes: its contact address, else
