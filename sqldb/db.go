@@ -47,6 +47,26 @@ type Dialect struct {
 	// they are stale (SQLite's PRAGMA optimize; PostgreSQL's autovacuum
 	// does this by itself).
 	Optimize string
+	// AfterOptimize, if set, runs after Optimize.
+	AfterOptimize func(ctx context.Context, db *sql.DB) error
+	// Checkpoint, if set, is run by EnableBackgroundCheckpoints' goroutine
+	// to copy SQLite's write-ahead log into the database.
+	Checkpoint string
+	// RelaxCommit, if set, begins a transaction whose commit need not wait
+	// for the disk (PostgreSQL's synchronous_commit=off). RelaxConnection,
+	// if set, is run once on a connection that such transactions share
+	// (SQLite's synchronous=NORMAL); see inRelaxedTx.
+	RelaxCommit     string
+	RelaxConnection string
+}
+
+// forUpdateOf locks the rows of one table of a join (PostgreSQL cannot lock
+// the nullable side of an outer join).
+func (d Dialect) forUpdateOf(alias string) string {
+	if d.ForUpdate == "" {
+		return ""
+	}
+	return d.ForUpdate + " OF " + alias
 }
 
 // LoginPolicy sets when repeated failed logins restrict an account.
@@ -69,6 +89,8 @@ type DB struct {
 	dialect Dialect
 	stmts   sync.Map // query text -> *sql.Stmt
 	group   *groupCommitter
+	relaxed *relaxedWriter
+	ckpt    *checkpointer
 	touches *sessionTouches
 	// prepWG tracks background statement preparations; closing stops new
 	// ones, so that none opens a connection (and the file) after Close.
@@ -153,8 +175,13 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if db.dialect.Optimize == "" {
 		return nil
 	}
-	_, err := db.sql.ExecContext(ctx, db.dialect.Optimize)
-	return err
+	if _, err := db.sql.ExecContext(ctx, db.dialect.Optimize); err != nil {
+		return err
+	}
+	if db.dialect.AfterOptimize != nil {
+		return db.dialect.AfterOptimize(ctx, db.sql)
+	}
+	return nil
 }
 
 // SQL returns the underlying connection pool.
@@ -169,6 +196,12 @@ func (db *DB) Close() error {
 		db.group.close()
 	}
 	db.touches.close()
+	if db.relaxed != nil {
+		db.relaxed.close()
+	}
+	if db.ckpt != nil {
+		db.ckpt.close()
+	}
 	db.closing.Store(true)
 	db.prepWG.Wait()
 	db.stmts.Range(func(_, s any) bool {

@@ -13,7 +13,8 @@ import (
 // SaveDiagnosis stores a diagnosis.
 func (db *DB) SaveDiagnosis(ctx context.Context, d *okcare.Diagnosis) error {
 	d.ID = token.ID("dgn_")
-	return db.inTx(ctx, func(tx *Tx) error {
+	// An advisory record: see durability.go.
+	return db.inRelaxedTx(ctx, func(tx *Tx) error {
 		d.CreatedAt = fromMicros(micros(tx.now))
 		_, err := tx.exec(ctx, `INSERT INTO diagnoses (id, user_id, lang, top_cause, request, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, nullString(d.UserID), d.Lang, d.TopCause, string(d.Request), string(d.Result), micros(tx.now))
