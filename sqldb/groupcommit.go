@@ -12,7 +12,7 @@ import (
 )
 
 // maxBatch bounds how many movements share one commit.
-const maxBatch = 256
+const maxBatch = 1024
 
 // groupCommitter funnels money movements through one writer that commits
 // them in batches. On SQLite, where one writer holds the database at a time
@@ -119,29 +119,11 @@ func (g *groupCommitter) fail(batch []*moveJob, err error) {
 	}
 }
 
-// commit runs a batch in one transaction on conn, each movement in a savepoint.
+// commit runs a batch in one transaction on conn (see moveBatchTx).
 func (g *groupCommitter) commit(conn *sql.Conn, batch []*moveJob) error {
 	ctx := context.Background()
 	err := g.db.inConnTx(ctx, conn, func(tx *Tx) error {
-		for _, j := range batch {
-			if err := j.ctx.Err(); err != nil {
-				j.err = err // given up before it ran: nothing done
-				continue
-			}
-			if _, err := tx.exec(ctx, `SAVEPOINT movement`); err != nil {
-				return err
-			}
-			j.m, j.err = moveTx(j.ctx, tx, j.req, j.asset, j.amount)
-			if j.err != nil {
-				if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT movement`); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.exec(ctx, `RELEASE SAVEPOINT movement`); err != nil {
-				return err
-			}
-		}
-		return nil
+		return moveBatchTx(ctx, tx, batch)
 	})
 	for _, j := range batch {
 		if err != nil {
@@ -150,6 +132,70 @@ func (g *groupCommitter) commit(conn *sql.Conn, batch []*moveJob) error {
 		close(j.done)
 	}
 	return err
+}
+
+// moveBatchTx decides each job in its own savepoint, every one seeing the
+// earlier decisions, then writes all decided entries together. A rejected
+// job (insufficient funds, say) changes nothing and does not affect the
+// others. Each job's result is in j.m and j.err; the error returned is one
+// that fails the whole transaction.
+func moveBatchTx(ctx context.Context, tx *Tx, batch []*moveJob) error {
+	bs := newBookings()
+	for _, j := range batch {
+		if j.err != nil {
+			continue // refused before it ran
+		}
+		if err := j.ctx.Err(); err != nil {
+			j.err = err // given up before it ran: nothing done
+			continue
+		}
+		if _, err := tx.exec(ctx, `SAVEPOINT movement`); err != nil {
+			return err
+		}
+		var b *booking
+		j.m, b, j.err = decideMove(j.ctx, tx, bs, j.req, j.asset, j.amount)
+		if j.err != nil {
+			// Deciding writes only a missing account; undo that.
+			if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT movement`); err != nil {
+				return err
+			}
+		} else if b != nil {
+			bs.add(b)
+		}
+		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT movement`); err != nil {
+			return err
+		}
+	}
+	return writeBookings(ctx, tx, bs.list)
+}
+
+// MoveBatch executes movements in one transaction, as the group committer
+// runs Move on SQLite: each is decided as if alone, after the ones before
+// it, and a rejected one does not affect the rest. It returns each
+// movement's result and error; err is set only if none was executed.
+func (db *DB) MoveBatch(ctx context.Context, reqs []okcare.MovementRequest) ([]*okcare.Movement, []error, error) {
+	run := func() ([]*moveJob, error) {
+		jobs := make([]*moveJob, len(reqs))
+		for i, req := range reqs {
+			jobs[i] = &moveJob{ctx: ctx, req: req}
+			jobs[i].asset, jobs[i].amount, jobs[i].err = db.prepareMove(ctx, req)
+		}
+		return jobs, db.inTx(ctx, func(tx *Tx) error { return moveBatchTx(ctx, tx, jobs) })
+	}
+	jobs, err := run()
+	if err != nil && db.dialect.IsUniqueViolation(err) {
+		// A concurrent request with one of the keys committed first: the
+		// second run answers it as a repeat.
+		jobs, err = run()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ms, errs := make([]*okcare.Movement, len(jobs)), make([]error, len(jobs))
+	for i, j := range jobs {
+		ms[i], errs[i] = j.m, j.err
+	}
+	return ms, errs, nil
 }
 
 // close stops the writer after the batch in progress; closing twice is harmless.

@@ -130,16 +130,9 @@ func printableASCII(s string) bool {
 
 // Move executes a transfer or payment once per (user, idempotency key).
 func (db *DB) Move(ctx context.Context, req okcare.MovementRequest) (*okcare.Movement, error) {
-	if err := validateMovement(req); err != nil {
-		return nil, err
-	}
-	asset, err := db.findAsset(ctx, req.Asset)
+	asset, amount, err := db.prepareMove(ctx, req)
 	if err != nil {
 		return nil, err
-	}
-	amount, err := ledger.ParseAmount(req.Amount, asset.Decimals)
-	if err != nil {
-		return nil, okcare.Errorf(okcare.EINVALIDAMOUNT, "amount must be a positive decimal with at most %d decimals for %s.", asset.Decimals, asset.Code)
 	}
 	if db.group != nil {
 		return db.group.submit(ctx, req, asset, amount)
@@ -153,6 +146,22 @@ func (db *DB) Move(ctx context.Context, req okcare.MovementRequest) (*okcare.Mov
 	return m, err
 }
 
+// prepareMove validates a request and parses its amount in its asset.
+func (db *DB) prepareMove(ctx context.Context, req okcare.MovementRequest) (*okcare.Asset, *big.Int, error) {
+	if err := validateMovement(req); err != nil {
+		return nil, nil, err
+	}
+	asset, err := db.findAsset(ctx, req.Asset)
+	if err != nil {
+		return nil, nil, err
+	}
+	amount, err := ledger.ParseAmount(req.Amount, asset.Decimals)
+	if err != nil {
+		return nil, nil, okcare.Errorf(okcare.EINVALIDAMOUNT, "amount must be a positive decimal with at most %d decimals for %s.", asset.Decimals, asset.Code)
+	}
+	return asset, amount, nil
+}
+
 // move runs one movement in a transaction of its own.
 func (db *DB) move(ctx context.Context, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
 	var m *okcare.Movement
@@ -164,54 +173,70 @@ func (db *DB) move(ctx context.Context, req okcare.MovementRequest, asset *okcar
 	return m, err
 }
 
-// moveTx executes a validated movement inside tx: it answers a repeated
-// idempotency key from the stored result, else checks the sender, resolves
-// the recipient, books the entry and records the key.
+// moveTx executes a validated movement inside tx: it decides it, then
+// writes it.
 func moveTx(ctx context.Context, tx *Tx, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
+	m, b, err := decideMove(ctx, tx, newBookings(), req, asset, amount)
+	if err != nil || b == nil {
+		return m, err
+	}
+	return m, writeBookings(ctx, tx, []*booking{b})
+}
+
+// decideMove answers a repeated idempotency key from the stored (or this
+// batch's) result, else checks the sender, resolves the recipient and
+// decides the entry, returning its booking for writeBookings. A replay
+// returns the earlier movement and no booking.
+func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, *booking, error) {
+	if earlier, ok := bs.keys[[2]string{req.FromUserID, req.IdempotencyKey}]; ok {
+		if earlier.key.RequestHash != req.RequestHash {
+			return nil, nil, okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+		}
+		m := *earlier.m
+		m.Replayed = true
+		return &m, nil, nil
+	}
+	// One query locks the sender and finds an earlier use of the key.
 	var hash, movementID string
-	err := tx.queryRow(ctx, `SELECT request_hash, movement_id FROM idempotency_keys WHERE user_id = ? AND key = ?`, req.FromUserID, req.IdempotencyKey).Scan(&hash, &movementID)
-	if err == nil {
+	sender, err := scanUser(tx.queryRow(ctx, `SELECT u.id, COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until,
+		u.totp_secret IS NOT NULL, u.created_at, COALESCE(k.request_hash, ''), COALESCE(k.movement_id, '')
+		FROM users u LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = ?
+		WHERE u.id = ?`+tx.db.dialect.forUpdateOf("u"), req.IdempotencyKey, req.FromUserID), &hash, &movementID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if movementID != "" {
 		if hash != req.RequestHash {
-			return nil, okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+			return nil, nil, okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
 		}
 		m, err := findMovement(ctx, tx, movementID)
 		if m != nil {
 			m.Replayed = true
 		}
-		return m, err
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-
-	sender, err := findUserForUpdate(ctx, tx, req.FromUserID)
-	if err != nil {
-		return nil, err
+		return m, nil, err
 	}
 	switch sender.EffectiveState(tx.now) {
 	case okcare.AccountFrozen:
-		return nil, okcare.Errorf(okcare.EACCOUNTFROZEN, "The account is frozen and cannot move money.")
+		return nil, nil, okcare.Errorf(okcare.EACCOUNTFROZEN, "The account is frozen and cannot move money.")
 	case okcare.AccountClosed:
-		return nil, okcare.Errorf(okcare.EACCOUNTCLOSED, "The account is closed.")
+		return nil, nil, okcare.Errorf(okcare.EACCOUNTCLOSED, "The account is closed.")
 	}
 	m := &okcare.Movement{ID: token.ID(movementPrefix(req.Kind)), Kind: req.Kind, FromUserID: sender.ID, Asset: asset.Code, Decimals: asset.Decimals, Minor: amount, Memo: req.Memo}
 	toKind, toID, err := resolveRecipient(ctx, tx, req, sender)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if toKind == ownerUser {
 		m.ToUserID = toID
 	} else {
 		m.ToMerchantID = toID
 	}
-	if err := book(ctx, tx, m, ownerUser, sender.ID, toKind, toID); err != nil {
-		return nil, err
-	}
-	_, err = tx.exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, movement_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		req.FromUserID, req.IdempotencyKey, req.RequestHash, m.ID, micros(tx.now))
+	b, err := decideBook(ctx, tx, bs, m, ownerUser, sender.ID, toKind, toID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return m, nil
+	b.key = &req
+	return m, b, nil
 }
 
 func movementPrefix(k okcare.MovementKind) string {
@@ -250,57 +275,53 @@ func resolveRecipient(ctx context.Context, tx *Tx, req okcare.MovementRequest, s
 	return ownerUser, id, nil
 }
 
-// book writes the journal entry of m, moving m.Minor from one owner to
-// another, after checking the ledger invariants on locked balances.
-func book(ctx context.Context, tx *Tx, m *okcare.Movement, fromKind, fromID, toKind, toID string) error {
-	accounts, from, to, err := lockAccounts(ctx, tx, m.Asset, [2]string{fromKind, fromID}, [2]string{toKind, toID})
-	if err != nil {
-		return err
-	}
-	postings := ledger.Move(from, to, m.Asset, m.Minor)
-	balances, err := ledger.Apply(accounts, postings)
-	if errors.Is(err, ledger.ErrInsufficientFunds) {
-		return okcare.Errorf(okcare.EINSUFFICIENTFUNDS, "The balance is too low for this amount.")
-	} else if err != nil {
-		return err
-	}
-	m.EntryID, m.CreatedAt = token.ID("ent_"), fromMicros(micros(tx.now))
-	if _, err := tx.exec(ctx, `INSERT INTO journal_entries (id, movement_id, kind, memo, created_at) VALUES (?, ?, ?, ?, ?)`,
-		m.EntryID, m.ID, m.Kind, m.Memo, micros(tx.now)); err != nil {
-		return err
-	}
-	if _, err := tx.exec(ctx, `INSERT INTO postings (entry_id, account_id, asset, amount, created_at) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)`,
-		m.EntryID, postings[0].AccountID, m.Asset, postings[0].Amount.String(), micros(tx.now),
-		m.EntryID, postings[1].AccountID, m.Asset, postings[1].Amount.String(), micros(tx.now)); err != nil {
-		return err
-	}
-	for id, bal := range balances {
-		if _, err := tx.exec(ctx, `UPDATE ledger_accounts SET balance = ? WHERE id = ?`, bal.String(), id); err != nil {
-			return err
-		}
-	}
-	_, err = tx.exec(ctx, `INSERT INTO movements (id, kind, from_user_id, to_user_id, to_merchant_id, asset, amount, memo, entry_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.Kind, m.FromUserID, m.ToUserID, m.ToMerchantID, m.Asset, m.Minor.String(), m.Memo, m.EntryID, micros(tx.now))
-	return err
-}
-
 // lockAccounts reads and locks the two owners' accounts in asset, creating
 // them when missing. It locks in (kind, owner) order, so two movements
-// between the same owners in opposite directions cannot deadlock.
+// between the same owners in opposite directions cannot deadlock. The
+// common case, both accounts there, is one query.
 func lockAccounts(ctx context.Context, tx *Tx, asset string, from, to [2]string) (map[string]*ledger.Account, string, string, error) {
-	owners := [][2]string{from, to}
-	if from[0] > to[0] || (from[0] == to[0] && from[1] > to[1]) {
-		owners[0], owners[1] = to, from
-	}
 	out := map[string]*ledger.Account{}
 	ids := map[[2]string]string{}
-	for _, o := range owners {
-		a, err := lockAccount(ctx, tx, o[0], o[1], asset)
-		if err != nil {
+	rows, err := tx.query(ctx, `SELECT id, owner_kind, owner_id, balance, allow_negative FROM ledger_accounts
+		WHERE asset = ? AND ((owner_kind = ? AND owner_id = ?) OR (owner_kind = ? AND owner_id = ?))
+		ORDER BY owner_kind, owner_id`+tx.db.dialect.ForUpdate, asset, from[0], from[1], to[0], to[1])
+	if err != nil {
+		return nil, "", "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a := &ledger.Account{Asset: asset}
+		var owner [2]string
+		var bal string
+		if err := rows.Scan(&a.ID, &owner[0], &owner[1], &bal, &a.AllowNegative); err != nil {
 			return nil, "", "", err
 		}
-		out[a.ID], ids[o] = a, a.ID
+		if a.Balance, err = ledger.ParseMinor(bal); err != nil {
+			return nil, "", "", err
+		}
+		out[a.ID], ids[owner] = a, a.ID
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", "", err
+	}
+	rows.Close()
+	if len(out) < 2 {
+		// A first movement for an owner in this asset: create what is
+		// missing, one owner at a time in lock order.
+		owners := [][2]string{from, to}
+		if from[0] > to[0] || (from[0] == to[0] && from[1] > to[1]) {
+			owners[0], owners[1] = to, from
+		}
+		for _, o := range owners {
+			if _, ok := ids[o]; ok {
+				continue
+			}
+			a, err := lockAccount(ctx, tx, o[0], o[1], asset)
+			if err != nil {
+				return nil, "", "", err
+			}
+			out[a.ID], ids[o] = a, a.ID
+		}
 	}
 	return out, ids[from], ids[to], nil
 }

@@ -73,11 +73,12 @@ func nullString(s string) any {
 
 const userColumns = `id, COALESCE(email, ''), COALESCE(phone, ''), state, state_reason, restricted_until, totp_secret IS NOT NULL, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*okcare.User, error) {
+// scanUser reads userColumns, then any extra columns into extra.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (*okcare.User, error) {
 	var u okcare.User
 	var until sql.NullInt64
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Phone, &u.State, &u.StateReason, &until, &u.TOTPEnabled, &created); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.Phone, &u.State, &u.StateReason, &until, &u.TOTPEnabled, &created}, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, okcare.Errorf(okcare.ENOTFOUND, "User not found.")
 		}

@@ -257,3 +257,68 @@ func testTransactions(t *testing.T, db *sqldb.DB, _ *Clock) {
 		t.Fatalf("recipient sees %d transactions", len(txs))
 	}
 }
+
+// testMoveBatch runs movements in one transaction, as SQLite's group
+// committer does: each sees the ones before it, and a rejected one leaves
+// the others untouched.
+func testMoveBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	alice, bob, carol := mustRegister(t, db, "alice@example.com"), mustRegister(t, db, "bob@example.com"), mustRegister(t, db, "carol@example.com")
+	frozen := mustRegister(t, db, "frozen@example.com")
+	db.Deposit(ctx, alice.ID, "CNY", "10", "")
+	db.Deposit(ctx, frozen.ID, "CNY", "10", "")
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: frozen.ID, To: okcare.AccountFrozen, Reason: "review", Actor: "system"}); err != nil {
+		t.Fatal(err)
+	}
+	req := func(from, to, amount, key string) okcare.MovementRequest {
+		return okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: from, ToUser: to, Asset: "CNY", Amount: amount,
+			IdempotencyKey: key, RequestHash: fmt.Sprintf("%s|%s|%s", to, "CNY", amount)}
+	}
+	reqs := []okcare.MovementRequest{
+		req(alice.ID, bob.ID, "3", "k1"),               // 0: ok
+		req(alice.ID, bob.ID, "100", "k2"),             // 1: insufficient
+		req(alice.ID, bob.ID, "3", "k1"),               // 2: repeat of 0 in the same batch
+		req(alice.ID, bob.ID, "4", "k1"),               // 3: same key, other request
+		req(bob.ID, carol.ID, "2", "k1"),               // 4: bob spends what 0 gave him; carol gets her first account
+		req(frozen.ID, bob.ID, "1", "k5"),              // 5: frozen
+		req(alice.ID, "nobody@example.com", "1", "k6"), // 6: unknown recipient
+		req(alice.ID, bob.ID, "1.001", "k7"),           // 7: refused before the batch
+		req(carol.ID, alice.ID, "5", "k8"),             // 8: carol has only 2
+		req(alice.ID, carol.ID, "7", "k9"),             // 9: alice's last 7 after 0
+	}
+	ms, errs, err := db.MoveBatch(ctx, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"", okcare.EINSUFFICIENTFUNDS, "", okcare.EIDEMPOTENCYMISMATCH, "", okcare.EACCOUNTFROZEN,
+		okcare.ENOTFOUND, okcare.EINVALIDAMOUNT, okcare.EINSUFFICIENTFUNDS, ""} {
+		if got := okcare.ErrorCode(errs[i]); got != want {
+			t.Errorf("movement %d: error %v, want code %q", i, errs[i], want)
+		}
+	}
+	if ms[2] == nil || ms[2].ID != ms[0].ID || !ms[2].Replayed || ms[0].Replayed {
+		t.Fatalf("repeat in the batch = %+v, first = %+v", ms[2], ms[0])
+	}
+	for user, want := range map[string]string{alice.ID: "0", bob.ID: "100", carol.ID: "900", frozen.ID: "1000"} {
+		if got := balance(t, db, user, "CNY"); got != want {
+			t.Errorf("balance of %s = %s, want %s", user, got, want)
+		}
+	}
+	// What the batch stored is what a lone Move finds afterwards.
+	again, err := transfer(db, alice.ID, bob.ID, "CNY", "3", "k1")
+	if err != nil || again.ID != ms[0].ID || !again.Replayed {
+		t.Fatalf("repeat after the batch = %+v, %v", again, err)
+	}
+	// Rejected keys were not recorded.
+	db.Deposit(ctx, alice.ID, "CNY", "100", "")
+	if _, err := transfer(db, alice.ID, bob.ID, "CNY", "100", "k2"); err != nil {
+		t.Fatalf("key of a rejected movement: %v", err)
+	}
+	txs, _, err := db.Transactions(ctx, carol.ID, 0, 10)
+	if err != nil || len(txs) != 2 {
+		t.Fatalf("carol's transactions = %d, %v", len(txs), err)
+	}
+	if err := db.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"Ledger", testLedger},
 		{"Idempotency", testIdempotency},
 		{"ConcurrentTransfers", testConcurrentTransfers},
+		{"MoveBatch", testMoveBatch},
 		{"LedgerImmutable", testLedgerImmutable},
 		{"Transactions", testTransactions},
 		{"ReleasePolicy", testReleasePolicy},
