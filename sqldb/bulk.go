@@ -20,7 +20,7 @@ func (db *DB) ImportUsers(ctx context.Context, emails []string, passwordHash, de
 		end := min(start+1000, len(emails))
 		err := db.inTx(ctx, func(tx *Tx) error {
 			for i := start; i < end; i++ {
-				ids[i] = token.ID("usr_")
+				ids[i] = token.ID(userIDPrefix)
 				if _, err := tx.exec(ctx, `INSERT INTO users (id, email, password_hash, state, created_at) VALUES (?, ?, ?, ?, ?)`,
 					ids[i], NormalizeLogin(emails[i]), passwordHash, okcare.AccountActive, micros(tx.now)); err != nil {
 					return fmt.Errorf("user %s: %w", emails[i], err)

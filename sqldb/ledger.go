@@ -258,9 +258,14 @@ func resolveRecipient(ctx context.Context, tx *Tx, req okcare.MovementRequest, s
 		}
 		return ownerMerchant, id, err
 	}
-	login := NormalizeLogin(req.ToUser)
 	var state string
-	err = tx.queryRow(ctx, `SELECT id, state FROM users WHERE id = ? OR email = ? OR phone = ?`, req.ToUser, login, login).Scan(&id, &state)
+	if strings.HasPrefix(req.ToUser, userIDPrefix) && !strings.Contains(req.ToUser, "@") {
+		// A user id: no phone number looks like one, and emails have an @.
+		err = tx.queryRow(ctx, `SELECT id, state FROM users WHERE id = ?`, req.ToUser).Scan(&id, &state)
+	} else {
+		login := NormalizeLogin(req.ToUser)
+		err = tx.queryRow(ctx, `SELECT id, state FROM users WHERE email = ? OR phone = ?`, login, login).Scan(&id, &state)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", okcare.Errorf(okcare.ENOTFOUND, "No user matches the recipient.")
 	} else if err != nil {
@@ -282,9 +287,13 @@ func resolveRecipient(ctx context.Context, tx *Tx, req okcare.MovementRequest, s
 func lockAccounts(ctx context.Context, tx *Tx, asset string, from, to [2]string) (map[string]*ledger.Account, string, string, error) {
 	out := map[string]*ledger.Account{}
 	ids := map[[2]string]string{}
-	rows, err := tx.query(ctx, `SELECT id, owner_kind, owner_id, balance, allow_negative FROM ledger_accounts
-		WHERE asset = ? AND ((owner_kind = ? AND owner_id = ?) OR (owner_kind = ? AND owner_id = ?))
-		ORDER BY owner_kind, owner_id`+tx.db.dialect.ForUpdate, asset, from[0], from[1], to[0], to[1])
+	q := `SELECT id, owner_kind, owner_id, balance, allow_negative FROM ledger_accounts
+		WHERE asset = ? AND ((owner_kind = ? AND owner_id = ?) OR (owner_kind = ? AND owner_id = ?))`
+	if tx.db.dialect.ForUpdate != "" {
+		// Rows are locked in the order they are read.
+		q += ` ORDER BY owner_kind, owner_id` + tx.db.dialect.ForUpdate
+	}
+	rows, err := tx.query(ctx, q, asset, from[0], from[1], to[0], to[1])
 	if err != nil {
 		return nil, "", "", err
 	}

@@ -19,6 +19,9 @@ var (
 	reasonPattern = regexp.MustCompile(`^[a-z0-9_]{2,64}$`)
 )
 
+// userIDPrefix starts every user id.
+const userIDPrefix = "usr_"
+
 // NormalizeLogin lower-cases an email and strips spaces and dashes from a
 // phone number, so that one person's identifier is stored one way.
 func NormalizeLogin(s string) string {
@@ -48,7 +51,7 @@ func (db *DB) Register(ctx context.Context, req okcare.RegisterRequest) (*okcare
 	if err != nil {
 		return nil, err
 	}
-	u := &okcare.User{ID: token.ID("usr_"), Email: email, Phone: phone, State: okcare.AccountActive}
+	u := &okcare.User{ID: token.ID(userIDPrefix), Email: email, Phone: phone, State: okcare.AccountActive}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		u.CreatedAt = fromMicros(micros(tx.now))
 		_, err := tx.exec(ctx, `INSERT INTO users (id, email, phone, password_hash, state, created_at) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -314,6 +314,12 @@ func testMoveBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if _, err := transfer(db, alice.ID, bob.ID, "CNY", "100", "k2"); err != nil {
 		t.Fatalf("key of a rejected movement: %v", err)
 	}
+	// A recipient by email, one that starts like a user id.
+	dave := mustRegister(t, db, "usr_dave@example.com")
+	db.Deposit(ctx, alice.ID, "CNY", "1", "")
+	if m, err := transfer(db, alice.ID, "USR_Dave@example.com", "CNY", "1", "k10"); err != nil || m.ToUserID != dave.ID {
+		t.Fatalf("transfer to usr_dave@ by email = %+v, %v", m, err)
+	}
 	txs, _, err := db.Transactions(ctx, carol.ID, 0, 10)
 	if err != nil || len(txs) != 2 {
 		t.Fatalf("carol's transactions = %d, %v", len(txs), err)
