@@ -33,6 +33,7 @@ type booking struct {
 // bookings is what a transaction has decided but not yet written, so that
 // each decision sees the earlier ones.
 type bookings struct {
+	pre      *prefetched // nil: every read is a query
 	list     []*booking
 	accounts map[string]*ledger.Account // account id -> balance after the list
 	keys     map[[2]string]*booking     // (user id, key) -> its booking
@@ -56,7 +57,7 @@ func (bs *bookings) add(b *booking) {
 // decideBook checks moving m.Minor from one owner to another against the
 // locked balances (and the batch's earlier bookings) and returns the entry.
 func decideBook(ctx context.Context, tx *Tx, bs *bookings, m *okcare.Movement, fromKind, fromID, toKind, toID string) (*booking, error) {
-	accounts, from, to, err := lockAccounts(ctx, tx, m.Asset, [2]string{fromKind, fromID}, [2]string{toKind, toID})
+	accounts, from, to, err := lockAccounts(ctx, tx, bs.pre, m.Asset, [2]string{fromKind, fromID}, [2]string{toKind, toID})
 	if err != nil {
 		return nil, err
 	}

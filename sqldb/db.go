@@ -88,6 +88,7 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	stmts   sync.Map // query text -> *sql.Stmt
+	assets  sync.Map // code -> *okcare.Asset, as found (assets never change)
 	group   *groupCommitter
 	relaxed *relaxedWriter
 	ckpt    *checkpointer

@@ -141,6 +141,10 @@ func (g *groupCommitter) commit(conn *sql.Conn, batch []*moveJob) error {
 // that fails the whole transaction.
 func moveBatchTx(ctx context.Context, tx *Tx, batch []*moveJob) error {
 	bs := newBookings()
+	var err error
+	if bs.pre, err = prefetch(ctx, tx, batch); err != nil {
+		return err
+	}
 	for _, j := range batch {
 		if j.err != nil {
 			continue // refused before it ran

@@ -40,13 +40,23 @@ func (db *DB) Assets(ctx context.Context) ([]*okcare.Asset, error) {
 	return out, rows.Err()
 }
 
+// findAsset returns an asset by code.
+//
+// Assets are never changed or removed once created, so a found asset is
+// kept in memory; every movement needs one.
 func (db *DB) findAsset(ctx context.Context, code string) (*okcare.Asset, error) {
+	if a, ok := db.assets.Load(code); ok {
+		return a.(*okcare.Asset), nil
+	}
 	var a okcare.Asset
 	err := db.queryRow(ctx, `SELECT code, name, decimals FROM assets WHERE code = ?`, code).Scan(&a.Code, &a.Name, &a.Decimals)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.EUNKNOWNASSET, "Unknown asset %q.", code)
+	} else if err != nil {
+		return nil, err
 	}
-	return &a, err
+	db.assets.Store(code, &a)
+	return &a, nil
 }
 
 // CreateAsset adds an asset.
@@ -196,12 +206,7 @@ func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRe
 		m.Replayed = true
 		return &m, nil, nil
 	}
-	// One query locks the sender and finds an earlier use of the key.
-	var hash, movementID string
-	sender, err := scanUser(tx.queryRow(ctx, `SELECT u.id, COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until,
-		u.totp_secret IS NOT NULL, u.created_at, COALESCE(k.request_hash, ''), COALESCE(k.movement_id, '')
-		FROM users u LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = ?
-		WHERE u.id = ?`+tx.db.dialect.forUpdateOf("u"), req.IdempotencyKey, req.FromUserID), &hash, &movementID)
+	sender, hash, movementID, err := findSender(ctx, tx, bs.pre, req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,7 +227,7 @@ func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRe
 		return nil, nil, okcare.Errorf(okcare.EACCOUNTCLOSED, "The account is closed.")
 	}
 	m := &okcare.Movement{ID: token.ID(movementPrefix(req.Kind)), Kind: req.Kind, FromUserID: sender.ID, Asset: asset.Code, Decimals: asset.Decimals, Minor: amount, Memo: req.Memo}
-	toKind, toID, err := resolveRecipient(ctx, tx, req, sender)
+	toKind, toID, err := resolveRecipient(ctx, tx, bs.pre, req, sender)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -249,20 +254,62 @@ func movementPrefix(k okcare.MovementKind) string {
 	return "trf_"
 }
 
+// findSender locks the sender and finds an earlier use of the key, in one
+// query unless the batch prefetched both.
+func findSender(ctx context.Context, tx *Tx, pre *prefetched, req okcare.MovementRequest) (u *okcare.User, hash, movementID string, err error) {
+	if pre != nil {
+		u, asked := pre.senders[req.FromUserID]
+		k, keyAsked := pre.keys[[2]string{req.FromUserID, req.IdempotencyKey}]
+		if asked || keyAsked {
+			if u == nil {
+				return nil, "", "", okcare.Errorf(okcare.ENOTFOUND, "User not found.")
+			}
+			copied := *u
+			return &copied, k[0], k[1], nil
+		}
+	}
+	u, err = scanUser(tx.queryRow(ctx, `SELECT u.id, COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until,
+		u.totp_secret IS NOT NULL, u.created_at, COALESCE(k.request_hash, ''), COALESCE(k.movement_id, '')
+		FROM users u LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = ?
+		WHERE u.id = ?`+tx.db.dialect.forUpdateOf("u"), req.IdempotencyKey, req.FromUserID), &hash, &movementID)
+	return u, hash, movementID, err
+}
+
 // resolveRecipient finds the receiving user (by id, email or phone) or merchant.
-func resolveRecipient(ctx context.Context, tx *Tx, req okcare.MovementRequest, sender *okcare.User) (kind, id string, err error) {
+func resolveRecipient(ctx context.Context, tx *Tx, pre *prefetched, req okcare.MovementRequest, sender *okcare.User) (kind, id string, err error) {
 	if req.Kind == okcare.KindPayment {
-		err := tx.queryRow(ctx, `SELECT id FROM merchants WHERE id = ?`, req.ToMerchant).Scan(&id)
+		found, asked := false, false
+		if pre != nil {
+			found, asked = pre.merchants[req.ToMerchant]
+		}
+		if asked {
+			id = req.ToMerchant
+			if !found {
+				err = sql.ErrNoRows
+			}
+		} else {
+			err = tx.queryRow(ctx, `SELECT id FROM merchants WHERE id = ?`, req.ToMerchant).Scan(&id)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", "", okcare.Errorf(okcare.ENOTFOUND, "Unknown merchant.")
 		}
 		return ownerMerchant, id, err
 	}
 	var state string
-	if strings.HasPrefix(req.ToUser, userIDPrefix) && !strings.Contains(req.ToUser, "@") {
-		// A user id: no phone number looks like one, and emails have an @.
+	var r recipient
+	asked := false
+	if pre != nil {
+		r, asked = pre.recipientOf(req.ToUser)
+	}
+	switch {
+	case asked:
+		id, state = r.id, r.state
+		if id == "" {
+			err = sql.ErrNoRows
+		}
+	case isUserID(req.ToUser):
 		err = tx.queryRow(ctx, `SELECT id, state FROM users WHERE id = ?`, req.ToUser).Scan(&id, &state)
-	} else {
+	default:
 		login := NormalizeLogin(req.ToUser)
 		err = tx.queryRow(ctx, `SELECT id, state FROM users WHERE email = ? OR phone = ?`, login, login).Scan(&id, &state)
 	}
@@ -284,9 +331,17 @@ func resolveRecipient(ctx context.Context, tx *Tx, req okcare.MovementRequest, s
 // them when missing. It locks in (kind, owner) order, so two movements
 // between the same owners in opposite directions cannot deadlock. The
 // common case, both accounts there, is one query.
-func lockAccounts(ctx context.Context, tx *Tx, asset string, from, to [2]string) (map[string]*ledger.Account, string, string, error) {
+func lockAccounts(ctx context.Context, tx *Tx, pre *prefetched, asset string, from, to [2]string) (map[string]*ledger.Account, string, string, error) {
 	out := map[string]*ledger.Account{}
 	ids := map[[2]string]string{}
+	if pre != nil {
+		a, b := pre.accounts[[3]string{from[0], from[1], asset}], pre.accounts[[3]string{to[0], to[1], asset}]
+		if a != nil && b != nil {
+			ca, cb := *a, *b
+			out[a.ID], out[b.ID] = &ca, &cb
+			return out, a.ID, b.ID, nil
+		}
+	}
 	q := `SELECT id, owner_kind, owner_id, balance, allow_negative FROM ledger_accounts
 		WHERE asset = ? AND ((owner_kind = ? AND owner_id = ?) OR (owner_kind = ? AND owner_id = ?))`
 	if tx.db.dialect.ForUpdate != "" {

@@ -1,0 +1,242 @@
+package sqldb
+
+import (
+	"context"
+	"math/bits"
+	"strings"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/ledger"
+)
+
+// prefetched holds the rows a batch of movements will decide on, read with
+// a few queries for the whole batch instead of three per movement. Each map
+// holds every key that was asked for; a nil or empty value means the row
+// does not exist. Deciding falls back to a query for anything not asked
+// for, so a prefetch only saves work, never changes an answer. The batch
+// holds the write lock (SQLite) or the row locks (PostgreSQL: senders and
+// accounts are read FOR UPDATE, in the same order a lone movement locks),
+// so nothing read here changes before the batch commits except by the
+// batch itself, which bookings tracks.
+type prefetched struct {
+	senders    map[string]*okcare.User
+	keys       map[[2]string][2]string // (user, key) -> (request hash, movement id)
+	recipients map[string]recipient    // by id, email and phone as asked
+	merchants  map[string]bool
+	accounts   map[[3]string]*ledger.Account // (owner kind, owner id, asset)
+}
+
+type recipient struct{ id, state string }
+
+// prefetch reads what the jobs need. Jobs refused before the batch are
+// skipped.
+func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error) {
+	p := &prefetched{senders: map[string]*okcare.User{}, keys: map[[2]string][2]string{}, recipients: map[string]recipient{},
+		merchants: map[string]bool{}, accounts: map[[3]string]*ledger.Account{}}
+	var senders, merchants, recipientIDs, logins []any
+	var keys [][]any
+	for _, j := range jobs {
+		if j.err != nil {
+			continue
+		}
+		r := j.req
+		senders = append(senders, r.FromUserID)
+		keys = append(keys, []any{r.FromUserID, r.IdempotencyKey})
+		p.keys[[2]string{r.FromUserID, r.IdempotencyKey}] = [2]string{}
+		switch {
+		case r.Kind == okcare.KindPayment:
+			merchants = append(merchants, r.ToMerchant)
+			p.merchants[r.ToMerchant] = false
+		case isUserID(r.ToUser):
+			recipientIDs = append(recipientIDs, r.ToUser)
+			p.recipients[r.ToUser] = recipient{}
+		default:
+			login := NormalizeLogin(r.ToUser)
+			logins = append(logins, login)
+			p.recipients[login] = recipient{}
+		}
+	}
+	lock, order := "", ""
+	if tx.db.dialect.ForUpdate != "" {
+		lock, order = tx.db.dialect.ForUpdate, " ORDER BY id"
+	}
+	err := eachChunk(senders, func(args []any, in string) error {
+		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+in+`)`+order+lock, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			p.senders[u.ID] = u
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	for len(keys) > 0 {
+		n := chunkSize(len(keys))
+		var args []any
+		for i := 0; i < n; i++ {
+			args = append(args, keys[min(i, len(keys)-1)]...) // padded with the last pair
+		}
+		if err := scanRows(ctx, tx, `SELECT user_id, key, request_hash, movement_id FROM idempotency_keys WHERE (user_id, key) IN (VALUES `+valueRows(n, 2)+`)`, args, func(s func(...any) error) error {
+			var user, key, hash, movement string
+			if err := s(&user, &key, &hash, &movement); err != nil {
+				return err
+			}
+			p.keys[[2]string{user, key}] = [2]string{hash, movement}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		keys = keys[min(n, len(keys)):]
+	}
+	addRecipient := func(s func(...any) error) error {
+		var r recipient
+		var email, phone string
+		if err := s(&r.id, &r.state, &email, &phone); err != nil {
+			return err
+		}
+		for _, k := range []string{r.id, email, phone} {
+			if _, asked := p.recipients[k]; asked && k != "" {
+				p.recipients[k] = r
+			}
+		}
+		return nil
+	}
+	const recipientColumns = `SELECT id, state, COALESCE(email, ''), COALESCE(phone, '') FROM users WHERE `
+	if err := eachChunk(recipientIDs, func(args []any, in string) error {
+		return scanRows(ctx, tx, recipientColumns+`id IN (`+in+`)`, args, addRecipient)
+	}); err != nil {
+		return nil, err
+	}
+	if err := eachChunk(logins, func(args []any, in string) error {
+		return scanRows(ctx, tx, recipientColumns+`email IN (`+in+`) OR phone IN (`+in+`)`, append(args, args...), addRecipient)
+	}); err != nil {
+		return nil, err
+	}
+	if err := eachChunk(merchants, func(args []any, in string) error {
+		return scanRows(ctx, tx, `SELECT id FROM merchants WHERE id IN (`+in+`)`, args, func(s func(...any) error) error {
+			var id string
+			if err := s(&id); err != nil {
+				return err
+			}
+			p.merchants[id] = true
+			return nil
+		})
+	}); err != nil {
+		return nil, err
+	}
+	// The accounts of every sender and found recipient, by asset.
+	owners := map[[2]string][]any{} // (kind, asset) -> owner ids
+	for _, j := range jobs {
+		if j.err != nil {
+			continue
+		}
+		r, asset := j.req, j.asset.Code
+		add := func(kind, id string) {
+			k := [3]string{kind, id, asset}
+			if _, ok := p.accounts[k]; !ok && id != "" {
+				p.accounts[k] = nil
+				owners[[2]string{kind, asset}] = append(owners[[2]string{kind, asset}], id)
+			}
+		}
+		add(ownerUser, r.FromUserID)
+		if r.Kind == okcare.KindPayment {
+			if p.merchants[r.ToMerchant] {
+				add(ownerMerchant, r.ToMerchant)
+			}
+		} else if to, ok := p.recipientOf(r.ToUser); ok && to.id != "" {
+			add(ownerUser, to.id)
+		}
+	}
+	lockOrder := ""
+	if lock != "" {
+		lockOrder = " ORDER BY owner_id"
+	}
+	for ka, ids := range owners {
+		err := eachChunk(ids, func(args []any, in string) error {
+			return scanRows(ctx, tx, `SELECT id, owner_id, balance, allow_negative FROM ledger_accounts WHERE owner_kind = ? AND asset = ? AND owner_id IN (`+in+`)`+lockOrder+lock,
+				append([]any{ka[0], ka[1]}, args...), func(s func(...any) error) error {
+					a := &ledger.Account{Asset: ka[1]}
+					var owner, bal string
+					if err := s(&a.ID, &owner, &bal, &a.AllowNegative); err != nil {
+						return err
+					}
+					var err error
+					if a.Balance, err = ledger.ParseMinor(bal); err != nil {
+						return err
+					}
+					p.accounts[[3]string{ka[0], owner, ka[1]}] = a
+					return nil
+				})
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// recipientOf returns what the prefetch found for a recipient as the
+// request names it, and whether it was asked for.
+func (p *prefetched) recipientOf(toUser string) (recipient, bool) {
+	k := toUser
+	if !isUserID(toUser) {
+		k = NormalizeLogin(toUser)
+	}
+	r, ok := p.recipients[k]
+	return r, ok
+}
+
+// isUserID reports whether a recipient names a user by id: no phone number
+// starts like one, and emails have an @.
+func isUserID(s string) bool {
+	return strings.HasPrefix(s, userIDPrefix) && !strings.Contains(s, "@")
+}
+
+// eachChunk calls fn with the values in chunks of a power-of-two size,
+// padded with the chunk's last value (harmless in IN lists), and the
+// matching "?, ?" list, so that few statement shapes get cached.
+func eachChunk(values []any, fn func(args []any, in string) error) error {
+	for len(values) > 0 {
+		n := chunkSize(len(values))
+		args := make([]any, n)
+		for i := range args {
+			args[i] = values[min(i, len(values)-1)]
+		}
+		if err := fn(args, strings.TrimSuffix(strings.Repeat("?, ", n), ", ")); err != nil {
+			return err
+		}
+		values = values[min(n, len(values)):]
+	}
+	return nil
+}
+
+// chunkSize is the smallest power of two holding n, at most maxRowsPerStatement.
+func chunkSize(n int) int {
+	if n >= maxRowsPerStatement {
+		return maxRowsPerStatement
+	}
+	return 1 << bits.Len(uint(n-1))
+}
+
+// scanRows runs a query and calls fn with each row's Scan.
+func scanRows(ctx context.Context, tx *Tx, q string, args []any, fn func(scan func(...any) error) error) error {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
