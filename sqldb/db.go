@@ -89,6 +89,7 @@ type DB struct {
 	dialect Dialect
 	stmts   sync.Map // query text -> *sql.Stmt
 	assets  sync.Map // code -> *okcare.Asset, as found (assets never change)
+	hot     HotReader
 	group   *groupCommitter
 	relaxed *relaxedWriter
 	ckpt    *checkpointer
@@ -120,6 +121,25 @@ type DB struct {
 	// the transaction that wrote it (the riverjobs package provides it).
 	// Without it notifications stay pending in the outbox.
 	DeliveryJobs func(ctx context.Context, tx *sql.Tx, notificationID string) error
+}
+
+// HotReader runs a read that every authenticated call makes, outside
+// database/sql (see the sqlite package). QueryRow scans the first row into
+// dest and returns sql.ErrNoRows if there is none.
+type HotReader interface {
+	QueryRow(ctx context.Context, q string, args []any, dest ...any) error
+	Close() error
+}
+
+// SetHotReader routes the session lookup through r; Close closes it.
+func (db *DB) SetHotReader(r HotReader) { db.hot = r }
+
+// queryRowHot is queryRow(...).Scan(dest...) through the hot reader, if any.
+func (db *DB) queryRowHot(ctx context.Context, q string, args []any, dest ...any) error {
+	if db.hot == nil {
+		return db.queryRow(ctx, q, args...).Scan(dest...)
+	}
+	return db.hot.QueryRow(ctx, db.rebind(q), scrubNUL(args), dest...)
 }
 
 // New wraps an open *sql.DB. Call Migrate before use.
@@ -202,6 +222,9 @@ func (db *DB) Close() error {
 	}
 	if db.ckpt != nil {
 		db.ckpt.close()
+	}
+	if db.hot != nil {
+		db.hot.Close()
 	}
 	db.closing.Store(true)
 	db.prepWG.Wait()

@@ -242,11 +242,13 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	var revoked, until sql.NullInt64
 	var u okcare.User
 	var userCreated int64
-	err := db.queryRow(ctx, `SELECT s.id, s.user_id, s.device_id, s.platform, s.os_version, s.app_version, s.model, s.ip, s.created_at, s.last_seen_at, s.revoked_at,
+	var state string
+	err := db.queryRowHot(ctx, `SELECT s.id, s.user_id, s.device_id, s.platform, s.os_version, s.app_version, s.model, s.ip, s.created_at, s.last_seen_at, s.revoked_at,
 		COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until, u.totp_secret IS NOT NULL, u.created_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, token.Hash(tok)).
-		Scan(&s.ID, &s.UserID, &s.Device.ID, &s.Device.Platform, &s.Device.OSVersion, &s.Device.AppVersion, &s.Device.Model, &s.IP, &created, &seen, &revoked,
-			&u.Email, &u.Phone, &u.State, &u.StateReason, &until, &u.TOTPEnabled, &userCreated)
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, []any{token.Hash(tok)},
+		&s.ID, &s.UserID, &s.Device.ID, &s.Device.Platform, &s.Device.OSVersion, &s.Device.AppVersion, &s.Device.Model, &s.IP, &created, &seen, &revoked,
+		&u.Email, &u.Phone, &state, &u.StateReason, &until, &u.TOTPEnabled, &userCreated)
+	u.State = okcare.AccountState(state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, unauthorized
 	} else if err != nil {

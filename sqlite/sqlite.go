@@ -141,6 +141,13 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		store.EnableGroupCommit()
 		store.EnableRelaxedWrites()
 		store.EnableBackgroundCheckpoints(time.Second)
+		q.Add("_pragma", "query_only(1)")
+		hot, err := newHotReader("file:"+path+"?"+q.Encode(), 4)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		store.SetHotReader(hot)
 	}
 	return store, nil
 }
