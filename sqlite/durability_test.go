@@ -77,8 +77,9 @@ func TestRelaxedWritesStayOnTheirConnection(t *testing.T) {
 	}
 }
 
-// Optimize keeps row counts for the planner but no histogram samples,
-// which would make SQLite re-prepare cached statements on new values.
+// Optimize keeps row counts for the planner but no histogram samples
+// outside the tickets table, which would make SQLite re-prepare cached
+// statements on new values.
 func TestOptimizeKeepsNoSamples(t *testing.T) {
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "okcare.db"))
 	if err != nil {
@@ -98,7 +99,7 @@ func TestOptimizeKeepsNoSamples(t *testing.T) {
 	}
 	var stat1, stat4 int
 	db.SQL().QueryRow(`SELECT count(*) FROM sqlite_stat1`).Scan(&stat1)
-	if err := db.SQL().QueryRow(`SELECT count(*) FROM sqlite_stat4`).Scan(&stat4); err != nil || stat1 == 0 || stat4 != 0 {
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM sqlite_stat4 WHERE tbl <> 'tickets'`).Scan(&stat4); err != nil || stat1 == 0 || stat4 != 0 {
 		t.Fatalf("sqlite_stat1 %d rows, sqlite_stat4 %d rows (%v); want some and none", stat1, stat4, err)
 	}
 }
