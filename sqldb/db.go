@@ -52,6 +52,9 @@ type Dialect struct {
 	// Checkpoint, if set, is run by EnableBackgroundCheckpoints' goroutine
 	// to copy SQLite's write-ahead log into the database.
 	Checkpoint string
+	// DedicatedConnection, if set, is run on the connections that the
+	// group committer and relaxed writes keep for themselves.
+	DedicatedConnection string
 	// RelaxCommit, if set, begins a transaction whose commit need not wait
 	// for the disk (PostgreSQL's synchronous_commit=off). RelaxConnection,
 	// if set, is run once on a connection that such transactions share

@@ -69,7 +69,7 @@ func (w *relaxedWriter) run(ctx context.Context, fn func(tx *Tx) error) error {
 		if err != nil {
 			return err
 		}
-		if _, err := conn.ExecContext(ctx, w.db.dialect.RelaxConnection); err != nil {
+		if err := w.db.dedicate(ctx, conn, w.db.dialect.RelaxConnection); err != nil {
 			conn.Close()
 			return err
 		}
@@ -94,10 +94,10 @@ func (w *relaxedWriter) close() {
 	}
 }
 
-// checkpointer runs the dialect's Checkpoint at an interval, so that
-// copying SQLite's write-ahead log into the database is not done by
-// whichever commit happens to fill the log (SQLite's default), which made
-// that request wait for thousands of page writes and two fsyncs.
+// checkpointer runs the dialect's Checkpoint at an interval, for the log
+// that the dedicated connections write: they do not checkpoint themselves,
+// which would make a transfer batch or a diagnosis wait for thousands of
+// page writes and two fsyncs.
 type checkpointer struct {
 	db   *DB
 	stop chan struct{}
@@ -106,8 +106,7 @@ type checkpointer struct {
 }
 
 // EnableBackgroundCheckpoints starts the checkpointer; Close stops it.
-// The dialect's connections must not checkpoint by themselves (SQLite:
-// wal_autocheckpoint=0), or this changes nothing.
+// It checkpoints what the dedicated connections (see dedicate) write.
 func (db *DB) EnableBackgroundCheckpoints(every time.Duration) {
 	if db.dialect.Checkpoint == "" || db.ckpt != nil {
 		return
@@ -124,11 +123,8 @@ func (c *checkpointer) run(every time.Duration) {
 	for {
 		select {
 		case <-tick.C:
-			if _, _, err := c.db.Checkpoint(context.Background()); err != nil && !c.db.closing.Load() {
-				// The next tick tries again; a log that cannot be
-				// checkpointed only grows.
-				continue
-			}
+			// An error (the database busy, say) waits for the next tick.
+			c.db.Checkpoint(context.Background())
 		case <-c.stop:
 			return
 		}
@@ -150,4 +146,18 @@ func (db *DB) Checkpoint(ctx context.Context) (frames, copied int, err error) {
 	var busy int
 	err = db.sql.QueryRowContext(ctx, db.dialect.Checkpoint).Scan(&busy, &frames, &copied)
 	return frames, copied, err
+}
+
+// dedicate prepares a connection that a dedicated writer keeps: the
+// dialect's DedicatedConnection, then any extra statements.
+func (db *DB) dedicate(ctx context.Context, conn *sql.Conn, extra ...string) error {
+	for _, q := range append([]string{db.dialect.DedicatedConnection}, extra...) {
+		if q == "" {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }

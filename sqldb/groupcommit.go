@@ -100,7 +100,13 @@ func (g *groupCommitter) run() {
 		}
 		if conn == nil {
 			var err error
-			if conn, err = g.db.sql.Conn(context.Background()); err != nil {
+			if conn, err = g.db.sql.Conn(context.Background()); err == nil {
+				if err = g.db.dedicate(context.Background(), conn); err != nil {
+					conn.Close()
+					conn = nil
+				}
+			}
+			if err != nil {
 				g.fail(batch, err)
 				continue
 			}

@@ -34,9 +34,11 @@ var Dialect = sqldb.Dialect{
 	// Analyze what needs it, bounded so it stays fast on big tables.
 	Optimize:      "PRAGMA optimize=0x10002",
 	AfterOptimize: dropPlanSamples,
-	// Written by a background goroutine, not by whichever commit happens to
-	// fill the log (see Open).
+	// Run every second by a background goroutine (see Open).
 	Checkpoint: "PRAGMA wal_checkpoint(PASSIVE)",
+	// The dedicated writers (money batches, advisory records) leave
+	// checkpoints to the pool's connections and the background goroutine.
+	DedicatedConnection: "PRAGMA wal_autocheckpoint=0",
 	// Advisory records (stored diagnoses) commit on a connection that does
 	// not wait for the disk; WAL keeps them safe from a process crash.
 	RelaxConnection: "PRAGMA synchronous=NORMAL",
@@ -81,10 +83,13 @@ func isUniqueViolation(err error) bool {
 // off the read(2) system call; temporary data (savepoint journals) stays in
 // memory.
 //
-// No commit checkpoints the log: a background goroutine does, every second
-// (sqldb.EnableBackgroundCheckpoints), so that copying the log into the
-// database never lands on a request. journal_size_limit truncates a log
-// that a burst made large once it has been checkpointed.
+// Checkpoints: the pool's connections copy the log into the database as
+// SQLite does by default, when a commit brings it past 1000 pages. The two
+// dedicated writers (the group committer's money batches and the advisory
+// records) never do, so that a transfer batch or a diagnosis does not wait
+// for thousands of page writes; a background goroutine checkpoints what
+// they write, every second (sqldb.EnableBackgroundCheckpoints).
+// journal_size_limit truncates a log that a burst made large.
 func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -103,7 +108,6 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if path != ":memory:" {
 		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Add("_pragma", "journal_size_limit(67108864)")
 		// Same durability as fsync(2) (data and size), without the
 		// timestamp update fsync also forces through the file system's
