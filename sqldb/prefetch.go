@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"math/bits"
+	"sort"
 	"strings"
 
 	"github.com/okcare/okcare"
@@ -58,7 +59,9 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 	}
 	lock, order := "", ""
 	if tx.db.dialect.ForUpdate != "" {
+		// Rows are locked in the order read: sort across chunks too.
 		lock, order = tx.db.dialect.ForUpdate, " ORDER BY id"
+		sortStrings(senders)
 	}
 	err := eachChunk(senders, func(args []any, in string) error {
 		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+in+`)`+order+lock, args...)
@@ -159,7 +162,20 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 	if lock != "" {
 		lockOrder = " ORDER BY owner_id"
 	}
-	for ka, ids := range owners {
+	// In (kind, asset, owner) order: for one asset that is the order in
+	// which a lone movement locks its two accounts.
+	groups := make([][2]string, 0, len(owners))
+	for ka := range owners {
+		groups = append(groups, ka)
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		return groups[i][0] < groups[j][0] || groups[i][0] == groups[j][0] && groups[i][1] < groups[j][1]
+	})
+	for _, ka := range groups {
+		ids := owners[ka]
+		if lock != "" {
+			sortStrings(ids)
+		}
 		err := eachChunk(ids, func(args []any, in string) error {
 			return scanRows(ctx, tx, `SELECT id, owner_id, balance, allow_negative FROM ledger_accounts WHERE owner_kind = ? AND asset = ? AND owner_id IN (`+in+`)`+lockOrder+lock,
 				append([]any{ka[0], ka[1]}, args...), func(s func(...any) error) error {
@@ -239,4 +255,9 @@ func scanRows(ctx context.Context, tx *Tx, q string, args []any, fn func(scan fu
 		}
 	}
 	return rows.Err()
+}
+
+// sortStrings sorts values that are all strings.
+func sortStrings(values []any) {
+	sort.Slice(values, func(i, j int) bool { return values[i].(string) < values[j].(string) })
 }

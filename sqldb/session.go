@@ -229,12 +229,17 @@ func scanSession(row interface{ Scan(...any) error }) (*okcare.Session, error) {
 	return &s, nil
 }
 
+// errUnauthorized is Authenticate's answer for any token that does not
+// open a session, made only when needed: Authenticate runs on every call.
+func errUnauthorized() error {
+	return okcare.Errorf(okcare.EUNAUTHORIZED, "The session is invalid or has ended; sign in again.")
+}
+
 // Authenticate resolves a bearer token to its live session and user. A
 // frozen account's sessions stay valid so the app can show why it is frozen.
 func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *okcare.User, error) {
-	unauthorized := okcare.Errorf(okcare.EUNAUTHORIZED, "The session is invalid or has ended; sign in again.")
 	if tok == "" || len(tok) > 200 {
-		return nil, nil, unauthorized
+		return nil, nil, errUnauthorized()
 	}
 	// One query for session and user: this runs on every authenticated call.
 	var s okcare.Session
@@ -250,7 +255,7 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 		&u.Email, &u.Phone, &state, &u.StateReason, &until, &u.TOTPEnabled, &userCreated)
 	u.State = okcare.AccountState(state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, unauthorized
+		return nil, nil, errUnauthorized()
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -259,7 +264,7 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	now := db.Now()
 	s.LastSeenAt = db.touches.lastSeen(s.ID, s.LastSeenAt)
 	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed {
-		return nil, nil, unauthorized
+		return nil, nil, errUnauthorized()
 	}
 	db.touches.touch(s.ID, now)
 	return &s, &u, nil

@@ -328,3 +328,60 @@ func testMoveBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
 		t.Fatal(err)
 	}
 }
+
+// testMoveBatchConcurrent runs batches beside lone movements over the same
+// accounts, payments included: on PostgreSQL both lock rows, and must do
+// so in one order, or they deadlock.
+func testMoveBatchConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	var users []*okcare.User
+	for i := 0; i < 4; i++ {
+		u := mustRegister(t, db, fmt.Sprintf("c%d@example.com", i))
+		db.Deposit(ctx, u.ID, "CNY", "50", "")
+		users = append(users, u)
+	}
+	movement := func(w, i int) okcare.MovementRequest {
+		from, to := users[(w+i)%4], users[(w+3*i+1)%4]
+		key := fmt.Sprintf("w%d-%d", w, i)
+		if i%3 == 0 || from.ID == to.ID {
+			return okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: from.ID, ToMerchant: "mch_coffee", Asset: "CNY", Amount: "0.5",
+				IdempotencyKey: key, RequestHash: key}
+		}
+		return okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: from.ID, ToUser: to.ID, Asset: "CNY", Amount: "0.75",
+			IdempotencyKey: key, RequestHash: key}
+	}
+	acceptable := func(err error) bool {
+		return err == nil || okcare.ErrorCode(err) == okcare.EINSUFFICIENTFUNDS
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 15; i++ {
+				if w%2 == 0 {
+					var reqs []okcare.MovementRequest
+					for k := 0; k < 6; k++ {
+						reqs = append(reqs, movement(w, i*6+k))
+					}
+					_, errs, err := db.MoveBatch(ctx, reqs)
+					if err != nil {
+						t.Errorf("batch: %v", err)
+						return
+					}
+					for _, err := range errs {
+						if !acceptable(err) {
+							t.Errorf("movement in a batch: %v", err)
+						}
+					}
+				} else if _, err := db.Move(ctx, movement(w, i)); !acceptable(err) {
+					t.Errorf("lone movement: %v", err)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if err := db.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"ConcurrentTransfers", testConcurrentTransfers},
 		{"MoveBatch", testMoveBatch},
+		{"MoveBatchConcurrent", testMoveBatchConcurrent},
 		{"LedgerImmutable", testLedgerImmutable},
 		{"Transactions", testTransactions},
 		{"ReleasePolicy", testReleasePolicy},
