@@ -73,6 +73,8 @@ type Server struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// metricsByRoute caches routeMetrics: routeStatus -> *routeMetric.
+	metricsByRoute sync.Map
 }
 
 // Route is one registered endpoint; the OpenAPI test compares these with
@@ -243,12 +245,41 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			route = "unmatched"
 		}
 		elapsed := time.Since(start)
-		s.requests.WithLabelValues(route, http.StatusText(rec.status)).Inc()
-		s.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+		s.routeMetrics(route, rec.status).observe(elapsed)
 		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
 			slog.Int("status", rec.status), slog.Duration("elapsed", elapsed))
 	}()
 	s.mux.ServeHTTP(rec, r)
+}
+
+// routeMetric holds the request counter and latency histogram of one route
+// and status, looked up once instead of by label values on every request.
+type routeMetric struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+func (m *routeMetric) observe(elapsed time.Duration) {
+	m.requests.Inc()
+	m.latency.Observe(elapsed.Seconds())
+}
+
+// routeMetrics returns the metrics of a route and status. Routes are the
+// registered patterns (or "unmatched") and statuses are HTTP codes, so the
+// cache is bounded.
+func (s *Server) routeMetrics(route string, status int) *routeMetric {
+	key := routeStatus{route, status}
+	if m, ok := s.metricsByRoute.Load(key); ok {
+		return m.(*routeMetric)
+	}
+	m := &routeMetric{requests: s.requests.WithLabelValues(route, http.StatusText(status)), latency: s.latency.WithLabelValues(route)}
+	actual, _ := s.metricsByRoute.LoadOrStore(key, m)
+	return actual.(*routeMetric)
+}
+
+type routeStatus struct {
+	route  string
+	status int
 }
 
 type statusRecorder struct {

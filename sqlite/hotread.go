@@ -26,8 +26,10 @@ type hotReader struct {
 }
 
 type hotConn struct {
-	conn  driver.Conn
-	stmts map[string]driver.Stmt
+	conn   driver.Conn
+	stmts  map[string]driver.Stmt
+	named  []driver.NamedValue // reused from call to call
+	values []driver.Value
 }
 
 func newHotReader(dsn string, size int) (*hotReader, error) {
@@ -76,20 +78,24 @@ func (r *hotReader) QueryRow(ctx context.Context, q string, args []any, dest ...
 		}
 		hc.stmts[q] = st
 	}
-	named := make([]driver.NamedValue, len(args))
+	named := hc.named[:0]
 	for i, a := range args {
 		v, err := driver.DefaultParameterConverter.ConvertValue(a) // int to int64, as database/sql does
 		if err != nil {
 			return err
 		}
-		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+		named = append(named, driver.NamedValue{Ordinal: i + 1, Value: v})
 	}
+	hc.named = named
 	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, named)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	values := make([]driver.Value, len(rows.Columns()))
+	if n := len(rows.Columns()); cap(hc.values) < n {
+		hc.values = make([]driver.Value, n)
+	}
+	values := hc.values[:len(rows.Columns())]
 	if err := rows.Next(values); errors.Is(err, io.EOF) {
 		return sql.ErrNoRows
 	} else if err != nil {
