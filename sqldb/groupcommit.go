@@ -6,9 +6,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"math/big"
+	"sort"
 	"sync"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/token"
 )
 
 // maxBatch bounds how many movements share one commit.
@@ -190,6 +192,11 @@ func (db *DB) MoveBatch(ctx context.Context, reqs []okcare.MovementRequest) ([]*
 			jobs[i] = &moveJob{ctx: ctx, req: req}
 			jobs[i].asset, jobs[i].amount, jobs[i].err = db.prepareMove(ctx, req)
 		}
+		if db.dialect.ForUpdate != "" {
+			if err := db.ensureAccounts(ctx, jobs); err != nil {
+				return nil, err
+			}
+		}
 		return jobs, db.inTx(ctx, func(tx *Tx) error { return moveBatchTx(ctx, tx, jobs) })
 	}
 	jobs, err := run()
@@ -206,6 +213,54 @@ func (db *DB) MoveBatch(ctx context.Context, reqs []okcare.MovementRequest) ([]*
 		ms[i], errs[i] = j.m, j.err
 	}
 	return ms, errs, nil
+}
+
+// ensureAccounts creates, in a transaction of its own, the ledger accounts
+// the jobs will touch and that do not exist yet. Where rows are locked
+// (PostgreSQL), a batch must take every account lock in the order a lone
+// movement does (kind, then owner); creating an account inside the batch
+// would lock it out of that order, and a lone movement waiting for it
+// could deadlock with the batch. An account created here for a movement
+// that is then refused stays at zero, which reads the same as none.
+func (db *DB) ensureAccounts(ctx context.Context, jobs []*moveJob) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		seen := map[[3]string]bool{}
+		var want [][3]string
+		add := func(kind, owner, asset string) {
+			k := [3]string{kind, owner, asset}
+			if owner != "" && !seen[k] {
+				seen[k] = true
+				want = append(want, k)
+			}
+		}
+		for _, j := range jobs {
+			if j.err != nil {
+				continue
+			}
+			add(ownerUser, j.req.FromUserID, j.asset.Code)
+			if j.req.Kind == okcare.KindPayment {
+				var id string
+				if err := tx.queryRow(ctx, `SELECT id FROM merchants WHERE id = ?`, j.req.ToMerchant).Scan(&id); err == nil {
+					add(ownerMerchant, id, j.asset.Code)
+				}
+				continue
+			}
+			if _, id, err := resolveRecipient(ctx, tx, nil, j.req, &okcare.User{}); err == nil {
+				add(ownerUser, id, j.asset.Code)
+			}
+		}
+		sort.Slice(want, func(a, b int) bool {
+			x, y := want[a], want[b]
+			return x[0] < y[0] || x[0] == y[0] && (x[1] < y[1] || x[1] == y[1] && x[2] < y[2])
+		})
+		for _, k := range want {
+			if _, err := tx.exec(ctx, `INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, balance, allow_negative) VALUES (?, ?, ?, ?, '0', ?)
+				ON CONFLICT (owner_kind, owner_id, asset) DO NOTHING`, token.ID("acc_"), k[0], k[1], k[2], k[0] == ownerSystem); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // close stops the writer after the batch in progress; closing twice is harmless.

@@ -340,14 +340,21 @@ func testMoveBatchConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
 		db.Deposit(ctx, u.ID, "CNY", "50", "")
 		users = append(users, u)
 	}
+	// Batches send from users 0 and 1 (to 2 and 3, and to the merchant);
+	// lone movements pay from users 2 and 3, whose accounts the batches
+	// lock as recipients: the case where lock order matters.
 	movement := func(w, i int) okcare.MovementRequest {
-		from, to := users[(w+i)%4], users[(w+3*i+1)%4]
 		key := fmt.Sprintf("w%d-%d", w, i)
-		if i%3 == 0 || from.ID == to.ID {
-			return okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: from.ID, ToMerchant: "mch_coffee", Asset: "CNY", Amount: "0.5",
+		if w%2 == 0 {
+			from := users[i%2]
+			if i%3 == 0 {
+				return okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: from.ID, ToMerchant: "mch_coffee", Asset: "CNY", Amount: "0.5",
+					IdempotencyKey: key, RequestHash: key}
+			}
+			return okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: from.ID, ToUser: users[2+i%2].ID, Asset: "CNY", Amount: "0.75",
 				IdempotencyKey: key, RequestHash: key}
 		}
-		return okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: from.ID, ToUser: to.ID, Asset: "CNY", Amount: "0.75",
+		return okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: users[2+i%2].ID, ToMerchant: "mch_coffee", Asset: "CNY", Amount: "0.25",
 			IdempotencyKey: key, RequestHash: key}
 	}
 	acceptable := func(err error) bool {
