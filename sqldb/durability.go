@@ -65,12 +65,8 @@ func (w *relaxedWriter) run(ctx context.Context, fn func(tx *Tx) error) error {
 		return errStoreClosed
 	}
 	if w.conn == nil {
-		conn, err := w.db.sql.Conn(ctx)
+		conn, err := w.db.dedicatedConn(ctx, w.db.dialect.RelaxConnection)
 		if err != nil {
-			return err
-		}
-		if err := w.db.dedicate(ctx, conn, w.db.dialect.RelaxConnection); err != nil {
-			conn.Close()
 			return err
 		}
 		w.conn = conn
@@ -148,16 +144,21 @@ func (db *DB) Checkpoint(ctx context.Context) (frames, copied int, err error) {
 	return frames, copied, err
 }
 
-// dedicate prepares a connection that a dedicated writer keeps: the
-// dialect's DedicatedConnection, then any extra statements.
-func (db *DB) dedicate(ctx context.Context, conn *sql.Conn, extra ...string) error {
+// dedicatedConn takes a connection out of the pool for a dedicated writer
+// to keep, and runs the dialect's DedicatedConnection and then extra on it.
+func (db *DB) dedicatedConn(ctx context.Context, extra ...string) (*sql.Conn, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, q := range append([]string{db.dialect.DedicatedConnection}, extra...) {
 		if q == "" {
 			continue
 		}
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return err
+			conn.Close()
+			return nil, err
 		}
 	}
-	return nil
+	return conn, nil
 }

@@ -6,11 +6,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"math/big"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/okcare/okcare"
-	"github.com/okcare/okcare/token"
 )
 
 // maxBatch bounds how many movements share one commit.
@@ -102,13 +101,7 @@ func (g *groupCommitter) run() {
 		}
 		if conn == nil {
 			var err error
-			if conn, err = g.db.sql.Conn(context.Background()); err == nil {
-				if err = g.db.dedicate(context.Background(), conn); err != nil {
-					conn.Close()
-					conn = nil
-				}
-			}
-			if err != nil {
+			if conn, err = g.db.dedicatedConn(context.Background()); err != nil {
 				g.fail(batch, err)
 				continue
 			}
@@ -238,24 +231,14 @@ func (db *DB) ensureAccounts(ctx context.Context, jobs []*moveJob) error {
 				continue
 			}
 			add(ownerUser, j.req.FromUserID, j.asset.Code)
-			if j.req.Kind == okcare.KindPayment {
-				var id string
-				if err := tx.queryRow(ctx, `SELECT id FROM merchants WHERE id = ?`, j.req.ToMerchant).Scan(&id); err == nil {
-					add(ownerMerchant, id, j.asset.Code)
-				}
-				continue
-			}
-			if _, id, err := resolveRecipient(ctx, tx, nil, j.req, &okcare.User{}); err == nil {
-				add(ownerUser, id, j.asset.Code)
+			// A recipient that does not resolve fails its movement later.
+			if kind, id, err := resolveRecipient(ctx, tx, nil, j.req, &okcare.User{}); err == nil {
+				add(kind, id, j.asset.Code)
 			}
 		}
-		sort.Slice(want, func(a, b int) bool {
-			x, y := want[a], want[b]
-			return x[0] < y[0] || x[0] == y[0] && (x[1] < y[1] || x[1] == y[1] && x[2] < y[2])
-		})
+		slices.SortFunc(want, func(a, b [3]string) int { return slices.Compare(a[:], b[:]) })
 		for _, k := range want {
-			if _, err := tx.exec(ctx, `INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, balance, allow_negative) VALUES (?, ?, ?, ?, '0', ?)
-				ON CONFLICT (owner_kind, owner_id, asset) DO NOTHING`, token.ID("acc_"), k[0], k[1], k[2], k[0] == ownerSystem); err != nil {
+			if err := createAccount(ctx, tx, k[0], k[1], k[2]); err != nil {
 				return err
 			}
 		}

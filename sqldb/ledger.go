@@ -200,7 +200,7 @@ func moveTx(ctx context.Context, tx *Tx, req okcare.MovementRequest, asset *okca
 func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, *booking, error) {
 	if earlier, ok := bs.keys[[2]string{req.FromUserID, req.IdempotencyKey}]; ok {
 		if earlier.key.RequestHash != req.RequestHash {
-			return nil, nil, okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+			return nil, nil, errKeyReused()
 		}
 		m := *earlier.m
 		m.Replayed = true
@@ -212,7 +212,7 @@ func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRe
 	}
 	if movementID != "" {
 		if hash != req.RequestHash {
-			return nil, nil, okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+			return nil, nil, errKeyReused()
 		}
 		m, err := findMovement(ctx, tx, movementID)
 		if m != nil {
@@ -252,6 +252,11 @@ func movementPrefix(k okcare.MovementKind) string {
 		return "dep_"
 	}
 	return "trf_"
+}
+
+// errKeyReused answers a known idempotency key sent with another request.
+func errKeyReused() error {
+	return okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
 }
 
 // findSender locks the sender and finds an earlier use of the key, in one
@@ -405,12 +410,17 @@ func lockAccount(ctx context.Context, tx *Tx, kind, owner, asset string) (*ledge
 		if !errors.Is(err, sql.ErrNoRows) || attempt > 0 {
 			return nil, err
 		}
-		_, err = tx.exec(ctx, `INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, balance, allow_negative) VALUES (?, ?, ?, ?, '0', ?)
-			ON CONFLICT (owner_kind, owner_id, asset) DO NOTHING`, token.ID("acc_"), kind, owner, asset, kind == ownerSystem)
-		if err != nil {
+		if err := createAccount(ctx, tx, kind, owner, asset); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// createAccount creates an owner's empty account in asset unless it exists.
+func createAccount(ctx context.Context, tx *Tx, kind, owner, asset string) error {
+	_, err := tx.exec(ctx, `INSERT INTO ledger_accounts (id, owner_kind, owner_id, asset, balance, allow_negative) VALUES (?, ?, ?, ?, '0', ?)
+		ON CONFLICT (owner_kind, owner_id, asset) DO NOTHING`, token.ID("acc_"), kind, owner, asset, kind == ownerSystem)
+	return err
 }
 
 func findMovement(ctx context.Context, tx *Tx, id string) (*okcare.Movement, error) {

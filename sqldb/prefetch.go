@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 
@@ -168,9 +169,7 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 	for ka := range owners {
 		groups = append(groups, ka)
 	}
-	sort.Slice(groups, func(i, j int) bool {
-		return groups[i][0] < groups[j][0] || groups[i][0] == groups[j][0] && groups[i][1] < groups[j][1]
-	})
+	slices.SortFunc(groups, func(a, b [2]string) int { return slices.Compare(a[:], b[:]) })
 	for _, ka := range groups {
 		ids := owners[ka]
 		if lock != "" {

@@ -139,7 +139,7 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 			err := tx.queryRow(ctx, `SELECT id, request_hash FROM tickets WHERE idem_scope = ? AND idempotency_key = ?`, idemScope(&req), req.IdempotencyKey).Scan(&id, &hash)
 			if err == nil {
 				if hash != req.RequestHash {
-					return okcare.Errorf(okcare.EIDEMPOTENCYMISMATCH, "This Idempotency-Key was used with a different request.")
+					return errKeyReused()
 				}
 				t, err = findTicket(ctx, tx, id)
 				return err
