@@ -64,7 +64,7 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		lock, order = tx.db.dialect.ForUpdate, " ORDER BY id"
 		sortStrings(senders)
 	}
-	err := eachChunk(senders, func(args []any, in string) error {
+	err := eachValueChunk(senders, func(args []any, in string) error {
 		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+in+`)`+order+lock, args...)
 		if err != nil {
 			return err
@@ -82,23 +82,17 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 	if err != nil {
 		return nil, err
 	}
-	for len(keys) > 0 {
-		n := chunkSize(len(keys))
-		var args []any
-		for i := 0; i < n; i++ {
-			args = append(args, keys[min(i, len(keys)-1)]...) // padded with the last pair
-		}
-		if err := scanRows(ctx, tx, `SELECT user_id, key, request_hash, movement_id FROM idempotency_keys WHERE (user_id, key) IN (VALUES `+valueRows(n, 2)+`)`, args, func(s func(...any) error) error {
+	if err := eachChunk(keys, func(args []any, n int) error {
+		return scanRows(ctx, tx, `SELECT user_id, key, request_hash, movement_id FROM idempotency_keys WHERE (user_id, key) IN (VALUES `+valueRows(n, 2)+`)`, args, func(s func(...any) error) error {
 			var user, key, hash, movement string
 			if err := s(&user, &key, &hash, &movement); err != nil {
 				return err
 			}
 			p.keys[[2]string{user, key}] = [2]string{hash, movement}
 			return nil
-		}); err != nil {
-			return nil, err
-		}
-		keys = keys[min(n, len(keys)):]
+		})
+	}); err != nil {
+		return nil, err
 	}
 	addRecipient := func(s func(...any) error) error {
 		var r recipient
@@ -114,17 +108,17 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		return nil
 	}
 	const recipientColumns = `SELECT id, state, COALESCE(email, ''), COALESCE(phone, '') FROM users WHERE `
-	if err := eachChunk(recipientIDs, func(args []any, in string) error {
+	if err := eachValueChunk(recipientIDs, func(args []any, in string) error {
 		return scanRows(ctx, tx, recipientColumns+`id IN (`+in+`)`, args, addRecipient)
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachChunk(logins, func(args []any, in string) error {
+	if err := eachValueChunk(logins, func(args []any, in string) error {
 		return scanRows(ctx, tx, recipientColumns+`email IN (`+in+`) OR phone IN (`+in+`)`, append(args, args...), addRecipient)
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachChunk(merchants, func(args []any, in string) error {
+	if err := eachValueChunk(merchants, func(args []any, in string) error {
 		return scanRows(ctx, tx, `SELECT id FROM merchants WHERE id IN (`+in+`)`, args, func(s func(...any) error) error {
 			var id string
 			if err := s(&id); err != nil {
@@ -175,7 +169,7 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		if lock != "" {
 			sortStrings(ids)
 		}
-		err := eachChunk(ids, func(args []any, in string) error {
+		err := eachValueChunk(ids, func(args []any, in string) error {
 			return scanRows(ctx, tx, `SELECT id, owner_id, balance, allow_negative FROM ledger_accounts WHERE owner_kind = ? AND asset = ? AND owner_id IN (`+in+`)`+lockOrder+lock,
 				append([]any{ka[0], ka[1]}, args...), func(s func(...any) error) error {
 					a := &ledger.Account{Asset: ka[1]}
@@ -215,22 +209,34 @@ func isUserID(s string) bool {
 	return strings.HasPrefix(s, userIDPrefix) && !strings.Contains(s, "@")
 }
 
-// eachChunk calls fn with the values in chunks of a power-of-two size,
-// padded with the chunk's last value (harmless in IN lists), and the
-// matching "?, ?" list, so that few statement shapes get cached.
-func eachChunk(values []any, fn func(args []any, in string) error) error {
-	for len(values) > 0 {
-		n := chunkSize(len(values))
-		args := make([]any, n)
-		for i := range args {
-			args[i] = values[min(i, len(values)-1)]
+// eachChunk calls fn with the rows in chunks of a power-of-two count n,
+// padded with the chunk's last row (harmless in IN lists) and flattened
+// into args, so that few statement shapes get cached.
+func eachChunk(rows [][]any, fn func(args []any, n int) error) error {
+	for len(rows) > 0 {
+		n := chunkSize(len(rows))
+		var args []any
+		for i := 0; i < n; i++ {
+			args = append(args, rows[min(i, len(rows)-1)]...)
 		}
-		if err := fn(args, strings.TrimSuffix(strings.Repeat("?, ", n), ", ")); err != nil {
+		if err := fn(args, n); err != nil {
 			return err
 		}
-		values = values[min(n, len(values)):]
+		rows = rows[min(n, len(rows)):]
 	}
 	return nil
+}
+
+// eachValueChunk is eachChunk over single values, with the chunk's
+// "?, ?" list.
+func eachValueChunk(values []any, fn func(args []any, in string) error) error {
+	rows := make([][]any, len(values))
+	for i, v := range values {
+		rows[i] = []any{v}
+	}
+	return eachChunk(rows, func(args []any, n int) error {
+		return fn(args, strings.TrimSuffix(strings.Repeat("?, ", n), ", "))
+	})
 }
 
 // chunkSize is the smallest power of two holding n, at most maxRowsPerStatement.
