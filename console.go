@@ -17,16 +17,31 @@ type SecurityEvent struct {
 
 // Customer-context matches: how the account beside a ticket was found.
 const (
-	MatchAccount = "account" // the ticket was opened while signed in
-	MatchContact = "contact" // the ticket's email or phone is registered to it: unverified
+	// MatchAccount: the ticket is linked to the account (see
+	// Ticket.LinkedBy for how that was proven); its wallet is shown.
+	MatchAccount = "account"
+	// MatchCandidate: the ticket's email or phone is registered to an
+	// account, which proves nothing: anyone can type an address. Only
+	// where a code would go is shown until the customer reads one back.
+	MatchCandidate = "candidate"
 )
+
+// Candidate is an account that may be the ticket's customer's, as an agent
+// may see it before identity is proven: where a code would be sent, masked,
+// and nothing else.
+type Candidate struct {
+	Channel string `json:"channel"` // email or sms
+	SentTo  string `json:"sent_to"` // masked registered contact
+}
 
 // CustomerContext is what an agent sees beside a conversation: the
 // customer's wallet as the server knows it, the ticket's identity check and
-// its four-eyes requests. User is nil when no account matches.
+// its four-eyes requests. User is set only for a linked account; an
+// unproven match is a Candidate with no wallet data at all.
 type CustomerContext struct {
 	User           *User                 `json:"user,omitempty"`
 	Match          string                `json:"match,omitempty"`
+	Candidate      *Candidate            `json:"candidate,omitempty"`
 	StateHistory   []*AccountStateChange `json:"state_history"`
 	Sessions       []*Session            `json:"sessions"`
 	Balances       []*Balance            `json:"-"`

@@ -25,6 +25,13 @@ const (
 	PriorityNormal = "normal"
 	PriorityHigh   = "high"
 	PriorityUrgent = "urgent"
+
+	// LinkedSignedIn: the customer was signed in (bearer token or help
+	// center session) when the ticket was opened.
+	LinkedSignedIn = "signed_in"
+	// LinkedVerifiedContact: the customer read back a one-time code sent to
+	// the account's registered email or phone.
+	LinkedVerifiedContact = "verified_contact"
 )
 
 // Intake is the structured description the seed asks a customer for:
@@ -58,9 +65,12 @@ const (
 
 // Ticket is a customer's request for help.
 type Ticket struct {
-	ID           string    `json:"id"`
-	Number       int64     `json:"number"`
-	UserID       string    `json:"-"`
+	ID     string `json:"id"`
+	Number int64  `json:"number"`
+	UserID string `json:"-"`
+	// LinkedBy says how the ticket's account was proven: LinkedSignedIn,
+	// LinkedVerifiedContact, or "" while no account is linked.
+	LinkedBy     string    `json:"linked_by,omitempty"`
 	ContactEmail string    `json:"contact_email,omitempty"`
 	ContactPhone string    `json:"contact_phone,omitempty"`
 	Channel      string    `json:"channel"`

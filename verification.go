@@ -39,12 +39,17 @@ type Approval struct {
 
 // VerificationService gates sensitive account actions on identity checks.
 type VerificationService interface {
-	// StartVerification sends a code to the ticket's user. Returns EINVALID
-	// (ticket without an account), ENOTFOUND.
-	StartVerification(ctx context.Context, ticketID, agentID string) (*Verification, error)
+	// StartVerification sends a code to the registered email or phone of the
+	// ticket's account or, for a ticket not linked yet, of the account its
+	// contact (or login, when the customer names another one) is registered
+	// to; never to an address that is not registered. Returns EINVALID (no
+	// such account), ENOTFOUND, ERATELIMITED (too many codes on the ticket).
+	StartVerification(ctx context.Context, ticketID, agentID, login string) (*Verification, error)
 
 	// ConfirmVerification checks the code the customer read back; codes
-	// expire, allow five tries and work once. Returns EINVALID, ENOTFOUND.
+	// expire, allow five tries and work once. A ticket not linked yet is
+	// linked to the account the code went to (LinkedVerifiedContact).
+	// Returns EINVALID, ENOTFOUND.
 	ConfirmVerification(ctx context.Context, verificationID, agentID, code string) (*Verification, error)
 
 	// TakeAction performs a verified action on the ticket's user, or for

@@ -56,8 +56,20 @@ func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, m)
 }
 
+// handleStartVerification sends an identity code for a ticket. The body is
+// optional: {"login": "..."} names the account when the customer wrote from
+// an address that is not their registered one.
 func (s *Server) handleStartVerification(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Store.StartVerification(r.Context(), r.PathValue("id"), agentFrom(r).ID)
+	var req struct {
+		Login string `json:"login"`
+	}
+	if r.ContentLength != 0 {
+		if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	v, err := s.Store.StartVerification(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.Login)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -342,7 +342,7 @@ func (s *Server) registerConsole() {
 		return s.Store.TagTicket(r.Context(), id, splitTags(r.PostFormValue("tags")))
 	})
 	agent("verify", func(r *http.Request, a *okcare.Agent, id string) error {
-		_, err := s.Store.StartVerification(r.Context(), id, a.ID)
+		_, err := s.Store.StartVerification(r.Context(), id, a.ID, r.PostFormValue("login"))
 		return err
 	})
 	agent("confirm", func(r *http.Request, a *okcare.Agent, id string) error {

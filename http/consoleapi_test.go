@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -77,5 +78,44 @@ func TestConsoleAPI(t *testing.T) {
 	}
 	if status, team, _ := ts.call(t, "GET", "/api/v1/agent/team", boss, nil); status != 200 || len(team["agents"].([]any)) != 2 {
 		t.Fatalf("team: %d %v", status, team)
+	}
+}
+
+// A stranger typing a customer's email learns nothing through the agent:
+// the context is a candidate with no wallet until the code sent to the
+// registered address is read back; then the ticket is linked.
+func TestConsoleAPICandidateThenLinked(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	agent := ts.agentLogin(t)
+	tk, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "chen@demo.okwallet.example", Channel: okcare.ChannelWeb, Lang: "zh-CN", Intake: okcare.Intake{Description: "打不开"}})
+	base := "/api/v1/agent/tickets/" + tk.ID
+	status, cc, _ := ts.call(t, "GET", base+"/context", agent, nil)
+	raw := mustJSON(cc)
+	if status != 200 || cc["match"] != "candidate" || cc["user"] != nil || len(cc["balances"].([]any)) != 0 || len(cc["sessions"].([]any)) != 0 {
+		t.Fatalf("candidate context: %d %s", status, raw)
+	}
+	if strings.Contains(raw, "chen@") {
+		t.Fatalf("the candidate context shows the account's address: %s", raw)
+	}
+	status, v, _ := ts.call(t, "POST", base+"/verifications", agent, nil)
+	if status != 201 || v["sent_to"] != "c***@demo.okwallet.example" {
+		t.Fatalf("verify: %d %v", status, v)
+	}
+	var to, mail string
+	ts.db.SQL().QueryRow(`SELECT to_addr, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&to, &mail)
+	if to != "chen@demo.okwallet.example" {
+		t.Fatalf("code went to %q", to)
+	}
+	code := regexp.MustCompile(`\d{6}`).FindString(mail)
+	if status, b, _ := ts.call(t, "POST", "/api/v1/agent/verifications/"+v["id"].(string)+"/confirm", agent, map[string]string{"code": code}); status != 200 {
+		t.Fatalf("confirm: %d %v", status, b)
+	}
+	status, cc, _ = ts.call(t, "GET", base+"/context", agent, nil)
+	if status != 200 || cc["match"] != "account" || cc["user"] == nil || len(cc["balances"].([]any)) == 0 {
+		t.Fatalf("linked context: %d %v", status, cc)
+	}
+	if _, tj, _ := ts.call(t, "GET", base, agent, nil); tj["linked_by"] != "verified_contact" {
+		t.Fatalf("ticket linked_by %v", tj["linked_by"])
 	}
 }

@@ -14,11 +14,13 @@ import (
 	"github.com/okcare/okcare/token"
 )
 
-// CustomerContext gathers what an agent needs beside a ticket: the account
-// (the ticket's own, or one whose registered email or phone is the ticket's
-// contact, flagged as an unverified match), its state history, sessions,
-// balances, last transactions, security alerts (never their content), its
-// diagnoses, and the ticket's identity check and approval requests.
+// CustomerContext gathers what an agent needs beside a ticket. For a
+// ticket linked to an account: the account, its state history, sessions,
+// balances, last transactions, security alerts (never their content) and
+// diagnoses. For one whose contact merely matches an account: only where a
+// code would go (a stranger typing a victim's address must learn nothing,
+// and neither may the agent on their behalf). Then the ticket's own
+// diagnosis, identity check and approval requests.
 func (db *DB) CustomerContext(ctx context.Context, ticketID string) (*okcare.CustomerContext, error) {
 	t, err := db.FindTicket(ctx, ticketID)
 	if err != nil {
@@ -31,18 +33,14 @@ func (db *DB) CustomerContext(ctx context.Context, ticketID string) (*okcare.Cus
 		if cc.User, err = db.FindUserByID(ctx, t.UserID); err != nil {
 			return nil, err
 		}
-	} else {
-		for _, login := range []string{t.ContactEmail, t.ContactPhone} {
-			if u, err := db.FindUserByLogin(ctx, login); err == nil {
-				cc.User, cc.Match = u, okcare.MatchContact
-				break
-			}
-		}
-	}
-	if cc.User != nil {
 		if err := db.walletContext(ctx, cc); err != nil {
 			return nil, err
 		}
+	} else if u, matched, err := candidateUser(ctx, db, t, ""); err == nil {
+		channel, to := codeDestination(u, matched)
+		cc.Match, cc.Candidate = okcare.MatchCandidate, &okcare.Candidate{Channel: channel, SentTo: mask(to)}
+	} else if okcare.ErrorCode(err) != okcare.EINVALID {
+		return nil, err
 	}
 	if id := t.Intake.DiagnosisID; id != "" && !hasDiagnosis(cc.Diagnoses, id) {
 		if d, err := db.FindDiagnosis(ctx, id); err == nil {

@@ -120,10 +120,22 @@ type DB struct {
 	TeamCalendars map[string]*slaclock.Calendar
 	// Secrets seals TOTP seeds at rest. Two-factor enrolment fails without it.
 	Secrets *secretbox.Box
+	// PublicURL is the help center's address as customers reach it
+	// (https://help.example.com), the base of every link in mail and SMS.
+	PublicURL string
 	// DeliveryJobs, when set, queues the delivery of a new notification in
 	// the transaction that wrote it (the riverjobs package provides it).
 	// Without it notifications stay pending in the outbox.
 	DeliveryJobs func(ctx context.Context, tx *sql.Tx, notificationID string) error
+}
+
+// PublicLink is path (starting with "/") on the public base URL.
+func (db *DB) PublicLink(path string) string {
+	base := strings.TrimRight(db.PublicURL, "/")
+	if base == "" {
+		base = "http://127.0.0.1:8080"
+	}
+	return base + path
 }
 
 // HotReader runs a read that every authenticated call makes, outside

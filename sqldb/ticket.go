@@ -150,6 +150,9 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		t = &okcare.Ticket{ID: token.ID("tkt_"), UserID: req.UserID, ContactEmail: req.ContactEmail, ContactPhone: req.ContactPhone,
 			Channel: req.Channel, Status: okcare.TicketNew, Priority: req.Priority, Category: req.Category, Lang: req.Lang,
 			Subject: req.Subject, Intake: req.Intake, CreatedAt: fromMicros(micros(tx.now)), UpdatedAt: fromMicros(micros(tx.now))}
+		if t.UserID != "" {
+			t.LinkedBy = okcare.LinkedSignedIn
+		}
 		if err := tx.queryRow(ctx, db.dialect.NextTicketNumber).Scan(&t.Number); err != nil {
 			return err
 		}
@@ -164,9 +167,9 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 			t.ResolutionDue = &due
 		}
 		_, err := tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
-			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due, link_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Number, nullString(t.UserID), t.ContactEmail, t.ContactPhone, t.Channel, t.Status, t.Priority, t.Category, t.Lang, t.Subject, string(intake),
-			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue))
+			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue), t.LinkedBy)
 		if err != nil {
 			return err
 		}
@@ -213,7 +216,7 @@ func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) e
 }
 
 const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
-	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags`
+	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags, link_method`
 
 func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var t okcare.Ticket
@@ -224,7 +227,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var assignee sql.NullString
 	var tags string
 	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated,
-		&due, &responded, &resolve, &paused, &solved, &assignee, &tags)
+		&due, &responded, &resolve, &paused, &solved, &assignee, &tags, &t.LinkedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
 	} else if err != nil {

@@ -94,16 +94,24 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (*okcare.User, 
 
 // FindUserByID returns a user by id.
 func (db *DB) FindUserByID(ctx context.Context, id string) (*okcare.User, error) {
-	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return findUserByID(ctx, db, id)
+}
+
+func findUserByID(ctx context.Context, q querier, id string) (*okcare.User, error) {
+	return scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // FindUserByLogin returns a user by email or phone.
 func (db *DB) FindUserByLogin(ctx context.Context, login string) (*okcare.User, error) {
+	return findUserByLogin(ctx, db, login)
+}
+
+func findUserByLogin(ctx context.Context, q querier, login string) (*okcare.User, error) {
 	login = NormalizeLogin(login)
 	if login == "" {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "User not found.")
 	}
-	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ? OR phone = ?`, login, login))
+	return scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ? OR phone = ?`, login, login))
 }
 
 func findUserForUpdate(ctx context.Context, tx *Tx, id string) (*okcare.User, error) {

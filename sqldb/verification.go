@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notice"
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/token"
 )
@@ -25,9 +26,6 @@ const (
 	verifiedFor          = 30 * time.Minute // how long a check covers actions
 	resetTTL             = 30 * time.Minute
 )
-
-// ResetURL is where password-reset links point; the token is appended.
-var ResetURL = "https://okwallet.example/reset-password?token="
 
 // Events whose message carries a one-time secret: the staff outbox view
 // hides their bodies, so an agent cannot read a code meant for the customer.
@@ -61,21 +59,61 @@ func registeredContact(u *okcare.User) (channel, to string) {
 	return okcare.ChannelSMS, u.Phone
 }
 
+// codesPerTicketHour bounds the identity codes one ticket sends in an hour,
+// so that a ticket naming a victim's address cannot flood their mailbox.
+const codesPerTicketHour = 3
+
+// ticketUser locks a ticket and its linked account; a ticket without one
+// is refused.
 func ticketUser(ctx context.Context, tx *Tx, ticketID string) (*okcare.Ticket, *okcare.User, error) {
-	t, err := findTicket(ctx, tx, ticketID)
+	t, err := lockTicket(ctx, tx, ticketID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if t.UserID == "" {
-		return nil, nil, okcare.Errorf(okcare.EINVALID, "This ticket has no wallet account; verification needs one.")
+		return nil, nil, okcare.Errorf(okcare.EFORBIDDEN, "No account is linked to this ticket yet: verify the customer's identity first.")
 	}
 	u, err := findUserForUpdate(ctx, tx, t.UserID)
 	return t, u, err
 }
 
-// StartVerification sends a six-digit code to the user's registered email
-// (or phone) and records it hashed.
-func (db *DB) StartVerification(ctx context.Context, ticketID, agentID string) (*okcare.Verification, error) {
+// candidateUser finds the account a ticket not linked yet may belong to:
+// the one its contact email or phone is registered to, or the one the
+// customer named (login). The second value is the contact that matched, so
+// the code goes by the channel the customer used when it can.
+func candidateUser(ctx context.Context, q querier, t *okcare.Ticket, login string) (*okcare.User, string, error) {
+	logins := []string{t.ContactEmail, t.ContactPhone}
+	if login = strings.TrimSpace(login); login != "" {
+		logins = []string{login}
+	}
+	for _, l := range logins {
+		if l == "" {
+			continue
+		}
+		u, err := findUserByLogin(ctx, q, l)
+		if err == nil {
+			return u, l, nil
+		} else if okcare.ErrorCode(err) != okcare.ENOTFOUND {
+			return nil, "", err
+		}
+	}
+	return nil, "", okcare.Errorf(okcare.EINVALID, "No wallet account is registered to this contact; ask the customer for the email or phone number of their account.")
+}
+
+// codeDestination is where a ticket's identity code goes: the account's
+// registered phone when the customer reached us by that phone, else the
+// registered email (or phone, for an account without one).
+func codeDestination(u *okcare.User, matched string) (channel, to string) {
+	if u.Phone != "" && matched == u.Phone {
+		return okcare.ChannelSMS, u.Phone
+	}
+	return registeredContact(u)
+}
+
+// StartVerification sends a six-digit code to the registered email (or
+// phone) of the ticket's account, or of the candidate account for a ticket
+// not linked yet, and records it hashed.
+func (db *DB) StartVerification(ctx context.Context, ticketID, agentID, login string) (*okcare.Verification, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		return nil, err
@@ -83,27 +121,58 @@ func (db *DB) StartVerification(ctx context.Context, ticketID, agentID string) (
 	code := fmt.Sprintf("%06d", n.Int64())
 	var v *okcare.Verification
 	err = db.inTx(ctx, func(tx *Tx) error {
-		t, u, err := ticketUser(ctx, tx, ticketID)
+		t, err := lockTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err
 		}
-		channel, to := registeredContact(u)
+		var u *okcare.User
+		channel, to := "", ""
+		if t.UserID != "" {
+			if u, err = findUserByID(ctx, tx, t.UserID); err != nil {
+				return err
+			}
+			channel, to = registeredContact(u)
+		} else {
+			var matched string
+			if u, matched, err = candidateUser(ctx, tx, t, login); err != nil {
+				return err
+			}
+			channel, to = codeDestination(u, matched)
+		}
+		var recent int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM verifications WHERE ticket_id = ? AND created_at > ?`, t.ID, micros(tx.now.Add(-time.Hour))).Scan(&recent); err != nil {
+			return err
+		}
+		if recent >= codesPerTicketHour {
+			return okcare.Errorf(okcare.ERATELIMITED, "This ticket has sent %d codes in the last hour; wait before sending another.", recent)
+		}
 		v = &okcare.Verification{ID: token.ID("ver_"), TicketID: t.ID, Channel: channel, SentTo: mask(to), ExpiresAt: fromMicros(micros(tx.now.Add(verificationTTL)))}
 		_, err = tx.exec(ctx, `INSERT INTO verifications (id, ticket_id, user_id, channel, sent_to, code_hash, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), "agent:"+agentID, micros(tx.now))
 		if err != nil {
 			return err
 		}
-		body := fmt.Sprintf("您的 OK 钱包身份验证码：%s（10 分钟内有效）。请只告诉正在为您处理工单 #%d 的客服，OK 钱包不会以任何其他方式索要。\nYour OK Wallet verification code: %s (valid for 10 minutes). Give it only to the agent handling ticket #%d; OK Wallet never asks for it any other way.", code, t.Number, code, t.Number)
-		if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventIdentityCode, "OK 钱包验证码 / OK Wallet verification code", body); err != nil {
+		lang := customerLang(t, u)
+		args := notice.Args{"Code": code, "Number": t.Number}
+		subject, body := notice.T(lang, "verify_subject", nil), notice.T(lang, "verify_body", args)
+		if channel == okcare.ChannelSMS {
+			body = notice.T(lang, "verify_sms", args)
+		}
+		if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventIdentityCode, subject, body); err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo}); err != nil {
+		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo, "linked": t.LinkedBy}); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s.", channel, v.SentTo))
+		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s (the account's registered contact).", channel, v.SentTo))
 	})
 	return v, err
+}
+
+// customerLang is the language to write to a ticket's customer in: the
+// ticket's own (the language they wrote in).
+func customerLang(t *okcare.Ticket, _ *okcare.User) string {
+	return t.Lang
 }
 
 // ConfirmVerification checks a code read back by the customer.
@@ -115,8 +184,9 @@ func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, 
 		var attempts int
 		var expires int64
 		var verified sql.NullInt64
-		err := tx.queryRow(ctx, `SELECT id, ticket_id, channel, sent_to, code_hash, attempts, expires_at, verified_at FROM verifications WHERE id = ?`+db.dialect.ForUpdate, verificationID).
-			Scan(&v.ID, &v.TicketID, &v.Channel, &v.SentTo, &hash, &attempts, &expires, &verified)
+		var userID string
+		err := tx.queryRow(ctx, `SELECT id, ticket_id, user_id, channel, sent_to, code_hash, attempts, expires_at, verified_at FROM verifications WHERE id = ?`+db.dialect.ForUpdate, verificationID).
+			Scan(&v.ID, &v.TicketID, &userID, &v.Channel, &v.SentTo, &hash, &attempts, &expires, &verified)
 		if errors.Is(err, sql.ErrNoRows) {
 			return okcare.Errorf(okcare.ENOTFOUND, "No such verification.")
 		} else if err != nil {
@@ -146,6 +216,9 @@ func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, 
 		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.verified", "ticket:"+v.TicketID, map[string]string{"verification": v.ID, "channel": v.Channel}); err != nil {
 			return err
 		}
+		if err := linkVerifiedTicket(ctx, tx, v.TicketID, userID, "agent:"+agentID); err != nil {
+			return err
+		}
 		return addNote(ctx, tx, v.TicketID, "Identity verified: the customer read back the code sent to "+v.SentTo+".")
 	})
 	if err == nil {
@@ -162,11 +235,29 @@ func addNote(ctx context.Context, tx *Tx, ticketID, body string) error {
 	return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: false, Body: body})
 }
 
-// verified reports whether the ticket has an identity check recent enough.
-func verified(ctx context.Context, tx *Tx, ticketID string) (bool, error) {
+// linkVerifiedTicket links a ticket not linked yet to the account whose
+// registered contact received the code the customer read back, and tells
+// the customer on the ticket.
+func linkVerifiedTicket(ctx context.Context, tx *Tx, ticketID, userID, actor string) error {
+	t, err := lockTicket(ctx, tx, ticketID)
+	if err != nil || t.UserID != "" {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE tickets SET user_id = ?, link_method = ?, updated_at = ? WHERE id = ?`, userID, okcare.LinkedVerifiedContact, micros(tx.now), t.ID); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, "ticket.linked", "ticket:"+t.ID, map[string]string{"user": userID, "how": okcare.LinkedVerifiedContact}); err != nil {
+		return err
+	}
+	return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: "system", Public: true, Body: notice.T(t.Lang, "ticket_linked", nil)})
+}
+
+// verified reports whether the ticket has an identity check of its
+// account recent enough.
+func verified(ctx context.Context, tx *Tx, t *okcare.Ticket) (bool, error) {
 	var n int
-	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM verifications WHERE ticket_id = ? AND verified_at IS NOT NULL AND verified_at > ?`,
-		ticketID, micros(tx.now.Add(-verifiedFor))).Scan(&n)
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM verifications WHERE ticket_id = ? AND user_id = ? AND verified_at IS NOT NULL AND verified_at > ?`,
+		t.ID, t.UserID, micros(tx.now.Add(-verifiedFor))).Scan(&n)
 	return n > 0, err
 }
 
@@ -180,7 +271,7 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 		if err != nil {
 			return err
 		}
-		if ok, err := verified(ctx, tx, t.ID); err != nil {
+		if ok, err := verified(ctx, tx, t); err != nil {
 			return err
 		} else if !ok {
 			return okcare.Errorf(okcare.EFORBIDDEN, "Verify the customer's identity on this ticket first.")
@@ -207,9 +298,12 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 				return err
 			}
 			channel, to := registeredContact(u)
-			link := ResetURL + resetToken
-			body := "点击链接设置新密码（30 分钟内有效，仅可使用一次）：" + link + "\nSet a new password with this link (valid for 30 minutes, once): " + link
-			if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventPasswordReset, "重置 OK 钱包密码 / Reset your OK Wallet password", body); err != nil {
+			lang, args := customerLang(t, u), notice.Args{"Link": tx.db.PublicLink("/reset-password?token=" + resetToken)}
+			body := notice.T(lang, "reset_body", args)
+			if channel == okcare.ChannelSMS {
+				body = notice.T(lang, "reset_sms", args)
+			}
+			if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventPasswordReset, notice.T(lang, "reset_subject", nil), body); err != nil {
 				return err
 			}
 			if err := appendAudit(ctx, tx, actor, "account.password_reset_link", "user:"+u.ID, map[string]string{"ticket": t.ID, "channel": channel}); err != nil {

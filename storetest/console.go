@@ -30,7 +30,7 @@ func testCustomerContext(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.StartVerification(ctx, own.ID, "agt_1"); err != nil {
+	if _, err := db.StartVerification(ctx, own.ID, "agt_1", ""); err != nil {
 		t.Fatal(err)
 	}
 	cc, err := db.CustomerContext(ctx, own.ID)
@@ -67,13 +67,21 @@ func testCustomerContext(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal("the customer context carries the verification code")
 	}
 
-	// Mail from the registered address: an unverified match, flagged.
+	// Mail from the registered address proves nothing (anyone can type
+	// it): a candidate, with where a code would go and no wallet at all.
 	mail, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "LAN@example.com", Channel: okcare.ChannelMail, Lang: "zh-CN", Intake: okcare.Intake{Description: "打不开"}})
-	if cc, err := db.CustomerContext(ctx, mail.ID); err != nil || cc.User == nil || cc.Match != okcare.MatchContact {
+	cc, err = db.CustomerContext(ctx, mail.ID)
+	if err != nil || cc.User != nil || cc.Match != okcare.MatchCandidate || cc.Candidate == nil || cc.Candidate.SentTo != "l***@example.com" {
 		t.Fatalf("contact match: %+v %v", cc, err)
 	}
+	if len(cc.Balances)+len(cc.Transactions)+len(cc.Sessions)+len(cc.StateHistory)+len(cc.SecurityEvents)+len(cc.Diagnoses) != 0 {
+		t.Fatalf("a candidate shows the wallet: %+v", cc)
+	}
+	if blob, _ := json.Marshal(cc); strings.Contains(string(blob), u.ID) || strings.Contains(string(blob), "lan@") {
+		t.Fatalf("a candidate's context names the account: %s", blob)
+	}
 	stranger, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "nobody@example.com", Channel: okcare.ChannelMail, Lang: "en", Intake: okcare.Intake{Description: "hi"}})
-	if cc, err := db.CustomerContext(ctx, stranger.ID); err != nil || cc.User != nil || cc.Match != "" {
+	if cc, err := db.CustomerContext(ctx, stranger.ID); err != nil || cc.User != nil || cc.Match != "" || cc.Candidate != nil {
 		t.Fatalf("a stranger matched: %+v %v", cc, err)
 	}
 	_, err = db.CustomerContext(ctx, "tkt_missing")

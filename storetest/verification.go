@@ -37,7 +37,7 @@ func testVerifiedActions(t *testing.T, db *sqldb.DB, clock *Clock) {
 	_, err = db.TakeAction(ctx, tk.ID, "agt_1", okcare.ActionLiftRestriction)
 	wantCode(t, err, okcare.EFORBIDDEN)
 
-	v, err := db.StartVerification(ctx, tk.ID, "agt_1")
+	v, err := db.StartVerification(ctx, tk.ID, "agt_1", "")
 	if err != nil || v.SentTo != "t***@example.com" {
 		t.Fatalf("StartVerification = %+v, %v", v, err)
 	}
@@ -126,7 +126,7 @@ func testVerifiedActions(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("audit: %d, %v", n, err)
 	}
 	// Five wrong codes spend a verification, even for the right code after.
-	v3, _ := db.StartVerification(ctx, tk.ID, "agt_1")
+	v3, _ := db.StartVerification(ctx, tk.ID, "agt_1", "")
 	code3 := lastCode(t, db)
 	bad := "000000"
 	if code3 == bad {
@@ -138,7 +138,7 @@ func testVerifiedActions(t *testing.T, db *sqldb.DB, clock *Clock) {
 	_, err = db.ConfirmVerification(ctx, v3.ID, "agt_1", code3)
 	wantCode(t, err, okcare.EINVALID)
 	// A fresh code expires after ten minutes.
-	v2, _ := db.StartVerification(ctx, tk.ID, "agt_1")
+	v2, _ := db.StartVerification(ctx, tk.ID, "agt_1", "")
 	code2 := lastCode(t, db)
 	clock.Advance(11 * time.Minute)
 	_, err = db.ConfirmVerification(ctx, v2.ID, "agt_1", code2)
