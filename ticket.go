@@ -166,16 +166,16 @@ type NewTicket struct {
 	Priority string
 	// Attachments are stored with the ticket, in its transaction.
 	Attachments []*Attachment
-	// Ack, when set, is queued to the contact in the ticket's transaction:
-	// the acknowledgement exists if and only if the ticket does. "{number}"
-	// in its subject and body is replaced by the ticket number.
+	// Ack threads the acknowledgement every new ticket gets (queued in the
+	// ticket's transaction, so it exists if and only if the ticket does)
+	// under the mail that opened the ticket; nil for other channels.
 	Ack *TicketAck
 }
 
-// TicketAck is the automatic acknowledgement of a new ticket.
+// TicketAck says which mail a new ticket's acknowledgement answers.
 type TicketAck struct {
-	Subject, Body string
-	InReplyTo     string // the Message-ID being answered
+	Subject   string // the customer's subject, answered as "Re: ..."
+	InReplyTo string // the Message-ID being answered
 }
 
 // QueueFilter selects tickets for a queue.
@@ -197,6 +197,11 @@ type TicketService interface {
 
 	// FindTicketByNumber returns ENOTFOUND.
 	FindTicketByNumber(ctx context.Context, number int64) (*Ticket, error)
+
+	// TicketByLink resolves the token of a private ticket link, sent in
+	// every ticket's acknowledgement. Returns EUNAUTHORIZED (unknown or
+	// expired).
+	TicketByLink(ctx context.Context, token string) (*Ticket, error)
 
 	// Queue lists tickets for staff, filtered by status (several allowed),
 	// category and language (empty: any), soonest first-response target

@@ -28,8 +28,6 @@ type Receiver struct {
 	Store   TicketStore
 	Logger  *slog.Logger
 	Address string // the support mailbox, e.g. support@okwallet.example
-	// ReplyBy gives the promised answer time for a ticket created at t.
-	ReplyBy func(t time.Time) time.Time
 }
 
 // Outcome says what Receive did with a message.
@@ -40,8 +38,8 @@ type Outcome struct {
 }
 
 // Receive files a parsed message: a reply to a ticket of the same sender
-// joins it; anything else opens a ticket (once per Message-ID) and is
-// acknowledged with the number and the promised response time.
+// joins it; anything else opens a ticket (once per Message-ID), which the
+// store acknowledges with the number and the promised response time.
 func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, error) {
 	if m.Automatic {
 		return &Outcome{Ignored: m.Why}, nil
@@ -64,18 +62,11 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 			break
 		}
 	}
-	due := rc.ReplyBy(time.Now())
-	replyBy := due.Format("2006-01-02 15:04 (UTC+8)")
 	t, err := rc.Store.CreateTicket(ctx, okcare.NewTicket{
 		ContactEmail: m.From, Channel: okcare.ChannelMail, Lang: lang, Subject: m.Subject,
 		Intake:         okcare.Intake{Description: nonEmpty(m.Text, m.Subject)},
-		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, FirstResponseDue: &due, Attachments: m.Attachments,
-		Ack: &okcare.TicketAck{
-			Subject:   "[OK#{number}] " + strings.TrimSpace(m.Subject),
-			InReplyTo: "<" + m.MessageID + ">",
-			Body: "您好，我们已收到您的问题，工单编号 #{number}。邮件通常在 1-3 个工作日内回复，最晚 " + replyBy + "。直接回复此邮件即可补充信息。\n" +
-				"Hello, we received your request, ticket #{number}. Email is answered within 1-3 business days, at the latest by " + replyBy + ". Reply to this email to add anything.",
-		},
+		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, Attachments: m.Attachments,
+		Ack:            &okcare.TicketAck{Subject: m.Subject, InReplyTo: "<" + m.MessageID + ">"},
 	})
 	if err != nil {
 		return nil, err

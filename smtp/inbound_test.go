@@ -45,8 +45,7 @@ func send(t *testing.T, addr, from, raw string) error {
 func startReceiver(t *testing.T, maxBytes int64) (*sqldb.DB, string, func(string) int) {
 	t.Helper()
 	db := storetest.OpenSQLite(t)
-	rc := &smtp.Receiver{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Address: "support@okwallet.example",
-		ReplyBy: func(t time.Time) time.Time { return t.Add(72 * time.Hour) }}
+	rc := &smtp.Receiver{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Address: "support@okwallet.example"}
 	srv := smtp.NewServer("127.0.0.1:0", "okwallet.example", maxBytes, rc)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -91,7 +90,7 @@ Content-Type: text/plain; charset=utf-8
 	var ackSubject, ackBody, inReplyTo string
 	db.SQL().QueryRow(`SELECT subject, body, in_reply_to FROM notifications WHERE event = 'ticket_ack'`).Scan(&ackSubject, &ackBody, &inReplyTo)
 	num := strings.TrimLeft(ackSubject, "[OK#")
-	if !strings.HasPrefix(ackSubject, "[OK#1") || !strings.Contains(ackBody, "1-3 个工作日") || !strings.Contains(ackBody, "1-3 business days") || inReplyTo != "<m1@example.com>" || num == "" {
+	if !strings.HasPrefix(ackSubject, "[OK#1") || !strings.Contains(ackBody, "1-3 个工作日") || strings.Contains(ackBody, "business days") || !strings.Contains(ackBody, "/support/t/okt_") || inReplyTo != "<m1@example.com>" || num == "" {
 		t.Fatalf("acknowledgement: %q %q %q", ackSubject, ackBody, inReplyTo)
 	}
 

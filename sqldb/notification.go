@@ -91,7 +91,7 @@ func (db *DB) Outbox(ctx context.Context, limit int) ([]*okcare.Notification, er
 	}
 	list, err := scanNotifications(rows)
 	for _, n := range list {
-		if n.Event == EventIdentityCode || n.Event == EventPasswordReset {
+		if n.Event == EventIdentityCode || n.Event == EventPasswordReset || n.Event == EventTicketAck {
 			n.Body = "[hidden: contains a one-time secret for the customer]"
 		}
 	}

@@ -184,12 +184,7 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
 			return err
 		}
-		if req.Ack == nil || t.ContactEmail == "" {
-			return nil
-		}
-		n := strconv.FormatInt(t.Number, 10)
-		return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, t.ContactEmail, "ticket_ack",
-			strings.ReplaceAll(req.Ack.Subject, "{number}", n), strings.ReplaceAll(req.Ack.Body, "{number}", n), t.ID, req.Ack.InReplyTo)
+		return acknowledge(ctx, tx, t, req.Ack)
 	})
 	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
 		return db.CreateTicket(ctx, req) // a racing twin committed first: answer as a repeat

@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"VerifiedActions", testVerifiedActions},
 		{"LinkByVerifiedContact", testLinkByVerifiedContact},
+		{"Acknowledgements", testAcknowledgements},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
 		{"SLAScan", testSLAScan},

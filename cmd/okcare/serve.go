@@ -245,11 +245,7 @@ func (m *Main) startMail(logger *slog.Logger) error {
 	if m.Config.SMTPListen == "" {
 		return nil
 	}
-	cal, pol := m.DB.Calendar, m.DB.Policies
-	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr,
-		ReplyBy: func(t time.Time) time.Time {
-			return cal.Due(pol.For(okcare.ChannelMail, okcare.PriorityNormal).FirstResponse, t)
-		}}
+	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr}
 	ln, err := net.Listen("tcp", m.Config.SMTPListen)
 	if err != nil {
 		return err

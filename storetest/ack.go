@@ -1,0 +1,103 @@
+package storetest
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/sqldb"
+)
+
+var ticketLink = regexp.MustCompile(`/support/t/(okt_[A-Za-z0-9]+)`)
+
+// lastAck reads a ticket's acknowledgement from the outbox.
+func lastAck(t *testing.T, db *sqldb.DB, ticketID string) (channel, to, subject, body string) {
+	t.Helper()
+	if err := db.SQL().QueryRow(`SELECT channel, to_addr, subject, body FROM notifications WHERE event = 'ticket_ack' AND ticket_id = '`+ticketID+`'`).Scan(&channel, &to, &subject, &body); err != nil {
+		t.Fatalf("no acknowledgement for %s: %v", ticketID, err)
+	}
+	return channel, to, subject, body
+}
+
+// Every new ticket, whatever its channel, is acknowledged in the
+// customer's language with its number, the promised first-response time
+// for that channel and a private link that opens that ticket alone.
+func testAcknowledgements(t *testing.T, db *sqldb.DB, clock *Clock) {
+	db.PublicURL = "https://help.okwallet.example/"
+	web, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "ying@example.com", Channel: okcare.ChannelWeb, Lang: "zh-CN", Intake: okcare.Intake{Description: "一直转圈"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	channel, to, subject, body := lastAck(t, db, web.ID)
+	due := web.FirstResponseDue.In(time.FixedZone("", 8*3600)).Format("2006-01-02 15:04")
+	if channel != okcare.ChannelEmail || to != "ying@example.com" || !strings.Contains(subject, "#") || !hasHan(subject) {
+		t.Fatalf("web ack by %s to %q: %q", channel, to, subject)
+	}
+	if !strings.Contains(body, "#"+itoa(web.Number)) || !strings.Contains(body, due) || strings.Contains(body, "ticket") {
+		t.Fatalf("web ack body (want #%d, %s, Chinese only): %q", web.Number, due, body)
+	}
+	m := ticketLink.FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, "https://help.okwallet.example/support/t/okt_") {
+		t.Fatalf("no private link on the public URL: %q", body)
+	}
+	if got, err := db.TicketByLink(ctx, m[1]); err != nil || got.ID != web.ID {
+		t.Fatalf("TicketByLink = %+v, %v", got, err)
+	}
+	if n := countRows(t, db, `SELECT COUNT(*) FROM ticket_access WHERE token_hash = '`+m[1]+`'`); n != 0 {
+		t.Fatal("the link's token is stored in clear")
+	}
+	for _, bad := range []string{"", "okt_", m[1] + "x", "okt_" + strings.Repeat("A", 200), "tkt_" + web.ID} {
+		_, err := db.TicketByLink(ctx, bad)
+		wantCode(t, err, okcare.EUNAUTHORIZED)
+	}
+	outbox, _ := db.Outbox(ctx, 10)
+	for _, n := range outbox {
+		if strings.Contains(n.Body, m[1]) {
+			t.Fatal("the staff outbox shows the private link")
+		}
+	}
+
+	// A callback with a phone only: an SMS, in English for an English ticket.
+	call, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactPhone: "+8613700137000", Channel: okcare.ChannelPhone, Lang: "en", Intake: okcare.Intake{Description: "call me", CallbackWindow: "asap"}})
+	channel, to, _, body = lastAck(t, db, call.ID)
+	if channel != okcare.ChannelSMS || to != "+8613700137000" || hasHan(body) || !strings.Contains(body, itoa(call.Number)) || !ticketLink.MatchString(body) {
+		t.Fatalf("callback ack by %s to %q: %q", channel, to, body)
+	}
+
+	// Signed in, no contact typed: the registered address.
+	u := mustRegister(t, db, "hua@example.com")
+	api, _ := db.CreateTicket(ctx, okcare.NewTicket{UserID: u.ID, Channel: okcare.ChannelAPI, Lang: "en", Intake: okcare.Intake{Description: "white screen"}})
+	if channel, to, _, body := lastAck(t, db, api.ID); channel != okcare.ChannelEmail || to != "hua@example.com" || !strings.Contains(body, "Beijing time") {
+		t.Fatalf("signed-in ack by %s to %q: %q", channel, to, body)
+	}
+
+	// Chat promises differ from mail: each channel's own target.
+	chat, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "ying@example.com", Channel: okcare.ChannelChat, Lang: "zh-CN", Intake: okcare.Intake{Description: "在吗"}})
+	if !chat.FirstResponseDue.Before(*web.FirstResponseDue) {
+		t.Fatalf("chat due %v not sooner than web due %v", chat.FirstResponseDue, web.FirstResponseDue)
+	}
+	_, _, _, body = lastAck(t, db, chat.ID)
+	if !strings.Contains(body, chat.FirstResponseDue.In(time.FixedZone("", 8*3600)).Format("2006-01-02 15:04")) {
+		t.Fatalf("chat ack does not promise the chat target: %q", body)
+	}
+
+	// Links expire.
+	clock.Advance(61 * 24 * time.Hour)
+	_, err = db.TicketByLink(ctx, m[1])
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// countRows runs a COUNT query.
+func countRows(t *testing.T, db *sqldb.DB, q string) int {
+	t.Helper()
+	var n int
+	if err := db.SQL().QueryRow(q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
