@@ -66,7 +66,7 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 		ContactEmail: m.From, Channel: okcare.ChannelMail, Lang: lang, Subject: m.Subject,
 		Intake:         okcare.Intake{Description: nonEmpty(m.Text, m.Subject)},
 		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, Attachments: m.Attachments,
-		Ack:            &okcare.TicketAck{Subject: m.Subject, InReplyTo: "<" + m.MessageID + ">"},
+		Ack: &okcare.TicketAck{Subject: m.Subject, InReplyTo: "<" + m.MessageID + ">"},
 	})
 	if err != nil {
 		return nil, err
