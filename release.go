@@ -9,6 +9,9 @@ import (
 const (
 	PlatformAndroid = "android"
 	PlatformIOS     = "ios"
+	// PlatformWeb is a browser signed in on the help center: a session
+	// platform, not one the app ships on.
+	PlatformWeb = "web"
 )
 
 // ValidPlatform reports whether p is a platform the app ships on.

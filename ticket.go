@@ -233,6 +233,10 @@ type TicketService interface {
 	// Returns EINVALID, EUNAUTHORIZED (bad link), ECONFLICT (answered).
 	AnswerSurvey(ctx context.Context, token string, rating int, comment string) error
 
+	// RateTicket answers a ticket's survey from the customer's own ticket
+	// page. Returns EINVALID, EUNAUTHORIZED (no survey sent), ECONFLICT.
+	RateTicket(ctx context.Context, ticketID string, rating int, comment string) error
+
 	// AssignTicket gives an unassigned ticket to an available agent (online,
 	// speaks its language, under capacity; least recently assigned first)
 	// and returns the agent id, or "" if nobody is available.

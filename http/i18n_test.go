@@ -44,3 +44,15 @@ func TestEveryTemplateStringExists(t *testing.T) {
 		t.Fatalf("found only %d and %d keys: the pattern is wrong", len(used["T"]), len(used["C"]))
 	}
 }
+
+// TestEveryErrorCodeHasCustomerText: a refused request on a customer page
+// is explained in the page's language for every error code there is.
+func TestEveryErrorCodeHasCustomerText(t *testing.T) {
+	for code := range codeStatus {
+		for _, lang := range []string{"zh-CN", "en"} {
+			if uiText[lang]["err_"+code] == "" {
+				t.Errorf("no %s text for error code %s", lang, code)
+			}
+		}
+	}
+}

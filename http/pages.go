@@ -44,7 +44,21 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, lang string, 
 	if status >= 500 {
 		s.Logger.Error("page", "path", r.URL.Path, "error", err)
 	}
-	s.render(w, r, status, "search.html", lang, uiText[lang]["brand"], map[string]any{"Error": okcare.ErrorMessage(err)})
+	s.render(w, r, status, "search.html", lang, uiText[lang]["brand"], map[string]any{"Error": customerErrorText(lang, err)})
+}
+
+// customerErrorText says why a customer's request was refused, in their
+// language. The store's messages are English: English pages show them
+// (they name the field), Chinese pages the reason for the error's code.
+func customerErrorText(lang string, err error) string {
+	code := okcare.ErrorCode(err)
+	if lang == okcare.LangEN && code != okcare.EINTERNAL {
+		return okcare.ErrorMessage(err)
+	}
+	if text, ok := uiText[lang]["err_"+code]; ok {
+		return text
+	}
+	return uiText[lang]["err_generic"]
 }
 
 func (s *Server) statusView(r *http.Request, lang string) (map[string]any, error) {
@@ -182,7 +196,7 @@ func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
 		req.Network = &diagnose.Network{Type: v}
 	}
 	if err := diagnose.Validate(req); err != nil {
-		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": uiText[lang]["bad_request"] + okcare.ErrorMessage(err)})
+		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
 	id, res, err := s.runDiagnosis(r.Context(), req, nil)

@@ -146,6 +146,12 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /support/callback", s.pageCallbackForm)
 	s.mux.HandleFunc("POST /support/callback", s.pageRequestCallback)
 	s.registerChat()
+	s.mux.HandleFunc("GET /support/login", s.pageSignInForm)
+	s.mux.HandleFunc("POST /support/login", s.pageSignIn)
+	s.mux.HandleFunc("POST /support/logout", s.pageSignOut)
+	s.mux.HandleFunc("GET /support/requests", s.pageMyRequests)
+	s.customerTicketPages("/support/requests/{id}", s.bySession)
+	s.customerTicketPages("/support/t/{token}", s.byLink)
 	s.mux.HandleFunc("GET /csat", s.pageSurvey)
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 

@@ -57,7 +57,11 @@ func (s *Server) renderTicketForm(w http.ResponseWriter, r *http.Request, status
 
 func (s *Server) pageTicketForm(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
-	s.renderTicketForm(w, r, http.StatusOK, lang, s.prefillFromDiagnosis(r, r.URL.Query().Get("diagnosis")), "")
+	f := s.prefillFromDiagnosis(r, r.URL.Query().Get("diagnosis"))
+	if u := s.customer(r); u != nil {
+		f.Email = u.Email
+	}
+	s.renderTicketForm(w, r, http.StatusOK, lang, f, "")
 }
 
 func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +85,9 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	t, err := s.createTicket(r.Context(), nil, okcare.NewTicket{ContactEmail: f.Email, Channel: okcare.ChannelWeb, Lang: lang, Category: f.Category,
+	// Signed in, the ticket carries the account (and the acknowledgement
+	// goes to the address they typed, or to the registered one).
+	t, err := s.createTicket(r.Context(), s.customer(r), okcare.NewTicket{ContactEmail: f.Email, Channel: okcare.ChannelWeb, Lang: lang, Category: f.Category,
 		Intake: okcare.Intake{HappenedAt: f.HappenedAt, Symptom: f.Symptom, Description: f.Description, StepsTried: tried,
 			Platform: f.Platform, AppVersion: f.AppVersion, OSVersion: f.OSVersion, DiagnosisID: f.DiagnosisID}, Attachments: attachments(file)})
 	if err != nil {
@@ -89,7 +95,7 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.renderTicketForm(w, r, http.StatusBadRequest, lang, f, uiText[lang]["bad_request"]+okcare.ErrorMessage(err))
+		s.renderTicketForm(w, r, http.StatusBadRequest, lang, f, customerErrorText(lang, err))
 		return
 	}
 	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
@@ -120,7 +126,7 @@ func (s *Server) pageAnswerSurvey(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.render(w, r, http.StatusBadRequest, "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": okcare.ErrorMessage(err)})
+		s.render(w, r, http.StatusBadRequest, "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": customerErrorText(lang, err)})
 		return
 	}
 	s.render(w, r, http.StatusOK, "csat.html", lang, uiText[lang]["csat_thanks"], map[string]any{"Done": true})

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -97,15 +98,27 @@ func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket) error {
 
 // AnswerSurvey records a customer's rating once.
 func (db *DB) AnswerSurvey(ctx context.Context, tok string, rating int, comment string) error {
+	return db.answerSurvey(ctx, "token_hash", token.Hash(tok), rating, comment)
+}
+
+// RateTicket answers a ticket's survey from the customer's own ticket page
+// (signed in, or through its private link).
+func (db *DB) RateTicket(ctx context.Context, ticketID string, rating int, comment string) error {
+	return db.answerSurvey(ctx, "ticket_id", ticketID, rating, comment)
+}
+
+// answerSurvey records the answer of the survey whose column (token_hash
+// or ticket_id) is key, once.
+func (db *DB) answerSurvey(ctx context.Context, column, key string, rating int, comment string) error {
 	if rating < 1 || rating > 5 {
 		return okcare.Errorf(okcare.EINVALID, "rating must be 1-5.")
 	}
-	if utf8.RuneCountInString(comment) > 1000 || !utf8.ValidString(comment) {
+	if utf8.RuneCountInString(comment) > 1000 || !utf8.ValidString(comment) || strings.ContainsRune(comment, 0) {
 		return okcare.Errorf(okcare.EINVALID, "comment is at most 1000 characters.")
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		var answered sql.NullInt64
-		err := tx.queryRow(ctx, `SELECT answered_at FROM csat WHERE token_hash = ?`+db.dialect.ForUpdate, token.Hash(tok)).Scan(&answered)
+		err := tx.queryRow(ctx, `SELECT answered_at FROM csat WHERE `+column+` = ?`+db.dialect.ForUpdate, key).Scan(&answered)
 		if errors.Is(err, sql.ErrNoRows) {
 			return okcare.Errorf(okcare.EUNAUTHORIZED, "This survey link is not valid.")
 		} else if err != nil {
@@ -114,7 +127,7 @@ func (db *DB) AnswerSurvey(ctx context.Context, tok string, rating int, comment 
 		if answered.Valid {
 			return okcare.Errorf(okcare.ECONFLICT, "Thank you, this survey was already answered.")
 		}
-		_, err = tx.exec(ctx, `UPDATE csat SET rating = ?, comment = ?, answered_at = ? WHERE token_hash = ?`, rating, comment, micros(tx.now), token.Hash(tok))
+		_, err = tx.exec(ctx, `UPDATE csat SET rating = ?, comment = ?, answered_at = ? WHERE `+column+` = ?`, rating, comment, micros(tx.now), key)
 		return err
 	})
 }

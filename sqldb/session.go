@@ -23,10 +23,12 @@ func validateDevice(d okcare.Device) error {
 	switch {
 	case d.ID == "" || len(d.ID) > 128 || !utf8.ValidString(d.ID):
 		return okcare.Errorf(okcare.EINVALID, "device.id is required (at most 128 characters).")
-	case !okcare.ValidPlatform(d.Platform):
+	case !okcare.ValidPlatform(d.Platform) && d.Platform != okcare.PlatformWeb:
 		return okcare.Errorf(okcare.EINVALID, "device.platform must be android or ios.")
-	case len(d.Model) > 128:
+	case len(d.Model) > 128 || !utf8.ValidString(d.Model):
 		return okcare.Errorf(okcare.EINVALID, "device.model is too long.")
+	case d.Platform == okcare.PlatformWeb && d.AppVersion == "" && d.OSVersion == "":
+		return nil // a browser has no app or OS version to check
 	}
 	if _, err := version.Parse(d.AppVersion); err != nil {
 		return okcare.Errorf(okcare.EINVALIDVERSION, "device.app_version %q is not a version.", d.AppVersion)

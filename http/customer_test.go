@@ -1,0 +1,239 @@
+package http_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/demo"
+)
+
+var privateLink = regexp.MustCompile(`/support/t/okt_[A-Za-z0-9]+`)
+
+// ackLink reads the private link from a ticket's acknowledgement.
+func ackLink(t *testing.T, ts *testServer, ticketID string) string {
+	t.Helper()
+	var body string
+	if err := ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'ticket_ack' AND ticket_id = ?`, ticketID).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	link := privateLink.FindString(body)
+	if link == "" {
+		t.Fatalf("no private link in %q", body)
+	}
+	return link
+}
+
+// postFile submits a multipart form with one file, as a browser would.
+func (c *consoleClient) postFile(path string, form url.Values, name string, data []byte) (int, string) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	form.Set("csrf", c.csrf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("attachment", name)
+	fw.Write(data)
+	mw.Close()
+	resp, err := c.http.Post(c.ts.URL+path, mw.FormDataContentType(), &buf)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	out.ReadFrom(resp.Body)
+	return resp.StatusCode, out.String()
+}
+
+func noEnglishWords(t *testing.T, page string) {
+	t.Helper()
+	// What customers and agents wrote is theirs; the page's own words are checked.
+	text := regexp.MustCompile(`(?s)<script.*?</script>|<p class="body">.*?</p>|<textarea.*?</textarea>|<[^>]+>`).ReplaceAllString(page, " ")
+	text = regexp.MustCompile(`[\w.+-]+@[\w.-]+|[\w.-]+\.(png|jpe?g|pdf|txt)`).ReplaceAllString(text, " ") // addresses and file names are data
+	// Runs of Latin letters, but not acronyms (PNG, PDF) or product names.
+	for _, w := range regexp.MustCompile(`[A-Za-z][A-Za-z-]{3,}`).FindAllString(text, -1) {
+		if w == strings.ToUpper(w) || w == "English" || w == "Android" || w == "Wallet" || w == "Wi-Fi" {
+			continue
+		}
+		t.Errorf("English word %q on a Chinese page", w)
+	}
+}
+
+// A customer without an account (or who cannot sign in) follows the
+// private link of the acknowledgement: sees the public conversation only,
+// replies with a screenshot, and rates the solved ticket, all in Chinese.
+func TestPrivateTicketLink(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	tk, err := ts.db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "lin@example.com", Channel: okcare.ChannelWeb, Lang: "zh-CN", Intake: okcare.Intake{Description: "打开就一直转圈"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.ReplyAsAgent(ctx, tk.ID, "agt_demo", "内部：查看日志", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.ReplyAsAgent(ctx, tk.ID, "agt_demo", "请问您的网络是 Wi-Fi 还是流量？", true); err != nil {
+		t.Fatal(err)
+	}
+	link := ackLink(t, ts, tk.ID)
+	c := newConsoleClient(t, ts)
+	status, page, h := c.get(link + "?lang=zh-CN")
+	if status != 200 || !strings.Contains(page, "打开就一直转圈") || !strings.Contains(page, "请问您的网络") || strings.Contains(page, "内部：查看日志") {
+		t.Fatalf("link page: %d %s", status, page)
+	}
+	if h.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(h.Get("Cache-Control"), "no-store") {
+		t.Fatalf("the link page may leak its URL: %v", h)
+	}
+	if !strings.Contains(page, "等待您回复") || !strings.Contains(page, "OK 钱包客服") {
+		t.Fatal("status or author not shown as words")
+	}
+	noEnglishWords(t, page)
+
+	status, _ = c.postFile(link+"/reply", url.Values{"lang": {"zh-CN"}, "body": {"用的是家里的 Wi-Fi，截图在附件"}}, "screen.png", pngFile)
+	if status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", status)
+	}
+	got, _ := ts.db.FindTicket(ctx, tk.ID)
+	if got.Status != okcare.TicketOpen {
+		t.Fatalf("a customer reply left the ticket %s", got.Status)
+	}
+	files, _ := ts.db.Attachments(ctx, tk.ID)
+	if len(files) != 1 {
+		t.Fatalf("%d files after the reply", len(files))
+	}
+	_, page, _ = c.get(link + "?lang=zh-CN")
+	if !strings.Contains(page, "家里的 Wi-Fi") || !strings.Contains(page, link+"/files/"+files[0].ID) {
+		t.Fatal("the reply or its file is missing from the page")
+	}
+	// A refused file: the reason in Chinese, nothing stored.
+	status, page = c.postFile(link+"/reply", url.Values{"lang": {"zh-CN"}, "body": {"再发一个"}}, "virus.exe", []byte("MZ\x90\x00binary"))
+	if status != http.StatusUnsupportedMediaType || !strings.Contains(page, "不支持这种文件类型") {
+		t.Fatalf("refused file: %d", status)
+	}
+	noEnglishWords(t, page)
+	if msgs, _ := ts.db.TicketMessages(ctx, tk.ID, false); strings.Contains(msgs[len(msgs)-1].Body, "再发一个") {
+		t.Fatal("a refused reply was stored")
+	}
+
+	// Solved: the page offers the rating, once.
+	if _, err := ts.db.SetTicketStatus(ctx, tk.ID, "agent:"+"agt_demo", okcare.TicketSolved); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ = c.get(link)
+	if !strings.Contains(page, `id="rate-form"`) {
+		t.Fatal("no rating form on a solved ticket")
+	}
+	if status, _, _ := c.post(link+"/rate", url.Values{"lang": {"zh-CN"}, "rating": {"5"}, "comment": {"很快"}}); status != http.StatusSeeOther {
+		t.Fatalf("rate: %d", status)
+	}
+	if s, _ := ts.db.TicketSurvey(ctx, tk.ID); s == nil || s.Rating != 5 {
+		t.Fatalf("survey %+v", s)
+	}
+	if status, page, _ := c.post(link+"/rate", url.Values{"lang": {"zh-CN"}, "rating": {"1"}}); status != http.StatusConflict || !strings.Contains(page, "已评价") {
+		t.Fatalf("second rating: %d", status)
+	}
+
+	// Without the CSRF token, or with a wrong link, nothing happens.
+	stranger := newConsoleClient(t, ts)
+	if status, _, _ := stranger.post(link+"/reply", url.Values{"body": {"forged"}, "csrf": {"x"}}); status != http.StatusForbidden {
+		t.Fatalf("a reply without the form's token: %d", status)
+	}
+	status, page, _ = stranger.get("/support/t/okt_NOTAREALTOKEN?lang=zh-CN")
+	if status != http.StatusUnauthorized || !strings.Contains(page, "链接无效或已过期") {
+		t.Fatalf("bad link: %d", status)
+	}
+}
+
+// A customer signs in on the help center with their wallet login and sees
+// their requests from every channel; someone else's is not found; a
+// login-restricted customer is told, in Chinese, how to get help instead.
+func TestCustomerSignInAndMyRequests(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	alice, _ := ts.db.FindUserByLogin(ctx, "alice@demo.okwallet.example")
+	api, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: alice.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Intake: okcare.Intake{Description: "应用内提交的问题"}})
+	bob, _ := ts.db.FindUserByLogin(ctx, "bob@demo.okwallet.example")
+	bobs, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: bob.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Intake: okcare.Intake{Description: "bob 的问题"}})
+
+	c := newConsoleClient(t, ts)
+	if status, _, h := c.get("/support/requests?lang=zh-CN"); status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/support/login") {
+		t.Fatalf("my requests signed out: %d %s", status, h.Get("Location"))
+	}
+	c.get("/support/login?lang=zh-CN")
+	status, page, _ := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"alice@demo.okwallet.example"}, "password": {"wrong-password-1"}, "next": {"/support/requests"}})
+	if status != http.StatusUnauthorized || !strings.Contains(page, "账号或密码不正确") {
+		t.Fatalf("wrong password: %d", status)
+	}
+	noEnglishWords(t, page)
+	status, _, h := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"alice@demo.okwallet.example"}, "password": {demo.UserPassword}, "next": {"//evil.example/x"}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/support/requests" {
+		t.Fatalf("sign-in: %d %s", status, h.Get("Location"))
+	}
+	var cookie *http.Cookie
+	u, _ := url.Parse(ts.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "okc_session" {
+			cookie = ck
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no customer session cookie")
+	}
+
+	// Signed in, the web form carries the account.
+	c.get("/support/new?lang=zh-CN")
+	if status, _, _ := c.post("/support/new", url.Values{"lang": {"zh-CN"}, "description": {"网页上提交的问题"}, "platform": {"android"}}); status != http.StatusCreated {
+		t.Fatalf("signed-in web ticket: %d", status)
+	}
+	list, _ := ts.db.UserTickets(ctx, alice.ID)
+	if len(list) != 2 || list[0].Channel != okcare.ChannelWeb || list[0].LinkedBy != okcare.LinkedSignedIn {
+		t.Fatalf("alice's tickets %+v", list)
+	}
+	_, page, _ = c.get("/support/requests?lang=zh-CN")
+	if !strings.Contains(page, "#"+itoa(api.Number)) || !strings.Contains(page, "应用内") || !strings.Contains(page, "网页表单") || strings.Contains(page, "#"+itoa(bobs.Number)) {
+		t.Fatal("my requests does not list exactly alice's tickets with channel words")
+	}
+	noEnglishWords(t, page)
+	if status, _, _ := c.get("/support/requests/" + api.ID); status != 200 {
+		t.Fatalf("own ticket: %d", status)
+	}
+	if status, _, _ := c.get("/support/requests/" + bobs.ID + "?lang=zh-CN"); status != http.StatusNotFound {
+		t.Fatalf("bob's ticket: %d", status)
+	}
+	if status, _, _ := c.post("/support/requests/"+api.ID+"/reply", url.Values{"body": {"补充：重启过了"}}); status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", status)
+	}
+	if msgs, _ := ts.db.TicketMessages(ctx, api.ID, false); msgs[len(msgs)-1].Author != "user:"+alice.ID {
+		t.Fatalf("reply author %q", msgs[len(msgs)-1].Author)
+	}
+
+	// Signing out ends the session itself, not just the cookie.
+	c.get("/support/requests")
+	if status, _, _ := c.post("/support/logout", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", status)
+	}
+	if _, _, err := ts.db.Authenticate(ctx, cookie.Value); err == nil {
+		t.Fatal("the session still works after signing out")
+	}
+
+	// Login-restricted: told why, and where to go, in Chinese.
+	d := newConsoleClient(t, ts)
+	d.get("/support/login?lang=zh-CN")
+	status, page, _ = d.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"dana@demo.okwallet.example"}, "password": {demo.UserPassword}})
+	if status != http.StatusForbidden || !strings.Contains(page, `id="signin-restricted"`) || !strings.Contains(page, "联系客服") {
+		t.Fatalf("restricted sign-in: %d", status)
+	}
+	noEnglishWords(t, page)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
