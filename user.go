@@ -43,7 +43,9 @@ type User struct {
 	// RestrictedUntil is set for a login restriction that lifts by itself.
 	RestrictedUntil *time.Time `json:"restricted_until,omitempty"`
 	TOTPEnabled     bool       `json:"totp_enabled"`
-	CreatedAt       time.Time  `json:"created_at"`
+	// Lang is the language the customer reads okcare's mail and SMS in.
+	Lang      string    `json:"lang"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // EffectiveState returns the state in force at now: a login restriction
@@ -93,6 +95,9 @@ type RegisterRequest struct {
 	Email    string `json:"email"`
 	Phone    string `json:"phone"`
 	Password string `json:"password"`
+	// Lang is the language of the customer's mail and SMS (zh-CN when
+	// empty).
+	Lang string `json:"lang,omitempty"`
 }
 
 // LoginRequest is a login attempt from a device.
@@ -125,6 +130,10 @@ type StateChangeRequest struct {
 type UserService interface {
 	// Register creates a user. Returns EINVALID, EWEAKPASSWORD, EALREADYREGISTERED.
 	Register(ctx context.Context, req RegisterRequest) (*User, error)
+
+	// SetUserLang remembers the language of the customer's mail and SMS.
+	// Returns EINVALID, ENOTFOUND.
+	SetUserLang(ctx context.Context, userID, lang string) error
 
 	// FindUserByID returns ENOTFOUND if there is no such user.
 	FindUserByID(ctx context.Context, id string) (*User, error)

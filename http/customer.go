@@ -68,7 +68,7 @@ func (s *Server) pageSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login, next := strings.TrimSpace(r.PostFormValue("login")), safeNext(r.PostFormValue("next"))
-	_, tok, err := s.Store.Login(r.Context(), okcare.LoginRequest{Login: login, Password: r.PostFormValue("password"), TOTPCode: strings.TrimSpace(r.PostFormValue("totp")),
+	sess, tok, err := s.Store.Login(r.Context(), okcare.LoginRequest{Login: login, Password: r.PostFormValue("password"), TOTPCode: strings.TrimSpace(r.PostFormValue("totp")),
 		Device: okcare.Device{ID: s.browserDevice(w, r), Platform: okcare.PlatformWeb, Model: browserName(r.UserAgent())}, IP: s.clientIP(r)})
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
@@ -80,6 +80,10 @@ func (s *Server) pageSignIn(w http.ResponseWriter, r *http.Request) {
 			"Error": customerErrorText(lang, err), "NeedTOTP": okcare.ErrorCode(err) == okcare.ETOTPREQUIRED || okcare.ErrorCode(err) == okcare.ETOTPINVALID,
 			"Restricted": okcare.ErrorCode(err) == okcare.ELOGINRESTRICTED || okcare.ErrorCode(err) == okcare.EACCOUNTFROZEN})
 		return
+	}
+	// The language they use here is the one their mail and SMS come in.
+	if err := s.Store.SetUserLang(r.Context(), sess.UserID, lang); err != nil {
+		s.Logger.Warn("sign-in: language not remembered", "error", err)
 	}
 	http.SetCookie(w, &http.Cookie{Name: customerCookie, Value: tok, Path: "/", HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, next, http.StatusSeeOther)

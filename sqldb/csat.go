@@ -4,17 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notice"
 	"github.com/okcare/okcare/token"
 )
-
-// CSATURL is where survey links point; the token is appended.
-var CSATURL = "https://okwallet.example/csat?token="
 
 // validTicketStatus reports whether s is a ticket status.
 func validTicketStatus(s string) bool {
@@ -90,10 +87,8 @@ func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket) error {
 	if to == "" {
 		return nil
 	}
-	link := CSATURL + tok
-	body := fmt.Sprintf("工单 #%d 已解决。请花 10 秒为我们的服务打分（1-5）：%s\n如果问题仍未解决，直接回复此邮件即可重新打开工单。\n"+
-		"Ticket #%d is solved. Please rate our help (1-5): %s\nIf it is not solved, reply to this email to reopen the ticket.", t.Number, link, t.Number, link)
-	return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "csat_survey", fmt.Sprintf("[OK#%d] 您的评价 / How did we do?", t.Number), body, t.ID, "")
+	args := notice.Args{"Number": t.Number, "Link": tx.db.PublicLink("/csat?lang=" + t.Lang + "&token=" + tok)}
+	return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "csat_survey", notice.T(t.Lang, "survey_subject", args), notice.T(t.Lang, "survey_body", args), t.ID, "")
 }
 
 // AnswerSurvey records a customer's rating once.
@@ -166,9 +161,8 @@ func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAf
 				warned++
 				if to := ticketEmail(ctx, tx, t); to != "" {
 					days := int((solveAfter-waited).Hours()/24 + 0.5)
-					body := fmt.Sprintf("我们在等待您对工单 #%d 的回复。如果 %d 天内没有回复，工单将自动标记为已解决；回复此邮件即可继续。\n"+
-						"We are waiting for your reply on ticket #%d. Without an answer within %d days it will be marked solved; reply to this email to continue.", t.Number, days, t.Number, days)
-					if err := enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "pending_reminder", fmt.Sprintf("[OK#%d] 等待您的回复 / Waiting for your reply", t.Number), body, t.ID, ""); err != nil {
+					args := notice.Args{"Number": t.Number, "Days": days}
+					if err := enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, "pending_reminder", notice.T(t.Lang, "pending_subject", args), notice.T(t.Lang, "pending_body", args), t.ID, ""); err != nil {
 						return err
 					}
 				}

@@ -274,7 +274,7 @@ func findSender(ctx context.Context, tx *Tx, pre *prefetched, req okcare.Movemen
 		}
 	}
 	u, err = scanUser(tx.queryRow(ctx, `SELECT u.id, COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until,
-		u.totp_secret IS NOT NULL, u.created_at, COALESCE(k.request_hash, ''), COALESCE(k.movement_id, '')
+		u.totp_secret IS NOT NULL, u.lang, u.created_at, COALESCE(k.request_hash, ''), COALESCE(k.movement_id, '')
 		FROM users u LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = ?
 		WHERE u.id = ?`+tx.db.dialect.forUpdateOf("u"), req.IdempotencyKey, req.FromUserID), &hash, &movementID)
 	return u, hash, movementID, err

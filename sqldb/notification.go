@@ -6,35 +6,31 @@ import (
 	"fmt"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notice"
 	"github.com/okcare/okcare/token"
 )
 
-// alertText is the bilingual text of each security event. It never contains
-// a secret: no code, token or password is ever put in a notification.
-var alertText = map[string][2]string{
-	okcare.EventNewDeviceLogin:  {"新设备登录 / New device login", "您的 OK 钱包账户刚刚在一台新设备上登录。如果不是您本人操作，请立即修改密码并联系客服。\nYour OK Wallet account was just signed in on a new device. If this was not you, change your password and contact support now."},
-	okcare.EventPasswordChanged: {"密码已修改 / Password changed", "您的 OK 钱包登录密码已修改，其他设备已退出登录。如果不是您本人操作，请立即联系客服。\nYour OK Wallet password was changed and your other devices were signed out. If this was not you, contact support now."},
-	okcare.EventTOTPEnabled:     {"已开启双重认证 / Two-factor authentication on", "您的 OK 钱包账户已开启双重认证。\nTwo-factor authentication is now on for your OK Wallet account."},
-	okcare.EventTOTPDisabled:    {"已关闭双重认证 / Two-factor authentication off", "您的 OK 钱包账户已关闭双重认证。如果不是您本人操作，请立即联系客服。\nTwo-factor authentication was turned off for your OK Wallet account. If this was not you, contact support now."},
-	okcare.EventAccountFrozen:   {"账户已冻结 / Account frozen", "为保护您的资产，您的 OK 钱包账户已被冻结，资金不会丢失。请在应用内或帮助中心联系客服了解原因。\nTo protect your funds your OK Wallet account has been frozen; no funds are lost. Contact support in the app or the help center to learn why."},
-	okcare.EventAccountUnfrozen: {"账户已解冻 / Account unfrozen", "您的 OK 钱包账户已解冻，可以正常使用。\nYour OK Wallet account is unfrozen and works normally again."},
-	okcare.EventLoginRestricted: {"登录受限 / Sign-in restricted", "您的 OK 钱包账户暂时限制了新设备登录。已登录过的设备不受影响。如果不是您本人操作，请修改密码并联系客服。\nSign-ins to your OK Wallet account from new devices are temporarily restricted. Devices you have used before are not affected. If this was not you, change your password and contact support."},
-	okcare.EventRestrictionLift: {"登录限制已解除 / Sign-in restriction lifted", "您的 OK 钱包账户登录限制已解除。\nThe sign-in restriction on your OK Wallet account has been lifted."},
+// alertEvents are the security events that notify the user; their words
+// are the notice catalog's alert_<event> messages, in the user's language,
+// and never contain a secret: no code, token or password.
+var alertEvents = map[string]bool{
+	okcare.EventNewDeviceLogin: true, okcare.EventPasswordChanged: true, okcare.EventTOTPEnabled: true, okcare.EventTOTPDisabled: true,
+	okcare.EventAccountFrozen: true, okcare.EventAccountUnfrozen: true, okcare.EventLoginRestricted: true, okcare.EventRestrictionLift: true,
 }
 
 // enqueueSecurityAlert puts a notification for event into the outbox, on
 // every contact the user has, inside the caller's transaction: the alert is
 // stored if and only if the change it reports is.
 func enqueueSecurityAlert(ctx context.Context, tx *Tx, u *okcare.User, event string) error {
-	text, ok := alertText[event]
-	if !ok {
+	if !alertEvents[event] {
 		return nil
 	}
+	subject, body := notice.T(u.Lang, "alert_"+event+"_subject", nil), notice.T(u.Lang, "alert_"+event, nil)
 	for _, c := range []struct{ channel, to string }{{okcare.ChannelEmail, u.Email}, {okcare.ChannelSMS, u.Phone}} {
 		if c.to == "" {
 			continue
 		}
-		if err := enqueueMessage(ctx, tx, u.ID, c.channel, c.to, event, text[0], text[1]); err != nil {
+		if err := enqueueMessage(ctx, tx, u.ID, c.channel, c.to, event, subject, body); err != nil {
 			return err
 		}
 	}

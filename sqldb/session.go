@@ -251,10 +251,10 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	var userCreated int64
 	var state string
 	err := db.queryRowHot(ctx, `SELECT s.id, s.user_id, s.device_id, s.platform, s.os_version, s.app_version, s.model, s.ip, s.created_at, s.last_seen_at, s.revoked_at,
-		COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until, u.totp_secret IS NOT NULL, u.created_at
+		COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until, u.totp_secret IS NOT NULL, u.lang, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, []any{token.Hash(tok)},
 		&s.ID, &s.UserID, &s.Device.ID, &s.Device.Platform, &s.Device.OSVersion, &s.Device.AppVersion, &s.Device.Model, &s.IP, &created, &seen, &revoked,
-		&u.Email, &u.Phone, &state, &u.StateReason, &until, &u.TOTPEnabled, &userCreated)
+		&u.Email, &u.Phone, &state, &u.StateReason, &until, &u.TOTPEnabled, &u.Lang, &userCreated)
 	u.State = okcare.AccountState(state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errUnauthorized()

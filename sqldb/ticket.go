@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notice"
 	"github.com/okcare/okcare/token"
 )
 
@@ -422,8 +422,12 @@ func mailCustomer(ctx context.Context, tx *Tx, t *okcare.Ticket, event, body str
 	if to == "" {
 		return nil
 	}
-	return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, event, fmt.Sprintf("[OK#%d] Re: %s", t.Number, t.Subject),
-		body+"\n\n-- \n直接回复此邮件即可。 Reply to this email to answer.", t.ID, "")
+	args := notice.Args{"Number": t.Number, "Subject": t.Subject}
+	subject := notice.T(t.Lang, "reply_subject", args)
+	if strings.TrimSpace(t.Subject) == "" {
+		subject = notice.T(t.Lang, "reply_subject_nosubject", args)
+	}
+	return enqueueThreaded(ctx, tx, t.UserID, okcare.ChannelEmail, to, event, subject, body+"\n\n-- \n"+notice.T(t.Lang, "reply_footer", nil), t.ID, "")
 }
 
 // ticketEmail is where mail about a ticket goes: its contact address, else

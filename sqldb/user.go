@@ -44,6 +44,12 @@ func (db *DB) Register(ctx context.Context, req okcare.RegisterRequest) (*okcare
 	if phone != "" && !phonePattern.MatchString(phone) {
 		return nil, okcare.Errorf(okcare.EINVALID, "The phone number is not valid.")
 	}
+	if req.Lang == "" {
+		req.Lang = okcare.LangZH
+	}
+	if !okcare.ValidLang(req.Lang) {
+		return nil, okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
+	}
 	if p := password.Problem(req.Password, email, phone); p != "" {
 		return nil, okcare.Errorf(okcare.EWEAKPASSWORD, "%s", p)
 	}
@@ -51,11 +57,11 @@ func (db *DB) Register(ctx context.Context, req okcare.RegisterRequest) (*okcare
 	if err != nil {
 		return nil, err
 	}
-	u := &okcare.User{ID: token.ID(userIDPrefix), Email: email, Phone: phone, State: okcare.AccountActive}
+	u := &okcare.User{ID: token.ID(userIDPrefix), Email: email, Phone: phone, State: okcare.AccountActive, Lang: req.Lang}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		u.CreatedAt = fromMicros(micros(tx.now))
-		_, err := tx.exec(ctx, `INSERT INTO users (id, email, phone, password_hash, state, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.ID, nullString(email), nullString(phone), hash, u.State, micros(tx.now))
+		_, err := tx.exec(ctx, `INSERT INTO users (id, email, phone, password_hash, state, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, nullString(email), nullString(phone), hash, u.State, u.Lang, micros(tx.now))
 		if err != nil && db.dialect.IsUniqueViolation(err) {
 			return okcare.Errorf(okcare.EALREADYREGISTERED, "An account with this email or phone already exists.")
 		}
@@ -67,6 +73,24 @@ func (db *DB) Register(ctx context.Context, req okcare.RegisterRequest) (*okcare
 	return u, nil
 }
 
+// SetUserLang remembers the language a customer last used on the help
+// center, for their mail and SMS. Returns EINVALID, ENOTFOUND.
+func (db *DB) SetUserLang(ctx context.Context, userID, lang string) error {
+	if !okcare.ValidLang(lang) {
+		return okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE users SET lang = ? WHERE id = ?`, lang, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return okcare.Errorf(okcare.ENOTFOUND, "User not found.")
+		}
+		return nil
+	})
+}
+
 func nullString(s string) any {
 	if s == "" {
 		return nil
@@ -74,14 +98,14 @@ func nullString(s string) any {
 	return s
 }
 
-const userColumns = `id, COALESCE(email, ''), COALESCE(phone, ''), state, state_reason, restricted_until, totp_secret IS NOT NULL, created_at`
+const userColumns = `id, COALESCE(email, ''), COALESCE(phone, ''), state, state_reason, restricted_until, totp_secret IS NOT NULL, lang, created_at`
 
 // scanUser reads userColumns, then any extra columns into extra.
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*okcare.User, error) {
 	var u okcare.User
 	var until sql.NullInt64
 	var created int64
-	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.Phone, &u.State, &u.StateReason, &until, &u.TOTPEnabled, &created}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.Phone, &u.State, &u.StateReason, &until, &u.TOTPEnabled, &u.Lang, &created}, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, okcare.Errorf(okcare.ENOTFOUND, "User not found.")
 		}

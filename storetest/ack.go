@@ -101,3 +101,63 @@ func countRows(t *testing.T, db *sqldb.DB, q string) int {
 	}
 	return n
 }
+
+// lastBody reads the newest outbox message of an event.
+func lastBody(t *testing.T, db *sqldb.DB, event string) (subject, body string) {
+	t.Helper()
+	if err := db.SQL().QueryRow(`SELECT subject, body FROM notifications WHERE event = '`+event+`' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&subject, &body); err != nil {
+		t.Fatalf("no %s message: %v", event, err)
+	}
+	return subject, body
+}
+
+// Customers get mail in one language: theirs (chosen at registration,
+// then what they last used on the help center), never both glued together.
+func testCustomerLanguage(t *testing.T, db *sqldb.DB, clock *Clock) {
+	db.PublicURL = "https://help.okwallet.example"
+	en, err := db.Register(ctx, okcare.RegisterRequest{Email: "sam@example.com", Password: "blue-kettle-42", Lang: "en"})
+	if err != nil || en.Lang != "en" {
+		t.Fatalf("register en: %+v %v", en, err)
+	}
+	_, err = db.Register(ctx, okcare.RegisterRequest{Email: "x@example.com", Password: "blue-kettle-42", Lang: "fr"})
+	wantCode(t, err, okcare.EINVALID)
+	if _, _, err := login(db, "sam@example.com", "blue-kettle-42", "phone-1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if subject, body := lastBody(t, db, okcare.EventNewDeviceLogin); hasHan(subject+body) || !strings.Contains(body, "new device") {
+		t.Fatalf("English user's alert: %q %q", subject, body)
+	}
+	zh := mustRegister(t, db, "wu@example.com")
+	if zh.Lang != "zh-CN" {
+		t.Fatalf("default language %q", zh.Lang)
+	}
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: zh.ID, To: okcare.AccountFrozen, Reason: "risk_review", Actor: "agent:a"}); err != nil {
+		t.Fatal(err)
+	}
+	if subject, body := lastBody(t, db, okcare.EventAccountFrozen); !hasHan(subject) || strings.Contains(body, "frozen") {
+		t.Fatalf("Chinese user's alert: %q %q", subject, body)
+	}
+	if err := db.SetUserLang(ctx, zh.ID, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindUserByID(ctx, zh.ID); got.Lang != "en" {
+		t.Fatalf("language %q after SetUserLang", got.Lang)
+	}
+	wantCode(t, db.SetUserLang(ctx, zh.ID, "de"), okcare.EINVALID)
+	wantCode(t, db.SetUserLang(ctx, "usr_missing", "en"), okcare.ENOTFOUND)
+
+	// Ticket mail follows the ticket's language, links the public URL.
+	tk, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "sam@example.com", Channel: okcare.ChannelWeb, Lang: "en", Subject: "App won't open", Intake: okcare.Intake{Description: "white screen"}})
+	if _, err := db.ReplyAsAgent(ctx, tk.ID, "agt_1", "Please update the app.", true); err != nil {
+		t.Fatal(err)
+	}
+	if subject, body := lastBody(t, db, "ticket_reply"); subject != "[OK#"+itoa(tk.Number)+"] Re: App won't open" || hasHan(body) {
+		t.Fatalf("reply mail: %q %q", subject, body)
+	}
+	if _, err := db.SetTicketStatus(ctx, tk.ID, "agent:agt_1", okcare.TicketSolved); err != nil {
+		t.Fatal(err)
+	}
+	if subject, body := lastBody(t, db, "csat_survey"); hasHan(subject+body) || !strings.Contains(body, "https://help.okwallet.example/csat?lang=en&token=okcsat_") {
+		t.Fatalf("survey mail: %q %q", subject, body)
+	}
+}

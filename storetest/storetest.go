@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"VerifiedActions", testVerifiedActions},
 		{"LinkByVerifiedContact", testLinkByVerifiedContact},
 		{"Acknowledgements", testAcknowledgements},
+		{"CustomerLanguage", testCustomerLanguage},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
 		{"SLAScan", testSLAScan},

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type Config struct {
 	SMTPPlain   bool          `toml:"smtp_plaintext"`
 	SMTPListen  string        `toml:"smtp_listen"`
 	SupportAddr string        `toml:"support_address"`
+	PublicURL   string        `toml:"public_url"`
 	SLAAlertTo  string        `toml:"sla_alerts_to"`
 	Hours       string        `toml:"business_hours"`
 	TeamHours   string        `toml:"team_hours"`
@@ -59,6 +61,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SMTPPlain, "smtp-plaintext", envBool("SMTP_PLAINTEXT", c.SMTPPlain), "talk to the relay without STARTTLS (local relay only) (OKCARE_SMTP_PLAINTEXT)")
 	fs.StringVar(&c.SMTPListen, "smtp-listen", env("SMTP_LISTEN", c.SMTPListen), "host:port to receive support mail on; empty: off (OKCARE_SMTP_LISTEN)")
 	fs.StringVar(&c.SupportAddr, "support-address", env("SUPPORT_ADDRESS", c.SupportAddr), "the support mailbox, for loop detection (OKCARE_SUPPORT_ADDRESS)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", c.PublicURL), "the help center's address as customers reach it, the base of links in mail and SMS; default http://<listen> (OKCARE_PUBLIC_URL)")
 	fs.StringVar(&c.SLAAlertTo, "sla-alerts-to", env("SLA_ALERTS_TO", c.SLAAlertTo), "team mailbox told about SLA breaches (OKCARE_SLA_ALERTS_TO)")
 	fs.StringVar(&c.Hours, "business-hours", env("BUSINESS_HOURS", c.Hours), "the support team's working hours, Asia/Shanghai (OKCARE_BUSINESS_HOURS)")
 	fs.StringVar(&c.TeamHours, "team-hours", env("TEAM_HOURS", c.TeamHours), "hours of the teams answering particular channels, e.g. chat=08:00-22:00,phone=09:00-20:00 (OKCARE_TEAM_HOURS)")
@@ -96,6 +99,19 @@ func parseConfig(name string, args []string) (*Config, *flag.FlagSet, error) {
 	fs.String("config", path, "TOML configuration file (OKCARE_CONFIG)")
 	c.bindFlags(fs)
 	return &c, fs, nil
+}
+
+// publicURL is the base of the links okcare sends customers: --public-url,
+// or this server's own address when it is not set.
+func (c *Config) publicURL() (string, error) {
+	if c.PublicURL == "" {
+		return "http://" + c.Listen, nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("--public-url %q: want an http(s) address such as https://help.example.com", c.PublicURL)
+	}
+	return strings.TrimRight(c.PublicURL, "/"), nil
 }
 
 func env(name, def string) string {

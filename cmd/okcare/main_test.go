@@ -319,7 +319,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 }
 
 func TestServeReceivesMail(t *testing.T) {
-	m, _, _ := startMain(t, "--data-dir", dataDir(t), "--smtp-listen", "127.0.0.1:0")
+	m, _, _ := startMain(t, "--data-dir", dataDir(t), "--smtp-listen", "127.0.0.1:0", "--public-url", "https://help.okwallet.test/")
 	defer m.Close()
 	c, err := gosmtp.Dial(m.MailListener.Addr().String())
 	if err != nil {
@@ -334,5 +334,24 @@ func TestServeReceivesMail(t *testing.T) {
 	m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM tickets WHERE channel = 'email' AND contact_email = 'ming@example.com'`).Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d email tickets, want 1", n)
+	}
+	// The acknowledgement's private link is on the configured public URL.
+	var body string
+	m.DB.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'ticket_ack'`).Scan(&body)
+	if !strings.Contains(body, "https://help.okwallet.test/support/t/okt_") {
+		t.Fatalf("acknowledgement link not on --public-url: %q", body)
+	}
+}
+
+func TestPublicURLIsChecked(t *testing.T) {
+	for _, bad := range []string{"help.example.com", "ftp://help.example.com", "https://", "https://help.example.com/?x=1"} {
+		c := Config{PublicURL: bad}
+		if _, err := c.publicURL(); err == nil {
+			t.Errorf("--public-url %q accepted", bad)
+		}
+	}
+	c := Config{Listen: "127.0.0.1:8080"}
+	if got, _ := c.publicURL(); got != "http://127.0.0.1:8080" {
+		t.Fatalf("default public URL %q", got)
 	}
 }

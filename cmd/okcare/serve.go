@@ -270,6 +270,11 @@ func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
 	m.DB.SLAAlertTo = m.Config.SLAAlertTo
+	publicURL, err := m.Config.publicURL()
+	if err != nil {
+		return err
+	}
+	m.DB.PublicURL = publicURL
 	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB})
 	if err != nil {
 		return err
