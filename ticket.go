@@ -97,6 +97,8 @@ type Ticket struct {
 	AssigneeID string `json:"assignee_id,omitempty"`
 	// Tags are the agents' labels (lower case, no spaces).
 	Tags []string `json:"tags,omitempty"`
+	// IncidentID is the incident the ticket is about, or "".
+	IncidentID string `json:"incident_id,omitempty"`
 }
 
 // FirstResponseBreached reports whether the first-response target passed
@@ -197,6 +199,11 @@ type TicketService interface {
 
 	// FindTicketByNumber returns ENOTFOUND.
 	FindTicketByNumber(ctx context.Context, number int64) (*Ticket, error)
+
+	// LinkTicketIncident says which incident a ticket is about ("" for
+	// none); audited. Returns ENOTFOUND (ticket or incident), ECONFLICT
+	// (the incident is resolved).
+	LinkTicketIncident(ctx context.Context, ticketID, incidentID, actor string) error
 
 	// TicketByLink resolves the token of a private ticket link, sent in
 	// every ticket's acknowledgement. Returns EUNAUTHORIZED (unknown or

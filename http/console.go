@@ -264,6 +264,21 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
 		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},
 		"Priorities": []string{okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent}}
+	// The open incidents to link the ticket to, and the one it is about.
+	incidents, err := s.Store.Incidents(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	var open []*okcare.Incident
+	for _, inc := range incidents {
+		if inc.ID == t.IncidentID {
+			data["Incident"] = inc
+		}
+		if inc.Status != okcare.IncidentResolved {
+			open = append(open, inc)
+		}
+	}
+	data["OpenIncidents"] = open
 	if v := cc.Verification; v != nil {
 		data["Verified"] = v.VerifiedAt != nil
 		data["CodeOpen"] = v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt)
@@ -333,6 +348,9 @@ func (s *Server) registerConsole() {
 	agent("status", func(r *http.Request, a *okcare.Agent, id string) error {
 		_, err := s.Store.SetTicketStatus(r.Context(), id, "agent:"+a.ID, r.PostFormValue("status"))
 		return err
+	})
+	agent("incident", func(r *http.Request, a *okcare.Agent, id string) error {
+		return s.Store.LinkTicketIncident(r.Context(), id, r.PostFormValue("incident"), "agent:"+a.ID)
 	})
 	agent("priority", func(r *http.Request, a *okcare.Agent, id string) error {
 		_, err := s.Store.SetTicketPriority(r.Context(), id, "agent:"+a.ID, r.PostFormValue("priority"))

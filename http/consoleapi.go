@@ -175,3 +175,29 @@ func (s *Server) handleSetPriority(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, t)
 }
+
+// handleLinkIncident says which open incident a ticket is about.
+func (s *Server) handleLinkIncident(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		IncidentID *string `json:"incident_id"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if req.IncidentID == nil {
+		s.Error(w, r, okcare.Errorf(okcare.EINVALID, "incident_id is required (\"\" to unlink)."))
+		return
+	}
+	id := r.PathValue("id")
+	if err := s.Store.LinkTicketIncident(r.Context(), id, *req.IncidentID, "agent:"+agentFrom(r).ID); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	t, err := s.Store.FindTicket(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}

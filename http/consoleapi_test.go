@@ -119,3 +119,35 @@ func TestConsoleAPICandidateThenLinked(t *testing.T) {
 		t.Fatalf("ticket linked_by %v", tj["linked_by"])
 	}
 }
+
+// Agents say which open incident a ticket is about; the customer's page
+// names it in their language.
+func TestLinkTicketToIncident(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	agent := ts.agentLogin(t)
+	inc := &okcare.Incident{Title: "行情服务中断", TitleEN: "Market data outage", Message: "处理中", Severity: okcare.SeverityMinor}
+	if err := ts.db.CreateIncident(ctx, inc); err != nil {
+		t.Fatal(err)
+	}
+	tk, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "q@example.com", Channel: okcare.ChannelWeb, Lang: "en", Category: "account_frozen", Intake: okcare.Intake{Description: "frozen?"}})
+	base := "/api/v1/agent/tickets/" + tk.ID + "/incident"
+	if status, _, _ := ts.call(t, "POST", base, agent, map[string]any{}); status != 400 {
+		t.Fatalf("no incident_id: %d", status)
+	}
+	if status, _, _ := ts.call(t, "POST", base, "", map[string]any{"incident_id": inc.ID}); status != 401 {
+		t.Fatalf("anonymous: %d", status)
+	}
+	status, got, _ := ts.call(t, "POST", base, agent, map[string]any{"incident_id": inc.ID})
+	if status != 200 || got["incident_id"] != inc.ID {
+		t.Fatalf("link: %d %v", status, got)
+	}
+	c := newConsoleClient(t, ts)
+	_, page, _ := c.get(ackLink(t, ts, tk.ID) + "?lang=en")
+	if !strings.Contains(page, `id="ticket-incident"`) || !strings.Contains(page, "Market data outage") {
+		t.Fatal("the customer's page does not name the incident")
+	}
+	if status, got, _ := ts.call(t, "POST", base, agent, map[string]any{"incident_id": ""}); status != 200 || got["incident_id"] != nil {
+		t.Fatalf("unlink: %d %v", status, got)
+	}
+}

@@ -200,6 +200,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/agent/tickets/{id}/followups", s.agent(okcare.RoleAgent, s.handleScheduleFollowUp))
 	s.handle("GET", "/api/v1/agent/tickets/{id}/context", s.agent(okcare.RoleAgent, s.handleCustomerContext))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/priority", s.agent(okcare.RoleAgent, s.handleSetPriority))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/incident", s.agent(okcare.RoleAgent, s.handleLinkIncident))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/tags", s.agent(okcare.RoleAgent, s.handleTagTicket))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/macros/{macro_id}", s.agent(okcare.RoleAgent, s.handleApplyMacro))
 	s.handle("GET", "/api/v1/agent/macros", s.agent(okcare.RoleAgent, s.handleListMacros))

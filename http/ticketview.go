@@ -118,11 +118,25 @@ func (s *Server) renderCustomerTicket(w http.ResponseWriter, r *http.Request, st
 		view = append(view, customerMessage{Who: who, Mine: mine, TicketMessage: m})
 	}
 	t := a.Ticket
+	var incident map[string]string
+	if t.IncidentID != "" {
+		list, err := s.Store.Incidents(ctx, false)
+		if err != nil {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		for _, inc := range list {
+			if inc.ID == t.IncidentID {
+				title, _ := inc.Localized(lang)
+				incident = map[string]string{"Title": title, "Status": inc.Status}
+			}
+		}
+	}
 	closed := t.Status == okcare.TicketClosed
 	s.render(w, r, status, "ticket_view.html", lang, uiText[lang]["ticket_number"]+" #"+strconv.FormatInt(t.Number, 10), map[string]any{
 		"Ticket": t, "Base": a.Base, "Messages": view, "Files": files, "ReplyBy": s.replyBy(t), "Error": errText,
 		"Closed": closed, "CanRate": survey != nil && survey.AnsweredAt == nil, "Survey": survey, "Ratings": []int{1, 2, 3, 4, 5},
-		"Answered": t.FirstRespondedAt != nil, "Customer": s.customer(r)})
+		"Answered": t.FirstRespondedAt != nil, "Customer": s.customer(r), "Incident": incident})
 }
 
 func (s *Server) pageCustomerTicket(w http.ResponseWriter, r *http.Request, lang string, a *ticketAccess) {

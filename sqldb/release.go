@@ -179,6 +179,9 @@ func (db *DB) UpdateIncident(ctx context.Context, id string, patch okcare.Incide
 		inc.UpdatedAt = now
 		if inc.Status == okcare.IncidentResolved && inc.ResolvedAt == nil {
 			inc.ResolvedAt = &now
+			if err := tellIncidentResolved(ctx, tx, inc); err != nil {
+				return err
+			}
 		} else if inc.Status != okcare.IncidentResolved {
 			inc.ResolvedAt = nil
 		}

@@ -153,6 +153,11 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if t.UserID != "" {
 			t.LinkedBy = okcare.LinkedSignedIn
 		}
+		incident, err := incidentForNewTicket(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		t.IncidentID = incident
 		if err := tx.queryRow(ctx, db.dialect.NextTicketNumber).Scan(&t.Number); err != nil {
 			return err
 		}
@@ -166,10 +171,10 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 			due := db.calendarFor(t.Channel).Due(pol.Resolution, t.CreatedAt)
 			t.ResolutionDue = &due
 		}
-		_, err := tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
-			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due, link_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err = tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
+			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due, link_method, incident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Number, nullString(t.UserID), t.ContactEmail, t.ContactPhone, t.Channel, t.Status, t.Priority, t.Category, t.Lang, t.Subject, string(intake),
-			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue), t.LinkedBy)
+			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue), t.LinkedBy, nullString(t.IncidentID))
 		if err != nil {
 			return err
 		}
@@ -211,7 +216,7 @@ func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) e
 }
 
 const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
-	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags, link_method`
+	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags, link_method, COALESCE(incident_id, '')`
 
 func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var t okcare.Ticket
@@ -222,7 +227,7 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var assignee sql.NullString
 	var tags string
 	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated,
-		&due, &responded, &resolve, &paused, &solved, &assignee, &tags, &t.LinkedBy)
+		&due, &responded, &resolve, &paused, &solved, &assignee, &tags, &t.LinkedBy, &t.IncidentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
 	} else if err != nil {

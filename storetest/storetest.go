@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"LinkByVerifiedContact", testLinkByVerifiedContact},
 		{"Acknowledgements", testAcknowledgements},
 		{"CustomerLanguage", testCustomerLanguage},
+		{"IncidentLinking", testIncidentLinking},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
 		{"SLAScan", testSLAScan},
