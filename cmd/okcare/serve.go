@@ -247,6 +247,7 @@ func (m *Main) startMail(logger *slog.Logger) error {
 	}
 	cal, pol := m.DB.Calendar, m.DB.Policies
 	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr,
+		Own: []string{m.Config.SMTPFrom}, ReplyKey: mailReplyKey(m.DB), LookupTXT: smtp.DNSLookupTXT,
 		ReplyBy: func(t time.Time) time.Time {
 			return cal.Due(pol.For(okcare.ChannelMail, okcare.PriorityNormal).FirstResponse, t)
 		}}
@@ -260,6 +261,12 @@ func (m *Main) startMail(logger *slog.Logger) error {
 	return nil
 }
 
+// mailReplyKey is the key of the reply tokens in support mail, derived
+// from the secret key, so every node has it and no new setting is needed.
+func mailReplyKey(db *sqldb.DB) []byte {
+	return db.Secrets.Derive("okcare mail reply token v1")
+}
+
 // startJobs starts River with the configured notification senders and
 // makes the store queue a delivery job with every notification it writes.
 func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
@@ -268,7 +275,8 @@ func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
 	}
 	if m.Config.SMTPRelay != "" {
-		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Domain: "okcare.local", PlainText: m.Config.SMTPPlain}
+		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, PlainText: m.Config.SMTPPlain,
+			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB)}
 	}
 	if m.Config.SMSWebhook != "" {
 		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
