@@ -38,7 +38,7 @@ if [ "$uid" = 0 ]; then
 	uid=$(id -u okcare-mail) gid=$(id -g okcare-mail)
 fi
 
-if ! as_root postconf -M "$relay/inet" 2>/dev/null | grep -q smtpd; then
+if ! as_root postconf -P "$relay/inet/strict_rfc821_envelopes" 2>/dev/null | grep -q yes; then
 	echo "== configuring Postfix: $relay -> $maildir"
 	as_root postconf -e \
 		"virtual_mailbox_domains = $domain" \
@@ -48,9 +48,12 @@ if ! as_root postconf -M "$relay/inet" 2>/dev/null | grep -q smtpd; then
 		"virtual_gid_maps = static:$gid" \
 		"virtual_minimum_uid = $(( uid < 100 ? uid : 100 ))"
 	# Loopback only, no TLS (nothing leaves the host), not chrooted (the
-	# chroot needs files copied in by an init system containers lack).
+	# chroot needs files copied in by an init system containers lack), and
+	# as strict about envelope addresses as the relays that answer
+	# "MAIL FROM:<Name <addr>>" with 501 (Postfix's default forgives it).
 	as_root postconf -M "$relay/inet=$relay inet n - n - - smtpd"
 	as_root postconf -P \
+		"$relay/inet/strict_rfc821_envelopes=yes" \
 		"$relay/inet/smtpd_tls_security_level=none" \
 		"$relay/inet/mynetworks=127.0.0.0/8" \
 		"$relay/inet/smtpd_client_restrictions=permit_mynetworks,reject"

@@ -14,6 +14,9 @@ import (
 	"github.com/okcare/okcare"
 )
 
+// DefaultFrom is --smtp-from's default.
+const DefaultFrom = "OK Wallet <no-reply@okwallet.example>"
+
 // Sender delivers notifications by email.
 type Sender struct {
 	// Addr is the relay's host:port.
