@@ -47,6 +47,9 @@ type Main struct {
 	// MailServer receives support mail when --smtp-listen is set.
 	MailServer   *smtp.Server
 	MailListener net.Listener
+	// MailDNS answers the DKIM and DMARC queries about received mail;
+	// nil: the system resolver. Tests set it to stay off the network.
+	MailDNS smtp.LookupTXT
 
 	optimizeStop chan struct{}
 }
@@ -246,8 +249,12 @@ func (m *Main) startMail(logger *slog.Logger) error {
 		return nil
 	}
 	cal, pol := m.DB.Calendar, m.DB.Policies
+	dns := m.MailDNS
+	if dns == nil {
+		dns = smtp.DNSLookupTXT
+	}
 	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr,
-		Own: []string{m.Config.SMTPFrom}, ReplyKey: mailReplyKey(m.DB), LookupTXT: smtp.DNSLookupTXT,
+		Own: []string{m.Config.SMTPFrom}, ReplyKey: mailReplyKey(m.DB), LookupTXT: dns,
 		ReplyBy: func(t time.Time) time.Time {
 			return cal.Due(pol.For(okcare.ChannelMail, okcare.PriorityNormal).FirstResponse, t)
 		}}
