@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/okcare/okcare/smtp"
 )
 
 // withAttachment builds a multipart message carrying one file.
@@ -68,5 +70,24 @@ func TestInboundAttachments(t *testing.T) {
 	}
 	if count("tickets") != 3 || count("attachments") != 1 {
 		t.Fatalf("%d tickets, %d attachments: a refused file was kept", count("tickets"), count("attachments"))
+	}
+
+	// A reply with a refused file joins its ticket all the same; the note
+	// is in the ticket's language (the Chinese one opened first).
+	var first string
+	db.SQL().QueryRow(`SELECT id FROM tickets ORDER BY number LIMIT 1`).Scan(&first)
+	reply := strings.Replace(withAttachment("reply1@example.com", "setup.exe", "application/octet-stream", []byte("MZ\x90\x00 program")),
+		"Subject: crash screenshot", "Subject: Re: crash screenshot\nIn-Reply-To: <ntf_1."+first+"."+smtp.ReplyToken(testKey, first)+"@okwallet.example>", 1)
+	if err := send(t, addr, "liwei@example.com", reply); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("ticket_messages WHERE ticket_id = '" + first + "' AND author = 'contact'"); n != 2 {
+		t.Fatalf("the reply did not join its ticket: %d customer messages", n)
+	}
+	if n := count("ticket_messages WHERE ticket_id = '" + first + "' AND author = 'system' AND public = true AND body LIKE '附件「setup.exe」未保存%'"); n != 1 {
+		t.Fatal("no note in Chinese naming the file left out of the reply")
+	}
+	if count("tickets") != 3 || count("attachments") != 1 {
+		t.Fatal("the reply's refused file was kept, or the reply opened a ticket")
 	}
 }

@@ -104,6 +104,9 @@ func (s *Sender) compose(n *okcare.Notification, now time.Time) (*composed, erro
 	}
 	if v := AutoSubmitted(n.Event); v != "" {
 		h.Set("Auto-Submitted", v)
+		// Exchange and Outlook ignore Auto-Submitted but heed this: no
+		// out-of-office answers to our automatic mail.
+		h.Set("X-Auto-Response-Suppress", "All")
 	}
 	// The loop header names the support mailbox, the address inbound mail
 	// is checked against (see automatic in parse.go).

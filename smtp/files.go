@@ -2,6 +2,8 @@ package smtp
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/upload"
@@ -78,8 +80,17 @@ func leftOutText(lang, code string) string {
 
 // leftOutNote is the public note naming a file left out.
 func leftOutNote(lang string, r refusal) string {
-	name := r.name
-	if name == "" {
+	// The name is the sender's: no control characters, not too long.
+	name := strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) {
+			return -1
+		}
+		return c
+	}, r.name)
+	if rs := []rune(name); len(rs) > 120 {
+		name = string(rs[:120]) + "…"
+	}
+	if strings.TrimSpace(name) == "" {
 		name = "(no name)"
 	}
 	if lang == okcare.LangZH {

@@ -192,6 +192,9 @@ func TestTicketMailCarriesReplyToken(t *testing.T) {
 		if len(replyTo) == 1 {
 			gotReply = replyTo[0].Address
 		}
+		if (h.Get("X-Auto-Response-Suppress") == "All") != (c.auto != "") {
+			t.Errorf("%s: X-Auto-Response-Suppress %q", c.event, h.Get("X-Auto-Response-Suppress"))
+		}
 		if gotReply != c.replyAddr || h.Get("Auto-Submitted") != c.auto || len(irt) != 1 || irt[0] != "m1@example.com" {
 			t.Errorf("%s: Reply-To %q Auto-Submitted %q In-Reply-To %v", c.event, gotReply, h.Get("Auto-Submitted"), irt)
 		}
