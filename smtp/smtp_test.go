@@ -204,6 +204,25 @@ func TestTicketMailCarriesReplyToken(t *testing.T) {
 	}
 }
 
+// TestOwnMailLoopsBack: an agent's answer has no Auto-Submitted, so should
+// it come back to the support mailbox (a customer address forwarding to
+// it), the X-Loop header we send is what the inbound side stops it by.
+func TestOwnMailLoopsBack(t *testing.T) {
+	addr, backend := listen(t)
+	sender := &smtp.Sender{Addr: addr, From: smtp.DefaultFrom, PlainText: true, SupportAddress: "support@okwallet.example", ReplyKey: testKey}
+	n := &okcare.Notification{ID: "ntf_loop", To: "forwarder@example.com", Event: "ticket_reply", TicketID: "tkt_01JABCDEFGHJKMNPQRSTV01234", Subject: "Re: x", Body: "answer"}
+	if err := sender.Send(context.Background(), n); err != nil {
+		t.Fatal(err)
+	}
+	m, err := smtp.ParseInbound(bytes.NewReader(backend.msgs[0].data), "forwarder@example.com", "support@okwallet.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Automatic || !strings.Contains(m.Why, "X-Loop") {
+		t.Fatalf("our own answer coming back: automatic %v (%s)", m.Automatic, m.Why)
+	}
+}
+
 func TestAutoSubmittedByEvent(t *testing.T) {
 	for event, want := range map[string]string{
 		"ticket_reply":                 "",
