@@ -3,6 +3,7 @@ package smtp
 import (
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	_ "github.com/emersion/go-message/charset" // decode GBK, Big5 and other charsets Chinese mail uses
 	"github.com/emersion/go-message/mail"
 	"github.com/inbucket/html2text"
+	"github.com/microcosm-cc/bluemonday"
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/upload"
 )
@@ -121,6 +123,16 @@ func parseInbound(r io.Reader, envelopeFrom, ourAddress string, depth int) (*Inb
 			m.Attachments = append(m.Attachments, a)
 			continue
 		}
+		// A screenshot pasted into the text (Outlook, QQ Mail) or a file
+		// Apple Mail sends "inline" is a file all the same.
+		if name, _ := (&mail.AttachmentHeader{Header: ih.Header}).Filename(); name != "" || (ct != "" && !strings.HasPrefix(ct, "text/")) {
+			data, err := io.ReadAll(io.LimitReader(p.Body, upload.MaxBytes+1))
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+			}
+			m.Attachments = append(m.Attachments, &okcare.Attachment{Filename: name, Data: data})
+			continue
+		}
 		body, err := io.ReadAll(io.LimitReader(p.Body, 1<<20))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
@@ -157,14 +169,15 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// HTMLToText renders an HTML-only message as readable text: entities
-// decoded (&nbsp; as a plain space), paragraphs and line breaks kept, links as "text ( url )",
-// quoted blocks (<blockquote>) as "> " lines, so that StripQuoted finds
-// them. Markup that cannot be parsed is returned as it came.
+// HTMLToText renders an HTML-only message as readable text with
+// github.com/inbucket/html2text: entities decoded (&nbsp; as a plain
+// space), paragraphs and line breaks kept, links as "text ( url )", quoted
+// blocks (<blockquote>) as "> " lines, so that StripQuoted finds them.
+// Markup it cannot parse loses its tags.
 func HTMLToText(h string) string {
 	text, err := html2text.FromString(h, html2text.Options{})
 	if err != nil {
-		return h
+		return html.UnescapeString(bluemonday.StrictPolicy().Sanitize(h))
 	}
 	return strings.ReplaceAll(text, "\u00a0", " ") // &nbsp;, which webmail uses for every other space
 }

@@ -36,6 +36,7 @@ func TestParseFixtures(t *testing.T) {
 		{file: "foxmail-reply.eml", subject: "回复：[OK#100001] Re: 钱包打不开", text: "截图在附件里。", original: "------------------ 原始邮件 ------------------"},
 		{file: "gmail-html-reply.eml", subject: "Re: [OK#100001] Re: Wallet will not open", text: "It works now, thank you!", original: "> Please update the app to 5.3.0."},
 		{file: "outlook-html-reply.eml", subject: "RE: [OK#100001] Re: Wallet will not open", text: "Still broken.", original: "*Sent:* Monday, November 30, 2026 10:00 AM"},
+		{file: "inline-screenshot.eml", subject: "截图", text: "见截图：\n[image001.png]", files: []string{"image001.png", "app.log"}},
 		{file: "forwarded.eml", subject: "Fwd: your transfer", text: "The bank says the money was sent, see the attached mail.", files: []string{"Transfer sent.eml.txt"}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
