@@ -38,8 +38,10 @@ if [ "$uid" = 0 ]; then
 	uid=$(id -u okcare-mail) gid=$(id -g okcare-mail)
 fi
 
+changed=
 if ! as_root postconf -P "$relay/inet/strict_rfc821_envelopes" 2>/dev/null | grep -q yes; then
 	echo "== configuring Postfix: $relay -> $maildir"
+	changed=1
 	as_root postconf -e \
 		"virtual_mailbox_domains = $domain" \
 		"virtual_mailbox_base = $base" \
@@ -62,7 +64,7 @@ as_root mkdir -p "$base"
 as_root chown "$uid:$gid" "$base"
 
 if as_root postfix status >/dev/null 2>&1; then
-	as_root postfix reload >/dev/null 2>&1
+	[ -z "$changed" ] || as_root postfix reload >/dev/null 2>&1
 else
 	echo "== starting Postfix"
 	as_root postfix start >/dev/null 2>&1
