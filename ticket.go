@@ -172,6 +172,9 @@ type NewTicket struct {
 	// ticket's transaction, so it exists if and only if the ticket does)
 	// under the mail that opened the ticket; nil for other channels.
 	Ack *TicketAck
+	// NoAck leaves the acknowledgement out (a sender who has had enough of
+	// them this hour).
+	NoAck bool
 }
 
 // TicketAck says which mail a new ticket's acknowledgement answers.

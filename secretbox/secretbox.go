@@ -7,7 +7,9 @@ package secretbox
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strings"
@@ -26,6 +28,7 @@ var ErrOpen = errors.New("secretbox: cannot open sealed value")
 // Box seals and opens values with one key.
 type Box struct {
 	aead cipher.AEAD
+	key  []byte // for Derive
 }
 
 // New returns a Box for a 32-byte key.
@@ -41,7 +44,7 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead}, nil
+	return &Box{aead: aead, key: append([]byte(nil), key...)}, nil
 }
 
 // ParseKey decodes a base64 (standard or URL, padded or not) 32-byte key.
@@ -60,6 +63,16 @@ func NewKey() string {
 	k := make([]byte, KeySize)
 	rand.Read(k)
 	return base64.StdEncoding.EncodeToString(k)
+}
+
+// Derive returns a 32-byte key for another purpose, HMAC-SHA256 of label
+// under the box's key: each label (say "okcare mail reply token v1") gets
+// a key of its own, every node with the same configured key derives the
+// same one, and none of them reveals the configured key or another label's.
+func (b *Box) Derive(label string) []byte {
+	mac := hmac.New(sha256.New, b.key)
+	mac.Write([]byte(label))
+	return mac.Sum(nil)
 }
 
 // Seal encrypts plain, bound to context.

@@ -39,3 +39,17 @@ func TestSealOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestDerive(t *testing.T) {
+	key, _ := secretbox.ParseKey(secretbox.NewKey())
+	box, _ := secretbox.New(key)
+	again, _ := secretbox.New(key)
+	other, _ := secretbox.New(make([]byte, 32))
+	a, b := box.Derive("mail"), box.Derive("other")
+	if len(a) != 32 || string(a) != string(again.Derive("mail")) {
+		t.Fatal("the same key and label derive different keys")
+	}
+	if string(a) == string(b) || string(a) == string(other.Derive("mail")) || string(a) == string(key) {
+		t.Fatal("another label or key derives the same key, or the key itself")
+	}
+}

@@ -2,14 +2,12 @@ package smtp
 
 import (
 	"context"
-	"errors"
-	"io"
 	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
-	gosmtp "github.com/emersion/go-smtp"
+	"github.com/emersion/go-message/mail"
 	"github.com/okcare/okcare"
 )
 
@@ -28,6 +26,18 @@ type Receiver struct {
 	Store   TicketStore
 	Logger  *slog.Logger
 	Address string // the support mailbox, e.g. support@okwallet.example
+	// Own are the other addresses okcare sends from (--smtp-from, display
+	// name and all):
+	// mail from them, or from Address, is our own and is never answered.
+	Own []string
+	// ReplyKey checks reply tokens; it must be the Sender's. Without it no
+	// mail joins an existing ticket.
+	ReplyKey []byte
+	// LookupTXT answers the DNS queries of DKIM and DMARC checks
+	// (DNSLookupTXT in production); nil: mail is not authenticated.
+	LookupTXT LookupTXT
+	// Limits holds the per-sender limits; NewServer sets defaults.
+	Limits *SenderLimits
 }
 
 // Outcome says what Receive did with a message.
@@ -35,25 +45,23 @@ type Outcome struct {
 	TicketID string
 	Created  bool
 	Ignored  string // why nothing was stored, for automatic mail
+	Acked    bool   // whether an acknowledgement was queued
+	LeftOut  []string
 }
 
-// Receive files a parsed message: a reply to a ticket of the same sender
-// joins it; anything else opens a ticket (once per Message-ID), which the
-// store acknowledges with the number and the promised response time.
-func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, error) {
+// Receive files a parsed message. A reply that proves it answers a ticket
+// (its token, see ReplyToken) joins it; anything else opens a ticket (once
+// per Message-ID), acknowledged with the number and the promised response
+// time unless the sender is one of ours or has had enough
+// acknowledgements this hour. Files the attachment check refuses are left
+// out and named in a public note, and the mail's authentication results
+// and any removed quoted history are kept for the agent.
+func (rc *Receiver) Receive(ctx context.Context, m *InboundMail, auth *Auth) (*Outcome, error) {
 	if m.Automatic {
 		return &Outcome{Ignored: m.Why}, nil
 	}
-	if t := rc.threadTicket(ctx, m); t != nil {
-		author := "contact"
-		if t.UserID != "" {
-			author = "user:" + t.UserID
-		}
-		err := rc.Store.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: nonEmpty(m.Text, m.Subject), Attachments: m.Attachments})
-		if err == nil || okcare.ErrorCode(err) != okcare.ECONFLICT || t.Status != okcare.TicketClosed {
-			return &Outcome{TicketID: t.ID}, err
-		}
-		// A closed ticket: the reply starts a new one below.
+	if rc.own(m.From) {
+		return &Outcome{Ignored: "from our own address"}, nil
 	}
 	lang := okcare.LangEN
 	for _, r := range m.Subject + m.Text {
@@ -62,19 +70,100 @@ func (rc *Receiver) Receive(ctx context.Context, m *InboundMail) (*Outcome, erro
 			break
 		}
 	}
-	t, err := rc.Store.CreateTicket(ctx, okcare.NewTicket{
+	if t := rc.threadTicket(ctx, m); t != nil {
+		out, err := rc.addReply(ctx, t, m, auth)
+		if err == nil || okcare.ErrorCode(err) != okcare.ECONFLICT || t.Status != okcare.TicketClosed {
+			return out, err
+		}
+		// A closed ticket: the reply starts a new one below.
+	}
+	files, refused := checkFiles(m, lang)
+	// The store acknowledges the ticket in its language, with the mail
+	// channel's promise; a sender past this hour's acknowledgements gets
+	// none (a forged sender must not become a spam stream to the victim).
+	acked := rc.Limits.ack(m.From, time.Now())
+	req := okcare.NewTicket{
 		ContactEmail: m.From, Channel: okcare.ChannelMail, Lang: lang, Subject: m.Subject,
 		Intake:         okcare.Intake{Description: nonEmpty(m.Text, m.Subject)},
-		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, Attachments: m.Attachments,
-		Ack: &okcare.TicketAck{Subject: m.Subject, InReplyTo: "<" + m.MessageID + ">"},
-	})
+		IdempotencyKey: m.MessageID, RequestHash: m.MessageID, Attachments: files,
+		Ack: &okcare.TicketAck{Subject: m.Subject, InReplyTo: "<" + m.MessageID + ">"}, NoAck: !acked,
+	}
+	start := time.Now().Add(-time.Millisecond)
+	t, err := rc.Store.CreateTicket(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	out := &Outcome{TicketID: t.ID, Created: true, Acked: acked, LeftOut: names(refused)}
+	if t.CreatedAt.Before(start) {
+		return out, nil // the same mail delivered again: already filed, notes and all
 	}
 	if _, err := rc.Store.AssignTicket(ctx, t.ID); err != nil { // best effort
 		rc.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
-	return &Outcome{TicketID: t.ID, Created: true}, nil
+	rc.notes(ctx, t, m, auth, refused)
+	return out, nil
+}
+
+// addReply adds m to t as the customer's message. Should the ticket have
+// no room for the files, the text is kept without them.
+func (rc *Receiver) addReply(ctx context.Context, t *okcare.Ticket, m *InboundMail, auth *Auth) (*Outcome, error) {
+	author := "contact"
+	if t.UserID != "" {
+		author = "user:" + t.UserID
+	}
+	files, refused := checkFiles(m, t.Lang)
+	msg := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: nonEmpty(m.Text, m.Subject), Attachments: files}
+	err := rc.Store.AddTicketMessage(ctx, msg)
+	if err != nil && len(files) > 0 && okcare.ErrorCode(err) == okcare.ECONFLICT && t.Status != okcare.TicketClosed {
+		for _, f := range files {
+			refused = append(refused, refusal{f.Filename, leftOutText(t.Lang, "full")})
+		}
+		msg.Attachments = nil
+		err = rc.Store.AddTicketMessage(ctx, msg)
+	}
+	if err != nil {
+		return &Outcome{TicketID: t.ID}, err
+	}
+	rc.notes(ctx, t, m, auth, refused)
+	if !strings.EqualFold(t.ContactEmail, m.From) {
+		rc.note(ctx, t.ID, false, "Sent from "+m.From+", not the ticket's address; it carried the ticket's reply token.")
+	}
+	return &Outcome{TicketID: t.ID, LeftOut: names(refused)}, nil
+}
+
+// notes records, after the customer's message, the files left out
+// (public, in the ticket's language) and the authentication results
+// (internal).
+func (rc *Receiver) notes(ctx context.Context, t *okcare.Ticket, m *InboundMail, auth *Auth, refused []refusal) {
+	for _, r := range refused {
+		rc.note(ctx, t.ID, true, leftOutNote(t.Lang, r))
+	}
+	if auth != nil {
+		rc.note(ctx, t.ID, false, auth.Note())
+	}
+}
+
+func (rc *Receiver) note(ctx context.Context, ticketID string, public bool, body string) {
+	if err := rc.Store.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: public, Body: body}); err != nil {
+		rc.Logger.Warn("note not added", "ticket", ticketID, "error", err)
+	}
+}
+
+// own says whether addr is one of okcare's own: the support mailbox (with
+// or without a plus part) or a sending address.
+func (rc *Receiver) own(addr string) bool {
+	addr = strings.ToLower(addr)
+	local, domain, _ := strings.Cut(addr, "@")
+	base, _, _ := strings.Cut(local, "+")
+	for _, o := range append([]string{rc.Address}, rc.Own...) {
+		if a, err := mail.ParseAddress(o); err == nil {
+			o = a.Address // "OK Wallet <no-reply@…>" names no-reply@…
+		}
+		if o = strings.ToLower(o); o != "" && (o == addr || o == base+"@"+domain) {
+			return true
+		}
+	}
+	return false
 }
 
 func nonEmpty(s, fallback string) string {
@@ -87,98 +176,37 @@ func nonEmpty(s, fallback string) string {
 	return "(empty message)"
 }
 
-// threadTicket finds the ticket a message answers, by header or by subject,
-// and only if the sender is that ticket's customer: nobody can write into
-// someone else's ticket by quoting its number.
+// threadTicket finds the ticket a message answers, and only one it proves
+// it answers: the ticket's token (see ReplyToken) in the plus part of an
+// envelope recipient or in a Message-ID it refers to. The ticket id in our
+// Message-IDs and the number in the subject say which ticket is meant; the
+// From header and the number prove nothing, since anyone can write them.
 func (rc *Receiver) threadTicket(ctx context.Context, m *InboundMail) *okcare.Ticket {
-	var t *okcare.Ticket
-	if id := m.ThreadTicketID(); id != "" {
-		t, _ = rc.Store.FindTicket(ctx, id)
-	}
-	if t == nil {
-		if n, err := strconv.ParseInt(m.SubjectTicketNumber(), 10, 64); err == nil {
-			t, _ = rc.Store.FindTicketByNumber(ctx, n)
+	var tokens []string
+	for _, r := range m.Recipients {
+		if tok := plusToken(r, rc.Address); tok != "" {
+			tokens = append(tokens, tok)
 		}
 	}
-	if t == nil {
-		return nil
-	}
-	if strings.EqualFold(t.ContactEmail, m.From) {
-		return t
-	}
-	if t.UserID != "" {
-		if u, err := rc.Store.FindUserByID(ctx, t.UserID); err == nil && strings.EqualFold(u.Email, m.From) {
-			return t
+	var candidates []string
+	for _, id := range append(append([]string{}, m.InReplyTo...), m.References...) {
+		if tid, tok := parseThreadID(id); tid != "" {
+			candidates, tokens = append(candidates, tid), append(tokens, tok)
 		}
 	}
-	return nil
-}
-
-// Server is the inbound SMTP listener.
-type Server struct {
-	*gosmtp.Server
-}
-
-// NewServer returns a listener on addr that hands each message to rc.
-// Messages over maxBytes are refused with 552; malformed ones with 554;
-// either way nothing is stored.
-func NewServer(addr, domain string, maxBytes int64, rc *Receiver) *Server {
-	s := gosmtp.NewServer(&backend{rc: rc})
-	s.Addr, s.Domain = addr, domain
-	s.MaxMessageBytes, s.MaxRecipients = maxBytes, 10
-	s.ReadTimeout, s.WriteTimeout = time.Minute, time.Minute
-	s.AllowInsecureAuth = false
-	return &Server{Server: s}
-}
-
-type backend struct{ rc *Receiver }
-
-func (b *backend) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &session{rc: b.rc}, nil }
-
-type session struct {
-	rc   *Receiver
-	from string
-}
-
-func (s *session) Mail(from string, _ *gosmtp.MailOptions) error { s.from = from; return nil }
-func (s *session) Rcpt(string, *gosmtp.RcptOptions) error        { return nil }
-func (s *session) Reset()                                        { s.from = "" }
-func (s *session) Logout() error                                 { return nil }
-
-// Data parses and files one message. The body is read completely before
-// anything is stored, so a message cut short by the size limit or a broken
-// connection leaves nothing behind.
-func (s *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		var tooBig *gosmtp.SMTPError
-		if errors.As(err, &tooBig) {
-			return err
+	if n, err := strconv.ParseInt(m.SubjectTicketNumber(), 10, 64); err == nil {
+		if t, err := rc.Store.FindTicketByNumber(ctx, n); err == nil {
+			candidates = append(candidates, t.ID)
 		}
-		return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "Message could not be read"}
 	}
-	m, err := ParseInbound(strings.NewReader(string(raw)), s.from, s.rc.Address)
-	if err != nil {
-		s.rc.Logger.Warn("inbound mail rejected", "error", err, "bytes", len(raw))
-		return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: "Malformed message"}
-	}
-	out, err := s.rc.Receive(context.Background(), m)
-	if err != nil {
-		s.rc.Logger.Error("inbound mail not filed", "error", err)
-		switch okcare.ErrorCode(err) {
-		case okcare.EINVALID, okcare.EUNSUPPORTEDMEDIA:
-			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: okcare.ErrorMessage(err)}
-		case okcare.EBODYTOOLARGE:
-			return &gosmtp.SMTPError{Code: 552, EnhancedCode: gosmtp.EnhancedCode{5, 3, 4}, Message: okcare.ErrorMessage(err)}
-		case okcare.ECONFLICT:
-			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 7, 0}, Message: okcare.ErrorMessage(err)}
+	for _, id := range candidates {
+		for _, tok := range tokens {
+			if validToken(rc.ReplyKey, id, tok) {
+				if t, err := rc.Store.FindTicket(ctx, id); err == nil {
+					return t
+				}
+			}
 		}
-		return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
-	}
-	if out.Ignored != "" {
-		s.rc.Logger.Info("inbound mail ignored", "why", out.Ignored)
-	} else {
-		s.rc.Logger.Info("inbound mail filed", "ticket", out.TicketID, "created", out.Created)
 	}
 	return nil
 }

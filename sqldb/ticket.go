@@ -189,6 +189,9 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
 			return err
 		}
+		if req.NoAck {
+			return nil
+		}
 		return acknowledge(ctx, tx, t, req.Ack)
 	})
 	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/okcare/okcare/smtp"
 )
 
 // Config is okcare's configuration. Each setting comes from, in rising
@@ -44,7 +45,7 @@ type Config struct {
 // DefaultConfig is the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
-		SMTPFrom: "OK Wallet <no-reply@okwallet.example>", SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute}
+		SMTPFrom: smtp.DefaultFrom, SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute}
 }
 
 // bindFlags declares the flags of c on fs, with environment overrides

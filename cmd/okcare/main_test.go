@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/smtp"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test to share.
@@ -318,22 +321,48 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 }
 
+// TestServeReceivesMail: mail to --smtp-listen opens a ticket, with the
+// sender's authentication as an internal note, and a reply carrying the
+// ticket's token (made with the key serve derives for the sender) joins it.
 func TestServeReceivesMail(t *testing.T) {
-	m, _, _ := startMain(t, "--data-dir", dataDir(t), "--smtp-listen", "127.0.0.1:0", "--public-url", "https://help.okwallet.test/")
+	m := NewMain()
+	m.Out, m.Logs = &syncBuffer{}, &syncBuffer{}
+	if err := m.ParseFlags([]string{"--listen", "127.0.0.1:0", "--data-dir", dataDir(t), "--smtp-listen", "127.0.0.1:0", "--public-url", "https://help.okwallet.test/"}); err != nil {
+		t.Fatal(err)
+	}
+	m.MailDNS = func(name string) ([]string, error) {
+		return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	defer m.Close()
-	c, err := gosmtp.Dial(m.MailListener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
+	deliver := func(rcpt, raw string) {
+		t.Helper()
+		c, err := gosmtp.Dial(m.MailListener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.SendMail("ming@example.com", []string{rcpt}, strings.NewReader(raw)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	defer c.Close()
-	raw := "From: ming@example.com\r\nTo: support@okwallet.example\r\nSubject: app crashes\r\nMessage-ID: <e2e@example.com>\r\n\r\nIt crashes on launch.\r\n"
-	if err := c.SendMail("ming@example.com", []string{"support@okwallet.example"}, strings.NewReader(raw)); err != nil {
-		t.Fatal(err)
+	deliver("support@okwallet.example", "From: ming@example.com\r\nTo: support@okwallet.example\r\nSubject: app crashes\r\nMessage-ID: <e2e@example.com>\r\n\r\nIt crashes on launch.\r\n")
+	var id string
+	var number int64
+	m.DB.SQL().QueryRow(`SELECT id, number FROM tickets WHERE channel = 'email' AND contact_email = 'ming@example.com'`).Scan(&id, &number)
+	if id == "" {
+		t.Fatal("no email ticket")
 	}
-	var n int
-	m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM tickets WHERE channel = 'email' AND contact_email = 'ming@example.com'`).Scan(&n)
-	if n != 1 {
-		t.Fatalf("%d email tickets, want 1", n)
+	tok := smtp.ReplyToken(m.DB.Secrets.Derive("okcare mail reply token v1"), id)
+	deliver("support+"+tok+"@okwallet.example", fmt.Sprintf("From: ming@example.com\r\nTo: support+%s@okwallet.example\r\nSubject: Re: [OK#%d] app crashes\r\nMessage-ID: <e2e-2@example.com>\r\n\r\nStill crashing.\r\n", tok, number))
+	var tickets, messages, notes int
+	m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM tickets`).Scan(&tickets)
+	m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ? AND author = 'contact'`, id).Scan(&messages)
+	m.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ? AND author = 'system' AND public = false AND body LIKE 'DKIM: none%'`, id).Scan(&notes)
+	if tickets != 1 || messages != 2 || notes != 2 {
+		t.Fatalf("%d tickets, %d customer messages, %d authentication notes; want 1, 2, 2", tickets, messages, notes)
 	}
 	// The acknowledgement's private link is on the configured public URL.
 	var body string

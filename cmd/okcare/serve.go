@@ -47,6 +47,9 @@ type Main struct {
 	// MailServer receives support mail when --smtp-listen is set.
 	MailServer   *smtp.Server
 	MailListener net.Listener
+	// MailDNS answers the DKIM and DMARC queries about received mail;
+	// nil: the system resolver. Tests set it to stay off the network.
+	MailDNS smtp.LookupTXT
 
 	optimizeStop chan struct{}
 }
@@ -245,7 +248,12 @@ func (m *Main) startMail(logger *slog.Logger) error {
 	if m.Config.SMTPListen == "" {
 		return nil
 	}
-	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr}
+	dns := m.MailDNS
+	if dns == nil {
+		dns = smtp.DNSLookupTXT
+	}
+	rc := &smtp.Receiver{Store: m.DB, Logger: logger.With("component", "smtp-in"), Address: m.Config.SupportAddr,
+		Own: []string{m.Config.SMTPFrom}, ReplyKey: mailReplyKey(m.DB), LookupTXT: dns}
 	ln, err := net.Listen("tcp", m.Config.SMTPListen)
 	if err != nil {
 		return err
@@ -256,6 +264,12 @@ func (m *Main) startMail(logger *slog.Logger) error {
 	return nil
 }
 
+// mailReplyKey is the key of the reply tokens in support mail, derived
+// from the secret key, so every node has it and no new setting is needed.
+func mailReplyKey(db *sqldb.DB) []byte {
+	return db.Secrets.Derive("okcare mail reply token v1")
+}
+
 // startJobs starts River with the configured notification senders and
 // makes the store queue a delivery job with every notification it writes.
 func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
@@ -264,7 +278,8 @@ func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
 	}
 	if m.Config.SMTPRelay != "" {
-		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, Domain: "okcare.local", PlainText: m.Config.SMTPPlain}
+		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, PlainText: m.Config.SMTPPlain,
+			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB)}
 	}
 	if m.Config.SMSWebhook != "" {
 		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
