@@ -45,7 +45,18 @@ func (s *Server) chatTicket(r *http.Request) (*okcare.Ticket, error) {
 
 func (s *Server) pageChatStart(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
-	s.render(w, r, http.StatusOK, "chat.html", lang, uiText[lang]["chat_title"], nil)
+	s.render(w, r, http.StatusOK, "chat.html", lang, uiText[lang]["chat_title"], s.chatStartView(lang, nil))
+}
+
+// chatStartView is the chat start page's content: the chat team's real
+// hours and promise.
+func (s *Server) chatStartView(lang string, data map[string]any) map[string]any {
+	if data == nil {
+		data = map[string]any{}
+	}
+	a := s.desk().Available(okcare.ChannelChat, s.Now())
+	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", promiseText(lang, a.FirstResponse))
+	return data
 }
 
 func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
@@ -64,8 +75,8 @@ func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.render(w, r, http.StatusBadRequest, "chat.html", lang, uiText[lang]["chat_title"], map[string]any{"Error": uiText[lang]["bad_request"] + okcare.ErrorMessage(err),
-			"Email": r.PostFormValue("contact_email"), "Message": r.PostFormValue("message")})
+		s.render(w, r, http.StatusBadRequest, "chat.html", lang, uiText[lang]["chat_title"], s.chatStartView(lang, map[string]any{"Error": uiText[lang]["bad_request"] + okcare.ErrorMessage(err),
+			"Email": r.PostFormValue("contact_email"), "Message": r.PostFormValue("message")}))
 		return
 	}
 	if _, err := s.Store.AssignTicket(r.Context(), t.ID); err != nil {

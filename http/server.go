@@ -57,6 +57,14 @@ type Server struct {
 	ChatLimiter    *RateLimiter
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
+	// TeamCalendars, by channel, are the calendars of the teams answering
+	// a channel (chat staffed into the evening, say); Policies are the SLA
+	// targets (nil: slaclock.Default()). The contact page, the chat and
+	// the callback form promise what these say.
+	TeamCalendars map[string]*slaclock.Calendar
+	Policies      slaclock.Policies
+	// SupportAddress is the support mailbox the contact page lists.
+	SupportAddress string
 	// Search is the help-center index; search and publishing need it.
 	Search *search.Index
 	// Chat carries live-chat messages to the browsers watching them.
@@ -145,6 +153,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
 	s.mux.HandleFunc("GET /support/callback", s.pageCallbackForm)
 	s.mux.HandleFunc("POST /support/callback", s.pageRequestCallback)
+	s.mux.HandleFunc("GET /support/contact", s.pageContact)
 	s.registerChat()
 	s.mux.HandleFunc("GET /csat", s.pageSurvey)
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
