@@ -38,6 +38,7 @@ type Store interface {
 	okcare.AttachmentService
 	okcare.FollowUpService
 	okcare.ChatService
+	okcare.ChatQueueService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
