@@ -88,6 +88,7 @@ func TestContactRateLimits(t *testing.T) {
 
 	// A chat's messages, from a fresh address budget.
 	ts.srv.ContactLimiter = okhttp.NewRateLimiter(10, time.Hour)
+	staffChat(t, ts, "agent@okcare.example")
 	c := newConsoleClient(t, ts)
 	c.get("/support/chat?lang=en")
 	_, _, h := c.post("/support/chat", url.Values{"lang": {"en"}, "contact_email": {"lu@example.com"}, "message": {"hi"}})

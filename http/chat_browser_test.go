@@ -15,7 +15,7 @@ import (
 func TestBrowserLiveChat(t *testing.T) {
 	ts := newTestServer(t)
 	customer := browserSized(t, 412, 915)
-	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
+	staffChat(t, ts, "agent@okcare.example")
 
 	var chatURL string
 	err := chromedp.Run(customer,

@@ -26,7 +26,7 @@ var contactText = map[string]map[string]string{
 		"chat_queue_nobody": "现在没有客服在线，您的消息已保存。", "chat_leave_instead": "改为留言，通过邮件回复",
 		"chat_joined": "客服已加入对话。", "chat_typing_agent": "客服正在输入…", "chat_typing_customer": "客户正在输入…",
 		"chat_end": "结束对话", "chat_ended": "对话已结束。谢谢您的耐心。", "chat_rate": "为这次聊天打分", "chat_rated": "谢谢您的评价！",
-		"chat_unread": "条未读",
+		"chat_unread": "条未读", "chat_need_email": "请留下邮箱，我们才能回复您。",
 	},
 	"en": {
 		"nav_contact": "Contact us",
@@ -50,7 +50,7 @@ var contactText = map[string]map[string]string{
 		"chat_queue_nobody": "No agent is online right now; your messages are saved.", "chat_leave_instead": "Leave a message to be answered by email instead",
 		"chat_joined": "An agent has joined the chat.", "chat_typing_agent": "Support is typing…", "chat_typing_customer": "The customer is typing…",
 		"chat_end": "End the chat", "chat_ended": "This chat has ended. Thank you for your patience.", "chat_rate": "Rate this chat", "chat_rated": "Thank you for your rating!",
-		"chat_unread": "unread",
+		"chat_unread": "unread", "chat_need_email": "Leave your email address so that we can answer you.",
 	},
 }
 

@@ -70,6 +70,9 @@ type Server struct {
 	Search *search.Index
 	// Chat carries live-chat messages to the browsers watching them.
 	Chat *chat.Hub
+	// ChatRefresh is how often a waiting chat customer's place in the
+	// queue is recomputed (zero: every 5 s).
+	ChatRefresh time.Duration
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
