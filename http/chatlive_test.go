@@ -15,6 +15,8 @@ import (
 	"github.com/okcare/okcare/sqldb"
 )
 
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
 // chatEvent is what a chat socket sends.
 type chatEvent struct {
 	Kind        string `json:"kind"`

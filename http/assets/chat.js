@@ -32,6 +32,18 @@
     return list.getAttribute("data-label-" + from) || from;
   }
 
+  // clock is a message's Beijing time in the page's language, as the
+  // server writes the messages already on the page ("18:33", never "6:33 PM").
+  function clock(at) {
+    var opts = { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Shanghai" };
+    try {
+      return new Date(at).toLocaleTimeString(document.documentElement.lang || "zh-CN", opts);
+    } catch (err) { // no time-zone data: the browser's own time
+      delete opts.timeZone;
+      return new Date(at).toLocaleTimeString(document.documentElement.lang || "zh-CN", opts);
+    }
+  }
+
   function showTyping(text) {
     typing.textContent = text;
     typing.hidden = false;
@@ -67,7 +79,7 @@
     li.className = "msg " + (e.from === "agent" ? "staff" : e.from === "system" ? "note" : "cust");
     var who = document.createElement("div");
     who.className = "who";
-    who.textContent = label(e.from) + " · " + new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    who.textContent = label(e.from) + " · " + clock(e.at);
     var body = document.createElement("div");
     body.className = "body";
     body.textContent = e.body; // text, never HTML
