@@ -244,3 +244,34 @@ func TestChatUnavailable(t *testing.T) {
 		t.Fatal("the chat does not open with an agent online")
 	}
 }
+
+// TestConsoleUnreadChats: the agents' queue marks chats whose customer
+// wrote since the last answer, with how many messages.
+func TestConsoleUnreadChats(t *testing.T) {
+	ts := newTestServer(t)
+	staffChat(t, ts, "agent@okcare.example")
+	customer, path := openChat(t, ts, "zh-CN", "unread@example.com", "在吗")
+	id := strings.TrimPrefix(path, "/support/chat/")
+	agent := newConsoleClient(t, ts)
+	agent.signIn("agent@okcare.example", "staff-pass-123")
+	badge := `data-unread="` + id + `">`
+	if _, page, _ := agent.get("/console?lang=zh-CN"); !strings.Contains(page, badge+"1 条未读") {
+		t.Fatalf("no unread marker for the new chat:\n%s", visibleText(page))
+	}
+	token := ts.agentLogin(t)
+	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/tickets/"+id+"/messages", token, map[string]any{"body": "您好", "public": true}); status != 201 {
+		t.Fatalf("reply: %d", status)
+	}
+	if _, page, _ := agent.get("/console?lang=zh-CN"); strings.Contains(page, badge) {
+		t.Fatal("an answered chat is still unread")
+	}
+	customer.get(path)
+	for _, body := range []string{"安卓", "还是打不开"} {
+		if status, _, _ := customer.post(path+"/messages", url.Values{"lang": {"zh-CN"}, "body": {body}}); status != http.StatusSeeOther {
+			t.Fatalf("customer message: %d", status)
+		}
+	}
+	if _, page, _ := agent.get("/console?lang=en"); !strings.Contains(page, badge+"2 unread") {
+		t.Fatalf("no marker for two new messages:\n%s", visibleText(page))
+	}
+}

@@ -183,6 +183,11 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		s.consoleError(w, r, lang, a, err)
 		return
 	}
+	unread, err := s.Store.ChatUnread(r.Context()) // chats whose customer wrote since the last answer
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
 	var me *okcare.AgentStatus
 	names := map[string]string{}
 	for _, m := range team {
@@ -192,7 +197,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		names[m.ID] = m.Email
 	}
 	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
-		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": names,
+		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": names, "Unread": unread, "UnreadLabel": tr(lang, "chat_unread"),
 		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
 		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
 	})
