@@ -211,6 +211,8 @@ func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Prefill"] = prefillRows(d.Result)
+		desk := s.desk()
+		data["ContactText"] = fill(tr(lang, "contact_text"), "email", promiseText(lang, desk.Promise(okcare.ChannelMail)), "chat", promiseText(lang, desk.Promise(okcare.ChannelChat)))
 	}
 	s.render(w, r, http.StatusOK, "feedback.html", lang, uiText[lang]["contact_title"], data)
 }
