@@ -275,3 +275,38 @@ func TestConsoleUnreadChats(t *testing.T) {
 		t.Fatalf("no marker for two new messages:\n%s", visibleText(page))
 	}
 }
+
+// TestChatReconnectLosesNothing: a customer whose connection drops gets,
+// on reconnecting with the last message they saw, every message sent
+// meanwhile, once.
+func TestChatReconnectLosesNothing(t *testing.T) {
+	ts := newTestServer(t)
+	staffChat(t, ts, "agent@okcare.example")
+	customer, path := openChat(t, ts, "zh-CN", "drop@example.com", "信号不好")
+	id := strings.TrimPrefix(path, "/support/chat/")
+	first := dialChat(t, ts, customer, path+"/ws?lang=zh-CN")
+	seen := first.until("the opening message", func(e chatEvent) bool { return e.Body == "信号不好" })
+	first.conn.CloseNow() // the train enters a tunnel
+
+	token := ts.agentLogin(t)
+	for _, body := range []string{"您好", "请问是什么手机？"} {
+		if status, _, _ := ts.call(t, "POST", "/api/v1/agent/tickets/"+id+"/messages", token, map[string]any{"body": body, "public": true}); status != 201 {
+			t.Fatalf("reply: %d", status)
+		}
+	}
+	again := dialChat(t, ts, customer, path+"/ws?lang=zh-CN&since="+url.QueryEscape(seen.ID))
+	var got []string
+	again.until("both missed messages", func(e chatEvent) bool {
+		if e.Body != "" {
+			got = append(got, e.Body)
+		}
+		return len(got) == 2
+	})
+	if got[0] != "您好" || got[1] != "请问是什么手机？" {
+		t.Fatalf("after reconnecting: %q", got)
+	}
+	// And the status says an agent is there, not a queue.
+	if e := again.until("status", func(e chatEvent) bool { return e.Kind != "" }); e.Kind != "join" {
+		t.Fatalf("status after answers: %+v", e)
+	}
+}
