@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/okcare/okcare"
+	okhttp "github.com/okcare/okcare/http"
 	"github.com/okcare/okcare/sqldb"
 )
 
@@ -26,6 +27,7 @@ type chatEvent struct {
 	Text        string `json:"text"`
 	Position    int    `json:"position"`
 	WaitMinutes int    `json:"wait_minutes"`
+	Error       string `json:"error"`
 }
 
 // chatSocket is one side's open chat socket.
@@ -308,5 +310,21 @@ func TestChatReconnectLosesNothing(t *testing.T) {
 	// And the status says an agent is there, not a queue.
 	if e := again.until("status", func(e chatEvent) bool { return e.Kind != "" }); e.Kind != "join" {
 		t.Fatalf("status after answers: %+v", e)
+	}
+}
+
+// TestChatSocketProblemsInTheCustomersLanguage: a message the chat refuses
+// is explained in the page's language, not with an error code.
+func TestChatSocketProblemsInTheCustomersLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	staffChat(t, ts, "agent@okcare.example")
+	ts.srv.ChatLimiter = okhttp.NewRateLimiter(1, time.Hour)
+	customer, path := openChat(t, ts, "zh-CN", "fast@example.com", "在吗")
+	socket := dialChat(t, ts, customer, path+"/ws?lang=zh-CN")
+	socket.send(`{"body":"第一条"}`)
+	socket.until("the first message", func(e chatEvent) bool { return e.Body == "第一条" })
+	socket.send(`{"body":"第二条"}`)
+	if e := socket.until("the refusal", func(e chatEvent) bool { return e.Error != "" }); e.Error != "您发送得太快了，请稍等片刻再发。" {
+		t.Fatalf("refusal %q", e.Error)
 	}
 }

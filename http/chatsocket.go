@@ -157,7 +157,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		return
 	}
 
-	go s.readChat(ctx, cancel, conn, t, side, say)
+	go s.readChat(ctx, cancel, conn, t, side, lang, say)
 	every := s.ChatRefresh
 	if every <= 0 {
 		every = chatRefresh
@@ -201,7 +201,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 
 // readChat reads what a browser sends until it goes: messages are stored
 // through say; typing signals, throttled, go to the other side unstored.
-func (s *Server) readChat(ctx context.Context, cancel func(), conn *websocket.Conn, t *okcare.Ticket, side string, say func(context.Context, string) error) {
+func (s *Server) readChat(ctx context.Context, cancel func(), conn *websocket.Conn, t *okcare.Ticket, side, lang string, say func(context.Context, string) error) {
 	defer cancel()
 	var lastTyping time.Time
 	for {
@@ -230,9 +230,22 @@ func (s *Server) readChat(ctx context.Context, cancel func(), conn *websocket.Co
 			var problem struct {
 				Error string `json:"error"`
 			}
-			problem.Error = okcare.ErrorMessage(err)
+			problem.Error = chatProblem(lang, err)
 			raw, _ := json.Marshal(problem)
 			conn.Write(ctx, websocket.MessageText, raw)
 		}
 	}
+}
+
+// chatProblem says in lang why a message was not sent.
+func chatProblem(lang string, err error) string {
+	switch okcare.ErrorCode(err) {
+	case okcare.ERATELIMITED:
+		return tr(lang, "chat_too_fast")
+	case okcare.ECONFLICT:
+		return tr(lang, "chat_ended")
+	case okcare.EINVALID:
+		return tr(lang, "chat_too_long")
+	}
+	return tr(lang, "chat_not_sent")
 }

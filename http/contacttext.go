@@ -27,6 +27,7 @@ var contactText = map[string]map[string]string{
 		"chat_joined": "客服已加入对话。", "chat_typing_agent": "客服正在输入…", "chat_typing_customer": "客户正在输入…",
 		"chat_end": "结束对话", "chat_ended": "对话已结束。谢谢您的耐心。", "chat_rate": "为这次聊天打分", "chat_rated": "谢谢您的评价！",
 		"chat_unread": "条未读", "chat_need_email": "请留下邮箱，我们才能回复您。",
+		"chat_too_fast": "您发送得太快了，请稍等片刻再发。", "chat_too_long": "消息太长，请分几次发送。", "chat_not_sent": "消息没有发出，请稍后再试。",
 	},
 	"en": {
 		"nav_contact": "Contact us",
@@ -51,6 +52,7 @@ var contactText = map[string]map[string]string{
 		"chat_joined": "An agent has joined the chat.", "chat_typing_agent": "Support is typing…", "chat_typing_customer": "The customer is typing…",
 		"chat_end": "End the chat", "chat_ended": "This chat has ended. Thank you for your patience.", "chat_rate": "Rate this chat", "chat_rated": "Thank you for your rating!",
 		"chat_unread": "unread", "chat_need_email": "Leave your email address so that we can answer you.",
+		"chat_too_fast": "You are sending messages too fast; wait a moment.", "chat_too_long": "The message is too long; send it in parts.", "chat_not_sent": "The message was not sent; try again in a moment.",
 	},
 }
 
