@@ -26,6 +26,7 @@ func (s *Server) registerChat() {
 	s.mux.HandleFunc("GET /support/chat/{id}/ws", s.customerChatSocket)
 	s.mux.HandleFunc("GET /support/chat/{id}/transcript", s.chatTranscript)
 	s.mux.HandleFunc("GET /console/tickets/{id}/ws", s.staff(okcare.RoleAgent, s.agentChatSocket))
+	s.mux.HandleFunc("GET /console/unread", s.staff(okcare.RoleAgent, s.consoleUnread))
 	s.mux.HandleFunc("GET "+chatJSURL, asset("text/javascript; charset=utf-8", chatJS))
 }
 
@@ -328,4 +329,17 @@ func (s *Server) chatTranscript(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeTranscript(w, t, msgs)
+}
+
+// consoleUnread tells the agents' queue which chats have customer messages
+// since the last answer, and how many; the queue page marks them and asks
+// again every few seconds.
+func (s *Server) consoleUnread(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	unread, err := s.Store.ChatUnread(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"label": tr(lang, "chat_unread"), "unread": unread})
 }

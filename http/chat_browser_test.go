@@ -27,7 +27,8 @@ func waitText(sel, want string) chromedp.Action {
 
 // TestBrowserLiveChat: journey 5 in hours. A customer starts a chat on the
 // phone while another chat waits: they see their place and an estimated
-// wait. An agent, in a browser of their own, opens the chat: the
+// wait. An agent, in a browser of their own, sees it marked unread in
+// their queue and opens it: the
 // customer sees them join; each sees the other typing and their messages
 // arrive live; the customer ends the chat and rates it.
 func TestBrowserLiveChat(t *testing.T) {
@@ -61,12 +62,22 @@ func TestBrowserLiveChat(t *testing.T) {
 
 	// The agent, in a browser of their own (no shared cookies or storage).
 	agent := browserSized(t, 1280, 900)
+	// Their queue marks the chat unread.
 	err = chromedp.Run(agent,
-		chromedp.Navigate(ts.URL+"/console/tickets/"+tk.ID+"?lang=zh-CN"),
+		chromedp.Navigate(ts.URL+"/console?lang=zh-CN"),
 		chromedp.WaitVisible("#login-form", chromedp.ByID),
 		chromedp.SendKeys(`input[name=email]`, "agent@okcare.example", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=password]`, "staff-pass-123", chromedp.ByQuery),
 		chromedp.Click("#sign-in", chromedp.ByID),
+		chromedp.WaitVisible("#queue-filter", chromedp.ByID),
+		waitText(`[data-unread-badge="`+tk.ID+`"]`, "1 条未读"),
+	)
+	if err != nil {
+		t.Fatalf("unread marker: %v", err)
+	}
+	screenshot(t, agent, "console-queue-unread")
+	err = chromedp.Run(agent,
+		chromedp.Navigate(ts.URL+"/console/tickets/"+tk.ID+"?lang=zh-CN"),
 		chromedp.WaitVisible(`#conversation[data-live="1"]`, chromedp.ByQuery),
 	)
 	if err != nil {

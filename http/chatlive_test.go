@@ -247,8 +247,9 @@ func TestChatUnavailable(t *testing.T) {
 	}
 }
 
-// TestConsoleUnreadChats: the agents' queue marks chats whose customer
-// wrote since the last answer, with how many messages.
+// TestConsoleUnreadChats: the agents' queue learns which chats have
+// customer messages since the last answer, and how many, in the agent's
+// language; only staff may ask.
 func TestConsoleUnreadChats(t *testing.T) {
 	ts := newTestServer(t)
 	staffChat(t, ts, "agent@okcare.example")
@@ -256,16 +257,30 @@ func TestConsoleUnreadChats(t *testing.T) {
 	id := strings.TrimPrefix(path, "/support/chat/")
 	agent := newConsoleClient(t, ts)
 	agent.signIn("agent@okcare.example", "staff-pass-123")
-	badge := `data-unread="` + id + `">`
-	if _, page, _ := agent.get("/console?lang=zh-CN"); !strings.Contains(page, badge+"1 条未读") {
-		t.Fatalf("no unread marker for the new chat:\n%s", visibleText(page))
+	unread := func(lang string) (string, int) {
+		t.Helper()
+		status, body, _ := agent.get("/console/unread?lang=" + lang)
+		var v struct {
+			Label  string         `json:"label"`
+			Unread map[string]int `json:"unread"`
+		}
+		if status != 200 || json.Unmarshal([]byte(body), &v) != nil {
+			t.Fatalf("unread: %d %s", status, body)
+		}
+		return v.Label, v.Unread[id]
+	}
+	if label, n := unread("zh-CN"); n != 1 || label != "条未读" {
+		t.Fatalf("new chat: %q %d", label, n)
+	}
+	if _, page, _ := agent.get("/console?lang=zh-CN"); !strings.Contains(page, `data-unread="/console/unread"`) {
+		t.Fatal("the queue page does not ask for unread chats")
 	}
 	token := ts.agentLogin(t)
 	if status, _, _ := ts.call(t, "POST", "/api/v1/agent/tickets/"+id+"/messages", token, map[string]any{"body": "您好", "public": true}); status != 201 {
 		t.Fatalf("reply: %d", status)
 	}
-	if _, page, _ := agent.get("/console?lang=zh-CN"); strings.Contains(page, badge) {
-		t.Fatal("an answered chat is still unread")
+	if _, n := unread("zh-CN"); n != 0 {
+		t.Fatalf("an answered chat has %d unread", n)
 	}
 	customer.get(path)
 	for _, body := range []string{"安卓", "还是打不开"} {
@@ -273,8 +288,12 @@ func TestConsoleUnreadChats(t *testing.T) {
 			t.Fatalf("customer message: %d", status)
 		}
 	}
-	if _, page, _ := agent.get("/console?lang=en"); !strings.Contains(page, badge+"2 unread") {
-		t.Fatalf("no marker for two new messages:\n%s", visibleText(page))
+	if label, n := unread("en"); n != 2 || label != "unread" {
+		t.Fatalf("two new messages: %q %d", label, n)
+	}
+	stranger := newConsoleClient(t, ts)
+	if status, _, _ := stranger.get("/console/unread"); status != http.StatusSeeOther {
+		t.Fatalf("unread without a staff session: %d", status)
 	}
 }
 

@@ -183,11 +183,6 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		s.consoleError(w, r, lang, a, err)
 		return
 	}
-	unread, err := s.Store.ChatUnread(r.Context()) // chats whose customer wrote since the last answer
-	if err != nil {
-		s.consoleError(w, r, lang, a, err)
-		return
-	}
 	var me *okcare.AgentStatus
 	names := map[string]string{}
 	for _, m := range team {
@@ -197,7 +192,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		names[m.ID] = m.Email
 	}
 	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
-		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": names, "Unread": unread, "UnreadLabel": tr(lang, "chat_unread"),
+		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": names,
 		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
 		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
 	})

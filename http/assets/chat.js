@@ -6,6 +6,37 @@
 // place in the queue, nobody online, agent joined, chat ended.
 (function () {
   "use strict";
+  // On the agents' queue: mark the chats with unread customer messages,
+  // asking the server again every few seconds.
+  var unreadSrc = document.querySelector("script[data-unread]");
+  if (unreadSrc) {
+    var markUnread = function () {
+      var req = new XMLHttpRequest();
+      req.open("GET", unreadSrc.getAttribute("data-unread"));
+      req.onload = function () {
+        if (req.status !== 200) return;
+        var data;
+        try { data = JSON.parse(req.responseText); } catch (err) { return; }
+        var old = document.querySelectorAll("[data-unread-badge]");
+        for (var i = 0; i < old.length; i++) old[i].parentNode.removeChild(old[i]);
+        var links = document.querySelectorAll("a[href^='/console/tickets/']");
+        for (var j = 0; j < links.length; j++) {
+          var id = links[j].getAttribute("href").slice("/console/tickets/".length);
+          var n = data.unread && data.unread[id];
+          if (!n || /^#/.test(links[j].textContent)) continue; // one badge a row, by the subject
+          var badge = document.createElement("span");
+          badge.className = "badge unread";
+          badge.setAttribute("data-unread-badge", id);
+          badge.textContent = n + " " + data.label;
+          links[j].parentNode.appendChild(badge);
+        }
+      };
+      req.send();
+    };
+    markUnread();
+    setInterval(markUnread, 5000);
+  }
+
   var list = document.querySelector("[data-chat-ws]");
   if (!list || !window.WebSocket) return;
   var form = document.querySelector("[data-chat-form]");
