@@ -2,6 +2,12 @@
 // ticket: the customer's chat page and the agents' console. Messages are
 // stored first (by the caller); the hub only carries the news. A Relay,
 // when set, carries it to the other nodes as well (see the nats package).
+//
+// Besides messages the hub carries signals that are never stored: one
+// side typing, an agent joining or leaving the chat, the chat ending. The
+// hub counts the agents in each chat from the join and leave signals it
+// delivers, its own and the relay's alike, so every node knows whether a
+// customer is still waiting.
 package chat
 
 import (
@@ -9,8 +15,18 @@ import (
 	"time"
 )
 
-// Event is one new message on a chat ticket.
+// Kinds of events other than messages.
+const (
+	KindTyping = "typing" // From is typing; never stored
+	KindJoin   = "join"   // an agent opened the chat
+	KindLeave  = "leave"  // an agent closed it
+	KindEnd    = "end"    // the chat was ended
+)
+
+// Event is one new message on a chat ticket, or a signal (Kind).
 type Event struct {
+	// Kind is empty for a message.
+	Kind      string    `json:"kind,omitempty"`
 	TicketID  string    `json:"ticket_id"`
 	MessageID string    `json:"id"`
 	From      string    `json:"from"` // "customer", "agent" or "system"
@@ -33,8 +49,9 @@ type Hub struct {
 	// Relay, when set, also receives every event published here.
 	Relay Relay
 
-	mu   sync.Mutex
-	subs map[string]map[chan Event]struct{}
+	mu     sync.Mutex
+	subs   map[string]map[chan Event]struct{}
+	agents map[string]int // agents in each chat, from join and leave
 }
 
 // bufferSize is how many events a slow watcher may fall behind before it
@@ -81,6 +98,17 @@ func (h *Hub) Publish(e Event) error {
 func (h *Hub) Deliver(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	switch e.Kind {
+	case KindJoin:
+		if h.agents == nil {
+			h.agents = map[string]int{}
+		}
+		h.agents[e.TicketID]++
+	case KindLeave:
+		if h.agents[e.TicketID]--; h.agents[e.TicketID] <= 0 {
+			delete(h.agents, e.TicketID)
+		}
+	}
 	for ch := range h.subs[e.TicketID] {
 		select {
 		case ch <- e:
@@ -94,4 +122,11 @@ func (h *Hub) Watchers(ticketID string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.subs[ticketID])
+}
+
+// Agents counts the agents who have a chat open, on any node.
+func (h *Hub) Agents(ticketID string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.agents[ticketID]
 }

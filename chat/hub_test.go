@@ -50,3 +50,32 @@ func TestHub(t *testing.T) {
 		t.Fatalf("watchers %d %d", h.Watchers("tkt_1"), h.Watchers("tkt_2"))
 	}
 }
+
+// TestHubAgents: the hub counts agents in a chat from join and leave
+// signals, local and relayed alike, and carries the signals to watchers.
+func TestHubAgents(t *testing.T) {
+	h := &chat.Hub{Node: "n1"}
+	watch, cancel := h.Subscribe("tkt_1")
+	defer cancel()
+	if h.Agents("tkt_1") != 0 {
+		t.Fatal("agents in a new chat")
+	}
+	h.Publish(chat.Event{Kind: chat.KindJoin, TicketID: "tkt_1", From: "agent"})
+	h.Deliver(chat.Event{Kind: chat.KindJoin, TicketID: "tkt_1", From: "agent", Origin: "n2"})
+	if n := h.Agents("tkt_1"); n != 2 {
+		t.Fatalf("%d agents after two joins", n)
+	}
+	if e := <-watch; e.Kind != chat.KindJoin {
+		t.Fatalf("watcher got %+v", e)
+	}
+	h.Publish(chat.Event{Kind: chat.KindLeave, TicketID: "tkt_1"})
+	h.Publish(chat.Event{Kind: chat.KindLeave, TicketID: "tkt_1"})
+	h.Publish(chat.Event{Kind: chat.KindLeave, TicketID: "tkt_1"}) // a stray leave never goes below zero
+	if n := h.Agents("tkt_1"); n != 0 {
+		t.Fatalf("%d agents after they left", n)
+	}
+	h.Publish(chat.Event{Kind: chat.KindJoin, TicketID: "tkt_1"})
+	if n := h.Agents("tkt_1"); n != 1 {
+		t.Fatalf("%d agents after a join following a stray leave", n)
+	}
+}

@@ -53,6 +53,9 @@ func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if t, err := s.Store.FindTicket(r.Context(), m.TicketID); err == nil {
+		s.publishChat(t, m) // an open chat shows it at once, as from the console
+	}
 	writeJSON(w, http.StatusCreated, m)
 }
 

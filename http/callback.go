@@ -2,8 +2,10 @@ package http
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/contact"
 )
 
 // callbackForm is the callback page's content.
@@ -11,37 +13,71 @@ type callbackForm struct {
 	Phone, Window, Description string
 }
 
-func (s *Server) renderCallback(w http.ResponseWriter, r *http.Request, status int, lang string, f callbackForm, data map[string]any) {
-	if f.Window == "" {
-		f.Window = "asap"
-	}
+// callbackWindows are the windows a customer can pick, labelled with the
+// phone team's real hours; a window those hours leave empty is not offered.
+func (s *Server) callbackWindows(lang, checked string) []map[string]any {
+	cal := s.desk().CalendarFor(okcare.ChannelPhone)
 	var windows []map[string]any
 	for _, v := range okcare.CallbackWindows {
-		windows = append(windows, map[string]any{"Value": v, "Label": uiText[lang]["cb_"+v], "Checked": f.Window == v})
+		label := tr(lang, "cb_"+v)
+		if from, to, ok := contact.Part(cal, v); ok {
+			label = fill(tr(lang, "cb_window_part"), "label", label, "from", clock(from), "to", clock(to))
+		} else if v != contact.ASAP {
+			continue
+		}
+		windows = append(windows, map[string]any{"Value": v, "Label": label, "Checked": checked == v})
+	}
+	return windows
+}
+
+func (s *Server) renderCallback(w http.ResponseWriter, r *http.Request, status int, lang string, f callbackForm, data map[string]any) {
+	if f.Window == "" {
+		f.Window = contact.ASAP
 	}
 	if data == nil {
 		data = map[string]any{}
 	}
-	data["F"], data["Windows"] = f, windows
-	s.render(w, r, status, "callback.html", lang, uiText[lang]["cb_title"], data)
+	phone := s.desk().Available(okcare.ChannelPhone, s.Now())
+	data["F"], data["Windows"] = f, s.callbackWindows(lang, f.Window)
+	data["Intro"] = fill(tr(lang, "cb_intro"), "open", clock(phone.Open), "close", clock(phone.Close), "promise", promiseText(lang, phone.FirstResponse))
+	s.render(w, r, status, "callback.html", lang, tr(lang, "cb_title"), data)
 }
 
 func (s *Server) pageCallbackForm(w http.ResponseWriter, r *http.Request) {
 	s.renderCallback(w, r, http.StatusOK, pageLang(w, r), callbackForm{}, nil)
 }
 
-// requestCallback opens a phone ticket; it is shared by the page and the API.
-func (s *Server) requestCallback(r *http.Request, u *okcare.User, lang string, f callbackForm) (*okcare.Ticket, error) {
-	req := okcare.NewTicket{ContactPhone: f.Phone, Channel: okcare.ChannelPhone, Lang: lang,
+// callbackPromise is when the phone team will call someone who asks now
+// for window.
+func (s *Server) callbackPromise(window string, now time.Time) (contact.Window, error) {
+	d := s.desk()
+	if window == "" {
+		window = contact.ASAP
+	}
+	w, err := contact.Callback(d.CalendarFor(okcare.ChannelPhone), d.Promise(okcare.ChannelPhone), window, now)
+	if err != nil {
+		return w, okcare.Errorf(okcare.EINVALID, "window must be one of the offered callback windows.")
+	}
+	return w, nil
+}
+
+// requestCallback opens a phone ticket whose first-response target is the
+// end of the promised window; it is shared by the page and the API.
+func (s *Server) requestCallback(r *http.Request, u *okcare.User, lang string, f callbackForm) (*okcare.Ticket, contact.Window, error) {
+	win, err := s.callbackPromise(f.Window, s.Now())
+	if err != nil {
+		return nil, win, err
+	}
+	req := okcare.NewTicket{ContactPhone: f.Phone, Channel: okcare.ChannelPhone, Lang: lang, FirstResponseDue: &win.To,
 		Intake: okcare.Intake{Description: f.Description, CallbackWindow: f.Window}}
 	if u != nil {
 		req.UserID = u.ID
 	}
 	t, err := s.createTicket(r.Context(), u, req)
 	if err != nil {
-		return nil, err
+		return nil, win, err
 	}
-	return t.Ticket, nil
+	return t.Ticket, win, nil
 }
 
 func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
@@ -54,16 +90,24 @@ func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	t, err := s.requestCallback(r, nil, lang, f)
+	t, win, err := s.requestCallback(r, nil, lang, f)
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.renderCallback(w, r, http.StatusBadRequest, lang, f, map[string]any{"Error": uiText[lang]["bad_request"] + okcare.ErrorMessage(err)})
+		s.renderCallback(w, r, http.StatusBadRequest, lang, f, map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
-	s.renderCallback(w, r, http.StatusCreated, lang, f, map[string]any{"Ticket": t, "CallBy": s.replyBy(t)})
+	s.renderCallback(w, r, http.StatusCreated, lang, f, map[string]any{"Ticket": t, "Promise": windowText(lang, win, s.Now())})
+}
+
+// callbackJSON is the API's answer to a callback request: the ticket and
+// the promised window.
+type callbackJSON struct {
+	ticketJSON
+	CallFrom time.Time `json:"call_from"`
+	CallBy   time.Time `json:"call_by"`
 }
 
 func (s *Server) handleRequestCallback(w http.ResponseWriter, r *http.Request) {
@@ -85,10 +129,10 @@ func (s *Server) handleRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	t, err := s.requestCallback(r, u, body.Lang, callbackForm{Phone: body.Phone, Window: body.Window, Description: body.Description})
+	t, win, err := s.requestCallback(r, u, body.Lang, callbackForm{Phone: body.Phone, Window: body.Window, Description: body.Description})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)})
+	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)}, CallFrom: win.From, CallBy: win.To})
 }

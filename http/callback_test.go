@@ -1,8 +1,11 @@
 package http_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +88,7 @@ func TestContactRateLimits(t *testing.T) {
 
 	// A chat's messages, from a fresh address budget.
 	ts.srv.ContactLimiter = okhttp.NewRateLimiter(10, time.Hour)
+	staffChat(t, ts, "agent@okcare.example")
 	c := newConsoleClient(t, ts)
 	c.get("/support/chat?lang=en")
 	_, _, h := c.post("/support/chat", url.Values{"lang": {"en"}, "contact_email": {"lu@example.com"}, "message": {"hi"}})
@@ -94,5 +98,53 @@ func TestContactRateLimits(t *testing.T) {
 		if status, _, _ := c.post(page+"/messages", url.Values{"lang": {"en"}, "body": {"more"}}); status != want {
 			t.Fatalf("chat message %d: %d, want %d", i, status, want)
 		}
+	}
+}
+
+// TestCallbackWindowPromise: a callback asked for a part of the day that
+// has passed, or on a day off, is promised for the next working day's
+// window, shown in the customer's language and kept as the ticket's
+// first-response target.
+func TestCallbackWindowPromise(t *testing.T) {
+	ts := newTestServer(t)
+	c := newConsoleClient(t, ts)
+	for i, tt := range []struct {
+		name, now, lang, window string
+		promise, due            string
+	}{
+		{"morning asked in the afternoon", "2026-11-25 15:00", "zh-CN", "morning", "明天 09:00-12:00", "2026-11-26 12:00"},
+		{"morning asked on Friday afternoon", "2026-11-27 15:00", "en", "morning", "Mon 30 Nov, 09:00-12:00", "2026-11-30 12:00"},
+		{"afternoon asked on National Day", "2025-10-01 10:00", "zh-CN", "afternoon", "10月9日（周四） 13:00-18:00", "2025-10-09 18:00"},
+		{"morning before a worked Sunday (调休)", "2025-09-27 11:00", "zh-CN", "morning", "明天 09:00-12:00", "2025-09-28 12:00"},
+		{"morning asked during the morning", "2026-11-25 10:20", "en", "morning", "today, 10:20-12:00", "2026-11-25 12:00"},
+		{"as soon as possible at night", "2026-11-25 22:00", "zh-CN", "asap", "明天 09:00-18:00", "2026-11-26 18:00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			withDesk(t, ts, tt.now)
+			c.get("/support/callback?lang=" + tt.lang)
+			status, page, _ := c.post("/support/callback", url.Values{"lang": {tt.lang}, "contact_phone": {"+861380000002" + strconv.Itoa(i)}, "window": {tt.window}, "description": {"打不开"}})
+			if status != 201 {
+				t.Fatalf("callback: %d", status)
+			}
+			text := strings.Join(strings.Fields(visibleText(page)), " ")
+			if !strings.Contains(text, tt.promise) {
+				t.Fatalf("promise %q not shown:\n%s", tt.promise, text)
+			}
+			if tt.lang == "zh-CN" {
+				assertNoEnglish(t, page)
+			}
+			number := regexp.MustCompile(`#(\d+)`).FindStringSubmatch(text)
+			n, _ := strconv.ParseInt(number[1], 10, 64)
+			tk, err := ts.db.FindTicketByNumber(context.Background(), n)
+			if err != nil || tk.FirstResponseDue == nil || !tk.FirstResponseDue.Equal(beijing(t, tt.due)) {
+				t.Fatalf("ticket %v due %v, want %s", err, tk.FirstResponseDue, tt.due)
+			}
+		})
+	}
+	// The API answers with the window.
+	withDesk(t, ts, "2026-11-25 15:00")
+	status, tk, _ := ts.call(t, "POST", "/api/v1/callbacks", "", map[string]any{"phone": "+8613800000031", "window": "morning", "lang": "zh-CN", "description": "打不开"})
+	if status != 201 || tk["call_from"] != beijing(t, "2026-11-26 09:00").Format(time.RFC3339) || tk["call_by"] != beijing(t, "2026-11-26 12:00").Format(time.RFC3339) {
+		t.Fatalf("API callback: %d %v %v", status, tk["call_from"], tk["call_by"])
 	}
 }

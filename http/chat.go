@@ -2,14 +2,12 @@ package http
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/chat"
 )
@@ -23,9 +21,12 @@ func (s *Server) registerChat() {
 	s.mux.HandleFunc("POST /support/chat", s.pageChatOpen)
 	s.mux.HandleFunc("GET /support/chat/{id}", s.pageChat)
 	s.mux.HandleFunc("POST /support/chat/{id}/messages", s.pageChatSend)
+	s.mux.HandleFunc("POST /support/chat/{id}/end", s.pageChatEnd)
+	s.mux.HandleFunc("POST /support/chat/{id}/rating", s.pageChatRate)
 	s.mux.HandleFunc("GET /support/chat/{id}/ws", s.customerChatSocket)
 	s.mux.HandleFunc("GET /support/chat/{id}/transcript", s.chatTranscript)
 	s.mux.HandleFunc("GET /console/tickets/{id}/ws", s.staff(okcare.RoleAgent, s.agentChatSocket))
+	s.mux.HandleFunc("GET /console/unread", s.staff(okcare.RoleAgent, s.consoleUnread))
 	s.mux.HandleFunc("GET "+chatJSURL, asset("text/javascript; charset=utf-8", chatJS))
 }
 
@@ -43,9 +44,47 @@ func (s *Server) chatTicket(r *http.Request) (*okcare.Ticket, error) {
 	return t, err
 }
 
+// chatAvailable tells whether a chat started now would reach someone: the
+// chat team is within its hours and an agent speaking lang is online. When
+// not, why is the page's explanation and an offer to leave a message.
+func (s *Server) chatAvailable(ctx context.Context, lang string) (ok bool, why map[string]string, err error) {
+	now := s.Now()
+	a := s.desk().Available(okcare.ChannelChat, now)
+	mail := promiseText(lang, s.desk().Promise(okcare.ChannelMail))
+	if !a.OpenNow {
+		return false, map[string]string{"Title": tr(lang, "chat_closed_title"), "Text": fill(tr(lang, "chat_closed_text"),
+			"open", clock(a.Open), "close", clock(a.Close), "when", whenText(lang, a.NextOpen, now), "promise", mail)}, nil
+	}
+	online, err := s.Store.ChatAgentsOnline(ctx, lang)
+	if err != nil || online > 0 {
+		return err == nil, nil, err
+	}
+	return false, map[string]string{"Title": tr(lang, "chat_nobody_title"), "Text": fill(tr(lang, "chat_nobody_text"), "promise", mail)}, nil
+}
+
 func (s *Server) pageChatStart(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
-	s.render(w, r, http.StatusOK, "chat.html", lang, uiText[lang]["chat_title"], nil)
+	data, err := s.chatStartView(r.Context(), lang, nil)
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "chat.html", lang, tr(lang, "chat_title"), data)
+}
+
+// chatStartView is the chat start page's content: the chat team's real
+// hours and promise, and whether anyone can answer now.
+func (s *Server) chatStartView(ctx context.Context, lang string, data map[string]any) (map[string]any, error) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	a := s.desk().Available(okcare.ChannelChat, s.Now())
+	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", promiseText(lang, a.FirstResponse))
+	ok, why, err := s.chatAvailable(ctx, lang)
+	if !ok {
+		data["Away"] = why
+	}
+	return data, err
 }
 
 func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
@@ -57,15 +96,19 @@ func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
+	live, _, err := s.chatAvailable(r.Context(), lang)
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	if !live || r.PostFormValue("leave") != "" {
+		s.leaveMessage(w, r, lang)
+		return
+	}
 	t, tok, err := s.Store.OpenChat(r.Context(), okcare.NewTicket{ContactEmail: r.PostFormValue("contact_email"), Lang: lang,
 		Intake: okcare.Intake{Description: r.PostFormValue("message")}})
 	if err != nil {
-		if okcare.ErrorCode(err) == okcare.EINTERNAL {
-			s.pageError(w, r, lang, err)
-			return
-		}
-		s.render(w, r, http.StatusBadRequest, "chat.html", lang, uiText[lang]["chat_title"], map[string]any{"Error": uiText[lang]["bad_request"] + okcare.ErrorMessage(err),
-			"Email": r.PostFormValue("contact_email"), "Message": r.PostFormValue("message")})
+		s.chatFormError(w, r, lang, err)
 		return
 	}
 	if _, err := s.Store.AssignTicket(r.Context(), t.ID); err != nil {
@@ -75,11 +118,52 @@ func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/support/chat/"+url.PathEscape(t.ID)+"?lang="+lang, http.StatusSeeOther)
 }
 
+// chatFormError shows the start page again with what was typed and why it
+// was refused.
+func (s *Server) chatFormError(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	if okcare.ErrorCode(err) == okcare.EINTERNAL {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	s.chatFormRefused(w, r, lang, customerErrorText(lang, err))
+}
+
+// chatFormRefused shows the start page again with what was typed and why.
+func (s *Server) chatFormRefused(w http.ResponseWriter, r *http.Request, lang, why string) {
+	data, err := s.chatStartView(r.Context(), lang, map[string]any{"Error": why, "Email": r.PostFormValue("contact_email"), "Message": r.PostFormValue("message")})
+	if err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
+	s.render(w, r, http.StatusBadRequest, "chat.html", lang, tr(lang, "chat_title"), data)
+}
+
+// leaveMessage turns what a customer wrote while nobody could chat into an
+// email ticket, answered by email: the address is required.
+func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang string) {
+	email := strings.TrimSpace(r.PostFormValue("contact_email"))
+	if email == "" {
+		s.chatFormRefused(w, r, lang, tr(lang, "chat_need_email"))
+		return
+	}
+	t, err := s.createTicket(r.Context(), nil, okcare.NewTicket{ContactEmail: email, Channel: okcare.ChannelMail, Lang: lang,
+		Intake: okcare.Intake{Description: r.PostFormValue("message")}})
+	if err != nil {
+		s.chatFormError(w, r, lang, err)
+		return
+	}
+	s.render(w, r, http.StatusCreated, "chat.html", lang, tr(lang, "chat_left_title"), map[string]any{"Left": t.Ticket,
+		"LeftText": fill(tr(lang, "chat_left_text"), "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now())})
+}
+
 // chatLine is a message as the chat page shows it.
 type chatLine struct {
 	ID, From, Body string
 	At             time.Time
 }
+
+// When is the message's Beijing date and time, as the page shows it.
+func (l chatLine) When() string { return l.At.In(chinaCalendar.Location).Format("01-02 15:04") }
 
 func chatLines(msgs []*okcare.TicketMessage) []chatLine {
 	out := make([]chatLine, 0, len(msgs))
@@ -114,9 +198,26 @@ func (s *Server) pageChat(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
+	data := map[string]any{"Ticket": t, "Lines": chatLines(msgs), "ChatJS": chatJSURL, "Socket": "/support/chat/" + t.ID + "/ws"}
+	if t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
+		data["Ended"] = true
+		sv, err := s.Store.TicketSurvey(r.Context(), t.ID)
+		if err != nil {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		data["Rated"] = sv != nil && sv.AnsweredAt != nil
+		data["Ratings"] = []int{5, 4, 3, 2, 1}
+	} else {
+		st, err := s.chatStatus(r.Context(), t, lang)
+		if err != nil {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		data["Status"] = st
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "chat.html", lang, uiText[lang]["chat_title"], map[string]any{"Ticket": t, "Lines": chatLines(msgs), "ChatJS": chatJSURL,
-		"Socket": "/support/chat/" + t.ID + "/ws"})
+	s.render(w, r, http.StatusOK, "chat.html", lang, tr(lang, "chat_title"), data)
 }
 
 // customerSays stores a customer's chat message and tells the watchers.
@@ -150,8 +251,13 @@ func (s *Server) publishChat(t *okcare.Ticket, m *okcare.TicketMessage) {
 	if t.Channel != okcare.ChannelChat || !m.Public {
 		return
 	}
-	if err := s.Chat.Publish(chat.Event{TicketID: t.ID, MessageID: m.ID, From: chatFrom(m.Author), Body: m.Body, At: m.CreatedAt}); err != nil {
-		s.Logger.Warn("chat relay", "ticket", t.ID, "error", err)
+	s.signalChat(chat.Event{TicketID: t.ID, MessageID: m.ID, From: chatFrom(m.Author), Body: m.Body, At: m.CreatedAt})
+}
+
+// signalChat publishes e to the chat's watchers, here and on other nodes.
+func (s *Server) signalChat(e chat.Event) {
+	if err := s.Chat.Publish(e); err != nil {
+		s.Logger.Warn("chat relay", "ticket", e.TicketID, "error", err)
 	}
 }
 
@@ -172,103 +278,42 @@ func (s *Server) pageChatSend(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/support/chat/"+url.PathEscape(t.ID)+"?lang="+lang, http.StatusSeeOther)
 }
 
-func (s *Server) customerChatSocket(w http.ResponseWriter, r *http.Request) {
+// pageChatEnd lets the customer end the chat: the ticket is solved (its
+// survey sent) and the agent's console is told.
+func (s *Server) pageChatEnd(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
+		return
+	}
 	t, err := s.chatTicket(r)
+	if err == nil && t.Status != okcare.TicketSolved && t.Status != okcare.TicketClosed {
+		if _, err = s.Store.SetTicketStatus(r.Context(), t.ID, "contact", okcare.TicketSolved); err == nil {
+			s.signalChat(chat.Event{Kind: chat.KindEnd, TicketID: t.ID, From: "customer", At: s.Now()})
+		}
+	}
 	if err != nil {
-		s.Error(w, r, err)
+		s.pageError(w, r, lang, err)
 		return
 	}
-	s.chatSocket(w, r, t, func(ctx context.Context, body string) error { return s.customerSays(ctx, t, body) })
+	http.Redirect(w, r, "/support/chat/"+url.PathEscape(t.ID)+"?lang="+lang, http.StatusSeeOther)
 }
 
-func (s *Server) agentChatSocket(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
-	t, err := s.Store.FindTicket(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
+// pageChatRate records the customer's rating of an ended chat.
+func (s *Server) pageChatRate(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
 		return
 	}
-	s.chatSocket(w, r, t, func(ctx context.Context, body string) error { return s.agentSays(ctx, t, a.ID, body) })
-}
-
-// chatSocket runs one browser's live chat: it sends what the browser
-// missed since ?since= (a message id), then every new message; what the
-// browser sends is stored through say. The library refuses cross-origin
-// upgrades, which with the SameSite cookies keeps other sites out.
-func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ticket, say func(context.Context, string) error) {
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Time{}) // a chat outlives the server's request timeouts
-	rc.SetWriteDeadline(time.Time{})
-	conn, err := websocket.Accept(w, r, nil)
-	if err != nil {
-		return // Accept has answered
+	t, err := s.chatTicket(r)
+	if err == nil {
+		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+		err = s.Store.RateChat(r.Context(), t.ID, rating, r.PostFormValue("comment"))
 	}
-	defer conn.CloseNow()
-	conn.SetReadLimit(64 << 10)
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	events, stop := s.Chat.Subscribe(t.ID)
-	defer stop()
-
-	send := func(e chat.Event) error {
-		raw, _ := json.Marshal(e)
-		wctx, done := context.WithTimeout(ctx, 10*time.Second)
-		defer done()
-		return conn.Write(wctx, websocket.MessageText, raw)
-	}
-	// Catch up: subscribed first, so nothing falls between the two.
-	since := r.URL.Query().Get("since")
-	msgs, err := s.Store.TicketMessages(ctx, t.ID, false)
 	if err != nil {
-		conn.Close(websocket.StatusInternalError, "try again")
+		s.pageError(w, r, lang, err)
 		return
 	}
-	seen := map[string]bool{}
-	for _, l := range chatLines(msgs) {
-		if since == "" || l.ID > since {
-			seen[l.ID] = true
-			if send(chat.Event{TicketID: t.ID, MessageID: l.ID, From: l.From, Body: l.Body, At: l.At}) != nil {
-				return
-			}
-		}
-	}
-
-	go func() {
-		defer cancel()
-		for {
-			_, data, err := conn.Read(ctx)
-			if err != nil {
-				return
-			}
-			var in struct {
-				Body string `json:"body"`
-			}
-			if json.Unmarshal(data, &in) != nil || strings.TrimSpace(in.Body) == "" {
-				continue
-			}
-			if err := say(ctx, in.Body); err != nil {
-				var problem struct {
-					Error string `json:"error"`
-				}
-				problem.Error = okcare.ErrorMessage(err)
-				raw, _ := json.Marshal(problem)
-				conn.Write(ctx, websocket.MessageText, raw)
-			}
-		}
-	}()
-	for {
-		select {
-		case <-ctx.Done():
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
-		case e := <-events:
-			if seen[e.MessageID] {
-				continue
-			}
-			if err := send(e); err != nil && !errors.Is(err, context.Canceled) {
-				return
-			}
-		}
-	}
+	http.Redirect(w, r, "/support/chat/"+url.PathEscape(t.ID)+"?lang="+lang, http.StatusSeeOther)
 }
 
 // chatTranscript lets the customer keep the conversation as a text file.
@@ -284,4 +329,17 @@ func (s *Server) chatTranscript(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeTranscript(w, t, msgs)
+}
+
+// consoleUnread tells the agents' queue which chats have customer messages
+// since the last answer, and how many; the queue page marks them and asks
+// again every few seconds.
+func (s *Server) consoleUnread(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
+	unread, err := s.Store.ChatUnread(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"label": tr(lang, "chat_unread"), "unread": unread})
 }

@@ -9,12 +9,32 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/sqldb"
 )
+
+// staffChat stops the server's clock on a Wednesday morning in chat hours
+// and puts an agent online who speaks both languages; it returns the
+// agent's email (password "staff-pass-123").
+func staffChat(t *testing.T, ts *testServer, email string) string {
+	t.Helper()
+	at := beijing(t, "2026-11-25 10:00")
+	ts.srv.Now = func() time.Time { return at }
+	a := &okcare.Agent{Email: email, Role: okcare.RoleAgent}
+	if err := ts.db.CreateAgent(context.Background(), a, "staff-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.db.SetAgentPresence(context.Background(), a.ID, sqldb.PresenceOnline, 10, []string{"zh-CN", "en"}); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
 
 // TestChatAccess: a chat page and its socket open only with the chat's own
 // cookie, and the socket refuses other sites' pages.
 func TestChatAccess(t *testing.T) {
 	ts := newTestServer(t)
+	staffChat(t, ts, "agent@okcare.example")
 	c := newConsoleClient(t, ts)
 	c.get("/support/chat?lang=en")
 	if status, body, _ := c.post("/support/chat", url.Values{"lang": {"en"}, "contact_email": {"not-an-email"}, "message": {"hi"}}); status != 400 || !strings.Contains(body, "form-error") {
@@ -69,14 +89,18 @@ func TestChatAccess(t *testing.T) {
 	if err != nil || !strings.Contains(string(first), "app stuck loading") || !strings.Contains(string(first), id) {
 		t.Fatalf("first event %s, %v", first, err)
 	}
+	// Then where the chat stands: first in the queue.
+	if _, st, err := conn.Read(ctx); err != nil || !strings.Contains(string(st), `"kind":"queue"`) || !strings.Contains(string(st), `"position":1`) {
+		t.Fatalf("status %s, %v", st, err)
+	}
 	// What the customer sends is stored once and comes back as an event.
 	conn.Write(ctx, websocket.MessageText, []byte(`{"body":"Android 14"}`))
 	_, echo, err := conn.Read(ctx)
 	if err != nil || !strings.Contains(string(echo), "Android 14") || !strings.Contains(string(echo), `"from":"customer"`) {
 		t.Fatalf("echo %s, %v", echo, err)
 	}
-	if n := countRows(t, ts, "ticket_messages"); n != 2 {
-		t.Fatalf("%d messages stored, want 2", n)
+	if msgs, _ := ts.db.TicketMessages(ctx, id, false); len(msgs) != 2 {
+		t.Fatalf("%d messages stored, want 2", len(msgs))
 	}
 	// Staff sockets need a staff session (the dialer follows the redirect
 	// to the sign-in page, which is no socket).

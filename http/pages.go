@@ -97,7 +97,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 			data["Results"], err = idx.Search(q, lang, 10)
 		}
 		if err != nil {
-			data["Error"] = okcare.ErrorMessage(err)
+			data["Error"] = customerErrorText(lang, err)
 		}
 	}
 	s.render(w, r, http.StatusOK, "search.html", lang, uiText[lang]["search"]+" "+q, data)
@@ -225,6 +225,8 @@ func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Prefill"] = prefillRows(d.Result)
+		desk := s.desk()
+		data["ContactText"] = fill(tr(lang, "contact_text"), "email", promiseText(lang, desk.Promise(okcare.ChannelMail)), "chat", promiseText(lang, desk.Promise(okcare.ChannelChat)))
 	}
 	s.render(w, r, http.StatusOK, "feedback.html", lang, uiText[lang]["contact_title"], data)
 }

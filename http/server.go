@@ -38,6 +38,7 @@ type Store interface {
 	okcare.AttachmentService
 	okcare.FollowUpService
 	okcare.ChatService
+	okcare.ChatQueueService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -57,10 +58,21 @@ type Server struct {
 	ChatLimiter    *RateLimiter
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
+	// TeamCalendars, by channel, are the calendars of the teams answering
+	// a channel (chat staffed into the evening, say); Policies are the SLA
+	// targets (nil: slaclock.Default()). The contact page, the chat and
+	// the callback form promise what these say.
+	TeamCalendars map[string]*slaclock.Calendar
+	Policies      slaclock.Policies
+	// SupportAddress is the support mailbox the contact page lists.
+	SupportAddress string
 	// Search is the help-center index; search and publishing need it.
 	Search *search.Index
 	// Chat carries live-chat messages to the browsers watching them.
 	Chat *chat.Hub
+	// ChatRefresh is how often a waiting chat customer's place in the
+	// queue is recomputed (zero: every 5 s).
+	ChatRefresh time.Duration
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
@@ -145,6 +157,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /support/new", s.pageCreateTicket)
 	s.mux.HandleFunc("GET /support/callback", s.pageCallbackForm)
 	s.mux.HandleFunc("POST /support/callback", s.pageRequestCallback)
+	s.mux.HandleFunc("GET /support/contact", s.pageContact)
 	s.registerChat()
 	s.mux.HandleFunc("GET /support/login", s.pageSignInForm)
 	s.mux.HandleFunc("POST /support/login", s.pageSignIn)

@@ -112,6 +112,7 @@ func (s *Server) templates() *template.Template {
 			"hasPrefix": strings.HasPrefix,
 			"add":       func(a, b int) int { return a + b },
 			"sub":       func(a, b int) int { return a - b },
+			"chatJS":    func() string { return chatJSURL },
 			"list":      func(v ...string) []string { return v },
 			"dict": func(kv ...any) map[string]any {
 				m := map[string]any{}

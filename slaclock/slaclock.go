@@ -207,3 +207,18 @@ func (c *Calendar) EndOfDay(t time.Time) time.Time {
 func (c *Calendar) FirstResponseDue(channel, priority string, created time.Time) time.Time {
 	return c.Due(Default().For(channel, priority).FirstResponse, created)
 }
+
+// IsOpen reports whether t falls inside working hours on a working day:
+// from opening time up to, not including, closing time.
+func (c *Calendar) IsOpen(t time.Time) bool {
+	if !c.IsWorkday(t) {
+		return false
+	}
+	day := c.dayStart(t)
+	return !t.Before(day.Add(c.Open)) && t.Before(day.Add(c.Close))
+}
+
+// NextOpen is t itself during working hours, else the next opening.
+func (c *Calendar) NextOpen(t time.Time) time.Time {
+	return c.Add(t, 0)
+}

@@ -146,3 +146,33 @@ func TestFirstResponseDue(t *testing.T) {
 		}
 	}
 }
+
+func TestIsOpenAndNextOpen(t *testing.T) {
+	c := calendar(t)
+	for _, tt := range []struct {
+		name, at string
+		open     bool
+		next     string
+	}{
+		{"working morning", "2026-11-25 10:00", true, "2026-11-25 10:00"},
+		{"at opening", "2026-11-25 09:00", true, "2026-11-25 09:00"},
+		{"before opening", "2026-11-25 08:59", false, "2026-11-25 09:00"},
+		{"at closing", "2026-11-25 18:00", false, "2026-11-26 09:00"},
+		{"Friday evening", "2026-11-27 19:00", false, "2026-11-30 09:00"},
+		{"Saturday", "2026-11-28 10:00", false, "2026-11-30 09:00"},
+		{"National Day", "2025-10-03 10:00", false, "2025-10-09 09:00"},
+		{"Sunday worked (调休)", "2025-09-28 10:00", true, "2025-09-28 10:00"},
+		{"Friday before a worked Saturday", "2026-02-27 18:30", false, "2026-02-28 09:00"},
+		{"last day of Spring Festival", "2026-02-23 12:00", false, "2026-02-24 09:00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			now := at(c, tt.at)
+			if got := c.IsOpen(now); got != tt.open {
+				t.Errorf("IsOpen(%s) = %v, want %v", tt.at, got, tt.open)
+			}
+			if got := c.NextOpen(now); !got.Equal(at(c, tt.next)) {
+				t.Errorf("NextOpen(%s) = %s, want %s", tt.at, got.In(c.Location).Format("2006-01-02 15:04"), tt.next)
+			}
+		})
+	}
+}

@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"FollowUps", testFollowUps},
 		{"PhoneCallbacks", testPhoneCallbacks},
 		{"Chat", testChat},
+		{"ChatQueue", testChatQueue},
 		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},

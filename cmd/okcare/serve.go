@@ -214,6 +214,7 @@ func (m *Main) Run(ctx context.Context) error {
 	srv.TrustProxy = m.Config.TrustProxy
 	srv.Search = m.Search
 	srv.Calendar = db.Calendar
+	srv.TeamCalendars, srv.Policies, srv.SupportAddress = db.TeamCalendars, db.Policies, m.Config.SupportAddr
 	if m.Config.NATSURL != "" {
 		if m.ChatRelay, err = oknats.Connect(m.Config.NATSURL, "okcare.chat", srv.Chat, logger); err != nil {
 			return fmt.Errorf("nats: %w", err)
