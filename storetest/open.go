@@ -50,8 +50,9 @@ func PostgresDSN(t *testing.T) string {
 	return dsn
 }
 
-// OpenPostgres opens the store in a schema of its own, dropped after the test.
-func OpenPostgres(t *testing.T) *sqldb.DB {
+// PostgresSchemaDSN makes a schema of the test's own, dropped after it,
+// and returns a DSN whose search_path is that schema.
+func PostgresSchemaDSN(t *testing.T) string {
 	t.Helper()
 	dsn := PostgresDSN(t)
 	schema := "okcare_test_" + strings.ToLower(strings.TrimPrefix(token.ID("s"), "s"))
@@ -75,7 +76,13 @@ func OpenPostgres(t *testing.T) *sqldb.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := postgres.Open(context.Background(), u.String())
+	return u.String()
+}
+
+// OpenPostgres opens the store in a schema of its own, dropped after the test.
+func OpenPostgres(t *testing.T) *sqldb.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), PostgresSchemaDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,10 +103,10 @@ func parseConfig(name string, args []string) (*Config, *flag.FlagSet, error) {
 }
 
 // publicURL is the base of the links okcare sends customers: --public-url,
-// or this server's own address when it is not set.
-func (c *Config) publicURL() (string, error) {
+// or the address the server listens on (bound) when it is not set.
+func (c *Config) publicURL(bound string) (string, error) {
 	if c.PublicURL == "" {
-		return "http://" + c.Listen, nil
+		return "http://" + bound, nil
 	}
 	u, err := url.Parse(c.PublicURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

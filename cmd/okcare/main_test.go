@@ -375,12 +375,12 @@ func TestServeReceivesMail(t *testing.T) {
 func TestPublicURLIsChecked(t *testing.T) {
 	for _, bad := range []string{"help.example.com", "ftp://help.example.com", "https://", "https://help.example.com/?x=1"} {
 		c := Config{PublicURL: bad}
-		if _, err := c.publicURL(); err == nil {
+		if _, err := c.publicURL("127.0.0.1:8080"); err == nil {
 			t.Errorf("--public-url %q accepted", bad)
 		}
 	}
-	c := Config{Listen: "127.0.0.1:8080"}
-	if got, _ := c.publicURL(); got != "http://127.0.0.1:8080" {
+	c := Config{Listen: "127.0.0.1:0"}
+	if got, _ := c.publicURL("127.0.0.1:43210"); got != "http://127.0.0.1:43210" {
 		t.Fatalf("default public URL %q", got)
 	}
 }

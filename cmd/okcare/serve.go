@@ -191,6 +191,14 @@ func (m *Main) Run(ctx context.Context) error {
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
+	// Listen first: without --public-url, links in mail point at the
+	// address actually bound.
+	if m.Listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
+		return err
+	}
+	if db.PublicURL, err = m.Config.publicURL(m.Listener.Addr().String()); err != nil {
+		return err
+	}
 	if err := m.startJobs(ctx, logger); err != nil {
 		return err
 	}
@@ -228,9 +236,6 @@ func (m *Main) Run(ctx context.Context) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    32 << 10,
-	}
-	if m.Listener, err = net.Listen("tcp", m.Config.Listen); err != nil {
-		return err
 	}
 	logger.Info("listening", "addr", "http://"+m.Listener.Addr().String())
 	if err := m.startMail(logger); err != nil {
@@ -286,11 +291,6 @@ func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
 		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
 	}
 	m.DB.SLAAlertTo = m.Config.SLAAlertTo
-	publicURL, err := m.Config.publicURL()
-	if err != nil {
-		return err
-	}
-	m.DB.PublicURL = publicURL
 	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB})
 	if err != nil {
 		return err
@@ -316,6 +316,8 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		errs = append(errs, m.HTTPServer.Shutdown(ctx))
+	} else if m.Listener != nil {
+		m.Listener.Close() // bound, but the start failed before serving
 	}
 	if m.MailServer != nil {
 		errs = append(errs, m.MailServer.Close())
