@@ -2,72 +2,27 @@ package http_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/okcare/okcare/browsertest"
 )
 
-// browser starts headless Chromium for one test. Without Chromium the test
-// is skipped on a developer machine and fails in CI, where the test script
-// installs it.
+// browser starts headless Chromium for one test, sized as a phone.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	return browserSized(t, 412, 915) // a phone screen
+	return browserSized(t, browsertest.PhoneW, browsertest.PhoneH)
 }
 
 // browserSized starts headless Chromium with a window of w x h.
 func browserSized(t *testing.T, w, h int) context.Context {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed; the test script installs it")
-		}
-		t.Skip("chromium not installed")
-	}
-	// Chromium may still be writing its profile as it exits, which
-	// t.TempDir's strict cleanup reports as a failure; remove it ourselves.
-	profile, err := os.MkdirTemp("", "okcare-chromium")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile), chromedp.WindowSize(w, h),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-		os.RemoveAll(profile)
-	})
-	return ctx
+	return browsertest.Start(t, w, h, 60*time.Second)
 }
 
-// screenshot keeps a full-page picture of the current page next to the
-// test's files, for a person to look at.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	var png []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("OKCARE_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
-}
+func screenshot(t *testing.T, ctx context.Context, name string) { browsertest.Screenshot(t, ctx, name) }
 
 func TestBrowserSearchAndRead(t *testing.T) {
 	ts := newTestServer(t)

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-message/mail"
+	"github.com/okcare/okcare/browsertest"
+	"github.com/okcare/okcare/secretbox"
+	"github.com/okcare/okcare/storetest"
+	"github.com/okcare/okcare/token"
+)
+
+// The journeys of ../shared/JOURNEYS.md, end to end: okcare serve --demo
+// as the binary runs it, customers and staff each in a Chromium of their
+// own, mail through the real Postfix relay the test command sets up (read
+// back from its Maildir), on SQLite and on PostgreSQL.
+
+// journeyStores are the stores every journey runs on.
+var journeyStores = []string{"sqlite", "postgres"}
+
+// journey is one running okcare and what its actors need.
+type journey struct {
+	t        *testing.T
+	m        *Main
+	base     string // the help center and console
+	admin    string // the demo admin's email and password
+	password string
+	domain   string // mail for it reaches the test Maildir
+	mail     *mailbox
+}
+
+// startJourney runs okcare serve --demo on store ("sqlite" or "postgres"),
+// sending mail through the test relay.
+func startJourney(t *testing.T, store string, extra ...string) *journey {
+	t.Helper()
+	relay, maildir := os.Getenv("OKCARE_TEST_RELAY"), os.Getenv("OKCARE_TEST_MAILDIR")
+	if relay == "" || maildir == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("OKCARE_TEST_RELAY and OKCARE_TEST_MAILDIR are unset on CI; run scripts/test")
+		}
+		t.Skip("no test relay: set OKCARE_TEST_RELAY and OKCARE_TEST_MAILDIR (scripts/test does)")
+	}
+	domain := os.Getenv("OKCARE_TEST_MAIL_DOMAIN")
+	if domain == "" {
+		domain = "okcare.test"
+	}
+	args := []string{"--demo", "--data-dir", dataDir(t), "--smtp-relay", relay, "--smtp-plaintext",
+		"--smtp-listen", "127.0.0.1:0", "--support-address", "support@" + domain}
+	if store == "postgres" {
+		args = append(args, "--db", storetest.PostgresSchemaDSN(t))
+		t.Setenv("OKCARE_SECRET_KEY", secretbox.NewKey())
+	}
+	m, out, _ := startMain(t, append(args, extra...)...)
+	t.Cleanup(func() { m.Close() })
+	creds := regexp.MustCompile(`admin agent: (\S+)  password: (\S+)`).FindStringSubmatch(out.String())
+	if creds == nil {
+		t.Fatalf("no demo credentials printed:\n%s", out.String())
+	}
+	return &journey{t: t, m: m, base: "http://" + m.Listener.Addr().String(), admin: creds[1], password: creds[2],
+		domain: domain, mail: &mailbox{dir: maildir}}
+}
+
+// address is a mailbox of the test domain no other test uses.
+func (j *journey) address(name string) string {
+	return name + "-" + strings.ToLower(token.ID("")[:10]) + "@" + j.domain
+}
+
+// browser is a Chromium of the actor's own: phone-sized for customers,
+// desktop-sized for staff.
+func (j *journey) browser(staff bool) context.Context {
+	if staff {
+		return browsertest.Start(j.t, browsertest.DesktopW, browsertest.DesktopH, 3*time.Minute)
+	}
+	return browsertest.Start(j.t, browsertest.PhoneW, browsertest.PhoneH, 3*time.Minute)
+}
+
+// run runs browser actions, failing the test with the page's text.
+func (j *journey) run(ctx context.Context, step string, actions ...chromedp.Action) {
+	j.t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		var text string
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		chromedp.Run(c, chromedp.Text("body", &text, chromedp.ByQuery))
+		cancel()
+		j.t.Fatalf("%s: %v\npage:\n%s", step, err, text)
+	}
+}
+
+// afterReload runs actions that submit a form, and waits for the page the
+// server answers with (a marker set on the old page is gone from the new).
+func (j *journey) afterReload(ctx context.Context, step string, actions ...chromedp.Action) {
+	j.t.Helper()
+	j.run(ctx, step, append([]chromedp.Action{chromedp.Evaluate(`window.__before = true`, nil)}, actions...)...)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		var reloaded bool
+		// Errors while the old page goes away are expected: ask again.
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`document.readyState === "complete" && window.__before === undefined`, &reloaded)); err == nil && reloaded {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	j.t.Fatalf("%s: the server's answer never loaded", step)
+}
+
+// text reads an element's text.
+func text(sel string, into *string) chromedp.Action { return chromedp.Text(sel, into, chromedp.ByQuery) }
+
+// staffSignIn signs a staff member in on the console.
+func (j *journey) staffSignIn(ctx context.Context, email, password string) {
+	j.t.Helper()
+	j.run(ctx, "staff sign-in",
+		chromedp.Navigate(j.base+"/console/login?lang=zh-CN"),
+		chromedp.WaitVisible("#login-form", chromedp.ByID),
+		chromedp.SendKeys(`input[name=email]`, email, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name=password]`, password, chromedp.ByQuery),
+		chromedp.Click("#sign-in", chromedp.ByID),
+		chromedp.WaitVisible("#queue-filter", chromedp.ByID),
+	)
+}
+
+// noCodes fails if a customer-facing text shows an English word or a raw
+// code: runs of Latin letters other than acronyms, names and addresses.
+func noEnglish(t *testing.T, where, s string) {
+	t.Helper()
+	s = regexp.MustCompile(`[\w.+-]+@[\w.-]+|https?://\S+|okt_\w+`).ReplaceAllString(s, " ")
+	for _, w := range regexp.MustCompile(`[A-Za-z][A-Za-z_-]{3,}`).FindAllString(s, -1) {
+		switch {
+		case w == strings.ToUpper(w), w == "English", w == "Android", w == "Wallet", w == "Wi-Fi":
+			continue
+		}
+		t.Errorf("%s shows %q to a Chinese customer:\n%s", where, w, s)
+		return
+	}
+}
+
+// mailbox reads what the relay delivered to the test Maildir.
+type mailbox struct {
+	dir string
+}
+
+// message is a delivered mail as its reader sees it.
+type message struct {
+	To, Subject, Text string
+	Header            mail.Header
+}
+
+// wait returns the first delivered message to addr whose subject or text
+// contains want, waiting up to 30 s (delivery runs in River jobs), and
+// removes it from the Maildir.
+func (mb *mailbox) wait(t *testing.T, addr, want string) *message {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		files, _ := filepath.Glob(filepath.Join(mb.dir, "new", "*"))
+		for _, f := range files {
+			m := readMessage(f)
+			if m != nil && strings.EqualFold(m.To, addr) && strings.Contains(m.Subject+"\n"+m.Text, want) {
+				os.Remove(f)
+				return m
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no mail to %s with %q arrived in %s", addr, want, mb.dir)
+	return nil
+}
+
+// readMessage parses one delivered file: its first recipient, subject and
+// text/plain part; nil if it is not (yet) a whole message.
+func readMessage(path string) *message {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	r, err := mail.CreateReader(f)
+	if err != nil {
+		return nil
+	}
+	m := &message{Header: r.Header}
+	if to, err := r.Header.AddressList("To"); err == nil && len(to) > 0 {
+		m.To = to[0].Address
+	}
+	m.Subject, _ = r.Header.Subject()
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			break
+		}
+		if h, ok := p.Header.(*mail.InlineHeader); ok {
+			if ct, _, _ := h.ContentType(); ct == "text/plain" && m.Text == "" {
+				b, _ := io.ReadAll(p.Body)
+				m.Text = string(b)
+			}
+		}
+	}
+	return m
+}
+
+var (
+	sixDigits   = regexp.MustCompile(`\b\d{6}\b`)
+	privateLink = regexp.MustCompile(`https?://\S+/support/t/okt_[A-Za-z0-9]+`)
+)
