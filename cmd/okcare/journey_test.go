@@ -112,7 +112,9 @@ func (j *journey) afterReload(ctx context.Context, step string, actions ...chrom
 }
 
 // text reads an element's text.
-func text(sel string, into *string) chromedp.Action { return chromedp.Text(sel, into, chromedp.ByQuery) }
+func text(sel string, into *string) chromedp.Action {
+	return chromedp.Text(sel, into, chromedp.ByQuery)
+}
 
 // staffSignIn signs a staff member in on the console.
 func (j *journey) staffSignIn(ctx context.Context, email, password string) {
