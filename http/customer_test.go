@@ -237,3 +237,56 @@ func TestCustomerSignInAndMyRequests(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A customer who cannot sign in links their ticket to their account
+// themselves on its private link: the code goes to the registered
+// address (never shown on the page), and typing it there links the ticket.
+func TestCustomerLinksTicketFromThePage(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	chen, _ := ts.db.FindUserByLogin(ctx, "chen@demo.okwallet.example")
+	tk, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "chen.work@example.org", Channel: okcare.ChannelWeb, Lang: "zh-CN", Intake: okcare.Intake{Description: "账户冻结了"}})
+	link := ackLink(t, ts, tk.ID)
+	c := newConsoleClient(t, ts)
+	_, page, _ := c.get(link + "?lang=zh-CN")
+	if !strings.Contains(page, `id="link-account"`) {
+		t.Fatal("an unlinked ticket offers no way to link it")
+	}
+	// The work address is not registered: refused in Chinese, nothing sent.
+	status, page, _ := c.post(link+"/verify", url.Values{"lang": {"zh-CN"}})
+	if status != http.StatusBadRequest || !strings.Contains(page, "提交的内容有误") {
+		t.Fatalf("verify with an unregistered contact: %d", status)
+	}
+	if status, _, _ := c.post(link+"/verify", url.Values{"lang": {"zh-CN"}, "login": {"chen@demo.okwallet.example"}}); status != http.StatusSeeOther {
+		t.Fatalf("verify: %d", status)
+	}
+	var to, body string
+	ts.db.SQL().QueryRow(`SELECT to_addr, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&to, &body)
+	code := regexp.MustCompile(`验证码：(\d{6})`).FindStringSubmatch(body)[1] // the body also names the six-digit ticket number
+	if to != chen.Email || !strings.Contains(body, "只在工单页面上输入") || code == "" {
+		t.Fatalf("code to %q: %q", to, body)
+	}
+	_, page, _ = c.get(link + "?lang=zh-CN")
+	if !strings.Contains(page, `id="link-confirm-form"`) || !strings.Contains(page, "c***@demo.okwallet.example") || strings.Contains(page, code) {
+		t.Fatal("no code form, no masked destination, or the code on the page")
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	if status, page, _ := c.post(link+"/confirm", url.Values{"lang": {"zh-CN"}, "code": {wrong}}); status != http.StatusBadRequest || strings.Contains(page, "The code") {
+		t.Fatalf("wrong code: %d", status)
+	}
+	if status, _, _ := c.post(link+"/confirm", url.Values{"lang": {"zh-CN"}, "code": {code}}); status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", status)
+	}
+	got, _ := ts.db.FindTicket(ctx, tk.ID)
+	if got.UserID != chen.ID || got.LinkedBy != okcare.LinkedVerifiedContact {
+		t.Fatalf("ticket linked to %q by %q", got.UserID, got.LinkedBy)
+	}
+	_, page, _ = c.get(link + "?lang=zh-CN")
+	if strings.Contains(page, `id="link-account"`) || !strings.Contains(page, "工单已关联到您的 OK 钱包账户") {
+		t.Fatal("after linking: still offered, or not told")
+	}
+	noEnglishWords(t, page)
+}

@@ -114,6 +114,29 @@ func codeDestination(u *okcare.User, matched string) (channel, to string) {
 // phone) of the ticket's account, or of the candidate account for a ticket
 // not linked yet, and records it hashed.
 func (db *DB) StartVerification(ctx context.Context, ticketID, agentID, login string) (*okcare.Verification, error) {
+	return db.startVerification(ctx, ticketID, "agent:"+agentID, login)
+}
+
+// StartCustomerVerification is StartVerification asked for by the customer
+// from their ticket page, to link the ticket to their account themselves.
+func (db *DB) StartCustomerVerification(ctx context.Context, ticketID, login string) (*okcare.Verification, error) {
+	return db.startVerification(ctx, ticketID, "contact", login)
+}
+
+// ConfirmCustomerVerification checks the code the customer typed on their
+// ticket page against the ticket's latest identity check.
+func (db *DB) ConfirmCustomerVerification(ctx context.Context, ticketID, code string) (*okcare.Verification, error) {
+	v, err := db.latestVerification(ctx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, okcare.Errorf(okcare.EINVALID, "Ask for a code first.")
+	}
+	return db.confirmVerification(ctx, v.ID, "contact", code)
+}
+
+func (db *DB) startVerification(ctx context.Context, ticketID, actor, login string) (*okcare.Verification, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		return nil, err
@@ -148,20 +171,26 @@ func (db *DB) StartVerification(ctx context.Context, ticketID, agentID, login st
 		}
 		v = &okcare.Verification{ID: token.ID("ver_"), TicketID: t.ID, Channel: channel, SentTo: mask(to), ExpiresAt: fromMicros(micros(tx.now.Add(verificationTTL)))}
 		_, err = tx.exec(ctx, `INSERT INTO verifications (id, ticket_id, user_id, channel, sent_to, code_hash, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), "agent:"+agentID, micros(tx.now))
+			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), actor, micros(tx.now))
 		if err != nil {
 			return err
 		}
 		lang := customerLang(t, u)
 		args := notice.Args{"Code": code, "Number": t.Number}
-		subject, body := notice.T(lang, "verify_subject", nil), notice.T(lang, "verify_body", args)
+		// A code the customer asked for on their own page is typed there;
+		// one an agent sent is read back to that agent.
+		kind := "verify"
+		if actor == "contact" {
+			kind = "verify_self"
+		}
+		subject, body := notice.T(lang, "verify_subject", nil), notice.T(lang, kind+"_body", args)
 		if channel == okcare.ChannelSMS {
-			body = notice.T(lang, "verify_sms", args)
+			body = notice.T(lang, kind+"_sms", args)
 		}
 		if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventIdentityCode, subject, body); err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo, "linked": t.LinkedBy}); err != nil {
+		if err := appendAudit(ctx, tx, actor, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo, "linked": t.LinkedBy}); err != nil {
 			return err
 		}
 		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s (the account's registered contact).", channel, v.SentTo))
@@ -177,6 +206,10 @@ func customerLang(t *okcare.Ticket, _ *okcare.User) string {
 
 // ConfirmVerification checks a code read back by the customer.
 func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, code string) (*okcare.Verification, error) {
+	return db.confirmVerification(ctx, verificationID, "agent:"+agentID, code)
+}
+
+func (db *DB) confirmVerification(ctx context.Context, verificationID, actor, code string) (*okcare.Verification, error) {
 	var v okcare.Verification
 	var failure error
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -210,13 +243,13 @@ func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, 
 		}
 		now := fromMicros(micros(tx.now))
 		v.VerifiedAt = &now
-		if _, err := tx.exec(ctx, `UPDATE verifications SET verified_at = ?, verified_by = ? WHERE id = ?`, micros(tx.now), "agent:"+agentID, v.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE verifications SET verified_at = ?, verified_by = ? WHERE id = ?`, micros(tx.now), actor, v.ID); err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.verified", "ticket:"+v.TicketID, map[string]string{"verification": v.ID, "channel": v.Channel}); err != nil {
+		if err := appendAudit(ctx, tx, actor, "identity.verified", "ticket:"+v.TicketID, map[string]string{"verification": v.ID, "channel": v.Channel}); err != nil {
 			return err
 		}
-		if err := linkVerifiedTicket(ctx, tx, v.TicketID, userID, "agent:"+agentID); err != nil {
+		if err := linkVerifiedTicket(ctx, tx, v.TicketID, userID, actor); err != nil {
 			return err
 		}
 		return addNote(ctx, tx, v.TicketID, "Identity verified: the customer read back the code sent to "+v.SentTo+".")
