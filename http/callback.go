@@ -90,7 +90,7 @@ func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	t, win, err := s.requestCallback(r, nil, lang, f)
+	t, win, err := s.requestCallback(r, s.customer(r), lang, f) // signed in: the account comes along
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
 			s.pageError(w, r, lang, err)

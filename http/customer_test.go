@@ -290,3 +290,36 @@ func TestCustomerLinksTicketFromThePage(t *testing.T) {
 	}
 	noEnglishWords(t, page)
 }
+
+// Signed in on the help center, the chat and the callback carry the
+// account, as the web form does.
+func TestSignedInChatAndCallbackCarryTheAccount(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	alice, _ := ts.db.FindUserByLogin(ctx, "alice@demo.okwallet.example")
+	c := newConsoleClient(t, ts)
+	c.get("/support/login?lang=zh-CN")
+	if status, _, _ := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"alice@demo.okwallet.example"}, "password": {demo.UserPassword}}); status != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", status)
+	}
+	c.get("/support/callback?lang=zh-CN")
+	if status, _, _ := c.post("/support/callback", url.Values{"lang": {"zh-CN"}, "contact_phone": {"+8613800000001"}, "window": {"asap"}, "description": {"请给我回电"}}); status >= 400 {
+		t.Fatalf("callback: %d", status)
+	}
+	_, page, _ := c.get("/support/chat?lang=zh-CN")
+	if !strings.Contains(page, `value="alice@demo.okwallet.example"`) {
+		t.Fatal("the chat form does not know the signed-in customer's address")
+	}
+	c.post("/support/chat", url.Values{"lang": {"zh-CN"}, "contact_email": {"alice@demo.okwallet.example"}, "message": {"在吗"}, "leave": {"1"}})
+	list, _ := ts.db.UserTickets(ctx, alice.ID)
+	channels := map[string]bool{}
+	for _, tk := range list {
+		if tk.LinkedBy != okcare.LinkedSignedIn {
+			t.Fatalf("ticket %d linked by %q", tk.Number, tk.LinkedBy)
+		}
+		channels[tk.Channel] = true
+	}
+	if !channels[okcare.ChannelPhone] || !channels[okcare.ChannelMail] {
+		t.Fatalf("alice's tickets by channel: %v", channels)
+	}
+}
