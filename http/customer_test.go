@@ -323,3 +323,29 @@ func TestSignedInChatAndCallbackCarryTheAccount(t *testing.T) {
 		t.Fatalf("alice's tickets by channel: %v", channels)
 	}
 }
+
+// A browser that follows a broken link gets a page in its language, with
+// the way back; an API client gets the JSON envelope.
+func TestNotFoundPageInTheCustomersLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	for _, c := range []struct{ lang, want string }{{"zh-CN", "没有找到这个页面或工单"}, {"en", "No such page."}} {
+		req, _ := http.NewRequest("GET", ts.URL+"/support/no-such-page?lang="+c.lang, nil)
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 404 || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(buf.String(), c.want) || !strings.Contains(buf.String(), `href="/help?lang=`) {
+			t.Fatalf("%s 404 page: %d %s", c.lang, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if c.lang == "zh-CN" {
+			noEnglishWords(t, buf.String())
+		}
+	}
+	if status, body, _ := ts.call(t, "GET", "/api/v1/no-such", "", nil); status != 404 || errCode(body) != "not_found" {
+		t.Fatalf("API 404: %d %v", status, body)
+	}
+}
