@@ -5,11 +5,14 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"os/exec"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/demo"
@@ -347,5 +350,54 @@ func TestNotFoundPageInTheCustomersLanguage(t *testing.T) {
 	}
 	if status, body, _ := ts.call(t, "GET", "/api/v1/no-such", "", nil); status != 404 || errCode(body) != "not_found" {
 		t.Fatalf("API 404: %d %v", status, body)
+	}
+}
+
+// A customer with two-factor on signs in with a code oathtool computes
+// from their secret: without it they are asked for it, in Chinese; the
+// same code cannot be used twice.
+func TestCustomerSignInWithTOTP(t *testing.T) {
+	if _, err := exec.LookPath("oathtool"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("oathtool is not installed; the test script installs it")
+		}
+		t.Skip("oathtool not installed")
+	}
+	ts := newTestServer(t)
+	ctx := context.Background()
+	bob, _ := ts.db.FindUserByLogin(ctx, "bob@demo.okwallet.example")
+	enrol, err := ts.db.BeginTOTP(ctx, bob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The store's clock is set, and oathtool computes for the same instant.
+	now := time.Now().UTC().Truncate(30 * time.Second).Add(5 * time.Second)
+	ts.db.Now = func() time.Time { return now }
+	code := func() string {
+		out, err := exec.Command("oathtool", "--totp", "--base32", "--now", now.Format("2006-01-02 15:04:05 UTC"), enrol.Secret).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if _, err := ts.db.ConfirmTOTP(ctx, bob.ID, code()); err != nil {
+		t.Fatal(err)
+	}
+	// The enrolment used this step's code: sign in on the next one.
+	now = now.Add(30 * time.Second)
+	c := newConsoleClient(t, ts)
+	c.get("/support/login?lang=zh-CN")
+	status, page, _ := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"bob@demo.okwallet.example"}, "password": {demo.UserPassword}})
+	if status != http.StatusUnauthorized || !strings.Contains(page, "请输入双重认证验证码") || !strings.Contains(page, `required autofocus`) {
+		t.Fatalf("sign-in without the code: %d", status)
+	}
+	current := code()
+	if status, _, h := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"bob@demo.okwallet.example"}, "password": {demo.UserPassword}, "totp": {current}}); status != http.StatusSeeOther || h.Get("Location") != "/support/requests" {
+		t.Fatalf("sign-in with oathtool's code: %d", status)
+	}
+	other := newConsoleClient(t, ts)
+	other.get("/support/login?lang=zh-CN")
+	if status, page, _ := other.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"bob@demo.okwallet.example"}, "password": {demo.UserPassword}, "totp": {current}}); status != http.StatusUnauthorized || !strings.Contains(page, "已用过") {
+		t.Fatalf("the same code again: %d", status)
 	}
 }
