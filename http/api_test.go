@@ -229,10 +229,10 @@ func TestBootstrapAndReleasePolicy(t *testing.T) {
 
 func TestRolesAndSessions(t *testing.T) {
 	ts := newTestServer(t)
-	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "helper@okcare.example", Role: okcare.RoleAgent}, "helper-pass-1"); err != nil {
+	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "helper@okcare.example", Role: okcare.RoleAgent}, "kettle-harbor-91"); err != nil {
 		t.Fatal(err)
 	}
-	_, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "helper@okcare.example", "password": "helper-pass-1"})
+	_, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "helper@okcare.example", "password": "kettle-harbor-91"})
 	helper := body["token"].(string)
 	status, body, _ := ts.call(t, "POST", "/api/v1/admin/incidents", helper, `{"title":"x","severity":"minor"}`)
 	if status != 403 || errCode(body) != okcare.EFORBIDDEN {
