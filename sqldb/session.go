@@ -265,7 +265,8 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	u.ID, u.RestrictedUntil, u.CreatedAt = s.UserID, fromNullMicros(until), fromMicros(userCreated)
 	now := db.Now()
 	s.LastSeenAt = db.touches.lastSeen(s.ID, s.LastSeenAt)
-	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed {
+	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed ||
+		(db.LoginPolicy.SessionMaxAge > 0 && now.Sub(s.CreatedAt) > db.LoginPolicy.SessionMaxAge) {
 		return nil, nil, errUnauthorized()
 	}
 	db.touches.touch(s.ID, now)

@@ -236,4 +236,19 @@ func testSessionIdleExpiry(t *testing.T, db *sqldb.DB, clock *Clock) {
 	clock.Advance(db.LoginPolicy.SessionIdle + time.Hour)
 	_, _, err = db.Authenticate(ctx, tok)
 	wantCode(t, err, okcare.EUNAUTHORIZED)
+
+	// Used every day, a session still ends at its absolute lifetime.
+	_, tok, err = login(db, "olga@example.com", "blue-kettle-42", "phone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for used := time.Duration(0); used < db.LoginPolicy.SessionMaxAge-24*time.Hour; used += 24 * time.Hour {
+		clock.Advance(24 * time.Hour)
+		if _, _, err := db.Authenticate(ctx, tok); err != nil {
+			t.Fatalf("a daily-used session ended after %v: %v", used, err)
+		}
+	}
+	clock.Advance(48 * time.Hour)
+	_, _, err = db.Authenticate(ctx, tok)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
 }
