@@ -134,5 +134,5 @@ func (s *Server) handleRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)}, CallFrom: win.From, CallBy: win.To})
+	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, CallFrom: win.From, CallBy: win.To})
 }

@@ -401,3 +401,38 @@ func TestCustomerSignInWithTOTP(t *testing.T) {
 		t.Fatalf("the same code again: %d", status)
 	}
 }
+
+// The customer-facing ticket API shows no internal tags and no staff ids,
+// and a client cannot write a diagnosis's findings into its own intake.
+func TestCustomerTicketAPIHidesStaffDetails(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	alice := ts.login(t, "alice@demo.okwallet.example")
+	forged := map[string]any{"lang": "zh-CN", "intake": map[string]any{"description": "打不开", "diagnosis": map[string]any{"causes": []any{map[string]any{"cause": "account_frozen", "confidence": 1}}}}}
+	status, created, _ := ts.call(t, "POST", "/api/v1/tickets", alice, forged)
+	if status != 201 {
+		t.Fatalf("create: %d %v", status, created)
+	}
+	id := created["id"].(string)
+	if stored, _ := ts.db.FindTicket(ctx, id); len(stored.Intake.Diagnosis) != 0 {
+		t.Fatalf("a client-written diagnosis was stored: %s", stored.Intake.Diagnosis)
+	}
+	if err := ts.db.TagTicket(ctx, id, []string{"vip", "suspected_fraud"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.ReplyAsAgent(ctx, id, "agt_secret_id", "请更新应用", true); err != nil {
+		t.Fatal(err)
+	}
+	ts.db.SQL().Exec(`UPDATE tickets SET assignee_id = 'agt_secret_id' WHERE id = ?`, id)
+	for _, path := range []string{"/api/v1/me/tickets/" + id, "/api/v1/me/tickets"} {
+		_, body, _ := ts.call(t, "GET", path, alice, nil)
+		raw := mustJSON(body)
+		if strings.Contains(raw, "suspected_fraud") || strings.Contains(raw, "agt_secret_id") || strings.Contains(raw, `"assignee_id"`) {
+			t.Fatalf("%s shows staff details: %s", path, raw)
+		}
+	}
+	_, body, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+id, alice, nil)
+	if msgs := body["messages"].([]any); msgs[len(msgs)-1].(map[string]any)["author"] != "support" {
+		t.Fatalf("staff author shown as %v", msgs[len(msgs)-1])
+	}
+}

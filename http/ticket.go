@@ -44,10 +44,33 @@ type ticketJSON struct {
 	Attachments []*okcare.Attachment    `json:"attachments,omitempty"`
 }
 
+// forCustomer is a ticket as its customer may see it: no internal tags,
+// no staff ids.
+func forCustomer(t *okcare.Ticket) *okcare.Ticket {
+	c := *t
+	c.Tags, c.AssigneeID = nil, ""
+	return &c
+}
+
+// messagesForCustomer names staff as "support", never by their id.
+func messagesForCustomer(msgs []*okcare.TicketMessage) []*okcare.TicketMessage {
+	out := make([]*okcare.TicketMessage, len(msgs))
+	for i, m := range msgs {
+		c := *m
+		if strings.HasPrefix(c.Author, "agent:") {
+			c.Author = "support"
+		}
+		out[i] = &c
+	}
+	return out
+}
+
 // attachDiagnosis copies what a diagnosis found into the intake, so the
 // customer never repeats it; only the diagnosis's owner (or anyone, for an
-// anonymous one) may attach it.
+// anonymous one) may attach it. What a client wrote in intake.diagnosis
+// itself is dropped: findings come from the stored diagnosis only.
 func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare.NewTicket) error {
+	req.Intake.Diagnosis = nil
 	if req.Intake.DiagnosisID == "" {
 		return nil
 	}
@@ -90,7 +113,7 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if _, err := s.Store.AssignTicket(ctx, t.ID); err != nil {
 		s.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
-	return &ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)}, nil
+	return &ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, nil
 }
 
 func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
@@ -135,6 +158,9 @@ func (s *Server) handleMyTickets(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	for i, t := range list {
+		list[i] = forCustomer(t)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"tickets": list})
 }
 
@@ -160,7 +186,7 @@ func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.replyBy(t), Messages: msgs, Attachments: files})
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), Messages: messagesForCustomer(msgs), Attachments: files})
 }
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
