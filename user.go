@@ -88,6 +88,10 @@ type Session struct {
 	LastSeenAt time.Time  `json:"last_seen_at"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 	Current    bool       `json:"current,omitempty"`
+	// DeviceKey, in a sign-in's answer only, is the key the device sends
+	// with its next sign-ins to prove it is a device the account knows
+	// (set when this sign-in was from a device without one).
+	DeviceKey string `json:"device_key,omitempty"`
 }
 
 // RegisterRequest creates a user. At least one of Email and Phone is needed.
@@ -106,7 +110,10 @@ type LoginRequest struct {
 	Password string `json:"password"`
 	TOTPCode string `json:"totp_code"`
 	Device   Device `json:"device"`
-	IP       string `json:"-"`
+	// DeviceKey is the key an earlier sign-in gave this device, if any:
+	// the proof that it is a device the account knows.
+	DeviceKey string `json:"device_key,omitempty"`
+	IP        string `json:"-"`
 }
 
 // TOTPEnrolment is a pending two-factor enrolment: the secret and the

@@ -55,14 +55,13 @@ func (db *DB) Login(ctx context.Context, req okcare.LoginRequest) (*okcare.Sessi
 	}
 	u, err := db.FindUserByLogin(ctx, req.Login)
 	if okcare.ErrorCode(err) == okcare.ENOTFOUND {
-		password.Verify(req.Password, dummyHash)
-		return nil, "", db.refuse(ctx, nil, req, okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The login or password is wrong."))
+		return nil, "", db.failUnknownLogin(ctx, req)
 	} else if err != nil {
 		return nil, "", err
 	}
 
 	now := db.Now()
-	known, err := db.knownDevice(ctx, u.ID, req.Device.ID)
+	known, err := db.knownDevice(ctx, u.ID, req.DeviceKey)
 	if err != nil {
 		return nil, "", err
 	}
@@ -117,11 +116,42 @@ func (db *DB) passwordHash(ctx context.Context, userID string) (string, error) {
 	return hash, err
 }
 
-// knownDevice reports whether the user has logged in from the device before.
-func (db *DB) knownDevice(ctx context.Context, userID, deviceID string) (bool, error) {
+// knownDevice reports whether key is a device key an earlier sign-in to
+// the account gave out. A device id alone proves nothing: anyone who saw
+// it (an agent, a shared screen) could claim it.
+func (db *DB) knownDevice(ctx context.Context, userID, key string) (bool, error) {
+	if !strings.HasPrefix(key, "okd_") || len(key) > 100 {
+		return false, nil
+	}
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = ? AND device_id = ?`, userID, deviceID).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM device_keys WHERE key_hash = ? AND user_id = ?`, token.Hash(key), userID).Scan(&n)
 	return n > 0, err
+}
+
+// failUnknownLogin answers a sign-in naming no account exactly as one
+// naming a real account would: the same failure, counted the same way, and
+// the same restriction once the failures reach the limit, so neither the
+// answer nor its timing tells which accounts exist.
+func (db *DB) failUnknownLogin(ctx context.Context, req okcare.LoginRequest) error {
+	login := NormalizeLogin(req.Login)
+	var reached sql.NullInt64 // when the failure that reached the limit happened
+	err := db.queryRow(ctx, `SELECT at FROM login_attempts WHERE user_id IS NULL AND login = ? AND counts = ? AND at > ? ORDER BY id LIMIT 1 OFFSET ?`,
+		login, true, micros(db.Now().Add(-db.LoginPolicy.Window)), db.LoginPolicy.MaxFailures-1).Scan(&reached)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if reached.Valid {
+		until := fromMicros(reached.Int64).Add(db.LoginPolicy.RestrictFor)
+		if db.Now().Before(until) {
+			return db.refuse(ctx, nil, req, restrictedError(&okcare.User{State: okcare.AccountLoginRestricted, StateReason: okcare.ReasonTooManyFailedLogins, RestrictedUntil: &until}))
+		}
+	}
+	password.Verify(req.Password, dummyHash)
+	req.Login = login
+	if err := db.recordAttempt(ctx, nil, req, false, okcare.EINVALIDCREDENTIALS, true); err != nil {
+		return err
+	}
+	return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The login or password is wrong.")
 }
 
 // refuse records an uncounted failed attempt and returns refusal, or the
@@ -206,10 +236,16 @@ func (db *DB) openSession(ctx context.Context, u *okcare.User, req okcare.LoginR
 		if err := insertAttempt(ctx, tx, u, req, true, "ok", false); err != nil {
 			return err
 		}
-		if !known {
-			return enqueueSecurityAlert(ctx, tx, u, okcare.EventNewDeviceLogin)
+		if known {
+			return nil
 		}
-		return nil
+		// A new device: it gets its key, and the owner an alert.
+		s.DeviceKey = token.New("okd_")
+		if _, err := tx.exec(ctx, `INSERT INTO device_keys (key_hash, user_id, device_id, created_at) VALUES (?, ?, ?, ?)`,
+			token.Hash(s.DeviceKey), u.ID, req.Device.ID, micros(tx.now)); err != nil {
+			return err
+		}
+		return enqueueSecurityAlert(ctx, tx, u, okcare.EventNewDeviceLogin)
 	})
 	if err != nil {
 		return nil, "", err
