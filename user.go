@@ -164,18 +164,23 @@ type UserService interface {
 	RevokeSession(ctx context.Context, userID, sessionID string) error
 
 	// ChangePassword replaces the password and revokes the user's other
-	// sessions. Returns EINVALIDCREDENTIALS, EWEAKPASSWORD.
-	ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) error
+	// sessions; it needs the current password and, with two-factor on, a
+	// current code. Wrong ones count as failed sign-ins. Returns
+	// EINVALIDCREDENTIALS, ETOTPREQUIRED, ETOTPINVALID, EWEAKPASSWORD,
+	// ERATELIMITED (too many wrong ones).
+	ChangePassword(ctx context.Context, userID, keepSessionID, current, next, code string) error
 
-	// BeginTOTP starts (or restarts) a two-factor enrolment. Returns ECONFLICT
-	// if two-factor is already on.
-	BeginTOTP(ctx context.Context, userID string) (*TOTPEnrolment, error)
+	// BeginTOTP starts (or restarts) a two-factor enrolment; it needs the
+	// current password. Returns ECONFLICT if two-factor is already on,
+	// EINVALIDCREDENTIALS, ERATELIMITED.
+	BeginTOTP(ctx context.Context, userID, currentPassword string) (*TOTPEnrolment, error)
 
 	// ConfirmTOTP turns two-factor on with a code from the pending secret and
 	// returns single-use recovery codes. Returns ETOTPINVALID, ECONFLICT.
 	ConfirmTOTP(ctx context.Context, userID, code string) ([]string, error)
 
-	// DisableTOTP turns two-factor off. Returns EINVALIDCREDENTIALS, ETOTPINVALID.
+	// DisableTOTP turns two-factor off with the current password and a
+	// code. Returns EINVALIDCREDENTIALS, ETOTPINVALID, ERATELIMITED.
 	DisableTOTP(ctx context.Context, userID, password, code string) error
 
 	// ChangeState moves the account to another state and records why.

@@ -264,7 +264,11 @@ func TestRolesAndSessions(t *testing.T) {
 func TestTwoFactorThroughAPI(t *testing.T) {
 	ts := newTestServer(t)
 	tok := ts.login(t, "bob@demo.okwallet.example")
-	status, enr, _ := ts.call(t, "POST", "/api/v1/me/totp", tok, nil)
+	// A stolen token alone cannot turn two-factor on: the password is asked.
+	if status, body, _ := ts.call(t, "POST", "/api/v1/me/totp", tok, map[string]string{"password": "not-the-password"}); status != 401 || errCode(body) != okcare.EINVALIDCREDENTIALS {
+		t.Fatalf("enrol with a wrong password: %d %v", status, body)
+	}
+	status, enr, _ := ts.call(t, "POST", "/api/v1/me/totp", tok, map[string]string{"password": demo.UserPassword})
 	if status != 200 || !strings.HasPrefix(enr["otpauth_url"].(string), "otpauth://totp/OK%20Wallet:bob") {
 		t.Fatalf("enrol: %d %v", status, enr)
 	}

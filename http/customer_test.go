@@ -366,7 +366,7 @@ func TestCustomerSignInWithTOTP(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
 	bob, _ := ts.db.FindUserByLogin(ctx, "bob@demo.okwallet.example")
-	enrol, err := ts.db.BeginTOTP(ctx, bob.ID)
+	enrol, err := ts.db.BeginTOTP(ctx, bob.ID, demo.UserPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -190,15 +190,7 @@ func (db *DB) failLogin(ctx context.Context, u *okcare.User, req okcare.LoginReq
 		if err := insertAttempt(ctx, tx, u, req, false, code, true); err != nil {
 			return err
 		}
-		// Failures count within the window and after the last success; ids
-		// order attempts even when two share a timestamp.
-		var lastSuccess sql.NullInt64
-		if err := tx.queryRow(ctx, `SELECT MAX(id) FROM login_attempts WHERE user_id = ? AND success = ?`, u.ID, true).Scan(&lastSuccess); err != nil {
-			return err
-		}
-		var failures int
-		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE user_id = ? AND counts = ? AND at > ? AND id > ?`,
-			u.ID, true, micros(tx.now.Add(-db.LoginPolicy.Window)), lastSuccess.Int64).Scan(&failures)
+		failures, err := db.recentFailures(ctx, tx, u.ID, tx.now)
 		if err != nil {
 			return err
 		}
@@ -218,6 +210,61 @@ func (db *DB) failLogin(ctx context.Context, u *okcare.User, req okcare.LoginReq
 		return err
 	}
 	return okcare.Errorf(code, "%s", msg)
+}
+
+// recentFailures counts the user's counted failures within the window and
+// after the last success; ids order attempts even when two share a
+// timestamp.
+func (db *DB) recentFailures(ctx context.Context, q querier, userID string, now time.Time) (int, error) {
+	var lastSuccess sql.NullInt64
+	if err := q.queryRow(ctx, `SELECT MAX(id) FROM login_attempts WHERE user_id = ? AND success = ?`, userID, true).Scan(&lastSuccess); err != nil {
+		return 0, err
+	}
+	var failures int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE user_id = ? AND counts = ? AND at > ? AND id > ?`,
+		userID, true, micros(now.Add(-db.LoginPolicy.Window)), lastSuccess.Int64).Scan(&failures)
+	return failures, err
+}
+
+// reauthenticate checks the current password, and a current two-factor
+// code when two-factor is on, before a change to the account's
+// credentials: a stolen session alone cannot change them. Wrong answers
+// count as failed sign-ins; past the limit it refuses without checking, so
+// a stolen session cannot guess the password either.
+func (db *DB) reauthenticate(ctx context.Context, u *okcare.User, pw, code string) error {
+	failures, err := db.recentFailures(ctx, db, u.ID, db.Now())
+	if err != nil {
+		return err
+	}
+	if failures >= db.LoginPolicy.MaxFailures {
+		return okcare.Errorf(okcare.ERATELIMITED, "Too many wrong passwords or codes; try again in %d minutes.", int(db.LoginPolicy.Window.Minutes()))
+	}
+	login := u.Email
+	if login == "" {
+		login = u.Phone
+	}
+	attempt := okcare.LoginRequest{Login: login, Device: okcare.Device{ID: "reauthentication"}}
+	hash, err := db.passwordHash(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if ok, err := password.Verify(pw, hash); err != nil {
+		return err
+	} else if !ok {
+		return db.failLogin(ctx, u, attempt, okcare.EINVALIDCREDENTIALS, "The current password is wrong.")
+	}
+	if !u.TOTPEnabled {
+		return nil
+	}
+	if strings.TrimSpace(code) == "" {
+		return okcare.Errorf(okcare.ETOTPREQUIRED, "Enter the code from your authenticator app too.")
+	}
+	if ok, err := db.useSecondFactor(ctx, u.ID, code); err != nil {
+		return err
+	} else if !ok {
+		return db.failLogin(ctx, u, attempt, okcare.ETOTPINVALID, "The two-factor code is wrong or was already used.")
+	}
+	return nil
 }
 
 // openSession creates the session and its token, records the success and
@@ -342,28 +389,14 @@ func (db *DB) RevokeSession(ctx context.Context, userID, sessionID string) error
 	})
 }
 
-// checkPassword returns EINVALIDCREDENTIALS unless pw is the user's password.
-func (db *DB) checkPassword(ctx context.Context, userID, pw string) error {
-	hash, err := db.passwordHash(ctx, userID)
-	if err != nil {
-		return err
-	}
-	if ok, err := password.Verify(pw, hash); err != nil {
-		return err
-	} else if !ok {
-		return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The password is wrong.")
-	}
-	return nil
-}
-
-// ChangePassword checks the current password, stores the new one, revokes
-// every other session and alerts the user.
-func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) error {
+// ChangePassword checks the current password (and two-factor code), stores
+// the new one, revokes every other session and alerts the user.
+func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current, next, code string) error {
 	u, err := db.FindUserByID(ctx, userID)
 	if err != nil {
 		return err
 	}
-	if err := db.checkPassword(ctx, userID, current); err != nil {
+	if err := db.reauthenticate(ctx, u, current, code); err != nil {
 		return err
 	}
 	if p := password.Problem(next, u.Email, u.Phone); p != "" {

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoginAndSessions", testLoginAndSessions},
 		{"FailedLoginsRestrictUnknownDevicesOnly", testFailedLogins},
 		{"DeviceProofAndNoEnumeration", testDeviceProofAndNoEnumeration},
+		{"Reauthentication", testReauthentication},
 		{"SessionIdleExpiry", testSessionIdleExpiry},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},

@@ -82,9 +82,9 @@ func testLoginAndSessions(t *testing.T, db *sqldb.DB, _ *Clock) {
 	wantCode(t, db.RevokeSession(ctx, other.ID, s.ID), okcare.ENOTFOUND)
 
 	// Changing the password keeps this session and ends the others.
-	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "wrong-password", "green-teapot-77"), okcare.EINVALIDCREDENTIALS)
-	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "12345678"), okcare.EWEAKPASSWORD)
-	if err := db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77"); err != nil {
+	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "wrong-password", "green-teapot-77", ""), okcare.EINVALIDCREDENTIALS)
+	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "12345678", ""), okcare.EWEAKPASSWORD)
+	if err := db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := db.Authenticate(ctx, tok); err != nil {
