@@ -56,6 +56,7 @@ var uiText = map[string]map[string]string{
 		"pf_cause": "可能的原因", "pf_symptom": "现象", "pf_description": "具体情况", "pf_error_text": "应用显示的提示", "pf_app": "OK 钱包", "pf_device": "手机", "pf_network": "网络",
 		"net_wifi": "Wi-Fi", "net_cellular": "移动数据", "net_none": "没有网络", "net_unreachable": "连不上服务器", "net_latency": "延迟", "net_public_wifi": "公共 Wi-Fi",
 		"dev_free_storage": "可用存储", "dev_free_memory": "可用内存", "dev_os": "系统版本",
+		"transcript_title": "OK 钱包工单 #{number}：{subject}", "transcript_opened": "提交时间 {when} · 渠道：{channel}",
 	},
 	"en": {
 		"brand": "OK Wallet", "helpcenter": "Help Center", "nav_help": "Help Center", "nav_diagnose": "Won't open?", "nav_status": "Status",
@@ -111,5 +112,6 @@ var uiText = map[string]map[string]string{
 		"pf_cause": "Likely cause", "pf_symptom": "What happens", "pf_description": "Details", "pf_error_text": "The message the app shows", "pf_app": "OK Wallet", "pf_device": "Phone", "pf_network": "Network",
 		"net_wifi": "Wi-Fi", "net_cellular": "mobile data", "net_none": "no connection", "net_unreachable": "cannot reach our servers", "net_latency": "latency", "net_public_wifi": "public Wi-Fi",
 		"dev_free_storage": "free storage", "dev_free_memory": "free memory", "dev_os": "OS version",
+		"transcript_title": "OK Wallet ticket #{number}: {subject}", "transcript_opened": "Opened {when} via {channel}",
 	},
 }
