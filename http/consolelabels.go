@@ -12,7 +12,7 @@ import (
 // (acct_), state reasons (rs_), outbox events (ev_), notification channels
 // (nc_) and statuses (ns_), movement kinds (tx_), intake symptoms (sy_) and
 // tried steps (tried_), diagnosis outcomes (oc_), account actions as nouns
-// (act_) and as approval requests (ap_), languages (lang_), platforms (plat_), staff roles (role_), the
+// (act_) and as approval requests (ap_), audit actions (au_), languages (lang_), platforms (plat_), staff roles (role_), the
 // words for actors that are not staff (actor_), and the notes the store
 // writes (note_, with {argument} places). They join consoleText at start.
 var consoleLabels = map[string]map[string]string{
@@ -32,6 +32,9 @@ var consoleLabels = map[string]map[string]string{
 		"lang_zh-CN": "中文", "lang_en": "英文", "plat_android": "Android", "plat_ios": "iOS",
 		"role_agent": "客服", "role_supervisor": "主管", "role_admin": "管理员",
 		"actor_system": "系统", "actor_customer": "客户", "actor_staff": "客服",
+		"au_account.password_reset_link": "发送重置密码链接", "au_account.revoke_sessions": "注销所有会话", "au_account.state_change": "更改账户状态", "au_account.unfreeze_requested": "申请解冻",
+		"au_article.publish": "发布帮助文章", "au_identity.code_sent": "发送身份验证码", "au_identity.verified": "身份验证通过", "au_incident.create": "创建故障", "au_incident.update": "更新故障",
+		"au_release.set_policy": "设置版本策略", "au_ticket.incident": "关联故障", "au_ticket.linked": "工单关联钱包账户", "au_ticket.reassign": "转派工单",
 		"note_followup_scheduled":      "{by} 安排了回访，发送时间：{due}。",
 		"note_followup_canceled":       "{by} 取消了一次回访。",
 		"note_status_set":              "{by} 将状态改为「{status}」。",
@@ -67,6 +70,9 @@ var consoleLabels = map[string]map[string]string{
 		"lang_zh-CN": "Chinese", "lang_en": "English", "plat_android": "Android", "plat_ios": "iOS",
 		"role_agent": "agent", "role_supervisor": "supervisor", "role_admin": "admin",
 		"actor_system": "System", "actor_customer": "Customer", "actor_staff": "Staff member",
+		"au_account.password_reset_link": "Password-reset link sent", "au_account.revoke_sessions": "All sessions signed out", "au_account.state_change": "Account state changed", "au_account.unfreeze_requested": "Unfreeze requested",
+		"au_article.publish": "Help article published", "au_identity.code_sent": "Identity code sent", "au_identity.verified": "Identity verified", "au_incident.create": "Incident created", "au_incident.update": "Incident updated",
+		"au_release.set_policy": "Release policy set", "au_ticket.incident": "Ticket linked to an incident", "au_ticket.linked": "Ticket linked to a wallet account", "au_ticket.reassign": "Ticket reassigned",
 		"note_followup_scheduled":      "Follow-up scheduled for {due} by {by}.",
 		"note_followup_canceled":       "A follow-up was canceled by {by}.",
 		"note_status_set":              "Status set to {status} by {by}.",

@@ -1,6 +1,9 @@
 package http
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -40,6 +43,7 @@ func TestEveryCodeHasConsoleWords(t *testing.T) {
 		{"language", "lang_", []string{okcare.LangZH, okcare.LangEN}},
 		{"role", "role_", []string{string(okcare.RoleAgent), string(okcare.RoleSupervisor), string(okcare.RoleAdmin)}},
 		{"note", "note_", sqldb.NoteKeys()},
+		{"audit action", "au_", auditActions(t)},
 	} {
 		if len(tc.codes) == 0 {
 			t.Errorf("%s: no codes to check", tc.what)
@@ -91,4 +95,30 @@ func TestActorName(t *testing.T) {
 			t.Errorf("actorName(%q) = %q, want %q", actor, got, want)
 		}
 	}
+}
+
+// auditActions are the actions the store writes to the audit log, read
+// from its source, so that a new one needs words before it can be shown.
+func auditActions(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../sqldb/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("sqldb sources: %v", err)
+	}
+	action := regexp.MustCompile(`appendAudit\(ctx, tx, [^,]+, "([a-z_.]+)"`)
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range action.FindAllStringSubmatch(string(src), -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
 }

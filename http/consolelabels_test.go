@@ -120,7 +120,7 @@ func TestConsoleTicketInWords(t *testing.T) {
 }
 
 // TestConsoleNamesStaffOnAuditPage: the audit log names the staff member
-// who acted.
+// who acted, and the action in words.
 func TestConsoleNamesStaffOnAuditPage(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
@@ -139,7 +139,7 @@ func TestConsoleNamesStaffOnAuditPage(t *testing.T) {
 	admin := newConsoleClient(t, ts)
 	admin.signIn(ts.creds.AdminEmail, ts.creds.AdminPassword)
 	_, body, _ := admin.get("/console/audit")
-	if !strings.Contains(body, "<td>agent@okcare.example</td>") || strings.Contains(body, "<td>agent:") {
+	if !strings.Contains(body, "<td>agent@okcare.example</td>") || strings.Contains(body, "<td>agent:") || !strings.Contains(body, ">发送身份验证码</td>") || strings.Contains(body, "<td>system") {
 		t.Fatalf("the audit log does not name the agent:\n%s", body)
 	}
 }
