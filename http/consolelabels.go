@@ -13,8 +13,10 @@ import (
 // (nc_) and statuses (ns_), movement kinds (tx_), intake symptoms (sy_) and
 // tried steps (tried_), diagnosis outcomes (oc_), account actions as nouns
 // (act_) and as approval requests (ap_), audit actions (au_), languages (lang_), platforms (plat_), staff roles (role_), the
-// words for actors that are not staff (actor_), and the notes the store
-// writes (note_, with {argument} places). They join consoleText at start.
+// words for actors that are not staff (actor_), mail authentication
+// results (auth_), and the notes the store and the mail receiver write
+// (note_, with {argument} places; fmt_ are pieces of them). They join
+// consoleText at start.
 var consoleLabels = map[string]map[string]string{
 	"zh-CN": {
 		"acct_active": "正常", "acct_frozen": "已冻结", "acct_login_restricted": "登录受限", "acct_closed": "已注销",
@@ -53,6 +55,9 @@ var consoleLabels = map[string]map[string]string{
 		"note_sla_resolution_breached": "已超时：解决时限为 {due}。",
 		"note_sla_resolution_warning":  "即将超时：解决时限为 {due}。",
 		"note_call_logged":             "{by} 记录了通话：{outcome}",
+		"note_mail_auth":               "发件人验证：DKIM {dkim}{dkim_domain} · SPF 未检查 · DMARC {dmarc}{dmarc_detail}",
+		"note_mail_other_sender":       "这封邮件发自 {from}，不是工单的联系地址；它带有工单的回复令牌。",
+		"fmt_paren":                    "（{v}）", "fmt_policy": "，策略 {v}", "auth_pass": "通过", "auth_fail": "未通过", "auth_temperror": "暂时无法验证", "auth_none": "无",
 	},
 	"en": {
 		"acct_active": "Active", "acct_frozen": "Frozen", "acct_login_restricted": "Login restricted", "acct_closed": "Closed",
@@ -91,6 +96,9 @@ var consoleLabels = map[string]map[string]string{
 		"note_sla_resolution_breached": "SLA breached: resolution was due {due}.",
 		"note_sla_resolution_warning":  "SLA warning: resolution is due {due}.",
 		"note_call_logged":             "Call by {by}: {outcome}",
+		"note_mail_auth":               "DKIM: {dkim}{dkim_domain} · SPF: not checked · DMARC: {dmarc}{dmarc_detail}",
+		"note_mail_other_sender":       "Sent from {from}, not the ticket's address; it carried the ticket's reply token.",
+		"fmt_paren":                    " ({v})", "fmt_policy": ", p={v}", "auth_pass": "pass", "auth_fail": "fail", "auth_temperror": "temporary error", "auth_none": "none",
 	},
 }
 
@@ -153,8 +161,12 @@ func noteText(c, names map[string]string, m *okcare.TicketMessage) string {
 	if !ok {
 		return m.Body
 	}
-	pairs := make([]string, 0, 2*len(m.Note.Args))
-	for k, v := range m.Note.Args {
+	args := m.Note.Args
+	if m.Note.Key == "mail_auth" { // smtp.NoteMailAuth
+		args = mailAuthArgs(c, args)
+	}
+	pairs := make([]string, 0, 2*len(args))
+	for k, v := range args {
 		switch k {
 		case "by", "requested_by", "assignee":
 			v = actorName(c, names, v)
@@ -174,6 +186,24 @@ func noteText(c, names map[string]string, m *okcare.TicketMessage) string {
 		s += "\n" + notes // the agent's own words, as written
 	}
 	return s
+}
+
+// mailAuthArgs puts a mail authentication note's results in words, with
+// the signing domain and the DMARC domain and policy when there are any,
+// as the English body has them.
+func mailAuthArgs(c, in map[string]string) map[string]string {
+	out := map[string]string{"dkim": labelOf(c, "auth_", in["dkim"]), "dmarc": labelOf(c, "auth_", in["dmarc"]), "dkim_domain": "", "dmarc_detail": ""}
+	if d := in["dkim_domain"]; d != "" {
+		out["dkim_domain"] = strings.ReplaceAll(c["fmt_paren"], "{v}", d)
+	}
+	if in["dmarc"] != "none" || in["policy"] != "" {
+		detail := in["from_domain"]
+		if p := in["policy"]; p != "" {
+			detail += strings.ReplaceAll(c["fmt_policy"], "{v}", p)
+		}
+		out["dmarc_detail"] = strings.ReplaceAll(c["fmt_paren"], "{v}", detail)
+	}
+	return out
 }
 
 // labelAny is labelOf for any code type (account states and movement kinds

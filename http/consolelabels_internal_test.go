@@ -9,6 +9,7 @@ import (
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/diagnose"
+	"github.com/okcare/okcare/smtp"
 	"github.com/okcare/okcare/sqldb"
 )
 
@@ -43,6 +44,8 @@ func TestEveryCodeHasConsoleWords(t *testing.T) {
 		{"language", "lang_", []string{okcare.LangZH, okcare.LangEN}},
 		{"role", "role_", []string{string(okcare.RoleAgent), string(okcare.RoleSupervisor), string(okcare.RoleAdmin)}},
 		{"note", "note_", sqldb.NoteKeys()},
+		{"mail note", "note_", smtp.NoteKeys},
+		{"mail authentication result", "auth_", []string{"pass", "fail", "temperror", "none"}},
 		{"audit action", "au_", auditActions(t)},
 	} {
 		if len(tc.codes) == 0 {
@@ -68,6 +71,8 @@ func TestNoteText(t *testing.T) {
 	due := &okcare.TicketMessage{Body: "SLA warning", Note: &okcare.Note{Key: sqldb.NoteSLAFirstWarning, Args: map[string]string{"due": "2026-12-01T02:30:00Z"}}}
 	assigned := &okcare.TicketMessage{Body: "Assigned", Note: &okcare.Note{Key: sqldb.NoteAssigned, Args: map[string]string{"assignee": "agent:agt_gone", "by": "system"}}}
 	call := &okcare.TicketMessage{Body: "Call", Note: &okcare.Note{Key: sqldb.NoteCallLogged, Args: map[string]string{"by": "agent:agt_1", "outcome": okcare.CallNoAnswer, "notes": "晚点再打"}}}
+	mailAuth := &okcare.TicketMessage{Body: "DKIM: pass", Note: (&smtp.Auth{DKIM: "pass", DKIMDomain: "mail.example.com", DMARC: "pass", Policy: "reject", FromDomain: "example.com"}).KeyedNote()}
+	unsigned := &okcare.TicketMessage{Body: "DKIM: none", Note: (&smtp.Auth{DKIM: "none", DMARC: "none", FromDomain: "example.com"}).KeyedNote()}
 	for _, tc := range []struct {
 		lang string
 		m    *okcare.TicketMessage
@@ -78,6 +83,9 @@ func TestNoteText(t *testing.T) {
 		{"zh-CN", due, "即将超时：首次回复时限为 2026-12-01 10:30 (UTC+8)。"},
 		{"zh-CN", assigned, "系统 将工单分配给 客服 agt_gone。"},
 		{"en", call, "Call by li@okcare.example: No answer\n晚点再打"},
+		{"zh-CN", mailAuth, "发件人验证：DKIM 通过（mail.example.com） · SPF 未检查 · DMARC 通过（example.com，策略 reject）"},
+		{"en", mailAuth, "DKIM: pass (mail.example.com) · SPF: not checked · DMARC: pass (example.com, p=reject)"},
+		{"zh-CN", unsigned, "发件人验证：DKIM 无 · SPF 未检查 · DMARC 无"},
 		{"zh-CN", &okcare.TicketMessage{Body: "Old note by agent:agt_1."}, "Old note by agent:agt_1."},
 		{"zh-CN", &okcare.TicketMessage{Body: "From a later version.", Note: &okcare.Note{Key: "not_known_yet"}}, "From a later version."},
 	} {
