@@ -95,6 +95,17 @@ func TestNoteText(t *testing.T) {
 	}
 }
 
+// TestUnknownCodeShownAsWritten: a reason staff typed that okcare does
+// not know is shown as they wrote it.
+func TestUnknownCodeShownAsWritten(t *testing.T) {
+	if got := labelAny(consoleText["zh-CN"], "rs_", "chargeback_dispute"); got != "chargeback_dispute" {
+		t.Errorf("unknown reason shown as %q", got)
+	}
+	if got := labelAny(consoleText["zh-CN"], "acct_", okcare.AccountFrozen); got != "已冻结" {
+		t.Errorf("frozen shown as %q", got)
+	}
+}
+
 // TestActorName: staff by name, everyone else in words.
 func TestActorName(t *testing.T) {
 	names := map[string]string{"agt_1": "li@okcare.example"}
