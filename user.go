@@ -26,11 +26,31 @@ func (s AccountState) Valid() bool {
 	return false
 }
 
+// AccountStates lists every account state, for pages that label them.
+var AccountStates = []AccountState{AccountActive, AccountFrozen, AccountLoginRestricted, AccountClosed}
+
 // ReasonTooManyFailedLogins is the reason code the system uses when it
 // restricts logins by itself after repeated failures. Such a restriction
 // expires on its own and never blocks a device the user has logged in from
 // before, so an attacker who guesses passwords cannot lock the owner out.
 const ReasonTooManyFailedLogins = "too_many_failed_logins"
+
+// Reason codes okcare writes itself or that staff use by convention.
+const (
+	ReasonIdentityVerified         = "identity_verified"
+	ReasonIdentityVerifiedFourEyes = "identity_verified_four_eyes"
+	ReasonPasswordReset            = "password_reset"
+	ReasonSuspiciousActivity       = "suspicious_activity"
+	ReasonRiskReview               = "risk_review"
+	ReasonSecurityReview           = "security_review"
+	ReasonUserRequest              = "user_request"
+)
+
+// StateReasons lists the known reason codes. A reason staff type that is
+// not here is shown as written; one that okcare writes must be here, so
+// that the console can put it in words.
+var StateReasons = []string{ReasonTooManyFailedLogins, ReasonIdentityVerified, ReasonIdentityVerifiedFourEyes, ReasonPasswordReset,
+	ReasonSuspiciousActivity, ReasonRiskReview, ReasonSecurityReview, ReasonUserRequest}
 
 // User is an end user of the wallet. The password hash and TOTP secret never
 // leave the storage layer.

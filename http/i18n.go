@@ -53,6 +53,10 @@ var uiText = map[string]map[string]string{
 		"err_account_closed": "这个账户已注销。", "err_not_found": "没有找到这个页面或工单。", "err_conflict": "这个操作现在不能进行（工单可能已关闭或已评价）。",
 		"err_rate_limited": "请求太频繁，请几分钟后再试。", "err_forbidden": "页面已过期，请刷新后再试。", "err_body_too_large": "内容或文件太大（每个文件最大 5 MB）。",
 		"err_unsupported_media_type": "不支持这种文件类型。请上传截图（PNG、JPEG）、PDF 或文本文件。", "err_invalid_utf8": "提交的文字有无法识别的字符。", "err_internal": "系统暂时出了问题，请稍后再试。",
+		"pf_cause": "可能的原因", "pf_symptom": "现象", "pf_description": "具体情况", "pf_error_text": "应用显示的提示", "pf_app": "OK 钱包", "pf_device": "手机", "pf_network": "网络",
+		"net_wifi": "Wi-Fi", "net_cellular": "移动数据", "net_none": "没有网络", "net_unreachable": "连不上服务器", "net_latency": "延迟", "net_public_wifi": "公共 Wi-Fi",
+		"dev_free_storage": "可用存储", "dev_free_memory": "可用内存", "dev_os": "系统版本",
+		"transcript_title": "OK 钱包工单 #{number}：{subject}", "transcript_opened": "提交时间 {when} · 渠道：{channel}",
 	},
 	"en": {
 		"brand": "OK Wallet", "helpcenter": "Help Center", "nav_help": "Help Center", "nav_diagnose": "Won't open?", "nav_status": "Status",
@@ -105,5 +109,9 @@ var uiText = map[string]map[string]string{
 		"err_account_closed": "This account is closed.", "err_not_found": "This page or request was not found.", "err_conflict": "This cannot be done now (the request may be closed or already rated).",
 		"err_rate_limited": "Too many requests; please try again in a few minutes.", "err_forbidden": "The page expired; reload it and try again.", "err_body_too_large": "The text or file is too large (files up to 5 MB each).",
 		"err_unsupported_media_type": "This kind of file is not accepted. Upload a screenshot (PNG, JPEG), a PDF or a text file.", "err_invalid_utf8": "The text contains characters that cannot be read.", "err_internal": "Something went wrong on our side; please try again later.",
+		"pf_cause": "Likely cause", "pf_symptom": "What happens", "pf_description": "Details", "pf_error_text": "The message the app shows", "pf_app": "OK Wallet", "pf_device": "Phone", "pf_network": "Network",
+		"net_wifi": "Wi-Fi", "net_cellular": "mobile data", "net_none": "no connection", "net_unreachable": "cannot reach our servers", "net_latency": "latency", "net_public_wifi": "public Wi-Fi",
+		"dev_free_storage": "free storage", "dev_free_memory": "free memory", "dev_os": "OS version",
+		"transcript_title": "OK Wallet ticket #{number}: {subject}", "transcript_opened": "Opened {when} via {channel}",
 	},
 }

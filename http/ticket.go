@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -222,15 +223,24 @@ func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request) {
 	writeTranscript(w, t, msgs)
 }
 
-// writeTranscript writes a conversation as a plain-text download.
+// writeTranscript writes a conversation as a plain-text download, in the
+// ticket's language (the one its public messages are written in).
 func writeTranscript(w http.ResponseWriter, t *okcare.Ticket, msgs []*okcare.TicketMessage) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="okwallet-ticket-%d.txt"`, t.Number))
-	fmt.Fprintf(w, "OK Wallet ticket #%d: %s\nOpened %s via %s\n\n", t.Number, t.Subject, t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), t.Channel)
+	lang := t.Lang
+	if !okcare.ValidLang(lang) {
+		lang = okcare.LangZH
+	}
+	fmt.Fprintf(w, "%s\n%s\n\n", fill(tr(lang, "transcript_title"), "number", strconv.FormatInt(t.Number, 10), "subject", t.Subject),
+		fill(tr(lang, "transcript_opened"), "when", t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), "channel", labelOf(uiText[lang], "ch_", t.Channel)))
 	for _, m := range msgs {
-		who := "You"
-		if strings.HasPrefix(m.Author, "agent:") {
-			who = "OK Wallet support"
+		who := tr(lang, "who_you")
+		switch {
+		case strings.HasPrefix(m.Author, "agent:"):
+			who = tr(lang, "who_support")
+		case m.Author == "system":
+			who = tr(lang, "who_system")
 		}
 		fmt.Fprintf(w, "--- %s, %s\n%s\n\n", who, m.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04"), m.Body)
 	}

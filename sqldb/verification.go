@@ -193,7 +193,7 @@ func (db *DB) startVerification(ctx context.Context, ticketID, actor, login stri
 		if err := appendAudit(ctx, tx, actor, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo, "linked": t.LinkedBy}); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s (the account's registered contact).", channel, v.SentTo))
+		return addNote(ctx, tx, t.ID, NoteIdentityCodeSent, map[string]string{"channel": channel, "to": v.SentTo})
 	})
 	return v, err
 }
@@ -252,7 +252,7 @@ func (db *DB) confirmVerification(ctx context.Context, verificationID, actor, co
 		if err := linkVerifiedTicket(ctx, tx, v.TicketID, userID, actor); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, v.TicketID, "Identity verified: the customer read back the code sent to "+v.SentTo+".")
+		return addNote(ctx, tx, v.TicketID, NoteIdentityVerified, map[string]string{"to": v.SentTo})
 	})
 	if err == nil {
 		err = failure
@@ -261,11 +261,6 @@ func (db *DB) confirmVerification(ctx context.Context, verificationID, actor, co
 		return nil, err
 	}
 	return &v, nil
-}
-
-// addNote writes an internal note on a ticket.
-func addNote(ctx context.Context, tx *Tx, ticketID, body string) error {
-	return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: false, Body: body})
 }
 
 // linkVerifiedTicket links a ticket not linked yet to the account whose
@@ -314,7 +309,7 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 			if u.EffectiveState(tx.now) != okcare.AccountLoginRestricted {
 				return okcare.Errorf(okcare.ECONFLICT, "The account is not restricted.")
 			}
-			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "identity_verified", Actor: actor}); err != nil {
+			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonIdentityVerified, Actor: actor}); err != nil {
 				return err
 			}
 		case okcare.ActionRevokeSessions:
@@ -354,11 +349,11 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 			if err := appendAudit(ctx, tx, actor, "account.unfreeze_requested", "user:"+u.ID, map[string]string{"ticket": t.ID, "approval": approval.ID}); err != nil {
 				return err
 			}
-			return addNote(ctx, tx, t.ID, "Unfreeze requested by "+actor+"; waiting for a second staff member's approval ("+approval.ID+").")
+			return addNote(ctx, tx, t.ID, NoteUnfreezeRequested, map[string]string{"by": actor, "approval": approval.ID})
 		default:
 			return okcare.Errorf(okcare.EINVALID, "Unknown action %q.", action)
 		}
-		return addNote(ctx, tx, t.ID, "Action "+action+" taken by "+actor+" after identity verification.")
+		return addNote(ctx, tx, t.ID, NoteActionTaken, map[string]string{"action": action, "by": actor})
 	})
 	return approval, err
 }
@@ -385,7 +380,7 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 		if err != nil {
 			return err
 		}
-		if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "identity_verified_four_eyes", Actor: approver}); err != nil {
+		if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonIdentityVerifiedFourEyes, Actor: approver}); err != nil {
 			return err
 		}
 		now := fromMicros(micros(tx.now))
@@ -393,7 +388,7 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 		if _, err := tx.exec(ctx, `UPDATE approvals SET approved_by = ?, approved_at = ? WHERE id = ?`, approver, micros(tx.now), a.ID); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, a.TicketID, "Unfreeze approved by "+approver+" (requested by "+a.RequestedBy+"); the account is active.")
+		return addNote(ctx, tx, a.TicketID, NoteUnfreezeApproved, map[string]string{"by": approver, "requested_by": a.RequestedBy})
 	})
 	if err != nil {
 		return nil, err
@@ -453,7 +448,7 @@ func (db *DB) ResetPassword(ctx context.Context, tok, newPassword string) error 
 		}
 		// A reset also lifts the automatic restriction of failed logins.
 		if u.EffectiveState(tx.now) == okcare.AccountLoginRestricted && u.StateReason == okcare.ReasonTooManyFailedLogins {
-			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "password_reset", Actor: "user:" + u.ID}); err != nil {
+			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonPasswordReset, Actor: "user:" + u.ID}); err != nil {
 				return err
 			}
 		}

@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
+		{"SystemNotes", testSystemNotes},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
