@@ -341,9 +341,13 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 			if u.EffectiveState(tx.now) != okcare.AccountFrozen {
 				return okcare.Errorf(okcare.ECONFLICT, "The account is not frozen.")
 			}
+			freeze, err := latestFreeze(ctx, tx, u.ID)
+			if err != nil {
+				return err
+			}
 			approval = &okcare.Approval{ID: token.ID("apr_"), TicketID: t.ID, UserID: u.ID, Action: action, RequestedBy: actor, CreatedAt: fromMicros(micros(tx.now))}
-			if _, err := tx.exec(ctx, `INSERT INTO approvals (id, ticket_id, user_id, action, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				approval.ID, t.ID, u.ID, action, actor, micros(tx.now)); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO approvals (id, ticket_id, user_id, action, requested_by, created_at, freeze_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				approval.ID, t.ID, u.ID, action, actor, micros(tx.now), freeze, micros(tx.now.Add(approvalTTL))); err != nil {
 				return err
 			}
 			if err := appendAudit(ctx, tx, actor, "account.unfreeze_requested", "user:"+u.ID, map[string]string{"ticket": t.ID, "approval": approval.ID}); err != nil {
@@ -370,15 +374,28 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 		} else if err != nil {
 			return err
 		}
+		var freeze, expires sql.NullInt64
+		if err := tx.queryRow(ctx, `SELECT freeze_id, expires_at FROM approvals WHERE id = ?`, a.ID).Scan(&freeze, &expires); err != nil {
+			return err
+		}
 		switch {
 		case a.ApprovedAt != nil:
 			return okcare.Errorf(okcare.ECONFLICT, "Already approved.")
 		case a.RequestedBy == approver:
 			return okcare.Errorf(okcare.EFORBIDDEN, "A second staff member must approve; you asked for it.")
+		case !expires.Valid || !tx.now.Before(fromMicros(expires.Int64)):
+			return okcare.Errorf(okcare.ECONFLICT, "This unfreeze request has expired; verify the customer again and file a new one.")
 		}
 		u, err := findUserForUpdate(ctx, tx, a.UserID)
 		if err != nil {
 			return err
+		}
+		// The request answers one freeze: a newer one (a later finding,
+		// confirmed fraud say) voids it.
+		if current, err := latestFreeze(ctx, tx, u.ID); err != nil {
+			return err
+		} else if !freeze.Valid || current != freeze.Int64 || u.State != okcare.AccountFrozen {
+			return okcare.Errorf(okcare.ECONFLICT, "The account was frozen again (or is no longer frozen) since this request; it no longer applies.")
 		}
 		if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonIdentityVerifiedFourEyes, Actor: approver}); err != nil {
 			return err
@@ -394,6 +411,16 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 		return nil, err
 	}
 	return a, nil
+}
+
+// approvalTTL is how long an unfreeze request can be approved.
+const approvalTTL = 24 * time.Hour
+
+// latestFreeze is the id of the account's newest change into frozen.
+func latestFreeze(ctx context.Context, tx *Tx, userID string) (int64, error) {
+	var id sql.NullInt64
+	err := tx.queryRow(ctx, `SELECT MAX(id) FROM account_state_history WHERE user_id = ? AND to_state = ?`, userID, okcare.AccountFrozen).Scan(&id)
+	return id.Int64, err
 }
 
 const approvalColumns = `id, ticket_id, user_id, action, requested_by, approved_by, created_at, approved_at`

@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"IncidentLinking", testIncidentLinking},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
+		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},
 		{"ResolutionClock", testResolutionClock},
