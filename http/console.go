@@ -70,6 +70,10 @@ func (s *Server) parseConsoleForm(w http.ResponseWriter, r *http.Request) (strin
 		s.consoleError(w, r, lang, nil, err)
 		return lang, false
 	}
+	if !cleanValues(r.PostForm) {
+		s.consoleError(w, r, lang, nil, errDirtyText)
+		return lang, false
+	}
 	return lang, true
 }
 

@@ -50,6 +50,9 @@ func unmarshalStrict(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		return okcare.Errorf(okcare.EINVALIDUTF8, "The request body is not valid UTF-8.")
 	}
+	if hasNUL(body) {
+		return okcare.Errorf(okcare.EINVALIDUTF8, "The request body contains a NUL character.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -71,4 +74,41 @@ func unmarshalStrict(body []byte, dst any) error {
 		return okcare.Errorf(okcare.EINVALIDJSON, "The request body has data after the JSON value.")
 	}
 	return nil
+}
+
+// hasNUL reports whether a JSON text holds a NUL, raw or escaped as \u0000
+// in a string (which neither store can keep). The careful walk runs only
+// when the escape's bytes appear at all.
+func hasNUL(body []byte) bool {
+	if bytes.IndexByte(body, 0) >= 0 {
+		return true
+	}
+	if !bytes.Contains(body, []byte(`\u0000`)) { // JSON escapes spell the u in lower case
+		return false
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return false // not JSON: the decoder says so
+	}
+	return containsNUL(v)
+}
+
+func containsNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case []any:
+		for _, e := range v {
+			if containsNUL(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if strings.ContainsRune(k, 0) || containsNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

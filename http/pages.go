@@ -131,6 +131,10 @@ func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) (string, 
 		s.pageError(w, r, lang, err)
 		return "", false
 	}
+	if !cleanValues(r.PostForm) {
+		s.pageError(w, r, lang, errDirtyText)
+		return "", false
+	}
 	return lang, true
 }
 
@@ -157,6 +161,10 @@ func (s *Server) parseUploadForm(w http.ResponseWriter, r *http.Request) (string
 	lang := pageLang(w, r)
 	if err := checkCSRF(r); err != nil {
 		s.pageError(w, r, lang, err)
+		return "", nil, false
+	}
+	if !cleanValues(r.MultipartForm.Value) {
+		s.pageError(w, r, lang, errDirtyText)
 		return "", nil, false
 	}
 	files := r.MultipartForm.File["attachment"]

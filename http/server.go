@@ -7,9 +7,8 @@ import (
 	"context"
 	"html/template"
 	"log/slog"
-	"net"
 	"net/http"
-	"strings"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -77,6 +76,12 @@ type Server struct {
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
+	// TrustedProxies are the proxies in front of the server whose
+	// X-Forwarded-For entries are skipped when finding the client.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics asks for;
+	// without it only loopback connections may read /metrics.
+	MetricsToken string
 
 	launch   launchCache
 	tmplOnce sync.Once
@@ -140,7 +145,14 @@ func (s *Server) handle(method, path string, h http.HandlerFunc) {
 func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
 	s.mux.HandleFunc("GET /readyz", s.handleReady)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !s.metricsAllowed(r) {
+			s.Error(w, r, okcare.Errorf(okcare.EUNAUTHORIZED, "Metrics need the metrics token."))
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
 	s.mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
 
 	// Pages.
@@ -245,8 +257,7 @@ func (s *Server) registerRoutes() {
 	// Unknown paths: the JSON envelope for API clients, a page in the
 	// customer's language for a browser.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		api := strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/app/")
-		if api || !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		if !wantsPage(r) {
 			s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
 			return
 		}
@@ -260,9 +271,7 @@ func (s *Server) registerRoutes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
-	rec.Header().Set("X-Content-Type-Options", "nosniff")
-	rec.Header().Set("X-Frame-Options", "DENY")
-	rec.Header().Set("Referrer-Policy", "no-referrer")
+	s.securityHeaders(rec, r)
 	defer func() {
 		if p := recover(); p != nil {
 			s.Logger.Error("panic", "path", r.URL.Path, "panic", p)
@@ -277,7 +286,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
 			slog.Int("status", rec.status), slog.Duration("elapsed", elapsed))
 	}()
-	s.mux.ServeHTTP(rec, r)
+	if s.cleanRequest(rec, r) {
+		s.mux.ServeHTTP(rec, r)
+	}
 }
 
 // routeMetric holds the request counter and latency histogram of one route
@@ -322,25 +333,6 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 func (r *statusRecorder) WriteHeader(status int) {
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)
-}
-
-// clientIP returns the caller's address.
-func (s *Server) clientIP(r *http.Request) string {
-	if s.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			for i := 0; i < len(xff); i++ {
-				if xff[i] == ',' {
-					return xff[:i]
-				}
-			}
-			return xff
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {

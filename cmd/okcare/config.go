@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -36,6 +37,8 @@ type Config struct {
 	NATSURL     string        `toml:"nats_url"`
 	SMSWebhook  string        `toml:"sms_webhook"`
 	TrustProxy  bool          `toml:"trust_proxy"`
+	Proxies     string        `toml:"trusted_proxies"`
+	MetricsTok  string        `toml:"metrics_token"`
 	SecretFile  string        `toml:"secret_key_file"`
 	KBIndex     string        `toml:"kb_index"`
 	LoginMax    int           `toml:"login_max_failures"`
@@ -73,6 +76,8 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (OKCARE_TRUST_PROXY)")
+	fs.StringVar(&c.Proxies, "trusted-proxies", env("TRUSTED_PROXIES", c.Proxies), "with --trust-proxy: comma-separated addresses or CIDRs of the proxies in front, skipped when reading X-Forwarded-For from the right (OKCARE_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MetricsTok, "metrics-token", env("METRICS_TOKEN", c.MetricsTok), "bearer token /metrics asks for; without it only loopback connections may read /metrics (OKCARE_METRICS_TOKEN)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")
 }
@@ -113,6 +118,31 @@ func (c *Config) publicURL(bound string) (string, error) {
 		return "", fmt.Errorf("--public-url %q: want an http(s) address such as https://help.example.com", c.PublicURL)
 	}
 	return strings.TrimRight(c.PublicURL, "/"), nil
+}
+
+// trustedProxies parses --trusted-proxies.
+func (c *Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(c.Proxies, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			addr, err := netip.ParseAddr(item)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not an address or CIDR", item)
+			}
+			out = append(out, netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or CIDR", item)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func env(name, def string) string {

@@ -219,7 +219,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	srv := okhttp.NewServer(db, logger)
-	srv.TrustProxy = m.Config.TrustProxy
+	srv.TrustProxy, srv.MetricsToken = m.Config.TrustProxy, m.Config.MetricsTok
+	if srv.TrustedProxies, err = m.Config.trustedProxies(); err != nil {
+		return err
+	}
 	srv.Search = m.Search
 	srv.Calendar = db.Calendar
 	srv.TeamCalendars, srv.Policies, srv.SupportAddress = db.TeamCalendars, db.Policies, m.Config.SupportAddr
