@@ -13,15 +13,12 @@ import (
 // chatTokenTTL is how long a customer's browser can come back to a chat.
 const chatTokenTTL = 24 * time.Hour
 
-// OpenChat creates a chat ticket and its customer token.
+// OpenChat creates a chat ticket and its customer token, in one
+// transaction: no chat without its token, no token without its chat.
 func (db *DB) OpenChat(ctx context.Context, req okcare.NewTicket) (*okcare.Ticket, string, error) {
 	req.Channel, req.IdempotencyKey = okcare.ChannelChat, ""
-	t, err := db.CreateTicket(ctx, req)
-	if err != nil {
-		return nil, "", err
-	}
 	tok := token.New("okchat_")
-	err = db.inTx(ctx, func(tx *Tx) error {
+	t, err := db.createTicket(ctx, req, func(tx *Tx, t *okcare.Ticket) error {
 		_, err := tx.exec(ctx, `INSERT INTO chat_sessions (token_hash, ticket_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			token.Hash(tok), t.ID, micros(tx.now), micros(tx.now.Add(chatTokenTTL)))
 		return err

@@ -122,6 +122,13 @@ func idemScope(req *okcare.NewTicket) string {
 
 // CreateTicket opens a ticket; the intake becomes its first public message.
 func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.Ticket, error) {
+	return db.createTicket(ctx, req, nil)
+}
+
+// createTicket is CreateTicket with the function with, when set, run in the ticket's
+// own transaction once the ticket is written (a chat's token, say), so a
+// crash leaves both or neither.
+func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(tx *Tx, t *okcare.Ticket) error) (*okcare.Ticket, error) {
 	if err := validateNewTicket(&req); err != nil {
 		return nil, err
 	}
@@ -189,13 +196,18 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
 			return err
 		}
+		if with != nil {
+			if err := with(tx, t); err != nil {
+				return err
+			}
+		}
 		if req.NoAck {
 			return nil
 		}
 		return acknowledge(ctx, tx, t, req.Ack)
 	})
 	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
-		return db.CreateTicket(ctx, req) // a racing twin committed first: answer as a repeat
+		return db.createTicket(ctx, req, with) // a racing twin committed first: answer as a repeat
 	}
 	return t, err
 }
