@@ -11,9 +11,11 @@ import (
 	"github.com/okcare/okcare"
 )
 
-// auditHash is SHA-256 over the previous hash and the entry's fields, each
-// length-prefixed so that no two different entries hash alike.
-func auditHash(prev string, seq, at int64, actor, action, target, details string) string {
+// AuditHash is SHA-256 over the previous hash and the entry's fields, each
+// length-prefixed so that no two different entries hash alike. Anyone can
+// compute it (someone with write access to the database could recompute
+// the chain), which is why entries are also signed with the audit key.
+func AuditHash(prev string, seq, at int64, actor, action, target, details string) string {
 	h := sha256.New()
 	for _, f := range []string{prev, strconv.FormatInt(seq, 10), strconv.FormatInt(at, 10), actor, action, target, details} {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
@@ -35,12 +37,16 @@ func appendAudit(ctx context.Context, tx *Tx, actor, action, target string, deta
 	}
 	seq++
 	at := micros(tx.now)
-	hash := auditHash(prev, seq, at, actor, action, target, string(raw))
+	hash := AuditHash(prev, seq, at, actor, action, target, string(raw))
 	if _, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash); err != nil {
 		return err
 	}
-	_, err = tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		seq, at, actor, action, target, string(raw), prev, hash)
+	mac := ""
+	if len(tx.db.AuditKey) > 0 {
+		mac = auditMAC(tx.db.AuditKey, seq, hash)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		seq, at, actor, action, target, string(raw), prev, hash, mac)
 	return err
 }
 
@@ -69,7 +75,7 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]*okcare.AuditEntry, er
 // its prev_hash is the last hash, its hash matches its content, and the
 // head points at the final entry (so removing the newest entries is seen too).
 func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
-	rows, err := db.query(ctx, `SELECT seq, at, actor, action, target, details, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := db.query(ctx, `SELECT seq, at, actor, action, target, details, prev_hash, hash, mac FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return 0, err
 	}
@@ -77,10 +83,11 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 	var n int
 	var lastSeq int64
 	lastHash := ""
+	signed := false
 	for rows.Next() {
 		var seq, at int64
-		var actor, action, target, details, prev, hash string
-		if err := rows.Scan(&seq, &at, &actor, &action, &target, &details, &prev, &hash); err != nil {
+		var actor, action, target, details, prev, hash, mac string
+		if err := rows.Scan(&seq, &at, &actor, &action, &target, &details, &prev, &hash, &mac); err != nil {
 			return n, err
 		}
 		switch {
@@ -88,8 +95,11 @@ func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("%w: audit entry %d missing before %d", okcare.ErrAuditBroken, lastSeq+1, seq)
 		case prev != lastHash:
 			return n, fmt.Errorf("%w: audit entry %d does not follow entry %d", okcare.ErrAuditBroken, seq, lastSeq)
-		case auditHash(prev, seq, at, actor, action, target, details) != hash:
+		case AuditHash(prev, seq, at, actor, action, target, details) != hash:
 			return n, fmt.Errorf("%w: audit entry %d was altered", okcare.ErrAuditBroken, seq)
+		}
+		if err := db.checkEntryMAC(seq, hash, mac, &signed); err != nil {
+			return n, err
 		}
 		lastSeq, lastHash = seq, hash
 		n++

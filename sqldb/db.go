@@ -125,6 +125,9 @@ type DB struct {
 	TeamCalendars map[string]*slaclock.Calendar
 	// Secrets seals TOTP seeds at rest. Two-factor enrolment fails without it.
 	Secrets *secretbox.Box
+	// AuditKey signs audit entries and anchors; the database never holds
+	// it (it comes from the secret key file). Without it nothing is signed.
+	AuditKey []byte
 	// PublicURL is the help center's address as customers reach it
 	// (https://help.example.com), the base of every link in mail and SMS.
 	PublicURL string

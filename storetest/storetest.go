@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"Articles", testArticles},
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
+		{"AuditSignaturesAndAnchors", testAuditSignaturesAndAnchors},
 		{"VerifiedActions", testVerifiedActions},
 		{"LinkByVerifiedContact", testLinkByVerifiedContact},
 		{"Acknowledgements", testAcknowledgements},

@@ -95,6 +95,17 @@ func runAuditVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("audit log NOT intact after %d good entries: %w", n, err)
 	}
-	fmt.Printf("audit log intact: %d entries verified\n", n)
+	anchors, err := readAnchors(c.anchorsPath())
+	if err != nil {
+		return err
+	}
+	if err := db.VerifyAuditAnchors(ctx, anchors); err != nil {
+		return fmt.Errorf("audit log NOT intact: %w", err)
+	}
+	if len(anchors) == 0 {
+		fmt.Printf("audit log intact: %d entries verified; no anchors in %s to check it against\n", n, c.anchorsPath())
+		return nil
+	}
+	fmt.Printf("audit log intact: %d entries verified, agreeing with %d anchors in %s\n", n, len(anchors), c.anchorsPath())
 	return nil
 }

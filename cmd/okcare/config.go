@@ -17,32 +17,33 @@ import (
 // precedence: its default, the TOML file given by --config (or
 // OKCARE_CONFIG), the environment (OKCARE_<NAME>), and the command line.
 type Config struct {
-	Listen      string        `toml:"listen"`
-	DB          string        `toml:"db"`
-	DataDir     string        `toml:"data_dir"`
-	LogFormat   string        `toml:"log_format"`
-	LogLevel    string        `toml:"log_level"`
-	Demo        bool          `toml:"demo"`
-	SMTPRelay   string        `toml:"smtp_relay"`
-	SMTPFrom    string        `toml:"smtp_from"`
-	SMTPPlain   bool          `toml:"smtp_plaintext"`
-	SMTPListen  string        `toml:"smtp_listen"`
-	SupportAddr string        `toml:"support_address"`
-	PublicURL   string        `toml:"public_url"`
-	SLAAlertTo  string        `toml:"sla_alerts_to"`
-	Hours       string        `toml:"business_hours"`
-	TeamHours   string        `toml:"team_hours"`
-	Holidays    string        `toml:"holidays_file"`
-	SLAPolicy   string        `toml:"sla_policy_file"`
-	NATSURL     string        `toml:"nats_url"`
-	SMSWebhook  string        `toml:"sms_webhook"`
-	TrustProxy  bool          `toml:"trust_proxy"`
-	Proxies     string        `toml:"trusted_proxies"`
-	MetricsTok  string        `toml:"metrics_token"`
-	SecretFile  string        `toml:"secret_key_file"`
-	KBIndex     string        `toml:"kb_index"`
-	LoginMax    int           `toml:"login_max_failures"`
-	RestrictFor time.Duration `toml:"login_restrict_for"`
+	Listen       string        `toml:"listen"`
+	DB           string        `toml:"db"`
+	DataDir      string        `toml:"data_dir"`
+	LogFormat    string        `toml:"log_format"`
+	LogLevel     string        `toml:"log_level"`
+	Demo         bool          `toml:"demo"`
+	SMTPRelay    string        `toml:"smtp_relay"`
+	SMTPFrom     string        `toml:"smtp_from"`
+	SMTPPlain    bool          `toml:"smtp_plaintext"`
+	SMTPListen   string        `toml:"smtp_listen"`
+	SupportAddr  string        `toml:"support_address"`
+	PublicURL    string        `toml:"public_url"`
+	SLAAlertTo   string        `toml:"sla_alerts_to"`
+	Hours        string        `toml:"business_hours"`
+	TeamHours    string        `toml:"team_hours"`
+	Holidays     string        `toml:"holidays_file"`
+	SLAPolicy    string        `toml:"sla_policy_file"`
+	NATSURL      string        `toml:"nats_url"`
+	SMSWebhook   string        `toml:"sms_webhook"`
+	TrustProxy   bool          `toml:"trust_proxy"`
+	Proxies      string        `toml:"trusted_proxies"`
+	MetricsTok   string        `toml:"metrics_token"`
+	AuditAnchors string        `toml:"audit_anchors"`
+	SecretFile   string        `toml:"secret_key_file"`
+	KBIndex      string        `toml:"kb_index"`
+	LoginMax     int           `toml:"login_max_failures"`
+	RestrictFor  time.Duration `toml:"login_restrict_for"`
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -77,6 +78,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (OKCARE_TRUST_PROXY)")
 	fs.StringVar(&c.Proxies, "trusted-proxies", env("TRUSTED_PROXIES", c.Proxies), "with --trust-proxy: comma-separated addresses or CIDRs of the proxies in front, skipped when reading X-Forwarded-For from the right (OKCARE_TRUSTED_PROXIES)")
+	fs.StringVar(&c.AuditAnchors, "audit-anchors", env("AUDIT_ANCHORS", c.AuditAnchors), "file the signed audit-log head is appended to, outside the database; default <data-dir>/audit-anchors.jsonl (OKCARE_AUDIT_ANCHORS)")
 	fs.StringVar(&c.MetricsTok, "metrics-token", env("METRICS_TOKEN", c.MetricsTok), "bearer token /metrics asks for; without it only loopback connections may read /metrics (OKCARE_METRICS_TOKEN)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")

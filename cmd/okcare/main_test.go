@@ -319,6 +319,20 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"admin", "audit", "verify", "--data-dir", dir}); err == nil || !strings.Contains(err.Error(), "NOT intact") {
 		t.Fatalf("tampered log: %v", err)
 	}
+	// serve anchored the head outside the database as it stopped: a wiped
+	// log is caught by the anchor, and named.
+	anchors, err := readAnchors(filepath.Join(dir, "audit-anchors.jsonl"))
+	if err != nil || len(anchors) == 0 || anchors[len(anchors)-1].Seq < 1 {
+		t.Fatalf("anchors %+v, %v", anchors, err)
+	}
+	db, _, _ = openStore(context.Background(), &Config{DataDir: dir})
+	db.SQL().Exec(`DROP TRIGGER audit_immutable_delete`)
+	db.SQL().Exec(`DELETE FROM audit_log`)
+	db.SQL().Exec(`UPDATE audit_head SET seq = 0, hash = '' WHERE id = 1`)
+	db.Close()
+	if err := run(context.Background(), []string{"admin", "audit", "verify", "--data-dir", dir}); err == nil || !strings.Contains(err.Error(), "wiped") {
+		t.Fatalf("wiped log: %v", err)
+	}
 }
 
 // TestServeReceivesMail: mail to --smtp-listen opens a ticket, with the

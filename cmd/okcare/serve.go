@@ -52,6 +52,10 @@ type Main struct {
 	MailDNS smtp.LookupTXT
 
 	optimizeStop chan struct{}
+	// AnchorEvery is how often the audit head is anchored (zero: a minute).
+	AnchorEvery time.Duration
+	anchorStop  chan struct{}
+	anchorDone  chan struct{}
 }
 
 // optimizeHourly keeps the query planner's statistics fresh as the data
@@ -131,6 +135,7 @@ func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
 		db.Close()
 		return nil, "", err
 	}
+	db.AuditKey = db.Secrets.Derive("okcare audit signature v1")
 	return db, kind, nil
 }
 
@@ -204,6 +209,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.optimizeStop = make(chan struct{})
 	go m.optimizeHourly(logger)
+	every := m.AnchorEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	m.anchorStop, m.anchorDone = make(chan struct{}), make(chan struct{})
+	go m.anchorLoop(every, m.anchorStop, m.anchorDone, logger)
 	if m.Config.Demo {
 		creds, err := demo.Load(ctx, db)
 		if err == nil {
@@ -338,6 +349,10 @@ func (m *Main) Close() error {
 	}
 	if m.optimizeStop != nil {
 		close(m.optimizeStop)
+	}
+	if m.anchorStop != nil {
+		close(m.anchorStop)
+		<-m.anchorDone // the last anchor, before the store closes
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
