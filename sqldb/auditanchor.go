@@ -102,4 +102,3 @@ func (db *DB) checkEntryMAC(seq int64, hash, mac string, signedSeen *bool) error
 	}
 	return nil
 }
-
