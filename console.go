@@ -77,9 +77,10 @@ type AgentStatus struct {
 
 // ConsoleService is what the agent console needs beyond tickets.
 type ConsoleService interface {
-	// CustomerContext gathers the wallet context of a ticket's customer.
-	// Returns ENOTFOUND.
-	CustomerContext(ctx context.Context, ticketID string) (*CustomerContext, error)
+	// CustomerContext gathers the wallet context of a ticket's customer for
+	// a staff member; a read that shows a wallet is audited (once per staff
+	// member and ticket every ten minutes). Returns ENOTFOUND.
+	CustomerContext(ctx context.Context, ticketID, agentID string) (*CustomerContext, error)
 
 	// IdentityChecks returns a ticket's latest identity check (nil if none)
 	// and its four-eyes requests: the part of CustomerContext the console's

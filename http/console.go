@@ -233,7 +233,7 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	if err != nil {
 		return nil, err
 	}
-	cc, err := s.Store.CustomerContext(ctx, t.ID)
+	cc, err := s.Store.CustomerContext(ctx, t.ID, a.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ type customerContextJSON struct {
 }
 
 func (s *Server) handleCustomerContext(w http.ResponseWriter, r *http.Request) {
-	cc, err := s.Store.CustomerContext(r.Context(), r.PathValue("id"))
+	cc, err := s.Store.CustomerContext(r.Context(), r.PathValue("id"), agentFrom(r).ID)
 	if err != nil {
 		s.Error(w, r, err)
 		return

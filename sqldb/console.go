@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
@@ -21,7 +22,7 @@ import (
 // code would go (a stranger typing a victim's address must learn nothing,
 // and neither may the agent on their behalf). Then the ticket's own
 // diagnosis, identity check and approval requests.
-func (db *DB) CustomerContext(ctx context.Context, ticketID string) (*okcare.CustomerContext, error) {
+func (db *DB) CustomerContext(ctx context.Context, ticketID, agentID string) (*okcare.CustomerContext, error) {
 	t, err := db.FindTicket(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -34,6 +35,9 @@ func (db *DB) CustomerContext(ctx context.Context, ticketID string) (*okcare.Cus
 			return nil, err
 		}
 		if err := db.walletContext(ctx, cc); err != nil {
+			return nil, err
+		}
+		if err := db.auditWalletRead(ctx, agentID, t); err != nil {
 			return nil, err
 		}
 	} else if u, matched, err := candidateUser(ctx, db, t, ""); err == nil {
@@ -351,4 +355,25 @@ func (db *DB) Team(ctx context.Context) ([]*okcare.AgentStatus, error) {
 func (db *DB) AgentTickets(ctx context.Context, agentID string) ([]*okcare.Ticket, error) {
 	return db.listTickets(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', 'on_hold')
 		ORDER BY first_response_due, created_at LIMIT 200`, agentID)
+}
+
+// walletReadEvery is how often one staff member's reads of one ticket's
+// wallet are audited: a page reloads after every form, and the audit log
+// should say who looked, not how often the page was drawn.
+const walletReadEvery = 10 * time.Minute
+
+// auditWalletRead records that a staff member was shown a ticket's wallet.
+func (db *DB) auditWalletRead(ctx context.Context, agentID string, t *okcare.Ticket) error {
+	key := agentID + "|" + t.ID
+	now := db.Now()
+	if last, ok := db.walletReads.Load(key); ok && now.Sub(last.(time.Time)) < walletReadEvery {
+		return nil
+	}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		return appendAudit(ctx, tx, "agent:"+agentID, "wallet.read", "user:"+t.UserID, map[string]string{"ticket": t.ID})
+	})
+	if err == nil {
+		db.walletReads.Store(key, now)
+	}
+	return err
 }

@@ -102,6 +102,9 @@ type DB struct {
 	relaxed *relaxedWriter
 	ckpt    *checkpointer
 	touches *sessionTouches
+	// walletReads remembers when a staff member's read of a ticket's
+	// wallet was last audited (per node).
+	walletReads sync.Map
 	// prepWG tracks background statement preparations; closing stops new
 	// ones, so that none opens a connection (and the file) after Close.
 	prepWG  sync.WaitGroup

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/sqldb"
@@ -33,7 +34,7 @@ func testCustomerContext(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if _, err := db.StartVerification(ctx, own.ID, "agt_1", ""); err != nil {
 		t.Fatal(err)
 	}
-	cc, err := db.CustomerContext(ctx, own.ID)
+	cc, err := db.CustomerContext(ctx, own.ID, "agt_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func testCustomerContext(t *testing.T, db *sqldb.DB, clock *Clock) {
 	// Mail from the registered address proves nothing (anyone can type
 	// it): a candidate, with where a code would go and no wallet at all.
 	mail, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "LAN@example.com", Channel: okcare.ChannelMail, Lang: "zh-CN", Intake: okcare.Intake{Description: "打不开"}})
-	cc, err = db.CustomerContext(ctx, mail.ID)
+	cc, err = db.CustomerContext(ctx, mail.ID, "agt_1")
 	if err != nil || cc.User != nil || cc.Match != okcare.MatchCandidate || cc.Candidate == nil || cc.Candidate.SentTo != "l***@example.com" {
 		t.Fatalf("contact match: %+v %v", cc, err)
 	}
@@ -81,10 +82,10 @@ func testCustomerContext(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("a candidate's context names the account: %s", blob)
 	}
 	stranger, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "nobody@example.com", Channel: okcare.ChannelMail, Lang: "en", Intake: okcare.Intake{Description: "hi"}})
-	if cc, err := db.CustomerContext(ctx, stranger.ID); err != nil || cc.User != nil || cc.Match != "" || cc.Candidate != nil {
+	if cc, err := db.CustomerContext(ctx, stranger.ID, "agt_1"); err != nil || cc.User != nil || cc.Match != "" || cc.Candidate != nil {
 		t.Fatalf("a stranger matched: %+v %v", cc, err)
 	}
-	_, err = db.CustomerContext(ctx, "tkt_missing")
+	_, err = db.CustomerContext(ctx, "tkt_missing", "agt_1")
 	wantCode(t, err, okcare.ENOTFOUND)
 }
 
@@ -157,5 +158,41 @@ func testMacrosAndTags(t *testing.T, db *sqldb.DB, clock *Clock) {
 	team, _ := db.Team(ctx)
 	if len(mine) != 1 || mine[0].ID != other.ID || len(team) != 1 || team[0].Load != 1 || team[0].Presence != "online" || team[0].Capacity != 3 {
 		t.Fatalf("agent tickets %d, team %+v", len(mine), team)
+	}
+}
+
+// Every staff member shown a customer's wallet is in the audit log (once
+// per ticket every ten minutes); a candidate shows no wallet and is not.
+func testWalletReadsAudited(t *testing.T, db *sqldb.DB, clock *Clock) {
+	u := mustRegister(t, db, "ren@example.com")
+	linked, _ := db.CreateTicket(ctx, okcare.NewTicket{UserID: u.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Intake: okcare.Intake{Description: "打不开"}})
+	candidate, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "ren@example.com", Channel: okcare.ChannelWeb, Lang: "zh-CN", Intake: okcare.Intake{Description: "打不开"}})
+	reads := func() int {
+		log, _ := db.AuditLog(ctx, 100)
+		n := 0
+		for _, e := range log {
+			if e.Action == "wallet.read" {
+				n++
+				if e.Target != "user:"+u.ID || !strings.Contains(string(e.Details), linked.ID) {
+					t.Fatalf("wallet read entry %+v", e)
+				}
+			}
+		}
+		return n
+	}
+	db.CustomerContext(ctx, candidate.ID, "agt_1")
+	if n := reads(); n != 0 {
+		t.Fatalf("a candidate's context was audited as a wallet read (%d)", n)
+	}
+	db.CustomerContext(ctx, linked.ID, "agt_1")
+	db.CustomerContext(ctx, linked.ID, "agt_1")
+	if n := reads(); n != 1 {
+		t.Fatalf("%d wallet reads audited, want 1", n)
+	}
+	db.CustomerContext(ctx, linked.ID, "agt_2")
+	clock.Advance(11 * time.Minute)
+	db.CustomerContext(ctx, linked.ID, "agt_1")
+	if n := reads(); n != 3 {
+		t.Fatalf("%d wallet reads audited, want 3 (two staff, and one again later)", n)
 	}
 }

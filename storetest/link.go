@@ -68,7 +68,7 @@ func testLinkByVerifiedContact(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if tk.UserID != u.ID || tk.LinkedBy != okcare.LinkedVerifiedContact {
 		t.Fatalf("after the code the ticket is %q linked by %q", tk.UserID, tk.LinkedBy)
 	}
-	cc, err := db.CustomerContext(ctx, tk.ID)
+	cc, err := db.CustomerContext(ctx, tk.ID, "agt_1")
 	if err != nil || cc.Match != okcare.MatchAccount || cc.User == nil || len(cc.Balances) == 0 || cc.Candidate != nil {
 		t.Fatalf("linked context %+v, %v", cc, err)
 	}
@@ -97,7 +97,7 @@ func testLinkCodeDestinations(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal(err)
 	}
 	other, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "jun.work@example.org", Channel: okcare.ChannelMail, Lang: "en", Intake: okcare.Intake{Description: "can't open"}})
-	if cc, _ := db.CustomerContext(ctx, other.ID); cc.Candidate != nil {
+	if cc, _ := db.CustomerContext(ctx, other.ID, "agt_1"); cc.Candidate != nil {
 		t.Fatalf("an unregistered address is a candidate: %+v", cc.Candidate)
 	}
 	_, err = db.StartVerification(ctx, other.ID, "agt_1", "")
@@ -118,7 +118,7 @@ func testLinkCodeDestinations(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 
 	call, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactPhone: "+8613900139000", Channel: okcare.ChannelPhone, Lang: "zh-CN", Intake: okcare.Intake{Description: "请回电", CallbackWindow: "asap"}})
-	if cc, _ := db.CustomerContext(ctx, call.ID); cc.Candidate == nil || cc.Candidate.Channel != okcare.ChannelSMS || strings.Contains(cc.Candidate.SentTo, "13900139") {
+	if cc, _ := db.CustomerContext(ctx, call.ID, "agt_1"); cc.Candidate == nil || cc.Candidate.Channel != okcare.ChannelSMS || strings.Contains(cc.Candidate.SentTo, "13900139") {
 		t.Fatalf("phone candidate %+v", cc.Candidate)
 	}
 	for i := 0; i < 3; i++ {

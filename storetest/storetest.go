@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"Priority", testPriority},
 		{"TeamCalendars", testTeamCalendars},
 		{"CustomerContext", testCustomerContext},
+		{"WalletReadsAudited", testWalletReadsAudited},
 		{"MacrosAndTags", testMacrosAndTags},
 		{"ReportFacts", testReportFacts},
 		{"Attachments", testAttachments},
