@@ -22,7 +22,7 @@ func TestJourney1CrashSelfSolved(t *testing.T) {
 
 func journey1(t *testing.T, store string) {
 	j := startJourney(t, store)
-	admin := j.staffToken(j.admin)
+	admin, _ := j.staffToken(j.admin)
 	status, body := j.api("PUT", "/api/v1/admin/releases/android", admin, map[string]any{
 		"min_version": "5.0.0", "latest_version": "5.3.0", "min_os_version": "8",
 		"update_url": "https://okwallet.example/download/android",

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-message/mail"
+	gosmtp "github.com/emersion/go-smtp"
 	"github.com/okcare/okcare/browsertest"
 	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/storetest"
@@ -133,15 +134,17 @@ func (j *journey) staffSignIn(ctx context.Context, email, password string) {
 }
 
 // staffToken signs a staff member in on the API and returns their bearer
-// token.
-func (j *journey) staffToken(email string) string {
+// token and their id (audit entries name them "agent:<id>").
+func (j *journey) staffToken(email string) (tok, id string) {
 	j.t.Helper()
 	status, body := j.api("POST", "/api/v1/agent/sessions", "", map[string]string{"email": email, "password": j.password})
-	tok, _ := body["token"].(string)
-	if status != http.StatusCreated || tok == "" {
+	tok, _ = body["token"].(string)
+	agent, _ := body["agent"].(map[string]any)
+	id, _ = agent["id"].(string)
+	if status != http.StatusCreated || tok == "" || id == "" {
 		j.t.Fatalf("staff sign-in on the API for %s: %d %v", email, status, body)
 	}
-	return tok
+	return tok, id
 }
 
 // api calls the JSON API, with bearer token tok unless it is empty, and
@@ -186,6 +189,22 @@ func noEnglish(t *testing.T, where, s string) {
 		}
 		t.Errorf("%s shows %q to a Chinese customer:\n%s", where, w, s)
 		return
+	}
+}
+
+// send delivers a raw mail (lines ending in \n) to okcare's --smtp-listen
+// address, as the support mailbox's MX would: envelope sender from,
+// recipient rcpt.
+func (j *journey) send(from, rcpt, raw string) {
+	j.t.Helper()
+	c, err := gosmtp.Dial(j.m.MailListener.Addr().String())
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	defer c.Close()
+	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\n", "\r\n")
+	if err := c.SendMail(from, []string{rcpt}, strings.NewReader(raw)); err != nil {
+		j.t.Fatalf("delivering mail from %s to %s: %v", from, rcpt, err)
 	}
 }
 
