@@ -197,14 +197,20 @@ func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeTranscript writes a conversation as a plain-text download.
+// It is in the ticket's language, the customer's, like the mail about it.
 func writeTranscript(w http.ResponseWriter, t *okcare.Ticket, msgs []*okcare.TicketMessage) {
+	lang := t.Lang
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="okwallet-ticket-%d.txt"`, t.Number))
-	fmt.Fprintf(w, "OK Wallet ticket #%d: %s\nOpened %s via %s\n\n", t.Number, t.Subject, t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), t.Channel)
+	fmt.Fprintf(w, "%s · %s #%d: %s\n%s: %s · %s: %s\n\n", tr(lang, "brand"), tr(lang, "ticket_number"), t.Number, t.Subject,
+		tr(lang, "tv_opened"), t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), tr(lang, "tv_channel"), tr(lang, "ch_"+t.Channel))
 	for _, m := range msgs {
-		who := "You"
-		if strings.HasPrefix(m.Author, "agent:") {
-			who = "OK Wallet support"
+		who := tr(lang, "chat_you")
+		switch {
+		case strings.HasPrefix(m.Author, "agent:"):
+			who = tr(lang, "chat_support")
+		case m.Author == "system":
+			who = tr(lang, "brand")
 		}
 		fmt.Fprintf(w, "--- %s, %s\n%s\n\n", who, m.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04"), m.Body)
 	}
