@@ -54,7 +54,7 @@ func serverSignals(r *Request, f Facts, add adder) {
 	}
 	for _, kb := range policy.KnownBad {
 		if v, err := version.Parse(kb.Version); err == nil && version.Compare(v, app) == 0 {
-			add(AppKnownCrash, signal{0.95, true, [2]string{"版本 " + kb.Version + " 存在已知问题：" + kb.Note, "Version " + kb.Version + " has a known problem: " + kb.Note}})
+			add(AppKnownCrash, signal{0.95, true, [2]string{"版本 " + kb.Version + " 存在已知问题：" + kb.LocalizedNote(okcare.LangZH), "Version " + kb.Version + " has a known problem: " + kb.LocalizedNote(okcare.LangEN)}})
 		}
 	}
 	if r.Device != nil && r.Device.OSVersion != "" {
