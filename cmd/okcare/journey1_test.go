@@ -26,7 +26,8 @@ func journey1(t *testing.T, store string) {
 	status, body := j.api("PUT", "/api/v1/admin/releases/android", admin, map[string]any{
 		"min_version": "5.0.0", "latest_version": "5.3.0", "min_os_version": "8",
 		"update_url": "https://okwallet.example/download/android",
-		"known_bad":  []map[string]string{{"version": "5.2.1", "note": "该版本在部分安卓手机上一打开就闪退，已在 5.3.0 修复，请更新。"}},
+		"known_bad": []map[string]string{{"version": "5.2.1", "note": "该版本在部分安卓手机上一打开就闪退，已在 5.3.0 修复，请更新。",
+			"note_en": "Crashes on launch on some Android phones; fixed in 5.3.0, please update."}},
 	})
 	if status != http.StatusOK {
 		t.Fatalf("setting the release policy: %d %v", status, body)
