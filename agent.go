@@ -96,6 +96,11 @@ const (
 	EventRestrictionLift = "login_restriction_lifted"
 )
 
+// SecurityEvents lists the events above. The store adds its own outbox
+// events (identity codes, reset links, ticket acknowledgements).
+var SecurityEvents = []string{EventNewDeviceLogin, EventPasswordChanged, EventTOTPEnabled, EventTOTPDisabled,
+	EventAccountFrozen, EventAccountUnfrozen, EventLoginRestricted, EventRestrictionLift}
+
 // NotificationService is the outbox of security alerts. Rows are written in
 // the transaction of the event they report; background jobs deliver them.
 type NotificationService interface {

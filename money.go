@@ -31,6 +31,9 @@ const (
 	KindDeposit  MovementKind = "deposit"
 )
 
+// MovementKinds lists every movement kind, for pages that label them.
+var MovementKinds = []MovementKind{KindTransfer, KindPayment, KindDeposit}
+
 // MovementRequest asks to move money out of a user's account. Exactly one of
 // ToUser (a user id, email or phone) and ToMerchant is set, by kind.
 type MovementRequest struct {

@@ -140,12 +140,25 @@ type TicketMessage struct {
 	ID       string `json:"id"`
 	TicketID string `json:"-"`
 	// Author is "user:<id>", "contact", "agent:<id>" or "system".
-	Author    string    `json:"author"`
-	Public    bool      `json:"public"`
-	Body      string    `json:"body"`
+	Author string `json:"author"`
+	Public bool   `json:"public"`
+	Body   string `json:"body"`
+	// Note is set on the notes okcare writes itself: what Body says in
+	// English, as a key and arguments that each reader can put in their
+	// own language. Messages written by people have none.
+	Note      *Note     `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	// Attachments, when adding a message, are stored with it.
 	Attachments []*Attachment `json:"-"`
+}
+
+// Note is a note okcare writes on a ticket, in a form that does not
+// depend on a language: Key names the sentence ("status_set"), Args fill
+// it in. Arguments that name an actor hold "agent:<id>", "user:<id>" or
+// "system"; times are RFC 3339.
+type Note struct {
+	Key  string            `json:"key"`
+	Args map[string]string `json:"args,omitempty"`
 }
 
 // NewTicket asks for a ticket. Either UserID or a contact is set.

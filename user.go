@@ -26,11 +26,31 @@ func (s AccountState) Valid() bool {
 	return false
 }
 
+// AccountStates lists every account state, for pages that label them.
+var AccountStates = []AccountState{AccountActive, AccountFrozen, AccountLoginRestricted, AccountClosed}
+
 // ReasonTooManyFailedLogins is the reason code the system uses when it
 // restricts logins by itself after repeated failures. Such a restriction
 // expires on its own and never blocks a device the user has logged in from
 // before, so an attacker who guesses passwords cannot lock the owner out.
 const ReasonTooManyFailedLogins = "too_many_failed_logins"
+
+// Reason codes okcare writes itself or that staff use by convention.
+const (
+	ReasonIdentityVerified         = "identity_verified"
+	ReasonIdentityVerifiedFourEyes = "identity_verified_four_eyes"
+	ReasonPasswordReset            = "password_reset"
+	ReasonSuspiciousActivity       = "suspicious_activity"
+	ReasonRiskReview               = "risk_review"
+	ReasonSecurityReview           = "security_review"
+	ReasonUserRequest              = "user_request"
+)
+
+// StateReasons lists the known reason codes. A reason staff type that is
+// not here is shown as written; one that okcare writes must be here, so
+// that the console can put it in words.
+var StateReasons = []string{ReasonTooManyFailedLogins, ReasonIdentityVerified, ReasonIdentityVerifiedFourEyes, ReasonPasswordReset,
+	ReasonSuspiciousActivity, ReasonRiskReview, ReasonSecurityReview, ReasonUserRequest}
 
 // User is an end user of the wallet. The password hash and TOTP secret never
 // leave the storage layer.
@@ -88,6 +108,10 @@ type Session struct {
 	LastSeenAt time.Time  `json:"last_seen_at"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 	Current    bool       `json:"current,omitempty"`
+	// DeviceKey, in a sign-in's answer only, is the key the device sends
+	// with its next sign-ins to prove it is a device the account knows
+	// (set when this sign-in was from a device without one).
+	DeviceKey string `json:"device_key,omitempty"`
 }
 
 // RegisterRequest creates a user. At least one of Email and Phone is needed.
@@ -106,7 +130,10 @@ type LoginRequest struct {
 	Password string `json:"password"`
 	TOTPCode string `json:"totp_code"`
 	Device   Device `json:"device"`
-	IP       string `json:"-"`
+	// DeviceKey is the key an earlier sign-in gave this device, if any:
+	// the proof that it is a device the account knows.
+	DeviceKey string `json:"device_key,omitempty"`
+	IP        string `json:"-"`
 }
 
 // TOTPEnrolment is a pending two-factor enrolment: the secret and the
@@ -157,18 +184,23 @@ type UserService interface {
 	RevokeSession(ctx context.Context, userID, sessionID string) error
 
 	// ChangePassword replaces the password and revokes the user's other
-	// sessions. Returns EINVALIDCREDENTIALS, EWEAKPASSWORD.
-	ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) error
+	// sessions; it needs the current password and, with two-factor on, a
+	// current code. Wrong ones count as failed sign-ins. Returns
+	// EINVALIDCREDENTIALS, ETOTPREQUIRED, ETOTPINVALID, EWEAKPASSWORD,
+	// ERATELIMITED (too many wrong ones).
+	ChangePassword(ctx context.Context, userID, keepSessionID, current, next, code string) error
 
-	// BeginTOTP starts (or restarts) a two-factor enrolment. Returns ECONFLICT
-	// if two-factor is already on.
-	BeginTOTP(ctx context.Context, userID string) (*TOTPEnrolment, error)
+	// BeginTOTP starts (or restarts) a two-factor enrolment; it needs the
+	// current password. Returns ECONFLICT if two-factor is already on,
+	// EINVALIDCREDENTIALS, ERATELIMITED.
+	BeginTOTP(ctx context.Context, userID, currentPassword string) (*TOTPEnrolment, error)
 
 	// ConfirmTOTP turns two-factor on with a code from the pending secret and
 	// returns single-use recovery codes. Returns ETOTPINVALID, ECONFLICT.
 	ConfirmTOTP(ctx context.Context, userID, code string) ([]string, error)
 
-	// DisableTOTP turns two-factor off. Returns EINVALIDCREDENTIALS, ETOTPINVALID.
+	// DisableTOTP turns two-factor off with the current password and a
+	// code. Returns EINVALIDCREDENTIALS, ETOTPINVALID, ERATELIMITED.
 	DisableTOTP(ctx context.Context, userID, password, code string) error
 
 	// ChangeState moves the account to another state and records why.

@@ -52,6 +52,13 @@ type VerificationService interface {
 	// Returns EINVALID, ENOTFOUND.
 	ConfirmVerification(ctx context.Context, verificationID, agentID, code string) (*Verification, error)
 
+	// StartCustomerVerification and ConfirmCustomerVerification are the
+	// same check asked for by the customer on their own ticket page (the
+	// private link): the code goes to the registered contact, never to the
+	// page, and reading it back there links the ticket. Same errors.
+	StartCustomerVerification(ctx context.Context, ticketID, login string) (*Verification, error)
+	ConfirmCustomerVerification(ctx context.Context, ticketID, code string) (*Verification, error)
+
 	// TakeAction performs a verified action on the ticket's user, or for
 	// unfreeze files an approval request. Returns EFORBIDDEN (not verified),
 	// EINVALID, ECONFLICT.

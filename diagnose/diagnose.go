@@ -6,6 +6,7 @@
 package diagnose
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -104,12 +105,15 @@ const (
 	MaxErrorText   = 500
 )
 
+// Symptoms are what a user can say happens when the wallet is opened.
+var Symptoms = []string{"crash", "stuck_loading", "error_message", "other"}
+
 // Validate checks a request; it returns EINVALID or EINVALIDVERSION.
 func Validate(r *Request) error {
 	switch {
 	case r.Lang != "zh-CN" && r.Lang != "en":
 		return okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
-	case r.Symptom != "" && r.Symptom != "crash" && r.Symptom != "stuck_loading" && r.Symptom != "error_message" && r.Symptom != "other":
+	case r.Symptom != "" && !slices.Contains(Symptoms, r.Symptom):
 		return okcare.Errorf(okcare.EINVALID, "symptom must be crash, stuck_loading, error_message or other.")
 	case utf8.RuneCountInString(r.Description) > MaxDescription:
 		return okcare.Errorf(okcare.EINVALID, "description is at most %d characters.", MaxDescription)

@@ -234,10 +234,10 @@ func TestBootstrapAndReleasePolicy(t *testing.T) {
 
 func TestRolesAndSessions(t *testing.T) {
 	ts := newTestServer(t)
-	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "helper@okcare.example", Role: okcare.RoleAgent}, "helper-pass-1"); err != nil {
+	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "helper@okcare.example", Role: okcare.RoleAgent}, "kettle-harbor-91"); err != nil {
 		t.Fatal(err)
 	}
-	_, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "helper@okcare.example", "password": "helper-pass-1"})
+	_, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "helper@okcare.example", "password": "kettle-harbor-91"})
 	helper := body["token"].(string)
 	status, body, _ := ts.call(t, "POST", "/api/v1/admin/incidents", helper, `{"title":"x","severity":"minor"}`)
 	if status != 403 || errCode(body) != okcare.EFORBIDDEN {
@@ -269,7 +269,11 @@ func TestRolesAndSessions(t *testing.T) {
 func TestTwoFactorThroughAPI(t *testing.T) {
 	ts := newTestServer(t)
 	tok := ts.login(t, "bob@demo.okwallet.example")
-	status, enr, _ := ts.call(t, "POST", "/api/v1/me/totp", tok, nil)
+	// A stolen token alone cannot turn two-factor on: the password is asked.
+	if status, body, _ := ts.call(t, "POST", "/api/v1/me/totp", tok, map[string]string{"password": "not-the-password"}); status != 401 || errCode(body) != okcare.EINVALIDCREDENTIALS {
+		t.Fatalf("enrol with a wrong password: %d %v", status, body)
+	}
+	status, enr, _ := ts.call(t, "POST", "/api/v1/me/totp", tok, map[string]string{"password": demo.UserPassword})
 	if status != 200 || !strings.HasPrefix(enr["otpauth_url"].(string), "otpauth://totp/OK%20Wallet:bob") {
 		t.Fatalf("enrol: %d %v", status, enr)
 	}

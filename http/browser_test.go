@@ -89,7 +89,7 @@ func TestBrowserWizardToResultAndSupport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(contact, "dgn_") || !strings.Contains(contact, "app_known_crash") || !strings.Contains(contact, "first answered within 3 business days") {
+	if !strings.Contains(contact, "dgn_") || !strings.Contains(contact, topTitle) || strings.Contains(contact, "app_known_crash") || !strings.Contains(contact, "first answered within 3 business days") {
 		t.Fatalf("contact page lacks the prefill: %s", contact)
 	}
 	if n := countRows(t, ts, "diagnoses WHERE outcome = 'still_broken'"); n != 1 {

@@ -90,7 +90,7 @@ func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	t, win, err := s.requestCallback(r, nil, lang, f)
+	t, win, err := s.requestCallback(r, s.customer(r), lang, f) // signed in: the account comes along
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
 			s.pageError(w, r, lang, err)
@@ -134,5 +134,5 @@ func (s *Server) handleRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)}, CallFrom: win.From, CallBy: win.To})
+	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, CallFrom: win.From, CallBy: win.To})
 }

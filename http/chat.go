@@ -64,7 +64,11 @@ func (s *Server) chatAvailable(ctx context.Context, lang string) (ok bool, why m
 
 func (s *Server) pageChatStart(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
-	data, err := s.chatStartView(r.Context(), lang, nil)
+	var data map[string]any
+	if u := s.customer(r); u != nil {
+		data = map[string]any{"Email": u.Email} // the replies can reach them by mail too
+	}
+	data, err := s.chatStartView(r.Context(), lang, data)
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
@@ -122,8 +126,11 @@ func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
 		s.leaveMessage(w, r, lang)
 		return
 	}
-	t, tok, err := s.Store.OpenChat(r.Context(), okcare.NewTicket{ContactEmail: r.PostFormValue("contact_email"), Lang: lang,
-		Intake: okcare.Intake{Description: r.PostFormValue("message")}})
+	req := okcare.NewTicket{ContactEmail: r.PostFormValue("contact_email"), Lang: lang, Intake: okcare.Intake{Description: r.PostFormValue("message")}}
+	if u := s.customer(r); u != nil { // signed in on the help center: the account comes along
+		req.UserID = u.ID
+	}
+	t, tok, err := s.Store.OpenChat(r.Context(), req)
 	if err != nil {
 		s.chatFormError(w, r, lang, err)
 		return
@@ -163,7 +170,7 @@ func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang strin
 		s.chatFormRefused(w, r, lang, tr(lang, "chat_need_email"))
 		return
 	}
-	t, err := s.createTicket(r.Context(), nil, okcare.NewTicket{ContactEmail: email, Channel: okcare.ChannelMail, Lang: lang,
+	t, err := s.createTicket(r.Context(), s.customer(r), okcare.NewTicket{ContactEmail: email, Channel: okcare.ChannelMail, Lang: lang,
 		Intake: okcare.Intake{Description: r.PostFormValue("message")}})
 	if err != nil {
 		s.chatFormError(w, r, lang, err)

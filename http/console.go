@@ -184,15 +184,13 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		return
 	}
 	var me *okcare.AgentStatus
-	names := map[string]string{}
 	for _, m := range team {
 		if m.ID == a.ID {
 			me = m
 		}
-		names[m.ID] = m.Email
 	}
 	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
-		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": names,
+		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": staffNames(team),
 		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
 		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
 	})
@@ -283,10 +281,14 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 		data["Verified"] = v.VerifiedAt != nil
 		data["CodeOpen"] = v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt)
 	}
+	// Staff are named, not shown by id: the team is read once per page.
+	team, err := s.Store.Team(ctx)
+	if err != nil {
+		return nil, err
+	}
+	data["Names"] = staffNames(team)
 	if a.Role.AtLeast(okcare.RoleSupervisor) {
-		if data["Team"], err = s.Store.Team(ctx); err != nil {
-			return nil, err
-		}
+		data["Team"] = team
 	}
 	return data, nil
 }
@@ -445,7 +447,12 @@ func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request, a *okcare.
 		s.consoleError(w, r, lang, a, err)
 		return
 	}
-	data := map[string]any{"Entries": entries}
+	team, err := s.Store.Team(r.Context())
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
+	data := map[string]any{"Entries": entries, "Names": staffNames(team)}
 	n, err := s.Store.VerifyAudit(r.Context())
 	if errors.Is(err, okcare.ErrAuditBroken) {
 		data["ChainError"] = err.Error()

@@ -57,7 +57,7 @@ func TestBrowserConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if state != "login_restricted" || !strings.Contains(context_, "security_review") || !strings.Contains(context_, "66.60") {
+	if state != "登录受限" || !strings.Contains(context_, "安全审核") || !strings.Contains(context_, "66.60") {
 		t.Fatalf("wallet context: state %q\n%s", state, context_)
 	}
 	// The customer reads the code from their mail.
@@ -77,7 +77,7 @@ func TestBrowserConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if state != "active" || !strings.Contains(conversation, "lift_restriction") || !strings.Contains(conversation, "已查看风控记录") {
+	if state != "正常" || !strings.Contains(conversation, "执行了操作：解除登录限制") || !strings.Contains(conversation, "已查看风控记录") {
 		t.Fatalf("after lifting: state %q\n%s", state, conversation)
 	}
 	screenshot(t, ctx, "console-ticket")

@@ -178,7 +178,7 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 	agent.signIn("agent@okcare.example", "staff-pass-123")
 	page := "/console/tickets/" + tk.ID
 	status, body, _ := agent.get(page)
-	if status != 200 || !strings.Contains(body, `id="account-state">frozen`) || !strings.Contains(body, "suspicious_activity") || !strings.Contains(body, "1314.00") {
+	if status != 200 || !strings.Contains(body, `id="account-state" data-state="frozen">已冻结`) || !strings.Contains(body, "可疑活动") || !strings.Contains(body, "1314.00") {
 		t.Fatalf("ticket page: %d; wallet context missing", status)
 	}
 	if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<img src=x") {
@@ -214,7 +214,11 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 	if !strings.Contains(body, `id="verified"`) || !strings.Contains(body, `id="approvals"`) || strings.Contains(body, `id="approve-`) {
 		t.Fatal("after the request: not verified, no approval listed, or an agent may approve")
 	}
-	approval := regexp.MustCompile(`apr_[0-9A-Za-z]+`).FindString(body)
+	_, approvals, _ := ts.db.IdentityChecks(ctx, tk.ID)
+	if len(approvals) != 1 {
+		t.Fatalf("approvals: %d", len(approvals))
+	}
+	approval := approvals[0].ID
 
 	// The agent cannot approve; a supervisor can, and only from this ticket.
 	if status, _, _ := agent.post(page+"/approve", url.Values{"approval": {approval}}); status != http.StatusForbidden {

@@ -15,7 +15,8 @@ import (
 // requests" lists their tickets from every channel.
 const (
 	customerCookie = "okc_session"
-	deviceCookie   = "okc_device" // the browser's device id, so a new browser is a new device
+	deviceCookie   = "okc_device"     // the browser's device id, for the session list
+	deviceKeyName  = "okc_device_key" // the key proving this browser signed in here before
 )
 
 // customer returns the signed-in customer of a help-center request, or nil.
@@ -68,8 +69,12 @@ func (s *Server) pageSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login, next := strings.TrimSpace(r.PostFormValue("login")), safeNext(r.PostFormValue("next"))
+	var deviceKey string
+	if c, err := r.Cookie(deviceKeyName); err == nil {
+		deviceKey = c.Value
+	}
 	sess, tok, err := s.Store.Login(r.Context(), okcare.LoginRequest{Login: login, Password: r.PostFormValue("password"), TOTPCode: strings.TrimSpace(r.PostFormValue("totp")),
-		Device: okcare.Device{ID: s.browserDevice(w, r), Platform: okcare.PlatformWeb, Model: browserName(r.UserAgent())}, IP: s.clientIP(r)})
+		Device: okcare.Device{ID: s.browserDevice(w, r), Platform: okcare.PlatformWeb, Model: browserName(r.UserAgent())}, DeviceKey: deviceKey, IP: s.clientIP(r)})
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
 			s.pageError(w, r, lang, err)
@@ -84,6 +89,9 @@ func (s *Server) pageSignIn(w http.ResponseWriter, r *http.Request) {
 	// The language they use here is the one their mail and SMS come in.
 	if err := s.Store.SetUserLang(r.Context(), sess.UserID, lang); err != nil {
 		s.Logger.Warn("sign-in: language not remembered", "error", err)
+	}
+	if sess.DeviceKey != "" {
+		http.SetCookie(w, &http.Cookie{Name: deviceKeyName, Value: sess.DeviceKey, Path: "/support/login", MaxAge: 400 * 24 * 3600, HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
 	}
 	http.SetCookie(w, &http.Cookie{Name: customerCookie, Value: tok, Path: "/", HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -6,10 +6,13 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/demo"
@@ -237,3 +240,199 @@ func TestCustomerSignInAndMyRequests(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A customer who cannot sign in links their ticket to their account
+// themselves on its private link: the code goes to the registered
+// address (never shown on the page), and typing it there links the ticket.
+func TestCustomerLinksTicketFromThePage(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	chen, _ := ts.db.FindUserByLogin(ctx, "chen@demo.okwallet.example")
+	tk, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "chen.work@example.org", Channel: okcare.ChannelWeb, Lang: "zh-CN", Intake: okcare.Intake{Description: "账户冻结了"}})
+	link := ackLink(t, ts, tk.ID)
+	c := newConsoleClient(t, ts)
+	_, page, _ := c.get(link + "?lang=zh-CN")
+	if !strings.Contains(page, `id="link-account"`) {
+		t.Fatal("an unlinked ticket offers no way to link it")
+	}
+	// The work address is not registered: refused in Chinese, nothing sent.
+	status, page, _ := c.post(link+"/verify", url.Values{"lang": {"zh-CN"}})
+	if status != http.StatusBadRequest || !strings.Contains(page, "提交的内容有误") {
+		t.Fatalf("verify with an unregistered contact: %d", status)
+	}
+	if status, _, _ := c.post(link+"/verify", url.Values{"lang": {"zh-CN"}, "login": {"chen@demo.okwallet.example"}}); status != http.StatusSeeOther {
+		t.Fatalf("verify: %d", status)
+	}
+	var to, body string
+	ts.db.SQL().QueryRow(`SELECT to_addr, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&to, &body)
+	code := regexp.MustCompile(`验证码：(\d{6})`).FindStringSubmatch(body)[1] // the body also names the six-digit ticket number
+	if to != chen.Email || !strings.Contains(body, "只在工单页面上输入") || code == "" {
+		t.Fatalf("code to %q: %q", to, body)
+	}
+	_, page, _ = c.get(link + "?lang=zh-CN")
+	if !strings.Contains(page, `id="link-confirm-form"`) || !strings.Contains(page, "c***@demo.okwallet.example") || strings.Contains(page, code) {
+		t.Fatal("no code form, no masked destination, or the code on the page")
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	if status, page, _ := c.post(link+"/confirm", url.Values{"lang": {"zh-CN"}, "code": {wrong}}); status != http.StatusBadRequest || strings.Contains(page, "The code") {
+		t.Fatalf("wrong code: %d", status)
+	}
+	if status, _, _ := c.post(link+"/confirm", url.Values{"lang": {"zh-CN"}, "code": {code}}); status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", status)
+	}
+	got, _ := ts.db.FindTicket(ctx, tk.ID)
+	if got.UserID != chen.ID || got.LinkedBy != okcare.LinkedVerifiedContact {
+		t.Fatalf("ticket linked to %q by %q", got.UserID, got.LinkedBy)
+	}
+	_, page, _ = c.get(link + "?lang=zh-CN")
+	if strings.Contains(page, `id="link-account"`) || !strings.Contains(page, "工单已关联到您的 OK 钱包账户") {
+		t.Fatal("after linking: still offered, or not told")
+	}
+	noEnglishWords(t, page)
+}
+
+// Signed in on the help center, the chat and the callback carry the
+// account, as the web form does.
+func TestSignedInChatAndCallbackCarryTheAccount(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	alice, _ := ts.db.FindUserByLogin(ctx, "alice@demo.okwallet.example")
+	c := newConsoleClient(t, ts)
+	c.get("/support/login?lang=zh-CN")
+	if status, _, _ := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"alice@demo.okwallet.example"}, "password": {demo.UserPassword}}); status != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", status)
+	}
+	c.get("/support/callback?lang=zh-CN")
+	if status, _, _ := c.post("/support/callback", url.Values{"lang": {"zh-CN"}, "contact_phone": {"+8613800000001"}, "window": {"asap"}, "description": {"请给我回电"}}); status >= 400 {
+		t.Fatalf("callback: %d", status)
+	}
+	_, page, _ := c.get("/support/chat?lang=zh-CN")
+	if !strings.Contains(page, `value="alice@demo.okwallet.example"`) {
+		t.Fatal("the chat form does not know the signed-in customer's address")
+	}
+	c.post("/support/chat", url.Values{"lang": {"zh-CN"}, "contact_email": {"alice@demo.okwallet.example"}, "message": {"在吗"}, "leave": {"1"}})
+	list, _ := ts.db.UserTickets(ctx, alice.ID)
+	channels := map[string]bool{}
+	for _, tk := range list {
+		if tk.LinkedBy != okcare.LinkedSignedIn {
+			t.Fatalf("ticket %d linked by %q", tk.Number, tk.LinkedBy)
+		}
+		channels[tk.Channel] = true
+	}
+	if !channels[okcare.ChannelPhone] || !channels[okcare.ChannelMail] {
+		t.Fatalf("alice's tickets by channel: %v", channels)
+	}
+}
+
+// A browser that follows a broken link gets a page in its language, with
+// the way back; an API client gets the JSON envelope.
+func TestNotFoundPageInTheCustomersLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	for _, c := range []struct{ lang, want string }{{"zh-CN", "没有找到这个页面或工单"}, {"en", "No such page."}} {
+		req, _ := http.NewRequest("GET", ts.URL+"/support/no-such-page?lang="+c.lang, nil)
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 404 || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(buf.String(), c.want) || !strings.Contains(buf.String(), `href="/help?lang=`) {
+			t.Fatalf("%s 404 page: %d %s", c.lang, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if c.lang == "zh-CN" {
+			noEnglishWords(t, buf.String())
+		}
+	}
+	if status, body, _ := ts.call(t, "GET", "/api/v1/no-such", "", nil); status != 404 || errCode(body) != "not_found" {
+		t.Fatalf("API 404: %d %v", status, body)
+	}
+}
+
+// A customer with two-factor on signs in with a code oathtool computes
+// from their secret: without it they are asked for it, in Chinese; the
+// same code cannot be used twice.
+func TestCustomerSignInWithTOTP(t *testing.T) {
+	if _, err := exec.LookPath("oathtool"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("oathtool is not installed; the test script installs it")
+		}
+		t.Skip("oathtool not installed")
+	}
+	ts := newTestServer(t)
+	ctx := context.Background()
+	bob, _ := ts.db.FindUserByLogin(ctx, "bob@demo.okwallet.example")
+	enrol, err := ts.db.BeginTOTP(ctx, bob.ID, demo.UserPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The store's clock is set, and oathtool computes for the same instant.
+	now := time.Now().UTC().Truncate(30 * time.Second).Add(5 * time.Second)
+	ts.db.Now = func() time.Time { return now }
+	code := func() string {
+		out, err := exec.Command("oathtool", "--totp", "--base32", "--now", now.Format("2006-01-02 15:04:05 UTC"), enrol.Secret).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if _, err := ts.db.ConfirmTOTP(ctx, bob.ID, code()); err != nil {
+		t.Fatal(err)
+	}
+	// The enrolment used this step's code: sign in on the next one.
+	now = now.Add(30 * time.Second)
+	c := newConsoleClient(t, ts)
+	c.get("/support/login?lang=zh-CN")
+	status, page, _ := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"bob@demo.okwallet.example"}, "password": {demo.UserPassword}})
+	if status != http.StatusUnauthorized || !strings.Contains(page, "请输入双重认证验证码") || !strings.Contains(page, `required autofocus`) {
+		t.Fatalf("sign-in without the code: %d", status)
+	}
+	current := code()
+	if status, _, h := c.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"bob@demo.okwallet.example"}, "password": {demo.UserPassword}, "totp": {current}}); status != http.StatusSeeOther || h.Get("Location") != "/support/requests" {
+		t.Fatalf("sign-in with oathtool's code: %d", status)
+	}
+	other := newConsoleClient(t, ts)
+	other.get("/support/login?lang=zh-CN")
+	if status, page, _ := other.post("/support/login", url.Values{"lang": {"zh-CN"}, "login": {"bob@demo.okwallet.example"}, "password": {demo.UserPassword}, "totp": {current}}); status != http.StatusUnauthorized || !strings.Contains(page, "已用过") {
+		t.Fatalf("the same code again: %d", status)
+	}
+}
+
+// The customer-facing ticket API shows no internal tags and no staff ids,
+// and a client cannot write a diagnosis's findings into its own intake.
+func TestCustomerTicketAPIHidesStaffDetails(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	alice := ts.login(t, "alice@demo.okwallet.example")
+	forged := map[string]any{"lang": "zh-CN", "intake": map[string]any{"description": "打不开", "diagnosis": map[string]any{"causes": []any{map[string]any{"cause": "account_frozen", "confidence": 1}}}}}
+	status, created, _ := ts.call(t, "POST", "/api/v1/tickets", alice, forged)
+	if status != 201 {
+		t.Fatalf("create: %d %v", status, created)
+	}
+	id := created["id"].(string)
+	if stored, _ := ts.db.FindTicket(ctx, id); len(stored.Intake.Diagnosis) != 0 {
+		t.Fatalf("a client-written diagnosis was stored: %s", stored.Intake.Diagnosis)
+	}
+	if err := ts.db.TagTicket(ctx, id, []string{"vip", "suspected_fraud"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.db.ReplyAsAgent(ctx, id, "agt_secret_id", "请更新应用", true); err != nil {
+		t.Fatal(err)
+	}
+	ts.db.SQL().Exec(`UPDATE tickets SET assignee_id = 'agt_secret_id' WHERE id = ?`, id)
+	for _, path := range []string{"/api/v1/me/tickets/" + id, "/api/v1/me/tickets"} {
+		_, body, _ := ts.call(t, "GET", path, alice, nil)
+		raw := mustJSON(body)
+		if strings.Contains(raw, "suspected_fraud") || strings.Contains(raw, "agt_secret_id") || strings.Contains(raw, `"assignee_id"`) {
+			t.Fatalf("%s shows staff details: %s", path, raw)
+		}
+	}
+	_, body, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+id, alice, nil)
+	if msgs := body["messages"].([]any); msgs[len(msgs)-1].(map[string]any)["author"] != "support" {
+		t.Fatalf("staff author shown as %v", msgs[len(msgs)-1])
+	}
+}

@@ -1,13 +1,10 @@
 package http
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/okcare/okcare"
@@ -224,33 +221,11 @@ func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		data["Prefill"] = prefillRows(d.Result)
+		data["Prefill"] = prefillRows(d.Result, lang)
 		desk := s.desk()
 		data["ContactText"] = fill(tr(lang, "contact_text"), "email", promiseText(lang, desk.Promise(okcare.ChannelMail)), "chat", promiseText(lang, desk.Promise(okcare.ChannelChat)))
 	}
 	s.render(w, r, http.StatusOK, "feedback.html", lang, uiText[lang]["contact_title"], data)
-}
-
-// prefillRows flattens the stored ticket prefill for display.
-func prefillRows(result json.RawMessage) []map[string]string {
-	var res struct {
-		TicketPrefill map[string]any `json:"ticket_prefill"`
-	}
-	json.Unmarshal(result, &res)
-	var rows []map[string]string
-	for k, v := range res.TicketPrefill {
-		if k == "diagnosis_id" || v == "" || v == nil {
-			continue
-		}
-		val := fmt.Sprint(v)
-		if m, ok := v.(map[string]any); ok {
-			raw, _ := json.Marshal(m)
-			val = string(raw)
-		}
-		rows = append(rows, map[string]string{"Key": k, "Value": val})
-	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i]["Key"] < rows[j]["Key"] })
-	return rows
 }
 
 func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -241,8 +242,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/admin/kb/preview", s.agent(okcare.RoleAgent, s.handlePreviewArticle))
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
 
+	// Unknown paths: the JSON envelope for API clients, a page in the
+	// customer's language for a browser.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
+		api := strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/app/")
+		if api || !strings.Contains(r.Header.Get("Accept"), "text/html") {
+			s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
+			return
+		}
+		s.pageError(w, r, pageLang(w, r), okcare.Errorf(okcare.ENOTFOUND, "No such page."))
 	})
 }
 

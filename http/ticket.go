@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,10 +45,33 @@ type ticketJSON struct {
 	Attachments []*okcare.Attachment    `json:"attachments,omitempty"`
 }
 
+// forCustomer is a ticket as its customer may see it: no internal tags,
+// no staff ids.
+func forCustomer(t *okcare.Ticket) *okcare.Ticket {
+	c := *t
+	c.Tags, c.AssigneeID = nil, ""
+	return &c
+}
+
+// messagesForCustomer names staff as "support", never by their id.
+func messagesForCustomer(msgs []*okcare.TicketMessage) []*okcare.TicketMessage {
+	out := make([]*okcare.TicketMessage, len(msgs))
+	for i, m := range msgs {
+		c := *m
+		if strings.HasPrefix(c.Author, "agent:") {
+			c.Author = "support"
+		}
+		out[i] = &c
+	}
+	return out
+}
+
 // attachDiagnosis copies what a diagnosis found into the intake, so the
 // customer never repeats it; only the diagnosis's owner (or anyone, for an
-// anonymous one) may attach it.
+// anonymous one) may attach it. What a client wrote in intake.diagnosis
+// itself is dropped: findings come from the stored diagnosis only.
 func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare.NewTicket) error {
+	req.Intake.Diagnosis = nil
 	if req.Intake.DiagnosisID == "" {
 		return nil
 	}
@@ -90,7 +114,7 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if _, err := s.Store.AssignTicket(ctx, t.ID); err != nil {
 		s.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
-	return &ticketJSON{Ticket: t, ReplyBy: s.replyBy(t)}, nil
+	return &ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, nil
 }
 
 func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
@@ -135,6 +159,9 @@ func (s *Server) handleMyTickets(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	for i, t := range list {
+		list[i] = forCustomer(t)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"tickets": list})
 }
 
@@ -160,7 +187,7 @@ func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketJSON{Ticket: t, ReplyBy: s.replyBy(t), Messages: msgs, Attachments: files})
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), Messages: messagesForCustomer(msgs), Attachments: files})
 }
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
@@ -196,21 +223,24 @@ func (s *Server) handleTranscript(w http.ResponseWriter, r *http.Request) {
 	writeTranscript(w, t, msgs)
 }
 
-// writeTranscript writes a conversation as a plain-text download.
-// It is in the ticket's language, the customer's, like the mail about it.
+// writeTranscript writes a conversation as a plain-text download, in the
+// ticket's language (the one its public messages are written in).
 func writeTranscript(w http.ResponseWriter, t *okcare.Ticket, msgs []*okcare.TicketMessage) {
-	lang := t.Lang
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="okwallet-ticket-%d.txt"`, t.Number))
-	fmt.Fprintf(w, "%s · %s #%d: %s\n%s: %s · %s: %s\n\n", tr(lang, "brand"), tr(lang, "ticket_number"), t.Number, t.Subject,
-		tr(lang, "tv_opened"), t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), tr(lang, "tv_channel"), tr(lang, "ch_"+t.Channel))
+	lang := t.Lang
+	if !okcare.ValidLang(lang) {
+		lang = okcare.LangZH
+	}
+	fmt.Fprintf(w, "%s\n%s\n\n", fill(tr(lang, "transcript_title"), "number", strconv.FormatInt(t.Number, 10), "subject", t.Subject),
+		fill(tr(lang, "transcript_opened"), "when", t.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)"), "channel", labelOf(uiText[lang], "ch_", t.Channel)))
 	for _, m := range msgs {
-		who := tr(lang, "chat_you")
+		who := tr(lang, "who_you")
 		switch {
 		case strings.HasPrefix(m.Author, "agent:"):
-			who = tr(lang, "chat_support")
+			who = tr(lang, "who_support")
 		case m.Author == "system":
-			who = tr(lang, "brand")
+			who = tr(lang, "who_system")
 		}
 		fmt.Fprintf(w, "--- %s, %s\n%s\n\n", who, m.CreatedAt.In(chinaCalendar.Location).Format("2006-01-02 15:04"), m.Body)
 	}

@@ -64,6 +64,11 @@ func TestTicketAPI(t *testing.T) {
 		!strings.Contains(text, "还是打不开") || !strings.Contains(text, "请切换到移动数据后再试。") || strings.Contains(text, "flaky wifi") {
 		t.Fatalf("transcript %d %v:\n%s", resp.StatusCode, resp.Header, text)
 	}
+	// In the ticket's language: who wrote, and the channel, in words.
+	if !strings.Contains(text, "OK 钱包工单 #") || !strings.Contains(text, "渠道：应用内") || !strings.Contains(text, "--- OK 钱包客服,") || !strings.Contains(text, "--- 您,") ||
+		strings.Contains(text, "via api") || strings.Contains(text, "You") {
+		t.Fatalf("transcript not in the ticket's language:\n%s", text)
+	}
 	if status, _, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+id+"/transcript", bob, nil); status != 404 {
 		t.Fatalf("bob downloaded alice's transcript: %d", status)
 	}

@@ -58,6 +58,8 @@ func (s *Server) customerTicketPages(prefix string, access func(*http.Request) (
 	s.mux.HandleFunc("GET "+prefix, s.withTicket(access, s.pageCustomerTicket))
 	s.mux.HandleFunc("POST "+prefix+"/reply", s.withTicket(access, s.pageCustomerReply))
 	s.mux.HandleFunc("POST "+prefix+"/rate", s.withTicket(access, s.pageCustomerRate))
+	s.mux.HandleFunc("POST "+prefix+"/verify", s.withTicket(access, s.pageCustomerVerify))
+	s.mux.HandleFunc("POST "+prefix+"/confirm", s.withTicket(access, s.pageCustomerConfirm))
 	s.mux.HandleFunc("GET "+prefix+"/files/{file}", s.withTicket(access, s.pageCustomerFile))
 }
 
@@ -132,11 +134,25 @@ func (s *Server) renderCustomerTicket(w http.ResponseWriter, r *http.Request, st
 			}
 		}
 	}
+	// A ticket not linked yet offers to link it: a code to the account's
+	// registered contact, typed here.
+	var codeSentTo string
+	if t.UserID == "" {
+		v, _, err := s.Store.IdentityChecks(ctx, t.ID)
+		if err != nil {
+			s.pageError(w, r, lang, err)
+			return
+		}
+		if v != nil && v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt) {
+			codeSentTo = v.SentTo
+		}
+	}
 	closed := t.Status == okcare.TicketClosed
 	s.render(w, r, status, "ticket_view.html", lang, uiText[lang]["ticket_number"]+" #"+strconv.FormatInt(t.Number, 10), map[string]any{
 		"Ticket": t, "Base": a.Base, "Messages": view, "Files": files, "ReplyBy": s.replyBy(t), "Error": errText,
 		"Closed": closed, "CanRate": survey != nil && survey.AnsweredAt == nil, "Survey": survey, "Ratings": []int{1, 2, 3, 4, 5},
-		"Answered": t.FirstRespondedAt != nil, "Customer": s.customer(r), "Incident": incident})
+		"Answered": t.FirstRespondedAt != nil, "Customer": s.customer(r), "Incident": incident,
+		"CanLink": t.UserID == "" && !closed, "CodeSentTo": codeSentTo})
 }
 
 func (s *Server) pageCustomerTicket(w http.ResponseWriter, r *http.Request, lang string, a *ticketAccess) {
@@ -197,4 +213,32 @@ func (s *Server) customerFormError(w http.ResponseWriter, r *http.Request, lang 
 // pageCustomerFile serves one of the ticket's files as a download.
 func (s *Server) pageCustomerFile(w http.ResponseWriter, r *http.Request, lang string, a *ticketAccess) {
 	s.serveAttachment(w, r, a.Ticket.ID, r.PathValue("file"), func(w http.ResponseWriter, r *http.Request, err error) { s.pageError(w, r, lang, err) })
+}
+
+// pageCustomerVerify sends a code to the registered contact of the account
+// the ticket's contact (or the login the customer names) belongs to.
+func (s *Server) pageCustomerVerify(w http.ResponseWriter, r *http.Request, _ string, a *ticketAccess) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.Store.StartCustomerVerification(r.Context(), a.Ticket.ID, r.PostFormValue("login")); err != nil {
+		s.customerFormError(w, r, lang, a, err)
+		return
+	}
+	http.Redirect(w, r, a.Base+"?lang="+lang+"#link-account", http.StatusSeeOther)
+}
+
+// pageCustomerConfirm checks the code the customer typed; right, the ticket
+// is linked to their account.
+func (s *Server) pageCustomerConfirm(w http.ResponseWriter, r *http.Request, _ string, a *ticketAccess) {
+	lang, ok := s.parsePageForm(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.Store.ConfirmCustomerVerification(r.Context(), a.Ticket.ID, r.PostFormValue("code")); err != nil {
+		s.customerFormError(w, r, lang, a, err)
+		return
+	}
+	http.Redirect(w, r, a.Base+"?lang="+lang+"#conversation", http.StatusSeeOther)
 }

@@ -79,12 +79,13 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		CurrentPassword string `json:"current_password"`
 		NewPassword     string `json:"new_password"`
+		TOTPCode        string `json:"totp_code"`
 	}
 	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.Store.ChangePassword(r.Context(), userFrom(r).ID, sessionFrom(r).ID, req.CurrentPassword, req.NewPassword); err != nil {
+	if err := s.Store.ChangePassword(r.Context(), userFrom(r).ID, sessionFrom(r).ID, req.CurrentPassword, req.NewPassword, req.TOTPCode); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -92,7 +93,14 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleBeginTOTP(w http.ResponseWriter, r *http.Request) {
-	enr, err := s.Store.BeginTOTP(r.Context(), userFrom(r).ID)
+	var req struct {
+		Password string `json:"password"`
+	}
+	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	enr, err := s.Store.BeginTOTP(r.Context(), userFrom(r).ID, req.Password)
 	if err != nil {
 		s.Error(w, r, err)
 		return

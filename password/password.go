@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -94,6 +95,9 @@ var common = func() map[string]bool {
 	return m
 }()
 
+// CommonCount is how many common passwords are refused.
+func CommonCount() int { return len(common) }
+
 // Problem explains why a password is refused, or is "" when it is fine.
 // identifiers are the user's email, phone and the like, which a password
 // must not equal.
@@ -110,10 +114,63 @@ func Problem(pw string, identifiers ...string) string {
 	case common[strings.ToLower(pw)]:
 		return "This password is too common; choose another."
 	}
+	// The product's own words and the user's identifiers, give or take
+	// digits and symbols ("OKWallet2026!", "alice123" for alice@…), are
+	// the first guesses of anyone who knows where the account is.
+	core := letters(pw)
+	if contextWords[core] {
+		return "This password is too easy to guess from the service's name; choose another."
+	}
 	for _, id := range identifiers {
-		if id != "" && strings.EqualFold(pw, id) {
+		if id == "" {
+			continue
+		}
+		if containsIdentifier(pw, core, id) {
 			return "Password must not be your email or phone number."
 		}
 	}
 	return ""
+}
+
+// containsIdentifier reports whether pw (whose letters are core) is built
+// from id: the whole of it, an email's name part, or a phone number's last
+// eight digits.
+func containsIdentifier(pw, core, id string) bool {
+	if strings.EqualFold(pw, id) {
+		return true
+	}
+	if local, _, isEmail := strings.Cut(id, "@"); isEmail {
+		return (len(local) >= 4 && core == letters(local)) || (len(local) >= 6 && strings.Contains(strings.ToLower(pw), strings.ToLower(local)))
+	}
+	number := digits(id)
+	return len(number) >= 8 && strings.Contains(digits(pw), number[len(number)-8:])
+}
+
+// digits is s with everything but ASCII digits removed.
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// contextWords are the names a guesser tries first for this service
+// (ASVS 5.0 V6: context-specific words), compared with a password's letters.
+var contextWords = map[string]bool{
+	"okwallet": true, "ok": true, "wallet": true, "okcare": true, "okqianbao": true, "qianbao": true,
+	"mywallet": true, "bitcoin": true, "btc": true, "usdt": true, "crypto": true,
+}
+
+// letters is s lower-cased with everything but letters removed.
+func letters(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

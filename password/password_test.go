@@ -49,9 +49,35 @@ func TestProblem(t *testing.T) {
 		{strings.Repeat("x", 64), nil, true},
 		{strings.Repeat("y", 129), nil, false},
 		{"bad\xffutf8!", nil, false},
+		{"OKWallet2026!", nil, false},                         // the service's name with a year
+		{"okcare123", nil, false},                             // ditto
+		{"lanlan1988", []string{"lanlan@example.com"}, false}, // the email's name
+		{"13800138000", []string{"+8613800138000"}, false},    // the phone, without +86
+		{"tiger-lily-harbor", []string{"lanlan@example.com"}, true},
 	} {
 		if got := password.Problem(tt.pw, tt.ids...); (got == "") != tt.fine {
 			t.Errorf("Problem(%q) = %q, want fine=%v", tt.pw, got, tt.fine)
 		}
+	}
+}
+
+// TestWellKnownPasswordsRefused: passwords every guessing list starts with,
+// Western and Chinese, are refused (the list ships 10,000+ of them).
+func TestWellKnownPasswordsRefused(t *testing.T) {
+	for _, pw := range []string{
+		"password1", "Qwerty123", "iloveyou", "Passw0rd", "1q2w3e4r", "qwertyuiop", "sunshine", "princess",
+		"football", "baseball", "welcome1", "trustno1", "superman", "11111111", "87654321", "1qaz2wsx",
+		"aa123456", "a1234567", "5201314", "woaini520", "qq123456", "88888888", "147258369", "zxcvbnm",
+		"dearbook", "abc123456", "asdfghjkl", "123qweasd", "Aa123456", "1234qwer", "qazwsxedc",
+	} {
+		if password.Problem(pw) == "" {
+			t.Errorf("%q is accepted", pw)
+		}
+	}
+}
+
+func TestCommonListSize(t *testing.T) {
+	if n := password.CommonCount(); n < 10000 {
+		t.Fatalf("%d common passwords shipped, want at least 10,000", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-msgauth/dmarc"
+	"github.com/okcare/okcare"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -39,6 +40,25 @@ func (a *Auth) Note() string {
 		dmarcPart += ")"
 	}
 	return dkimPart + " · SPF: none (not checked) · " + dmarcPart
+}
+
+// Keys of the internal notes the receiver writes (see okcare.Note): the
+// console says them in its reader's language, the body stays English.
+const (
+	// NoteMailAuth has the arguments dkim, dkim_domain, dmarc, from_domain
+	// and policy, as in Auth.
+	NoteMailAuth = "mail_auth"
+	// NoteMailOtherSender has the argument from: a reply that carried the
+	// ticket's token came from another address.
+	NoteMailOtherSender = "mail_other_sender"
+)
+
+// NoteKeys lists the note keys the receiver writes.
+var NoteKeys = []string{NoteMailAuth, NoteMailOtherSender}
+
+// KeyedNote is Note as a key and arguments.
+func (a *Auth) KeyedNote() *okcare.Note {
+	return &okcare.Note{Key: NoteMailAuth, Args: map[string]string{"dkim": a.DKIM, "dkim_domain": a.DKIMDomain, "dmarc": a.DMARC, "from_domain": a.FromDomain, "policy": a.Policy}}
 }
 
 // LookupTXT answers DNS TXT queries for DKIM keys and DMARC policies.

@@ -126,7 +126,8 @@ func (rc *Receiver) addReply(ctx context.Context, t *okcare.Ticket, m *InboundMa
 	}
 	rc.notes(ctx, t, m, auth, refused)
 	if !strings.EqualFold(t.ContactEmail, m.From) {
-		rc.note(ctx, t.ID, false, "Sent from "+m.From+", not the ticket's address; it carried the ticket's reply token.")
+		rc.note(ctx, t.ID, false, "Sent from "+m.From+", not the ticket's address; it carried the ticket's reply token.",
+			&okcare.Note{Key: NoteMailOtherSender, Args: map[string]string{"from": m.From}})
 	}
 	return &Outcome{TicketID: t.ID, LeftOut: names(refused)}, nil
 }
@@ -136,15 +137,17 @@ func (rc *Receiver) addReply(ctx context.Context, t *okcare.Ticket, m *InboundMa
 // (internal).
 func (rc *Receiver) notes(ctx context.Context, t *okcare.Ticket, m *InboundMail, auth *Auth, refused []refusal) {
 	for _, r := range refused {
-		rc.note(ctx, t.ID, true, leftOutNote(t.Lang, r))
+		rc.note(ctx, t.ID, true, leftOutNote(t.Lang, r), nil)
 	}
 	if auth != nil {
-		rc.note(ctx, t.ID, false, auth.Note())
+		rc.note(ctx, t.ID, false, auth.Note(), auth.KeyedNote())
 	}
 }
 
-func (rc *Receiver) note(ctx context.Context, ticketID string, public bool, body string) {
-	if err := rc.Store.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: public, Body: body}); err != nil {
+// note adds a message by the system; an internal one carries its key
+// and arguments too, so that staff read it in their language.
+func (rc *Receiver) note(ctx context.Context, ticketID string, public bool, body string, keyed *okcare.Note) {
+	if err := rc.Store.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: public, Body: body, Note: keyed}); err != nil {
 		rc.Logger.Warn("note not added", "ticket", ticketID, "error", err)
 	}
 }

@@ -106,7 +106,7 @@ func giveTicket(ctx context.Context, tx *Tx, ticketID, agentID, by string) error
 	if _, err := tx.exec(ctx, `UPDATE agents SET last_assigned_at = ? WHERE id = ?`, micros(tx.now), agentID); err != nil {
 		return err
 	}
-	return addNote(ctx, tx, ticketID, "Assigned to agent:"+agentID+" by "+by+".")
+	return addNote(ctx, tx, ticketID, NoteAssigned, map[string]string{"assignee": "agent:" + agentID, "by": by})
 }
 
 // ReassignTicket moves a ticket to another agent (a supervisor's decision).

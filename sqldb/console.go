@@ -315,7 +315,7 @@ func (db *DB) ApplyMacro(ctx context.Context, ticketID, agentID, macroID string)
 				return err
 			}
 		}
-		if err := addNote(ctx, tx, t.ID, "Macro \""+m.Name+"\" applied by agent:"+agentID+"."); err != nil {
+		if err := addNote(ctx, tx, t.ID, NoteMacroApplied, map[string]string{"macro": m.Name, "by": "agent:" + agentID}); err != nil {
 			return err
 		}
 		t, err = findTicket(ctx, tx, t.ID)

@@ -34,7 +34,7 @@ func (db *DB) SetTicketStatus(ctx context.Context, ticketID, actor, status strin
 		if t, err = setStatus(ctx, tx, ticketID, actor, status); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, ticketID, "Status set to "+status+" by "+actor+".")
+		return addNote(ctx, tx, ticketID, NoteStatusSet, map[string]string{"status": status, "by": actor})
 	})
 	return t, err
 }
@@ -149,7 +149,7 @@ func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAf
 					return err
 				}
 				solved++
-				return addNote(ctx, tx, id, "Solved automatically: no answer from the customer after the reminder.")
+				return addNote(ctx, tx, id, NoteAutoSolved, nil)
 			case !warnedAt.Valid:
 				t, err := findTicket(ctx, tx, id)
 				if err != nil {
@@ -166,7 +166,7 @@ func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAf
 						return err
 					}
 				}
-				return addNote(ctx, tx, id, "Reminder sent: pending on the customer.")
+				return addNote(ctx, tx, id, NoteReminderSent, nil)
 			}
 			return nil
 		})

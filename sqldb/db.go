@@ -79,12 +79,17 @@ type LoginPolicy struct {
 	Window      time.Duration
 	// RestrictFor is how long the automatic restriction lasts.
 	RestrictFor time.Duration
-	// SessionIdle is how long an unused session stays valid.
-	SessionIdle time.Duration
+	// SessionIdle is how long an unused session stays valid; SessionMaxAge
+	// how long any session does, used or not (a stolen token cannot be
+	// kept alive for ever by using it).
+	SessionIdle   time.Duration
+	SessionMaxAge time.Duration
 }
 
-// DefaultLoginPolicy restricts after 5 failures in 15 minutes, for 15 minutes.
-var DefaultLoginPolicy = LoginPolicy{MaxFailures: 5, Window: 15 * time.Minute, RestrictFor: 15 * time.Minute, SessionIdle: 30 * 24 * time.Hour}
+// DefaultLoginPolicy restricts after 5 failures in 15 minutes, for 15
+// minutes; sessions end after 30 idle days, and after 90 days in any case.
+var DefaultLoginPolicy = LoginPolicy{MaxFailures: 5, Window: 15 * time.Minute, RestrictFor: 15 * time.Minute,
+	SessionIdle: 30 * 24 * time.Hour, SessionMaxAge: 90 * 24 * time.Hour}
 
 // DB is okcare's SQL store. It implements the okcare service interfaces.
 type DB struct {

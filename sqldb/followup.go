@@ -36,7 +36,7 @@ func (db *DB) ScheduleFollowUp(ctx context.Context, ticketID, agentID, body stri
 			f.ID, f.TicketID, f.Body, micros(due), f.CreatedBy, micros(tx.now)); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, t.ID, "Follow-up scheduled for "+beijingTime(due)+" by "+f.CreatedBy+".")
+		return addNote(ctx, tx, t.ID, NoteFollowUpScheduled, map[string]string{"due": noteTime(due), "by": f.CreatedBy})
 	})
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func (db *DB) CancelFollowUp(ctx context.Context, ticketID, id, agentID string) 
 			}
 			return okcare.Errorf(okcare.ECONFLICT, "This follow-up was already sent or canceled.")
 		}
-		return addNote(ctx, tx, ticketID, "Follow-up "+id+" canceled by agent:"+agentID+".")
+		return addNote(ctx, tx, ticketID, NoteFollowUpCanceled, map[string]string{"followup": id, "by": "agent:" + agentID})
 	})
 }
 

@@ -55,14 +55,13 @@ func (db *DB) Login(ctx context.Context, req okcare.LoginRequest) (*okcare.Sessi
 	}
 	u, err := db.FindUserByLogin(ctx, req.Login)
 	if okcare.ErrorCode(err) == okcare.ENOTFOUND {
-		password.Verify(req.Password, dummyHash)
-		return nil, "", db.refuse(ctx, nil, req, okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The login or password is wrong."))
+		return nil, "", db.failUnknownLogin(ctx, req)
 	} else if err != nil {
 		return nil, "", err
 	}
 
 	now := db.Now()
-	known, err := db.knownDevice(ctx, u.ID, req.Device.ID)
+	known, err := db.knownDevice(ctx, u.ID, req.DeviceKey)
 	if err != nil {
 		return nil, "", err
 	}
@@ -117,11 +116,42 @@ func (db *DB) passwordHash(ctx context.Context, userID string) (string, error) {
 	return hash, err
 }
 
-// knownDevice reports whether the user has logged in from the device before.
-func (db *DB) knownDevice(ctx context.Context, userID, deviceID string) (bool, error) {
+// knownDevice reports whether key is a device key an earlier sign-in to
+// the account gave out. A device id alone proves nothing: anyone who saw
+// it (an agent, a shared screen) could claim it.
+func (db *DB) knownDevice(ctx context.Context, userID, key string) (bool, error) {
+	if !strings.HasPrefix(key, "okd_") || len(key) > 100 {
+		return false, nil
+	}
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = ? AND device_id = ?`, userID, deviceID).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM device_keys WHERE key_hash = ? AND user_id = ?`, token.Hash(key), userID).Scan(&n)
 	return n > 0, err
+}
+
+// failUnknownLogin answers a sign-in naming no account exactly as one
+// naming a real account would: the same failure, counted the same way, and
+// the same restriction once the failures reach the limit, so neither the
+// answer nor its timing tells which accounts exist.
+func (db *DB) failUnknownLogin(ctx context.Context, req okcare.LoginRequest) error {
+	login := NormalizeLogin(req.Login)
+	var reached sql.NullInt64 // when the failure that reached the limit happened
+	err := db.queryRow(ctx, `SELECT at FROM login_attempts WHERE user_id IS NULL AND login = ? AND counts = ? AND at > ? ORDER BY id LIMIT 1 OFFSET ?`,
+		login, true, micros(db.Now().Add(-db.LoginPolicy.Window)), db.LoginPolicy.MaxFailures-1).Scan(&reached)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if reached.Valid {
+		until := fromMicros(reached.Int64).Add(db.LoginPolicy.RestrictFor)
+		if db.Now().Before(until) {
+			return db.refuse(ctx, nil, req, restrictedError(&okcare.User{State: okcare.AccountLoginRestricted, StateReason: okcare.ReasonTooManyFailedLogins, RestrictedUntil: &until}))
+		}
+	}
+	password.Verify(req.Password, dummyHash)
+	req.Login = login
+	if err := db.recordAttempt(ctx, nil, req, false, okcare.EINVALIDCREDENTIALS, true); err != nil {
+		return err
+	}
+	return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The login or password is wrong.")
 }
 
 // refuse records an uncounted failed attempt and returns refusal, or the
@@ -160,15 +190,7 @@ func (db *DB) failLogin(ctx context.Context, u *okcare.User, req okcare.LoginReq
 		if err := insertAttempt(ctx, tx, u, req, false, code, true); err != nil {
 			return err
 		}
-		// Failures count within the window and after the last success; ids
-		// order attempts even when two share a timestamp.
-		var lastSuccess sql.NullInt64
-		if err := tx.queryRow(ctx, `SELECT MAX(id) FROM login_attempts WHERE user_id = ? AND success = ?`, u.ID, true).Scan(&lastSuccess); err != nil {
-			return err
-		}
-		var failures int
-		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE user_id = ? AND counts = ? AND at > ? AND id > ?`,
-			u.ID, true, micros(tx.now.Add(-db.LoginPolicy.Window)), lastSuccess.Int64).Scan(&failures)
+		failures, err := db.recentFailures(ctx, tx, u.ID, tx.now)
 		if err != nil {
 			return err
 		}
@@ -190,6 +212,61 @@ func (db *DB) failLogin(ctx context.Context, u *okcare.User, req okcare.LoginReq
 	return okcare.Errorf(code, "%s", msg)
 }
 
+// recentFailures counts the user's counted failures within the window and
+// after the last success; ids order attempts even when two share a
+// timestamp.
+func (db *DB) recentFailures(ctx context.Context, q querier, userID string, now time.Time) (int, error) {
+	var lastSuccess sql.NullInt64
+	if err := q.queryRow(ctx, `SELECT MAX(id) FROM login_attempts WHERE user_id = ? AND success = ?`, userID, true).Scan(&lastSuccess); err != nil {
+		return 0, err
+	}
+	var failures int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE user_id = ? AND counts = ? AND at > ? AND id > ?`,
+		userID, true, micros(now.Add(-db.LoginPolicy.Window)), lastSuccess.Int64).Scan(&failures)
+	return failures, err
+}
+
+// reauthenticate checks the current password, and a current two-factor
+// code when two-factor is on, before a change to the account's
+// credentials: a stolen session alone cannot change them. Wrong answers
+// count as failed sign-ins; past the limit it refuses without checking, so
+// a stolen session cannot guess the password either.
+func (db *DB) reauthenticate(ctx context.Context, u *okcare.User, pw, code string) error {
+	failures, err := db.recentFailures(ctx, db, u.ID, db.Now())
+	if err != nil {
+		return err
+	}
+	if failures >= db.LoginPolicy.MaxFailures {
+		return okcare.Errorf(okcare.ERATELIMITED, "Too many wrong passwords or codes; try again in %d minutes.", int(db.LoginPolicy.Window.Minutes()))
+	}
+	login := u.Email
+	if login == "" {
+		login = u.Phone
+	}
+	attempt := okcare.LoginRequest{Login: login, Device: okcare.Device{ID: "reauthentication"}}
+	hash, err := db.passwordHash(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if ok, err := password.Verify(pw, hash); err != nil {
+		return err
+	} else if !ok {
+		return db.failLogin(ctx, u, attempt, okcare.EINVALIDCREDENTIALS, "The current password is wrong.")
+	}
+	if !u.TOTPEnabled {
+		return nil
+	}
+	if strings.TrimSpace(code) == "" {
+		return okcare.Errorf(okcare.ETOTPREQUIRED, "Enter the code from your authenticator app too.")
+	}
+	if ok, err := db.useSecondFactor(ctx, u.ID, code); err != nil {
+		return err
+	} else if !ok {
+		return db.failLogin(ctx, u, attempt, okcare.ETOTPINVALID, "The two-factor code is wrong or was already used.")
+	}
+	return nil
+}
+
 // openSession creates the session and its token, records the success and
 // alerts the user about a new device.
 func (db *DB) openSession(ctx context.Context, u *okcare.User, req okcare.LoginRequest, known bool) (*okcare.Session, string, error) {
@@ -206,10 +283,16 @@ func (db *DB) openSession(ctx context.Context, u *okcare.User, req okcare.LoginR
 		if err := insertAttempt(ctx, tx, u, req, true, "ok", false); err != nil {
 			return err
 		}
-		if !known {
-			return enqueueSecurityAlert(ctx, tx, u, okcare.EventNewDeviceLogin)
+		if known {
+			return nil
 		}
-		return nil
+		// A new device: it gets its key, and the owner an alert.
+		s.DeviceKey = token.New("okd_")
+		if _, err := tx.exec(ctx, `INSERT INTO device_keys (key_hash, user_id, device_id, created_at) VALUES (?, ?, ?, ?)`,
+			token.Hash(s.DeviceKey), u.ID, req.Device.ID, micros(tx.now)); err != nil {
+			return err
+		}
+		return enqueueSecurityAlert(ctx, tx, u, okcare.EventNewDeviceLogin)
 	})
 	if err != nil {
 		return nil, "", err
@@ -265,7 +348,8 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	u.ID, u.RestrictedUntil, u.CreatedAt = s.UserID, fromNullMicros(until), fromMicros(userCreated)
 	now := db.Now()
 	s.LastSeenAt = db.touches.lastSeen(s.ID, s.LastSeenAt)
-	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed {
+	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed ||
+		(db.LoginPolicy.SessionMaxAge > 0 && now.Sub(s.CreatedAt) > db.LoginPolicy.SessionMaxAge) {
 		return nil, nil, errUnauthorized()
 	}
 	db.touches.touch(s.ID, now)
@@ -305,28 +389,14 @@ func (db *DB) RevokeSession(ctx context.Context, userID, sessionID string) error
 	})
 }
 
-// checkPassword returns EINVALIDCREDENTIALS unless pw is the user's password.
-func (db *DB) checkPassword(ctx context.Context, userID, pw string) error {
-	hash, err := db.passwordHash(ctx, userID)
-	if err != nil {
-		return err
-	}
-	if ok, err := password.Verify(pw, hash); err != nil {
-		return err
-	} else if !ok {
-		return okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The password is wrong.")
-	}
-	return nil
-}
-
-// ChangePassword checks the current password, stores the new one, revokes
-// every other session and alerts the user.
-func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current, next string) error {
+// ChangePassword checks the current password (and two-factor code), stores
+// the new one, revokes every other session and alerts the user.
+func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current, next, code string) error {
 	u, err := db.FindUserByID(ctx, userID)
 	if err != nil {
 		return err
 	}
-	if err := db.checkPassword(ctx, userID, current); err != nil {
+	if err := db.reauthenticate(ctx, u, current, code); err != nil {
 		return err
 	}
 	if p := password.Problem(next, u.Email, u.Phone); p != "" {

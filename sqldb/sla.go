@@ -39,7 +39,7 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 					return err
 				}
 				breached++
-				if err := addNote(ctx, tx, id, "SLA breached: the first response was due "+due+"."); err != nil {
+				if err := addNote(ctx, tx, id, NoteSLAFirstBreached, map[string]string{"due": noteTime(*t.FirstResponseDue)}); err != nil {
 					return err
 				}
 				return db.slaAlert(ctx, tx, t, "sla_breach", fmt.Sprintf("SLA breached: ticket #%d", t.Number),
@@ -49,7 +49,7 @@ func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Durati
 					return err
 				}
 				warned++
-				if err := addNote(ctx, tx, id, "SLA warning: the first response is due "+due+"."); err != nil {
+				if err := addNote(ctx, tx, id, NoteSLAFirstWarning, map[string]string{"due": noteTime(*t.FirstResponseDue)}); err != nil {
 					return err
 				}
 				return db.slaAlert(ctx, tx, t, "sla_warning", fmt.Sprintf("Due soon: first response on ticket #%d", t.Number),
@@ -115,7 +115,7 @@ func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time
 					return err
 				}
 				breached++
-				if err := addNote(ctx, tx, id, "SLA breached: resolution was due "+due+"."); err != nil {
+				if err := addNote(ctx, tx, id, NoteSLAResolutionBreached, map[string]string{"due": noteTime(*t.ResolutionDue)}); err != nil {
 					return err
 				}
 				return db.slaAlert(ctx, tx, t, "sla_breach", fmt.Sprintf("SLA breached: ticket #%d not resolved", t.Number),
@@ -125,7 +125,7 @@ func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time
 					return err
 				}
 				warned++
-				if err := addNote(ctx, tx, id, "SLA warning: resolution is due "+due+"."); err != nil {
+				if err := addNote(ctx, tx, id, NoteSLAResolutionWarning, map[string]string{"due": noteTime(*t.ResolutionDue)}); err != nil {
 					return err
 				}
 				return db.slaAlert(ctx, tx, t, "sla_warning", fmt.Sprintf("Due soon: resolution of ticket #%d", t.Number),

@@ -213,8 +213,8 @@ func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
 
 func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
 	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
-	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		m.ID, m.TicketID, m.Author, m.Public, m.Body, micros(tx.now))
+	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), micros(tx.now))
 	return err
 }
 
@@ -452,7 +452,7 @@ func ticketEmail(ctx context.Context, tx *Tx, t *okcare.Ticket) string {
 
 // TicketMessages lists a ticket's messages, oldest first.
 func (db *DB) TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*okcare.TicketMessage, error) {
-	q := `SELECT id, ticket_id, author, public, body, created_at FROM ticket_messages WHERE ticket_id = ?`
+	q := `SELECT id, ticket_id, author, public, body, note, created_at FROM ticket_messages WHERE ticket_id = ?`
 	if !withInternal {
 		q += ` AND public = TRUE`
 	}
@@ -465,10 +465,11 @@ func (db *DB) TicketMessages(ctx context.Context, ticketID string, withInternal 
 	for rows.Next() {
 		var m okcare.TicketMessage
 		var created int64
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &created); err != nil {
+		var note string
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &note, &created); err != nil {
 			return nil, err
 		}
-		m.CreatedAt = fromMicros(created)
+		m.CreatedAt, m.Note = fromMicros(created), loadNote(note)
 		out = append(out, &m)
 	}
 	return out, rows.Err()
@@ -491,11 +492,13 @@ func (db *DB) LogCall(ctx context.Context, ticketID, agentID, outcome, notes str
 		if t.Status == okcare.TicketClosed {
 			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
 		}
-		body := "Call by agent:" + agentID + ": " + outcome
+		note := &okcare.Note{Key: NoteCallLogged, Args: map[string]string{"by": "agent:" + agentID, "outcome": outcome}}
+		body := englishNote(note)
 		if strings.TrimSpace(notes) != "" {
-			body += "\n" + strings.TrimSpace(notes)
+			note.Args["notes"] = strings.TrimSpace(notes)
+			body += "\n" + note.Args["notes"]
 		}
-		if err := insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: false, Body: body}); err != nil {
+		if err := insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: false, Body: body, Note: note}); err != nil {
 			return err
 		}
 		q := `UPDATE tickets SET updated_at = ? WHERE id = ?`
@@ -551,7 +554,7 @@ func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority s
 			first.After(tx.now), first.After(tx.now), resolve.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
 			return err
 		}
-		if err := addNote(ctx, tx, t.ID, "Priority set to "+priority+" by "+actor+"."); err != nil {
+		if err := addNote(ctx, tx, t.ID, NotePrioritySet, map[string]string{"priority": priority, "by": actor}); err != nil {
 			return err
 		}
 		t, err = findTicket(ctx, tx, t.ID)

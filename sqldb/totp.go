@@ -28,13 +28,16 @@ const recoveryCodeCount = 10
 
 // BeginTOTP stores a new pending secret and returns it for the user's
 // authenticator app. Two-factor stays off until ConfirmTOTP.
-func (db *DB) BeginTOTP(ctx context.Context, userID string) (*okcare.TOTPEnrolment, error) {
+func (db *DB) BeginTOTP(ctx context.Context, userID, currentPassword string) (*okcare.TOTPEnrolment, error) {
 	u, err := db.FindUserByID(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	if u.TOTPEnabled {
 		return nil, okcare.Errorf(okcare.ECONFLICT, "Two-factor authentication is already on.")
+	}
+	if err := db.reauthenticate(ctx, u, currentPassword, ""); err != nil {
+		return nil, err
 	}
 	account := u.Email
 	if account == "" {
@@ -167,13 +170,8 @@ func (db *DB) DisableTOTP(ctx context.Context, userID, pw, code string) error {
 	if !u.TOTPEnabled {
 		return okcare.Errorf(okcare.ECONFLICT, "Two-factor authentication is off.")
 	}
-	if err := db.checkPassword(ctx, userID, pw); err != nil {
+	if err := db.reauthenticate(ctx, u, pw, code); err != nil {
 		return err
-	}
-	if ok, err := db.useSecondFactor(ctx, userID, code); err != nil {
-		return err
-	} else if !ok {
-		return okcare.Errorf(okcare.ETOTPINVALID, "The two-factor code is wrong or was already used.")
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL WHERE id = ?`, userID); err != nil {

@@ -172,7 +172,10 @@ func changeState(ctx context.Context, tx *Tx, u *okcare.User, req okcare.StateCh
 	if from == okcare.AccountClosed {
 		return okcare.Errorf(okcare.ECONFLICT, "The account is closed.")
 	}
-	if from == req.To {
+	// A frozen account may be frozen again for a new reason (a risk review
+	// that becomes confirmed fraud): it voids unfreeze requests made for
+	// the earlier one.
+	if from == req.To && (req.To != okcare.AccountFrozen || req.Reason == u.StateReason) {
 		return okcare.Errorf(okcare.ECONFLICT, "The account is already %s.", req.To)
 	}
 	if req.Until != nil && req.To != okcare.AccountLoginRestricted {

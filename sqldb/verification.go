@@ -114,6 +114,29 @@ func codeDestination(u *okcare.User, matched string) (channel, to string) {
 // phone) of the ticket's account, or of the candidate account for a ticket
 // not linked yet, and records it hashed.
 func (db *DB) StartVerification(ctx context.Context, ticketID, agentID, login string) (*okcare.Verification, error) {
+	return db.startVerification(ctx, ticketID, "agent:"+agentID, login)
+}
+
+// StartCustomerVerification is StartVerification asked for by the customer
+// from their ticket page, to link the ticket to their account themselves.
+func (db *DB) StartCustomerVerification(ctx context.Context, ticketID, login string) (*okcare.Verification, error) {
+	return db.startVerification(ctx, ticketID, "contact", login)
+}
+
+// ConfirmCustomerVerification checks the code the customer typed on their
+// ticket page against the ticket's latest identity check.
+func (db *DB) ConfirmCustomerVerification(ctx context.Context, ticketID, code string) (*okcare.Verification, error) {
+	v, err := db.latestVerification(ctx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, okcare.Errorf(okcare.EINVALID, "Ask for a code first.")
+	}
+	return db.confirmVerification(ctx, v.ID, "contact", code)
+}
+
+func (db *DB) startVerification(ctx context.Context, ticketID, actor, login string) (*okcare.Verification, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
 		return nil, err
@@ -148,23 +171,29 @@ func (db *DB) StartVerification(ctx context.Context, ticketID, agentID, login st
 		}
 		v = &okcare.Verification{ID: token.ID("ver_"), TicketID: t.ID, Channel: channel, SentTo: mask(to), ExpiresAt: fromMicros(micros(tx.now.Add(verificationTTL)))}
 		_, err = tx.exec(ctx, `INSERT INTO verifications (id, ticket_id, user_id, channel, sent_to, code_hash, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), "agent:"+agentID, micros(tx.now))
+			v.ID, t.ID, u.ID, channel, v.SentTo, codeHash(v.ID, code), micros(v.ExpiresAt), actor, micros(tx.now))
 		if err != nil {
 			return err
 		}
 		lang := customerLang(t, u)
 		args := notice.Args{"Code": code, "Number": t.Number}
-		subject, body := notice.T(lang, "verify_subject", nil), notice.T(lang, "verify_body", args)
+		// A code the customer asked for on their own page is typed there;
+		// one an agent sent is read back to that agent.
+		kind := "verify"
+		if actor == "contact" {
+			kind = "verify_self"
+		}
+		subject, body := notice.T(lang, "verify_subject", nil), notice.T(lang, kind+"_body", args)
 		if channel == okcare.ChannelSMS {
-			body = notice.T(lang, "verify_sms", args)
+			body = notice.T(lang, kind+"_sms", args)
 		}
 		if err := enqueueMessage(ctx, tx, u.ID, channel, to, EventIdentityCode, subject, body); err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo, "linked": t.LinkedBy}); err != nil {
+		if err := appendAudit(ctx, tx, actor, "identity.code_sent", "ticket:"+t.ID, map[string]string{"verification": v.ID, "channel": channel, "to": v.SentTo, "linked": t.LinkedBy}); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, t.ID, fmt.Sprintf("Identity check started: code sent by %s to %s (the account's registered contact).", channel, v.SentTo))
+		return addNote(ctx, tx, t.ID, NoteIdentityCodeSent, map[string]string{"channel": channel, "to": v.SentTo})
 	})
 	return v, err
 }
@@ -177,6 +206,10 @@ func customerLang(t *okcare.Ticket, _ *okcare.User) string {
 
 // ConfirmVerification checks a code read back by the customer.
 func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, code string) (*okcare.Verification, error) {
+	return db.confirmVerification(ctx, verificationID, "agent:"+agentID, code)
+}
+
+func (db *DB) confirmVerification(ctx context.Context, verificationID, actor, code string) (*okcare.Verification, error) {
 	var v okcare.Verification
 	var failure error
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -210,16 +243,16 @@ func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, 
 		}
 		now := fromMicros(micros(tx.now))
 		v.VerifiedAt = &now
-		if _, err := tx.exec(ctx, `UPDATE verifications SET verified_at = ?, verified_by = ? WHERE id = ?`, micros(tx.now), "agent:"+agentID, v.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE verifications SET verified_at = ?, verified_by = ? WHERE id = ?`, micros(tx.now), actor, v.ID); err != nil {
 			return err
 		}
-		if err := appendAudit(ctx, tx, "agent:"+agentID, "identity.verified", "ticket:"+v.TicketID, map[string]string{"verification": v.ID, "channel": v.Channel}); err != nil {
+		if err := appendAudit(ctx, tx, actor, "identity.verified", "ticket:"+v.TicketID, map[string]string{"verification": v.ID, "channel": v.Channel}); err != nil {
 			return err
 		}
-		if err := linkVerifiedTicket(ctx, tx, v.TicketID, userID, "agent:"+agentID); err != nil {
+		if err := linkVerifiedTicket(ctx, tx, v.TicketID, userID, actor); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, v.TicketID, "Identity verified: the customer read back the code sent to "+v.SentTo+".")
+		return addNote(ctx, tx, v.TicketID, NoteIdentityVerified, map[string]string{"to": v.SentTo})
 	})
 	if err == nil {
 		err = failure
@@ -228,11 +261,6 @@ func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, 
 		return nil, err
 	}
 	return &v, nil
-}
-
-// addNote writes an internal note on a ticket.
-func addNote(ctx context.Context, tx *Tx, ticketID, body string) error {
-	return insertTicketMessage(ctx, tx, &okcare.TicketMessage{TicketID: ticketID, Author: "system", Public: false, Body: body})
 }
 
 // linkVerifiedTicket links a ticket not linked yet to the account whose
@@ -281,7 +309,7 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 			if u.EffectiveState(tx.now) != okcare.AccountLoginRestricted {
 				return okcare.Errorf(okcare.ECONFLICT, "The account is not restricted.")
 			}
-			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "identity_verified", Actor: actor}); err != nil {
+			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonIdentityVerified, Actor: actor}); err != nil {
 				return err
 			}
 		case okcare.ActionRevokeSessions:
@@ -313,19 +341,23 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 			if u.EffectiveState(tx.now) != okcare.AccountFrozen {
 				return okcare.Errorf(okcare.ECONFLICT, "The account is not frozen.")
 			}
+			freeze, err := latestFreeze(ctx, tx, u.ID)
+			if err != nil {
+				return err
+			}
 			approval = &okcare.Approval{ID: token.ID("apr_"), TicketID: t.ID, UserID: u.ID, Action: action, RequestedBy: actor, CreatedAt: fromMicros(micros(tx.now))}
-			if _, err := tx.exec(ctx, `INSERT INTO approvals (id, ticket_id, user_id, action, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				approval.ID, t.ID, u.ID, action, actor, micros(tx.now)); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO approvals (id, ticket_id, user_id, action, requested_by, created_at, freeze_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				approval.ID, t.ID, u.ID, action, actor, micros(tx.now), freeze, micros(tx.now.Add(approvalTTL))); err != nil {
 				return err
 			}
 			if err := appendAudit(ctx, tx, actor, "account.unfreeze_requested", "user:"+u.ID, map[string]string{"ticket": t.ID, "approval": approval.ID}); err != nil {
 				return err
 			}
-			return addNote(ctx, tx, t.ID, "Unfreeze requested by "+actor+"; waiting for a second staff member's approval ("+approval.ID+").")
+			return addNote(ctx, tx, t.ID, NoteUnfreezeRequested, map[string]string{"by": actor, "approval": approval.ID})
 		default:
 			return okcare.Errorf(okcare.EINVALID, "Unknown action %q.", action)
 		}
-		return addNote(ctx, tx, t.ID, "Action "+action+" taken by "+actor+" after identity verification.")
+		return addNote(ctx, tx, t.ID, NoteActionTaken, map[string]string{"action": action, "by": actor})
 	})
 	return approval, err
 }
@@ -342,17 +374,30 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 		} else if err != nil {
 			return err
 		}
+		var freeze, expires sql.NullInt64
+		if err := tx.queryRow(ctx, `SELECT freeze_id, expires_at FROM approvals WHERE id = ?`, a.ID).Scan(&freeze, &expires); err != nil {
+			return err
+		}
 		switch {
 		case a.ApprovedAt != nil:
 			return okcare.Errorf(okcare.ECONFLICT, "Already approved.")
 		case a.RequestedBy == approver:
 			return okcare.Errorf(okcare.EFORBIDDEN, "A second staff member must approve; you asked for it.")
+		case !expires.Valid || !tx.now.Before(fromMicros(expires.Int64)):
+			return okcare.Errorf(okcare.ECONFLICT, "This unfreeze request has expired; verify the customer again and file a new one.")
 		}
 		u, err := findUserForUpdate(ctx, tx, a.UserID)
 		if err != nil {
 			return err
 		}
-		if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "identity_verified_four_eyes", Actor: approver}); err != nil {
+		// The request answers one freeze: a newer one (a later finding,
+		// confirmed fraud say) voids it.
+		if current, err := latestFreeze(ctx, tx, u.ID); err != nil {
+			return err
+		} else if !freeze.Valid || current != freeze.Int64 || u.State != okcare.AccountFrozen {
+			return okcare.Errorf(okcare.ECONFLICT, "The account was frozen again (or is no longer frozen) since this request; it no longer applies.")
+		}
+		if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonIdentityVerifiedFourEyes, Actor: approver}); err != nil {
 			return err
 		}
 		now := fromMicros(micros(tx.now))
@@ -360,12 +405,22 @@ func (db *DB) ApproveAction(ctx context.Context, approvalID, approverID string) 
 		if _, err := tx.exec(ctx, `UPDATE approvals SET approved_by = ?, approved_at = ? WHERE id = ?`, approver, micros(tx.now), a.ID); err != nil {
 			return err
 		}
-		return addNote(ctx, tx, a.TicketID, "Unfreeze approved by "+approver+" (requested by "+a.RequestedBy+"); the account is active.")
+		return addNote(ctx, tx, a.TicketID, NoteUnfreezeApproved, map[string]string{"by": approver, "requested_by": a.RequestedBy})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// approvalTTL is how long an unfreeze request can be approved.
+const approvalTTL = 24 * time.Hour
+
+// latestFreeze is the id of the account's newest change into frozen.
+func latestFreeze(ctx context.Context, tx *Tx, userID string) (int64, error) {
+	var id sql.NullInt64
+	err := tx.queryRow(ctx, `SELECT MAX(id) FROM account_state_history WHERE user_id = ? AND to_state = ?`, userID, okcare.AccountFrozen).Scan(&id)
+	return id.Int64, err
 }
 
 const approvalColumns = `id, ticket_id, user_id, action, requested_by, approved_by, created_at, approved_at`
@@ -420,7 +475,7 @@ func (db *DB) ResetPassword(ctx context.Context, tok, newPassword string) error 
 		}
 		// A reset also lifts the automatic restriction of failed logins.
 		if u.EffectiveState(tx.now) == okcare.AccountLoginRestricted && u.StateReason == okcare.ReasonTooManyFailedLogins {
-			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: "password_reset", Actor: "user:" + u.ID}); err != nil {
+			if err := changeState(ctx, tx, u, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountActive, Reason: okcare.ReasonPasswordReset, Actor: "user:" + u.ID}); err != nil {
 				return err
 			}
 		}

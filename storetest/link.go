@@ -174,3 +174,52 @@ func auditHas(log []*okcare.AuditEntry, action, actor string) bool {
 	}
 	return false
 }
+
+// An unfreeze request answers the freeze it was made for and expires: a
+// newer freeze (confirmed fraud) voids it, and so does a day's wait.
+func testUnfreezeRequestAnswersOneFreeze(t *testing.T, db *sqldb.DB, clock *Clock) {
+	u := mustRegister(t, db, "qin@example.com")
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "risk_review", Actor: "agent:risk"}); err != nil {
+		t.Fatal(err)
+	}
+	tk, _ := db.CreateTicket(ctx, okcare.NewTicket{UserID: u.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Intake: okcare.Intake{Description: "冻结了"}})
+	request := func() *okcare.Approval {
+		t.Helper()
+		clock.Advance(time.Minute)
+		v, err := db.StartVerification(ctx, tk.ID, "agt_1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ConfirmVerification(ctx, v.ID, "agt_1", lastCode(t, db)); err != nil {
+			t.Fatal(err)
+		}
+		a, err := db.TakeAction(ctx, tk.ID, "agt_1", okcare.ActionUnfreeze)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	first := request()
+	// The risk team finds fraud: frozen again, for the new reason.
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "confirmed_fraud", Actor: "agent:risk"}); err != nil {
+		t.Fatalf("refreezing for a new reason: %v", err)
+	}
+	_, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "confirmed_fraud", Actor: "agent:risk"})
+	wantCode(t, err, okcare.ECONFLICT)
+	_, err = db.ApproveAction(ctx, first.ID, "sup_1")
+	wantCode(t, err, okcare.ECONFLICT)
+	if got, _ := db.FindUserByID(ctx, u.ID); got.State != okcare.AccountFrozen {
+		t.Fatalf("a voided request unfroze the account: %s", got.State)
+	}
+	stale := request()
+	clock.Advance(25 * time.Hour)
+	_, err = db.ApproveAction(ctx, stale.ID, "sup_1")
+	wantCode(t, err, okcare.ECONFLICT)
+	fresh := request()
+	if _, err := db.ApproveAction(ctx, fresh.ID, "sup_1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindUserByID(ctx, u.ID); got.State != okcare.AccountActive {
+		t.Fatalf("state %s after the approved request", got.State)
+	}
+}

@@ -5,6 +5,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		{"Register", testRegister},
 		{"LoginAndSessions", testLoginAndSessions},
 		{"FailedLoginsRestrictUnknownDevicesOnly", testFailedLogins},
+		{"DeviceProofAndNoEnumeration", testDeviceProofAndNoEnumeration},
+		{"Reauthentication", testReauthentication},
 		{"SessionIdleExpiry", testSessionIdleExpiry},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},
@@ -72,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"IncidentLinking", testIncidentLinking},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
+		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},
 		{"ResolutionClock", testResolutionClock},
@@ -88,6 +93,7 @@ func Run(t *testing.T, open Opener) {
 		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
+		{"SystemNotes", testSystemNotes},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
@@ -123,6 +129,19 @@ func device(id string) okcare.Device {
 	return okcare.Device{ID: id, Platform: "android", OSVersion: "14", AppVersion: "5.2.0", Model: "Pixel 8"}
 }
 
+// login signs in as a device would: one that was given a device key at an
+// earlier sign-in sends it (deviceKeys remembers them per store, login and
+// device), so "the same device" means what it means for a real phone.
 func login(db *sqldb.DB, who, pw, deviceID, code string) (*okcare.Session, string, error) {
-	return db.Login(ctx, okcare.LoginRequest{Login: who, Password: pw, TOTPCode: code, Device: device(deviceID), IP: "127.0.0.1"})
+	id := fmt.Sprintf("%p|%s|%s", db, strings.ToLower(who), deviceID)
+	key, _ := deviceKeys.Load(id)
+	k, _ := key.(string)
+	s, tok, err := db.Login(ctx, okcare.LoginRequest{Login: who, Password: pw, TOTPCode: code, Device: device(deviceID), DeviceKey: k, IP: "127.0.0.1"})
+	if err == nil && s.DeviceKey != "" {
+		deviceKeys.Store(id, s.DeviceKey)
+	}
+	return s, tok, err
 }
+
+// deviceKeys are the device keys sign-ins gave out in these tests.
+var deviceKeys sync.Map

@@ -12,7 +12,7 @@ import (
 
 func testTOTP(t *testing.T, db *sqldb.DB, clock *Clock) {
 	u := mustRegister(t, db, "gina@example.com")
-	enr, err := db.BeginTOTP(ctx, u.ID)
+	enr, err := db.BeginTOTP(ctx, u.ID, "blue-kettle-42")
 	if err != nil || enr.Secret == "" {
 		t.Fatalf("BeginTOTP = %v, %v", enr, err)
 	}
@@ -31,7 +31,7 @@ func testTOTP(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if stored == "" || strings.Contains(stored, enr.Secret) {
 		t.Fatalf("TOTP seed stored in clear: %q", stored)
 	}
-	if _, err := db.BeginTOTP(ctx, u.ID); okcare.ErrorCode(err) != okcare.ECONFLICT {
+	if _, err := db.BeginTOTP(ctx, u.ID, "blue-kettle-42"); okcare.ErrorCode(err) != okcare.ECONFLICT {
 		t.Fatalf("BeginTOTP when on: %v", err)
 	}
 
@@ -72,7 +72,7 @@ func testTOTP(t *testing.T, db *sqldb.DB, clock *Clock) {
 // they would if cut from time-ordered identifiers).
 func testRecoveryCodesRandom(t *testing.T, db *sqldb.DB, clock *Clock) {
 	u := mustRegister(t, db, "hana@example.com")
-	enr, _ := db.BeginTOTP(ctx, u.ID)
+	enr, _ := db.BeginTOTP(ctx, u.ID, "blue-kettle-42")
 	c, _ := totp.Code(enr.Secret, clock.Now(), 6)
 	codes, err := db.ConfirmTOTP(ctx, u.ID, c)
 	if err != nil {
@@ -84,5 +84,55 @@ func testRecoveryCodesRandom(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 	if len(prefixes) < len(codes)-1 {
 		t.Fatalf("recovery codes share prefixes: %v", codes)
+	}
+}
+
+// Credential changes need the current password (and a current code with
+// two-factor on): a stolen session alone cannot enrol two-factor, turn it
+// off or change the password; wrong answers count as failed sign-ins and,
+// past the limit, nothing is checked any more.
+func testReauthentication(t *testing.T, db *sqldb.DB, clock *Clock) {
+	u := mustRegister(t, db, "gao@example.com")
+	s, _, err := login(db, "gao@example.com", "blue-kettle-42", "phone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.BeginTOTP(ctx, u.ID, "")
+	wantCode(t, err, okcare.EINVALIDCREDENTIALS)
+	enr, err := db.BeginTOTP(ctx, u.ID, "blue-kettle-42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.Code(enr.Secret, clock.Now(), 6)
+	if _, err := db.ConfirmTOTP(ctx, u.ID, code); err != nil {
+		t.Fatal(err)
+	}
+	// With two-factor on, the password alone no longer changes the password.
+	clock.Advance(30 * time.Second)
+	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77", ""), okcare.ETOTPREQUIRED)
+	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77", "000000"), okcare.ETOTPINVALID)
+	next, _ := totp.Code(enr.Secret, clock.Now(), 6)
+	if next == "000000" {
+		t.Skip("the drawn code happens to be 000000")
+	}
+	if err := db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77", next); err != nil {
+		t.Fatal(err)
+	}
+	// Guessing the current password through a stolen session: the wrong
+	// ones count, then nothing is checked, not even the right one.
+	for i := 2; i < db.LoginPolicy.MaxFailures; i++ { // the empty password and the wrong code above counted
+		wantCode(t, db.DisableTOTP(ctx, u.ID, "guess-"+string(rune('a'+i))+"-password", "123456"), okcare.EINVALIDCREDENTIALS)
+	}
+	clock.Advance(30 * time.Second)
+	right, _ := totp.Code(enr.Secret, clock.Now(), 6)
+	wantCode(t, db.DisableTOTP(ctx, u.ID, "green-teapot-77", right), okcare.ERATELIMITED)
+	if got, _ := db.FindUserByID(ctx, u.ID); !got.TOTPEnabled || got.State != okcare.AccountLoginRestricted {
+		t.Fatalf("after the guesses: two-factor %v, state %s", got.TOTPEnabled, got.State)
+	}
+	// The owner, later, with the password and a code.
+	clock.Advance(db.LoginPolicy.Window + time.Minute)
+	right, _ = totp.Code(enr.Secret, clock.Now(), 6)
+	if err := db.DisableTOTP(ctx, u.ID, "green-teapot-77", right); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -81,9 +82,9 @@ func testLoginAndSessions(t *testing.T, db *sqldb.DB, _ *Clock) {
 	wantCode(t, db.RevokeSession(ctx, other.ID, s.ID), okcare.ENOTFOUND)
 
 	// Changing the password keeps this session and ends the others.
-	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "wrong-password", "green-teapot-77"), okcare.EINVALIDCREDENTIALS)
-	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "12345678"), okcare.EWEAKPASSWORD)
-	if err := db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77"); err != nil {
+	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "wrong-password", "green-teapot-77", ""), okcare.EINVALIDCREDENTIALS)
+	wantCode(t, db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "12345678", ""), okcare.EWEAKPASSWORD)
+	if err := db.ChangePassword(ctx, u.ID, s.ID, "blue-kettle-42", "green-teapot-77", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := db.Authenticate(ctx, tok); err != nil {
@@ -236,4 +237,66 @@ func testSessionIdleExpiry(t *testing.T, db *sqldb.DB, clock *Clock) {
 	clock.Advance(db.LoginPolicy.SessionIdle + time.Hour)
 	_, _, err = db.Authenticate(ctx, tok)
 	wantCode(t, err, okcare.EUNAUTHORIZED)
+
+	// Used every day, a session still ends at its absolute lifetime.
+	_, tok, err = login(db, "olga@example.com", "blue-kettle-42", "phone", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for used := time.Duration(0); used < db.LoginPolicy.SessionMaxAge-24*time.Hour; used += 24 * time.Hour {
+		clock.Advance(24 * time.Hour)
+		if _, _, err := db.Authenticate(ctx, tok); err != nil {
+			t.Fatalf("a daily-used session ended after %v: %v", used, err)
+		}
+	}
+	clock.Advance(48 * time.Hour)
+	_, _, err = db.Authenticate(ctx, tok)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+}
+
+// A device id is no proof: claiming the owner's device id without the key
+// that device was given does not get past the restriction; and a restricted
+// real account answers exactly as a login naming no account does.
+func testDeviceProofAndNoEnumeration(t *testing.T, db *sqldb.DB, clock *Clock) {
+	u := mustRegister(t, db, "fei@example.com")
+	if _, _, err := login(db, "fei@example.com", "blue-kettle-42", "fei-phone", ""); err != nil {
+		t.Fatal(err)
+	}
+	answers := func(who string) []string {
+		var out []string
+		for i := 0; i <= db.LoginPolicy.MaxFailures; i++ {
+			_, _, err := db.Login(ctx, okcare.LoginRequest{Login: who, Password: "guess-" + string(rune('a'+i)) + "-password", Device: device("fei-phone"), IP: "10.0.0.9"})
+			msg := okcare.ErrorMessage(err)
+			if i := strings.Index(msg, " until "); i > 0 {
+				msg = msg[:i] // the time differs by the test's own pace
+			}
+			out = append(out, okcare.ErrorCode(err)+": "+msg)
+		}
+		return out
+	}
+	real, ghost := answers("fei@example.com"), answers("ghost@example.com")
+	if strings.Join(real, "\n") != strings.Join(ghost, "\n") {
+		t.Fatalf("a real account answers differently from none:\nreal:  %q\nghost: %q", real, ghost)
+	}
+	if !strings.HasPrefix(real[len(real)-1], okcare.ELOGINRESTRICTED) {
+		t.Fatalf("no restriction after %d failures: %q", db.LoginPolicy.MaxFailures, real)
+	}
+	// The attacker claimed "fei-phone" throughout; with the right password
+	// and that id, still refused: they do not hold its key.
+	_, _, err := db.Login(ctx, okcare.LoginRequest{Login: "fei@example.com", Password: "blue-kettle-42", Device: device("fei-phone"), IP: "10.0.0.9"})
+	wantCode(t, err, okcare.ELOGINRESTRICTED)
+	// The owner's phone, which holds its key, gets in.
+	if _, _, err := login(db, "fei@example.com", "blue-kettle-42", "fei-phone", ""); err != nil {
+		t.Fatalf("the owner's own phone is locked out: %v", err)
+	}
+	// A wrong key is no key.
+	_, _, err = db.Login(ctx, okcare.LoginRequest{Login: "fei@example.com", Password: "blue-kettle-42", Device: device("fei-phone"), DeviceKey: "okd_FORGED", IP: "10.0.0.9"})
+	wantCode(t, err, okcare.ELOGINRESTRICTED)
+	// The ghost's restriction lifts on time, as a real one does.
+	clock.Advance(db.LoginPolicy.RestrictFor + time.Second)
+	_, _, err = db.Login(ctx, okcare.LoginRequest{Login: "ghost@example.com", Password: "x-password-1", Device: device("d"), IP: "10.0.0.9"})
+	wantCode(t, err, okcare.EINVALIDCREDENTIALS)
+	if n := countEvents(t, db, u.ID, okcare.EventLoginRestricted); n != 1 {
+		t.Fatalf("%d restriction alerts to the owner, want 1", n)
+	}
 }
