@@ -172,3 +172,21 @@ func TestKnownBadNoteInTheReadersLanguage(t *testing.T) {
 		t.Errorf("no fallback to the Chinese note: %v", res.Causes[0].Evidence)
 	}
 }
+
+// TestFrozenReasonInWords: the customer reads why their account is frozen
+// in words, never a reason code; a code with no words is left out.
+func TestFrozenReasonInWords(t *testing.T) {
+	for _, tt := range []struct{ reason, lang, want string }{
+		{"suspicious_activity", "zh-CN", "您的账户当前为冻结状态（原因：检测到可疑活动）。"},
+		{"suspicious_activity", "en", "Your account is frozen (reason: suspicious activity)."},
+		{"aml_case_4711", "zh-CN", "您的账户当前为冻结状态。"},
+		{"aml_case_4711", "en", "Your account is frozen."},
+	} {
+		f := facts()
+		f.User = &okcare.User{State: okcare.AccountFrozen, StateReason: tt.reason}
+		res := diagnose.Diagnose(&diagnose.Request{Lang: tt.lang, Description: "打不开"}, f)
+		if got := res.Causes[0].Evidence; res.Causes[0].Code != diagnose.AccountFrozen || len(got) == 0 || got[0] != tt.want {
+			t.Errorf("%s/%s: %s %q", tt.reason, tt.lang, res.Causes[0].Code, got)
+		}
+	}
+}
