@@ -92,10 +92,15 @@ func journey4(t *testing.T, store string) {
 	browsertest.Screenshot(t, phone, "journey4-"+store+"-diagnosis")
 
 	// Still broken for them: the prefilled ticket, linked to the incident.
-	var number string
-	j.run(phone, "the ticket from the wizard",
+	var number, contact string
+	j.run(phone, "still broken",
 		chromedp.Click("#still-broken", chromedp.ByID),
 		chromedp.WaitVisible("#open-ticket", chromedp.ByID),
+		text("main", &contact),
+	)
+	noEnglish(t, "the still-broken page", contact)
+	browsertest.Screenshot(t, phone, "journey4-"+store+"-still-broken")
+	j.run(phone, "the ticket from the wizard",
 		chromedp.Click("#open-ticket", chromedp.ByID),
 		chromedp.WaitVisible("#ticket-form", chromedp.ByID),
 		chromedp.SendKeys("#contact_email", email, chromedp.ByID),
