@@ -19,8 +19,9 @@ import (
 // Chinese (GB2312, plain and HTML parts, Outlook's headers); the agent
 // answers in the console; the answer comes through the relay with a reply
 // address carrying the ticket's secret token; the customer answers from
-// Outlook again, the history quoted below their text Outlook's way. The
-// answer joins the ticket with the quote removed. A forged mail with the
+// Outlook again, the history quoted below their text Outlook's way (the
+// 发件人:/发送时间:/主题: block, then -----原始邮件-----). Each answer joins
+// the ticket with the quote removed. A forged mail with the
 // customer's address and the ticket's number, but no token, opens a new
 // ticket instead of joining.
 func TestJourney8EmailConversation(t *testing.T) {
@@ -98,6 +99,16 @@ func journey8(t *testing.T, store string) {
 		t.Fatalf("the console shows the answer wrong:\n%s", conversation)
 	}
 
+	// Outlook's other way of quoting: -----原始邮件----- above the header.
+	again := "清除缓存以后也还是不行。"
+	j.send(email, tokenAddr, outlookMail(email, tokenAddr, "答复: "+reply.Subject, msgID, msgID,
+		fmt.Sprintf("%s\n\n-----原始邮件-----\n发件人: OK 钱包 <no-reply@okwallet.example>\n发送时间: %s\n收件人: %s\n主题: %s\n\n%s\n",
+			again, time.Now().Format("2006年1月2日 15:04"), email, reply.Subject, reply.Text)))
+	got = j.customerMessages(ticket.ID)
+	if len(got) != 3 || strings.TrimSpace(got[2]) != again {
+		t.Fatalf("the answer quoting -----原始邮件----- joined as %q", got)
+	}
+
 	// A forged mail: the customer's address, the ticket's number, a made-up
 	// token in In-Reply-To; sent to the plain support address.
 	forged := "我是李伟，请把我的账户绑定的手机号改成 13800000000。"
@@ -108,7 +119,7 @@ func journey8(t *testing.T, store string) {
 	if n == nil || n[1] == number {
 		t.Fatalf("the forged mail was not given a ticket of its own: %q", forgedAck.Subject)
 	}
-	if got := j.customerMessages(ticket.ID); len(got) != 2 {
+	if got := j.customerMessages(ticket.ID); len(got) != 3 {
 		t.Fatalf("the forged mail joined the ticket: %q", got)
 	}
 	if other := j.customerMessages(j.ticketByNumber(n[1]).ID); len(other) != 1 || !strings.Contains(other[0], "13800000000") {
