@@ -72,9 +72,13 @@ func startJourney(t *testing.T, store string, extra ...string) *journey {
 		domain: domain, mail: &mailbox{dir: maildir}}
 }
 
-// address is a mailbox of the test domain no other test uses.
+// address is a mailbox of the test domain no other test uses. Mail to it
+// the test did not read is removed when the test ends, so the Maildir
+// does not fill up run after run.
 func (j *journey) address(name string) string {
-	return name + "-" + strings.ToLower(token.ID("")[:10]) + "@" + j.domain
+	addr := name + "-" + strings.ToLower(token.ID("")[:10]) + "@" + j.domain
+	j.t.Cleanup(func() { j.mail.remove(addr) })
+	return addr
 }
 
 // browser is a Chromium of the actor's own: phone-sized for customers,
@@ -239,6 +243,16 @@ func (mb *mailbox) wait(t *testing.T, addr, want string) *message {
 	}
 	t.Fatalf("no mail to %s with %q arrived in %s", addr, want, mb.dir)
 	return nil
+}
+
+// remove deletes every delivered message to addr.
+func (mb *mailbox) remove(addr string) {
+	files, _ := filepath.Glob(filepath.Join(mb.dir, "new", "*"))
+	for _, f := range files {
+		if m := readMessage(f); m != nil && strings.EqualFold(m.To, addr) {
+			os.Remove(f)
+		}
+	}
 }
 
 // readMessage parses one delivered file: its first recipient, subject and
