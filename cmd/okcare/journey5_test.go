@@ -204,6 +204,15 @@ func journey5InHours(t *testing.T, store string) {
 	if sv, err := j.m.DB.TicketSurvey(bg, id); err != nil || sv == nil || sv.Rating != 5 {
 		t.Fatalf("the rating: %+v %v", sv, err)
 	}
+	outbox, err := j.m.DB.Outbox(bg, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range outbox {
+		if n.TicketID == id && n.Event == "csat_survey" {
+			t.Fatalf("the customer who rated the chat on the page is asked again by mail: %q", n.Subject)
+		}
+	}
 }
 
 func journey5OutOfHours(t *testing.T, store string) {
