@@ -18,10 +18,20 @@ const (
 func ValidPlatform(p string) bool { return p == PlatformAndroid || p == PlatformIOS }
 
 // KnownBadVersion is an app version with a known defect (a crash on launch,
-// say) and a note for the user.
+// say) and a note for the user: Note in Chinese, NoteEN in English (Note
+// when empty), so neither language reads the other.
 type KnownBadVersion struct {
 	Version string `json:"version"`
 	Note    string `json:"note"`
+	NoteEN  string `json:"note_en,omitempty"`
+}
+
+// LocalizedNote is the note in lang.
+func (k KnownBadVersion) LocalizedNote(lang string) string {
+	if lang == LangEN && k.NoteEN != "" {
+		return k.NoteEN
+	}
+	return k.Note
 }
 
 // ReleasePolicy is what the server requires of the app on one platform.

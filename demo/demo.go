@@ -112,7 +112,7 @@ func loadUser(ctx context.Context, s Store, du demoUser) error {
 func loadReleases(ctx context.Context, s Store) error {
 	policies := []*okcare.ReleasePolicy{
 		{Platform: okcare.PlatformAndroid, MinVersion: "5.0.0", LatestVersion: "5.3.0", MinOSVersion: "8", UpdateURL: "https://okwallet.example/download/android",
-			KnownBad: []okcare.KnownBadVersion{{Version: "5.1.2", Note: "该版本在部分安卓 14 设备上启动闪退，请更新。 Crashes on launch on some Android 14 devices; please update."}}, UpdatedBy: "system:demo"},
+			KnownBad: []okcare.KnownBadVersion{{Version: "5.1.2", Note: "该版本在部分安卓 14 设备上启动闪退，请更新。", NoteEN: "Crashes on launch on some Android 14 devices; please update."}}, UpdatedBy: "system:demo"},
 		{Platform: okcare.PlatformIOS, MinVersion: "5.0.0", LatestVersion: "5.3.0", MinOSVersion: "15", UpdateURL: "https://okwallet.example/download/ios", UpdatedBy: "system:demo"},
 	}
 	for _, p := range policies {

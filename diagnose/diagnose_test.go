@@ -148,3 +148,45 @@ func TestEveryCauseHasContent(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownBadNoteInTheReadersLanguage: a known-bad version's note is
+// shown in the reader's language only.
+func TestKnownBadNoteInTheReadersLanguage(t *testing.T) {
+	f := facts()
+	f.Policies["android"].KnownBad = []okcare.KnownBadVersion{{Version: "5.1.2", Note: "部分安卓 14 设备启动闪退。", NoteEN: "Crashes on some Android 14 phones."}}
+	for _, tt := range []struct{ lang, want, not string }{
+		{"zh-CN", "部分安卓 14 设备启动闪退。", "Crashes"},
+		{"en", "Crashes on some Android 14 phones.", "闪退"},
+	} {
+		res := diagnose.Diagnose(&diagnose.Request{Lang: tt.lang, Symptom: "crash", App: &diagnose.App{Platform: "android", Version: "5.1.2"}}, f)
+		top := res.Causes[0]
+		evidence := strings.Join(top.Evidence, "\n")
+		if top.Code != diagnose.AppKnownCrash || !strings.Contains(evidence, tt.want) || strings.Contains(evidence, tt.not) {
+			t.Errorf("%s: %s\n%s", tt.lang, top.Code, evidence)
+		}
+	}
+	// Without an English note, English readers get the only one there is.
+	f.Policies["android"].KnownBad[0].NoteEN = ""
+	res := diagnose.Diagnose(&diagnose.Request{Lang: "en", Symptom: "crash", App: &diagnose.App{Platform: "android", Version: "5.1.2"}}, f)
+	if !strings.Contains(strings.Join(res.Causes[0].Evidence, "\n"), "部分安卓 14 设备启动闪退。") {
+		t.Errorf("no fallback to the Chinese note: %v", res.Causes[0].Evidence)
+	}
+}
+
+// TestFrozenReasonInWords: the customer reads why their account is frozen
+// in words, never a reason code; a code with no words is left out.
+func TestFrozenReasonInWords(t *testing.T) {
+	for _, tt := range []struct{ reason, lang, want string }{
+		{"suspicious_activity", "zh-CN", "您的账户当前为冻结状态（原因：检测到可疑活动）。"},
+		{"suspicious_activity", "en", "Your account is frozen (reason: suspicious activity)."},
+		{"aml_case_4711", "zh-CN", "您的账户当前为冻结状态。"},
+		{"aml_case_4711", "en", "Your account is frozen."},
+	} {
+		f := facts()
+		f.User = &okcare.User{State: okcare.AccountFrozen, StateReason: tt.reason}
+		res := diagnose.Diagnose(&diagnose.Request{Lang: tt.lang, Description: "打不开"}, f)
+		if got := res.Causes[0].Evidence; res.Causes[0].Code != diagnose.AccountFrozen || len(got) == 0 || got[0] != tt.want {
+			t.Errorf("%s/%s: %s %q", tt.reason, tt.lang, res.Causes[0].Code, got)
+		}
+	}
+}

@@ -10,12 +10,25 @@ import (
 
 type adder func(code string, s signal)
 
+// frozenReasons say why an account was frozen, in words a customer reads;
+// other reason codes are staff shorthand and are not shown.
+var frozenReasons = map[string][2]string{
+	okcare.ReasonSuspiciousActivity: {"检测到可疑活动", "suspicious activity"},
+	okcare.ReasonRiskReview:         {"风控审核", "a risk review"},
+	okcare.ReasonSecurityReview:     {"安全审核", "a security review"},
+	okcare.ReasonUserRequest:        {"您本人申请", "your own request"},
+}
+
 // serverSignals reads the server's truth: it needs no belief from the user.
 func serverSignals(r *Request, f Facts, add adder) {
 	if u := f.User; u != nil {
 		switch u.EffectiveState(f.Now) {
 		case okcare.AccountFrozen:
-			add(AccountFrozen, signal{0.98, true, [2]string{"您的账户当前为冻结状态（原因：" + u.StateReason + "）。", "Your account is frozen (reason: " + u.StateReason + ")."}})
+			zh, en := "您的账户当前为冻结状态。", "Your account is frozen."
+			if why, ok := frozenReasons[u.StateReason]; ok {
+				zh, en = "您的账户当前为冻结状态（原因："+why[0]+"）。", "Your account is frozen (reason: "+why[1]+")."
+			}
+			add(AccountFrozen, signal{0.98, true, [2]string{zh, en}})
 		case okcare.AccountLoginRestricted:
 			until := ""
 			if u.RestrictedUntil != nil {
@@ -54,7 +67,7 @@ func serverSignals(r *Request, f Facts, add adder) {
 	}
 	for _, kb := range policy.KnownBad {
 		if v, err := version.Parse(kb.Version); err == nil && version.Compare(v, app) == 0 {
-			add(AppKnownCrash, signal{0.95, true, [2]string{"版本 " + kb.Version + " 存在已知问题：" + kb.Note, "Version " + kb.Version + " has a known problem: " + kb.Note}})
+			add(AppKnownCrash, signal{0.95, true, [2]string{"版本 " + kb.Version + " 存在已知问题：" + kb.LocalizedNote(okcare.LangZH), "Version " + kb.Version + " has a known problem: " + kb.LocalizedNote(okcare.LangEN)}})
 		}
 	}
 	if r.Device != nil && r.Device.OSVersion != "" {

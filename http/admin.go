@@ -117,21 +117,26 @@ func (s *Server) handlePatchIncident(w http.ResponseWriter, r *http.Request) {
 }
 
 // accountActions maps each admin account action to the state it moves to
-// and the states it may start from.
+// and the states it may start from. Unfreezing is not one of them: it
+// needs two staff members (see handleAccountAction).
 var accountActions = map[string]struct {
 	to   okcare.AccountState
 	from []okcare.AccountState
 }{
 	"freeze":           {okcare.AccountFrozen, []okcare.AccountState{okcare.AccountActive, okcare.AccountLoginRestricted}},
-	"unfreeze":         {okcare.AccountActive, []okcare.AccountState{okcare.AccountFrozen}},
 	"restrict-login":   {okcare.AccountLoginRestricted, []okcare.AccountState{okcare.AccountActive}},
 	"lift-restriction": {okcare.AccountActive, []okcare.AccountState{okcare.AccountLoginRestricted}},
 }
 
 func (s *Server) handleAccountAction(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("action") == okcare.ActionUnfreeze {
+		// One admin alone must not be able to release a frozen account.
+		s.Error(w, r, okcare.Errorf(okcare.EFORBIDDEN, "An unfreeze needs two staff members: verify the customer on their ticket, request it there (POST /api/v1/agent/tickets/{id}/actions/unfreeze) and have another staff member approve it."))
+		return
+	}
 	action, ok := accountActions[r.PathValue("action")]
 	if !ok {
-		s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "Unknown account action; use freeze, unfreeze, restrict-login or lift-restriction."))
+		s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "Unknown account action; use freeze, restrict-login or lift-restriction."))
 		return
 	}
 	var req struct {

@@ -168,13 +168,18 @@ func TestTransfersAndFreezeThroughAPI(t *testing.T) {
 	if hist, _ := body["state_history"].([]any); status != 200 || len(hist) != 1 {
 		t.Fatalf("account view: %v", body)
 	}
+	// One admin alone cannot unfreeze: that takes the four-eyes approval on a ticket.
 	status, body, _ = ts.call(t, "POST", "/api/v1/admin/accounts/"+userID+"/unfreeze", agent, `{"reason":"identity_verified"}`)
-	if status != 200 || body["state"] != "active" {
-		t.Fatalf("unfreeze: %d %v", status, body)
+	if status != 403 || errCode(body) != okcare.EFORBIDDEN {
+		t.Fatalf("an admin alone unfroze: %d %v", status, body)
+	}
+	status, body, _ = ts.call(t, "GET", "/app/v1/bootstrap?platform=android&app_version=5.3.0&os_version=14", alice, nil)
+	if acct, _ := body["account"].(map[string]any); acct["state"] != "frozen" {
+		t.Fatalf("after the refused unfreeze: %v", body)
 	}
 	status, body, _ = ts.call(t, "GET", "/api/v1/admin/outbox", agent, nil)
-	if !strings.Contains(mustJSON(body), okcare.EventAccountFrozen) || !strings.Contains(mustJSON(body), okcare.EventAccountUnfrozen) {
-		t.Fatalf("outbox lacks freeze alerts: %v", body)
+	if !strings.Contains(mustJSON(body), okcare.EventAccountFrozen) {
+		t.Fatalf("outbox lacks the freeze alert: %v", body)
 	}
 	assertNoSecretsLogged(t, ts, alice, agent, demo.UserPassword, ts.creds.AdminPassword)
 }

@@ -77,10 +77,15 @@ func (s *Server) pageChatStart(w http.ResponseWriter, r *http.Request) {
 }
 
 // chatStartView is the chat start page's content: the chat team's real
-// hours and promise, and whether anyone can answer now.
+// hours and promise, whether anyone can answer now and any incident under
+// way.
 func (s *Server) chatStartView(ctx context.Context, lang string, data map[string]any) (map[string]any, error) {
 	if data == nil {
 		data = map[string]any{}
+	}
+	var err error
+	if data["Outage"], err = s.outageNotice(ctx, lang); err != nil {
+		return nil, err
 	}
 	a := s.desk().Available(okcare.ChannelChat, s.Now())
 	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", promiseText(lang, a.FirstResponse))
@@ -89,6 +94,18 @@ func (s *Server) chatStartView(ctx context.Context, lang string, data map[string
 		data["Away"] = why
 	}
 	return data, err
+}
+
+// outageNotice tells chat customers of the incidents under way, as the
+// help center's banner does, so nobody waits in the queue to learn what
+// the status page already says; nil while none is.
+func (s *Server) outageNotice(ctx context.Context, lang string) (map[string]any, error) {
+	active, err := s.launch.activeIncidents(ctx, s.Store, s.Now())
+	if err != nil || len(active) == 0 {
+		return nil, err
+	}
+	rep := &statusReport{status: overallStatus(active)}
+	return map[string]any{"Status": rep.status, "Label": rep.label(lang), "Incidents": localizeIncidents(active, lang)}, nil
 }
 
 func (s *Server) pageChatOpen(w http.ResponseWriter, r *http.Request) {
@@ -206,6 +223,10 @@ func (s *Server) pageChat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Ticket": t, "Lines": chatLines(msgs), "ChatJS": chatJSURL, "Socket": "/support/chat/" + t.ID + "/ws"}
+	if data["Outage"], err = s.outageNotice(r.Context(), lang); err != nil {
+		s.pageError(w, r, lang, err)
+		return
+	}
 	if t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
 		data["Ended"] = true
 		sv, err := s.Store.TicketSurvey(r.Context(), t.ID)

@@ -67,15 +67,19 @@ func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*ok
 	}
 	t.Status = status
 	if status == okcare.TicketSolved {
-		if err := sendSurvey(ctx, tx, t); err != nil {
+		// A customer ending their own chat rates it right there, on the
+		// page; a mail asking again a moment later would only nag.
+		mail := !(t.Channel == okcare.ChannelChat && actor == "contact")
+		if err := sendSurvey(ctx, tx, t, mail); err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
 }
 
-// sendSurvey records a new survey for the ticket and mails its link.
-func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket) error {
+// sendSurvey records a new survey for the ticket and, if mail, mails its
+// link.
+func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket, mail bool) error {
 	tok := token.New("okcsat_")
 	_, err := tx.exec(ctx, `INSERT INTO csat (ticket_id, token_hash, sent_at) VALUES (?, ?, ?)
 		ON CONFLICT (ticket_id) DO UPDATE SET token_hash = excluded.token_hash, rating = NULL, comment = '', sent_at = excluded.sent_at, answered_at = NULL`,
@@ -84,7 +88,7 @@ func sendSurvey(ctx context.Context, tx *Tx, t *okcare.Ticket) error {
 		return err
 	}
 	to := ticketEmail(ctx, tx, t)
-	if to == "" {
+	if to == "" || !mail {
 		return nil
 	}
 	args := notice.Args{"Number": t.Number, "Link": tx.db.PublicLink("/csat?lang=" + t.Lang + "&token=" + tok)}

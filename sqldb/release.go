@@ -39,7 +39,7 @@ func validateRelease(p *okcare.ReleasePolicy) error {
 		if _, err := version.Parse(kb.Version); err != nil {
 			return okcare.Errorf(okcare.EINVALIDVERSION, "known_bad version %q is not a version.", kb.Version)
 		}
-		if utf8.RuneCountInString(kb.Note) > 500 {
+		if utf8.RuneCountInString(kb.Note) > 500 || utf8.RuneCountInString(kb.NoteEN) > 500 {
 			return okcare.Errorf(okcare.EINVALID, "A known-bad note is at most 500 characters.")
 		}
 	}

@@ -33,4 +33,22 @@ func testChat(t *testing.T, db *sqldb.DB, clock *Clock) {
 	clock.Advance(25 * time.Hour)
 	_, err = db.ChatTicket(ctx, tok)
 	wantCode(t, err, okcare.EUNAUTHORIZED)
+
+	// A customer ending their chat rates it on the page: no survey mail.
+	// An agent ending it may have lost them: the survey goes by mail.
+	mine, _, _ := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "hua@example.com", Lang: "zh-CN", Intake: okcare.Intake{Description: "好了，谢谢"}})
+	theirs, _, _ := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "hua@example.com", Lang: "zh-CN", Intake: okcare.Intake{Description: "还在吗"}})
+	if _, err := db.SetTicketStatus(ctx, mine.ID, "contact", okcare.TicketSolved); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetTicketStatus(ctx, theirs.ID, "agent:agt_1", okcare.TicketSolved); err != nil {
+		t.Fatal(err)
+	}
+	survey := `SELECT COUNT(*) FROM notifications WHERE event = 'csat_survey' AND ticket_id = ?`
+	if a, b := count(t, db, survey, mine.ID), count(t, db, survey, theirs.ID); a != 0 || b != 1 {
+		t.Fatalf("survey mails: %d for a chat the customer ended, %d for one the agent ended; want 0 and 1", a, b)
+	}
+	if err := db.RateTicket(ctx, mine.ID, 5, ""); err != nil {
+		t.Fatalf("rating the chat the customer ended: %v", err)
+	}
 }

@@ -15,7 +15,7 @@ func testReleasePolicy(t *testing.T, db *sqldb.DB, _ *Clock) {
 	_, err := db.ReleasePolicy(ctx, "android")
 	wantCode(t, err, okcare.ENOTFOUND)
 	p := &okcare.ReleasePolicy{Platform: "android", MinVersion: "5.0.0", LatestVersion: "5.3.1", MinOSVersion: "8", UpdateURL: "https://example.com/okwallet.apk",
-		KnownBad: []okcare.KnownBadVersion{{Version: "5.1.2", Note: "闪退 / crashes on launch"}}, UpdatedBy: "agent:agt_1"}
+		KnownBad: []okcare.KnownBadVersion{{Version: "5.1.2", Note: "闪退", NoteEN: "crashes on launch"}}, UpdatedBy: "agent:agt_1"}
 	if err := db.SetReleasePolicy(ctx, p); err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func testReleasePolicy(t *testing.T, db *sqldb.DB, _ *Clock) {
 		t.Fatal(err)
 	}
 	got, err := db.ReleasePolicy(ctx, "android")
-	if err != nil || got.LatestVersion != "5.4.0" || len(got.KnownBad) != 1 || got.KnownBad[0].Note != "闪退 / crashes on launch" {
+	if err != nil || got.LatestVersion != "5.4.0" || len(got.KnownBad) != 1 || got.KnownBad[0].Note != "闪退" || got.KnownBad[0].NoteEN != "crashes on launch" {
 		t.Fatalf("ReleasePolicy = %+v, %v", got, err)
 	}
 	for _, tc := range []struct {

@@ -65,18 +65,23 @@ func calendarWithHours(c *Config, hours string) (*slaclock.Calendar, error) {
 	return cal, nil
 }
 
-// parseHours reads "09:00-18:00".
+// parseHours reads "09:00-18:00"; "24:00" closes at midnight, so
+// "00:00-24:00" is a team working all day.
 func parseHours(s string) (open, close time.Duration, err error) {
 	a, b, ok := strings.Cut(s, "-")
-	ta, errA := time.Parse("15:04", strings.TrimSpace(a))
-	tb, errB := time.Parse("15:04", strings.TrimSpace(b))
-	if !ok || errA != nil || errB != nil || !ta.Before(tb) {
+	day := func(text string) (time.Duration, error) {
+		if text = strings.TrimSpace(text); text == "24:00" {
+			return 24 * time.Hour, nil
+		}
+		t, err := time.Parse("15:04", text)
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, err
+	}
+	open, errA := day(a)
+	close, errB := day(b)
+	if !ok || errA != nil || errB != nil || open >= close || open == 24*time.Hour {
 		return 0, 0, fmt.Errorf("business hours %q: want HH:MM-HH:MM, opening before closing", s)
 	}
-	day := func(t time.Time) time.Duration {
-		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
-	}
-	return day(ta), day(tb), nil
+	return open, close, nil
 }
 
 // loadPolicies reads the --sla-policy-file, or returns the defaults.

@@ -38,12 +38,17 @@ func TestLoadCalendarAndPolicies(t *testing.T) {
 	}
 
 	for _, bad := range []Config{
-		{Hours: "18:00-09:00"}, {Hours: "9-18"}, {Hours: "09:00-18:00", Holidays: filepath.Join(dir, "missing")},
+		{Hours: "18:00-09:00"}, {Hours: "9-18"}, {Hours: "24:00-24:00"}, {Hours: "00:00-24:30"}, {Hours: "09:00-18:00", Holidays: filepath.Join(dir, "missing")},
 	} {
 		if _, err := loadCalendar(&bad); err == nil {
 			t.Errorf("loadCalendar(%+v) succeeded", bad)
 		}
 	}
+	c.Hours, c.Holidays = "00:00-24:00", ""
+	if allDay, err := loadCalendar(&c); err != nil || !allDay.IsOpen(time.Date(2026, 11, 25, 23, 59, 30, 0, allDay.Location)) {
+		t.Fatalf("00:00-24:00 is not open at 23:59: %v", err)
+	}
+	c.Hours, c.Holidays = "10:00-19:00", holidays
 	c.TeamHours = "chat=08:00-22:00, phone=09:00-20:00"
 	teams, err := loadTeamCalendars(&c)
 	if err != nil || teams["chat"].Close != 22*time.Hour || teams["phone"].Open != 9*time.Hour || teams["chat"].IsWorkday(thursday) {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-message/mail"
+	gosmtp "github.com/emersion/go-smtp"
 	"github.com/okcare/okcare/browsertest"
 	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/storetest"
@@ -68,9 +72,13 @@ func startJourney(t *testing.T, store string, extra ...string) *journey {
 		domain: domain, mail: &mailbox{dir: maildir}}
 }
 
-// address is a mailbox of the test domain no other test uses.
+// address is a mailbox of the test domain no other test uses. Mail to it
+// the test did not read is removed when the test ends, so the Maildir
+// does not fill up run after run.
 func (j *journey) address(name string) string {
-	return name + "-" + strings.ToLower(token.ID("")[:10]) + "@" + j.domain
+	addr := name + "-" + strings.ToLower(token.ID("")[:10]) + "@" + j.domain
+	j.t.Cleanup(func() { j.mail.remove(addr) })
+	return addr
 }
 
 // browser is a Chromium of the actor's own: phone-sized for customers,
@@ -129,18 +137,79 @@ func (j *journey) staffSignIn(ctx context.Context, email, password string) {
 	)
 }
 
-// noCodes fails if a customer-facing text shows an English word or a raw
-// code: runs of Latin letters other than acronyms, names and addresses.
+// staffToken signs a staff member in on the API and returns their bearer
+// token and their id (audit entries name them "agent:<id>").
+func (j *journey) staffToken(email string) (tok, id string) {
+	j.t.Helper()
+	status, body := j.api("POST", "/api/v1/agent/sessions", "", map[string]string{"email": email, "password": j.password})
+	tok, _ = body["token"].(string)
+	agent, _ := body["agent"].(map[string]any)
+	id, _ = agent["id"].(string)
+	if status != http.StatusCreated || tok == "" || id == "" {
+		j.t.Fatalf("staff sign-in on the API for %s: %d %v", email, status, body)
+	}
+	return tok, id
+}
+
+// api calls the JSON API, with bearer token tok unless it is empty, and
+// returns the status and the decoded answer.
+func (j *journey) api(method, path, tok string, body any) (int, map[string]any) {
+	j.t.Helper()
+	var in io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			j.t.Fatal(err)
+		}
+		in = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, j.base+path, in)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		j.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// noEnglish fails if a customer-facing text shows an English word or a raw
+// code: runs of Latin letters other than acronyms, names, addresses and the
+// ticket-link and diagnosis references a customer may quote to support.
 func noEnglish(t *testing.T, where, s string) {
 	t.Helper()
-	s = regexp.MustCompile(`[\w.+-]+@[\w.-]+|https?://\S+|okt_\w+`).ReplaceAllString(s, " ")
+	s = regexp.MustCompile(`[\w.+-]+@[\w.-]+|https?://\S+|okt_\w+|dgn_\w+`).ReplaceAllString(s, " ")
 	for _, w := range regexp.MustCompile(`[A-Za-z][A-Za-z_-]{3,}`).FindAllString(s, -1) {
 		switch {
-		case w == strings.ToUpper(w), w == "English", w == "Android", w == "Wallet", w == "Wi-Fi":
+		case w == strings.ToUpper(w), w == "English", w == "Android", w == "iPhone", w == "Wallet", w == "Wi-Fi":
 			continue
 		}
 		t.Errorf("%s shows %q to a Chinese customer:\n%s", where, w, s)
 		return
+	}
+}
+
+// send delivers a raw mail (lines ending in \n) to okcare's --smtp-listen
+// address, as the support mailbox's MX would: envelope sender from,
+// recipient rcpt.
+func (j *journey) send(from, rcpt, raw string) {
+	j.t.Helper()
+	c, err := gosmtp.Dial(j.m.MailListener.Addr().String())
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	defer c.Close()
+	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\n", "\r\n")
+	if err := c.SendMail(from, []string{rcpt}, strings.NewReader(raw)); err != nil {
+		j.t.Fatalf("delivering mail from %s to %s: %v", from, rcpt, err)
 	}
 }
 
@@ -174,6 +243,16 @@ func (mb *mailbox) wait(t *testing.T, addr, want string) *message {
 	}
 	t.Fatalf("no mail to %s with %q arrived in %s", addr, want, mb.dir)
 	return nil
+}
+
+// remove deletes every delivered message to addr.
+func (mb *mailbox) remove(addr string) {
+	files, _ := filepath.Glob(filepath.Join(mb.dir, "new", "*"))
+	for _, f := range files {
+		if m := readMessage(f); m != nil && strings.EqualFold(m.To, addr) {
+			os.Remove(f)
+		}
+	}
 }
 
 // readMessage parses one delivered file: its first recipient, subject and
