@@ -34,6 +34,9 @@ type Agent struct {
 	Name      string    `json:"name,omitempty"`
 	Role      AgentRole `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// MFAPending is set on a staff session opened before the member set up
+	// their second factor: it may do nothing but set it up.
+	MFAPending bool `json:"-"`
 }
 
 // AgentService manages staff accounts and their sessions.
@@ -46,7 +49,13 @@ type AgentService interface {
 	SetAgentPassword(ctx context.Context, email, password string) error
 
 	// AgentLogin opens a staff session. Returns EINVALIDCREDENTIALS.
-	AgentLogin(ctx context.Context, email, password, ip string) (*Agent, string, error)
+	AgentLogin(ctx context.Context, email, password, code, ip string) (*Agent, string, error)
+
+	// BeginAgentTOTP and ConfirmAgentTOTP set up a staff member's second
+	// factor (confirming returns recovery codes and frees their pending
+	// sessions). Return ECONFLICT (already on), ETOTPINVALID, ENOTFOUND.
+	BeginAgentTOTP(ctx context.Context, agentID string) (*TOTPEnrolment, error)
+	ConfirmAgentTOTP(ctx context.Context, agentID, code string) ([]string, error)
 
 	// AuthenticateAgent resolves a staff bearer token. Returns EUNAUTHORIZED.
 	AuthenticateAgent(ctx context.Context, token string) (*Agent, error)

@@ -11,6 +11,7 @@ func (s *Server) handleAgentLogin(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		TOTPCode string `json:"totp_code"`
 	}
 	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
 		s.Error(w, r, err)
@@ -21,9 +22,16 @@ func (s *Server) handleAgentLogin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, okcare.Errorf(okcare.ERATELIMITED, "Too many sign-in attempts from this address; wait a minute."))
 		return
 	}
-	a, tok, err := s.Store.AgentLogin(r.Context(), req.Email, req.Password, ip)
+	a, tok, err := s.Store.AgentLogin(r.Context(), req.Email, req.Password, req.TOTPCode, ip)
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if a.MFAPending { // the API is for staff whose second factor is set up
+		if err := s.Store.AgentLogout(r.Context(), tok); err != nil {
+			s.Logger.Warn("pending staff session not ended", "error", err)
+		}
+		s.Error(w, r, okcare.Errorf(okcare.EFORBIDDEN, "Set up two-factor authentication in the console first."))
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "agent": a})

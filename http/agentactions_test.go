@@ -22,8 +22,7 @@ func TestVerifiedActionsAPI(t *testing.T) {
 		}
 	}
 	agentToken := func(email string) string {
-		_, b, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": email, "password": "staff-pass-123"})
-		return b["token"].(string)
+		return ts.staffToken(t, email, "staff-pass-123")
 	}
 	ann, sue := agentToken("ann@okcare.example"), agentToken("sue@okcare.example")
 
@@ -151,8 +150,7 @@ func TestPresenceAssignmentAPI(t *testing.T) {
 	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "liang@okcare.example", Role: okcare.RoleAgent}, "staff-pass-123"); err != nil {
 		t.Fatal(err)
 	}
-	_, b, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "liang@okcare.example", "password": "staff-pass-123"})
-	liang := b["token"].(string)
+	liang := ts.staffToken(t, "liang@okcare.example", "staff-pass-123")
 	if status, b, _ := ts.call(t, "PUT", "/api/v1/agent/me/presence", liang, `{"presence":"asleep"}`); status != 400 || errCode(b) != okcare.EINVALID {
 		t.Fatalf("bad presence: %d %v", status, b)
 	}

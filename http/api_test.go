@@ -237,8 +237,7 @@ func TestRolesAndSessions(t *testing.T) {
 	if err := ts.db.CreateAgent(t.Context(), &okcare.Agent{Email: "helper@okcare.example", Role: okcare.RoleAgent}, "kettle-harbor-91"); err != nil {
 		t.Fatal(err)
 	}
-	_, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "helper@okcare.example", "password": "kettle-harbor-91"})
-	helper := body["token"].(string)
+	helper := ts.staffToken(t, "helper@okcare.example", "kettle-harbor-91")
 	status, body, _ := ts.call(t, "POST", "/api/v1/admin/incidents", helper, `{"title":"x","severity":"minor"}`)
 	if status != 403 || errCode(body) != okcare.EFORBIDDEN {
 		t.Fatalf("agent role opened an incident: %d %v", status, body)

@@ -46,6 +46,10 @@ func (s *Server) agent(min okcare.AgentRole, h http.HandlerFunc) http.HandlerFun
 			s.Error(w, r, err)
 			return
 		}
+		if a.MFAPending {
+			s.Error(w, r, okcare.Errorf(okcare.EFORBIDDEN, "Set up two-factor authentication in the console first."))
+			return
+		}
 		if !a.Role.AtLeast(min) {
 			s.Error(w, r, okcare.Errorf(okcare.EFORBIDDEN, "This needs the %s role.", min))
 			return

@@ -68,6 +68,7 @@ func TestBrowserLiveChat(t *testing.T) {
 		chromedp.WaitVisible("#login-form", chromedp.ByID),
 		chromedp.SendKeys(`input[name=email]`, "agent@okcare.example", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=password]`, "staff-pass-123", chromedp.ByQuery),
+		chromedp.SendKeys("#totp", ts.staffCode(t, "agent@okcare.example"), chromedp.ByID),
 		chromedp.Click("#sign-in", chromedp.ByID),
 		chromedp.WaitVisible("#queue-filter", chromedp.ByID),
 		waitText(`[data-unread-badge="`+tk.ID+`"]`, "1 条未读"),

@@ -50,6 +50,11 @@ func (s *Server) staff(min okcare.AgentRole, h staffPage) http.HandlerFunc {
 			http.Redirect(w, r, "/console/login"+next, http.StatusSeeOther)
 			return
 		}
+		// A session without a second factor may only set one up.
+		if a.MFAPending && !strings.HasPrefix(r.URL.Path, "/console/2fa") && r.URL.Path != "/console/logout" {
+			http.Redirect(w, r, "/console/2fa", http.StatusSeeOther)
+			return
+		}
 		if !a.Role.AtLeast(min) {
 			s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EFORBIDDEN, "This needs the %s role.", min))
 			return
@@ -128,15 +133,23 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
 		return
 	}
-	_, tok, err := s.Store.AgentLogin(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), ip)
-	if okcare.ErrorCode(err) == okcare.EINVALIDCREDENTIALS {
+	a, tok, err := s.Store.AgentLogin(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
+	switch okcare.ErrorCode(err) {
+	case "":
+	case okcare.EINVALIDCREDENTIALS:
 		fail(http.StatusUnauthorized, consoleText[lang]["bad_login"])
 		return
-	} else if err != nil {
+	case okcare.ETOTPREQUIRED, okcare.ETOTPINVALID:
+		fail(http.StatusUnauthorized, consoleText[lang]["bad_totp"])
+		return
+	default:
 		s.consoleError(w, r, lang, nil, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: tok, Path: "/console", HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
+	if a.MFAPending {
+		next = "/console/2fa"
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -324,6 +337,8 @@ func (s *Server) registerConsole() {
 	s.mux.HandleFunc("GET /console/login", s.consoleLoginForm)
 	s.mux.HandleFunc("POST /console/login", s.consoleLogin)
 	s.mux.HandleFunc("POST /console/logout", s.staff(okcare.RoleAgent, s.consoleLogout))
+	s.mux.HandleFunc("GET /console/2fa", s.staff(okcare.RoleAgent, s.consoleTOTPForm))
+	s.mux.HandleFunc("POST /console/2fa", s.staff(okcare.RoleAgent, s.consoleTOTPConfirm))
 	s.mux.HandleFunc("GET /console", s.staff(okcare.RoleAgent, s.consoleQueue))
 	s.mux.HandleFunc("POST /console/presence", s.staff(okcare.RoleAgent, s.consolePresence))
 	s.mux.HandleFunc("GET /console/tickets/{id}", s.staff(okcare.RoleAgent, s.consoleTicket))

@@ -31,6 +31,7 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.WaitVisible("#login-form", chromedp.ByID), // signed out: sent to sign in
 		chromedp.SendKeys(`input[name=email]`, "agent@okcare.example", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=password]`, "staff-pass-123", chromedp.ByQuery),
+		chromedp.SendKeys("#totp", ts.staffCode(t, "agent@okcare.example"), chromedp.ByID),
 		chromedp.Click("#sign-in", chromedp.ByID),
 		chromedp.WaitVisible("#queue-filter", chromedp.ByID),
 		chromedp.Text("main", &queue, chromedp.ByQuery),
@@ -90,6 +91,7 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.WaitVisible("#login-form", chromedp.ByID),
 		chromedp.SendKeys(`input[name=email]`, ts.creds.AdminEmail, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=password]`, ts.creds.AdminPassword, chromedp.ByQuery),
+		chromedp.SendKeys("#totp", ts.staffCode(t, ts.creds.AdminEmail), chromedp.ByID),
 		chromedp.Click("#sign-in", chromedp.ByID),
 		chromedp.WaitVisible("#team", chromedp.ByID),
 		chromedp.Click("#nav-reports", chromedp.ByID),

@@ -9,8 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/totp"
 )
 
 // consoleClient is a browser-like client: cookies kept, redirects not
@@ -64,7 +66,7 @@ func (c *consoleClient) post(path string, form url.Values) (int, string, http.He
 func (c *consoleClient) signIn(email, password string) {
 	c.t.Helper()
 	c.get("/console/login")
-	status, body, h := c.post("/console/login", url.Values{"email": {email}, "password": {password}, "next": {"/console"}})
+	status, body, h := c.post("/console/login", url.Values{"email": {email}, "password": {password}, "totp": {c.ts.staffCode(c.t, email)}, "next": {"/console"}})
 	if status != http.StatusSeeOther || h.Get("Location") != "/console" {
 		c.t.Fatalf("sign-in: %d %s", status, body)
 	}
@@ -96,7 +98,7 @@ func TestConsoleSignInAndRoles(t *testing.T) {
 	if status, body, _ := c.post("/console/login", url.Values{"email": {"agent@okcare.example"}, "password": {"wrong-pass-1"}}); status != http.StatusUnauthorized || !strings.Contains(body, "login-error") {
 		t.Fatalf("wrong password: %d", status)
 	}
-	status, _, h = c.post("/console/login", url.Values{"email": {"agent@okcare.example"}, "password": {"staff-pass-123"}, "next": {"//evil.example/console"}})
+	status, _, h = c.post("/console/login", url.Values{"email": {"agent@okcare.example"}, "password": {"staff-pass-123"}, "totp": {ts.staffCode(t, "agent@okcare.example")}, "next": {"//evil.example/console"}})
 	if status != http.StatusSeeOther || h.Get("Location") != "/console" {
 		t.Fatalf("open redirect: %d %s", status, h.Get("Location"))
 	}
@@ -318,5 +320,63 @@ func TestConsoleAuditPage(t *testing.T) {
 	}
 	if _, body, _ := admin.get("/console/audit?lang=en"); !strings.Contains(body, "does not check out") || !strings.Contains(body, "entry 1 was altered") {
 		t.Fatal("a tampered entry is not reported")
+	}
+}
+
+// Staff set up a second factor at their first sign-in: until then the
+// session can do nothing else (console or API); afterwards every sign-in
+// needs a code or a single-use recovery code.
+func TestStaffSecondFactor(t *testing.T) {
+	ts := newTestServer(t)
+	addStaff(t, ts, "nina@okcare.example", okcare.RoleAgent)
+	c := newConsoleClient(t, ts)
+	c.get("/console/login")
+	status, _, h := c.post("/console/login", url.Values{"email": {"nina@okcare.example"}, "password": {"staff-pass-123"}, "next": {"/console"}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/console/2fa" {
+		t.Fatalf("first sign-in: %d %s", status, h.Get("Location"))
+	}
+	if status, _, h := c.get("/console/tickets/x"); status != http.StatusSeeOther || h.Get("Location") != "/console/2fa" {
+		t.Fatalf("a pending session reached the console: %d %s", status, h.Get("Location"))
+	}
+	_, page, _ := c.get("/console/2fa?lang=zh-CN")
+	secret := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(page)
+	if secret == nil || !strings.Contains(page, "otpauth://totp/") {
+		t.Fatalf("no seed on the set-up page:\n%s", page)
+	}
+	if status, _, _ := c.post("/console/2fa", url.Values{"code": {"000000"}}); status != http.StatusBadRequest {
+		t.Fatalf("a wrong code: %d", status)
+	}
+	_, again, _ := c.get("/console/2fa")
+	if !strings.Contains(again, secret[1]) {
+		t.Fatal("a mistyped code changed the seed")
+	}
+	code, _ := totp.Code(secret[1], time.Now(), 6)
+	status, page, _ = c.post("/console/2fa", url.Values{"code": {code}})
+	codes := regexp.MustCompile(`<li>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</li>`).FindAllStringSubmatch(page, -1)
+	if status != http.StatusOK || len(codes) != 10 {
+		t.Fatalf("confirm: %d, %d recovery codes", status, len(codes))
+	}
+	if status, _, _ := c.get("/console"); status != http.StatusOK {
+		t.Fatalf("the console after set-up: %d", status)
+	}
+	// Later sign-ins: the code is required; a recovery code works once.
+	d := newConsoleClient(t, ts)
+	d.get("/console/login")
+	if status, body, _ := d.post("/console/login", url.Values{"email": {"nina@okcare.example"}, "password": {"staff-pass-123"}}); status != http.StatusUnauthorized || !strings.Contains(body, "login-error") {
+		t.Fatalf("sign-in without the code: %d", status)
+	}
+	if status, _, h := d.post("/console/login", url.Values{"email": {"nina@okcare.example"}, "password": {"staff-pass-123"}, "totp": {codes[0][1]}, "next": {"/console"}}); status != http.StatusSeeOther || h.Get("Location") != "/console" {
+		t.Fatalf("sign-in with a recovery code: %d %s", status, h.Get("Location"))
+	}
+	if status, _, _ := d.post("/console/login", url.Values{"email": {"nina@okcare.example"}, "password": {"staff-pass-123"}, "totp": {codes[0][1]}}); status != http.StatusUnauthorized {
+		t.Fatalf("the same recovery code twice: %d", status)
+	}
+	// The API: no code, no session; an unenrolled member is sent to the console.
+	if status, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "nina@okcare.example", "password": "staff-pass-123"}); status != 401 || errCode(body) != okcare.ETOTPREQUIRED {
+		t.Fatalf("API sign-in without a code: %d %v", status, body)
+	}
+	addStaff(t, ts, "omar@okcare.example", okcare.RoleAgent)
+	if status, body, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "omar@okcare.example", "password": "staff-pass-123"}); status != 403 || body["token"] != nil {
+		t.Fatalf("API sign-in before set-up: %d %v", status, body)
 	}
 }

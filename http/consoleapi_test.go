@@ -13,8 +13,7 @@ func TestConsoleAPI(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
 	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
-	_, b, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": "agent@okcare.example", "password": "staff-pass-123"})
-	agent, boss := b["token"].(string), ts.agentLogin(t)
+	agent, boss := ts.staffToken(t, "agent@okcare.example", "staff-pass-123"), ts.agentLogin(t)
 	chen, _ := ts.db.FindUserByLogin(ctx, "chen@demo.okwallet.example")
 	tk, _ := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: chen.ID, Channel: okcare.ChannelAPI, Lang: "zh-CN", Intake: okcare.Intake{Description: "冻结"}})
 	base := "/api/v1/agent/tickets/" + tk.ID

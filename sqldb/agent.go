@@ -67,24 +67,27 @@ func (db *DB) SetAgentPassword(ctx context.Context, email, pw string) error {
 
 const agentColumns = `id, email, name, role, created_at`
 
-func scanAgent(row interface{ Scan(...any) error }) (*okcare.Agent, error) {
+func scanAgent(row interface{ Scan(...any) error }, extra ...any) (*okcare.Agent, error) {
 	var a okcare.Agent
 	var created int64
-	if err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &created); err != nil {
+	if err := row.Scan(append([]any{&a.ID, &a.Email, &a.Name, &a.Role, &created}, extra...)...); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = fromMicros(created)
 	return &a, nil
 }
 
-// AgentLogin checks a staff member's password and opens a session.
-func (db *DB) AgentLogin(ctx context.Context, email, pw, ip string) (*okcare.Agent, string, error) {
+// AgentLogin checks a staff member's password and second factor and opens
+// a session; one without a second factor yet gets a session that can only
+// set it up (Agent.MFAPending).
+func (db *DB) AgentLogin(ctx context.Context, email, pw, code, ip string) (*okcare.Agent, string, error) {
 	wrong := okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The email or password is wrong.")
 	var hash string
 	var a okcare.Agent
 	var created int64
-	err := db.queryRow(ctx, `SELECT `+agentColumns+`, password_hash FROM agents WHERE email = ?`, NormalizeLogin(email)).
-		Scan(&a.ID, &a.Email, &a.Name, &a.Role, &created, &hash)
+	var secret sql.NullString
+	err := db.queryRow(ctx, `SELECT `+agentColumns+`, password_hash, totp_secret FROM agents WHERE email = ?`, NormalizeLogin(email)).
+		Scan(&a.ID, &a.Email, &a.Name, &a.Role, &created, &hash, &secret)
 	if errors.Is(err, sql.ErrNoRows) {
 		password.Verify(pw, dummyHash)
 		return nil, "", wrong
@@ -97,10 +100,17 @@ func (db *DB) AgentLogin(ctx context.Context, email, pw, ip string) (*okcare.Age
 	} else if !ok {
 		return nil, "", wrong
 	}
+	if secret.Valid {
+		if err := db.agentSecondFactor(ctx, a.ID, code); err != nil {
+			return nil, "", err
+		}
+	} else {
+		a.MFAPending = true
+	}
 	tok := token.New("okstaff_")
 	err = db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO agent_sessions (token_hash, agent_id, ip, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			token.Hash(tok), a.ID, ip, micros(tx.now), micros(tx.now.Add(agentSessionTTL)))
+		_, err := tx.exec(ctx, `INSERT INTO agent_sessions (token_hash, agent_id, ip, created_at, expires_at, mfa_pending) VALUES (?, ?, ?, ?, ?, ?)`,
+			token.Hash(tok), a.ID, ip, micros(tx.now), micros(tx.now.Add(agentSessionTTL)), a.MFAPending)
 		return err
 	})
 	if err != nil {
@@ -111,8 +121,12 @@ func (db *DB) AgentLogin(ctx context.Context, email, pw, ip string) (*okcare.Age
 
 // AuthenticateAgent resolves a staff bearer token.
 func (db *DB) AuthenticateAgent(ctx context.Context, tok string) (*okcare.Agent, error) {
-	a, err := scanAgent(db.queryRow(ctx, `SELECT a.id, a.email, a.name, a.role, a.created_at FROM agent_sessions s
-		JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ? AND s.expires_at > ?`, token.Hash(tok), micros(db.Now())))
+	var pending bool
+	a, err := scanAgent(db.queryRow(ctx, `SELECT a.id, a.email, a.name, a.role, a.created_at, s.mfa_pending FROM agent_sessions s
+		JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ? AND s.expires_at > ?`, token.Hash(tok), micros(db.Now())), &pending)
+	if a != nil {
+		a.MFAPending = pending
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.EUNAUTHORIZED, "The staff session is invalid or has expired.")
 	}

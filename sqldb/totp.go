@@ -121,11 +121,24 @@ func normalizeRecoveryCode(s string) string {
 // one, or an unused recovery code, and consumes it. The conditional UPDATEs
 // make this safe against two logins racing with the same code.
 func (db *DB) useSecondFactor(ctx context.Context, userID, code string) (bool, error) {
+	return db.useSecondFactorOf(ctx, customerFactors, userID, code)
+}
+
+// secondFactors names where an owner's TOTP seed and recovery codes are:
+// customers' in users, staff members' in agents.
+type secondFactors struct{ owner, codes, codeOwner string }
+
+var (
+	customerFactors = secondFactors{"users", "recovery_codes", "user_id"}
+	staffFactors    = secondFactors{"agents", "agent_recovery_codes", "agent_id"}
+)
+
+func (db *DB) useSecondFactorOf(ctx context.Context, f secondFactors, userID, code string) (bool, error) {
 	var used bool
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var secret sql.NullString
 		var lastStep int64
-		if err := tx.queryRow(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`+db.dialect.ForUpdate, userID).Scan(&secret, &lastStep); err != nil {
+		if err := tx.queryRow(ctx, `SELECT totp_secret, totp_last_step FROM `+f.owner+` WHERE id = ?`+db.dialect.ForUpdate, userID).Scan(&secret, &lastStep); err != nil {
 			return err
 		}
 		plain := ""
@@ -136,7 +149,7 @@ func (db *DB) useSecondFactor(ctx context.Context, userID, code string) (bool, e
 			}
 		}
 		if step, ok := totp.Match(plain, code, tx.now, lastStep); secret.Valid && ok {
-			res, err := tx.exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+			res, err := tx.exec(ctx, `UPDATE `+f.owner+` SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
 			if err != nil {
 				return err
 			}
@@ -149,7 +162,7 @@ func (db *DB) useSecondFactor(ctx context.Context, userID, code string) (bool, e
 			return nil
 		}
 		formatted := norm[0:4] + "-" + norm[4:8] + "-" + norm[8:12] + "-" + norm[12:16]
-		res, err := tx.exec(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`,
+		res, err := tx.exec(ctx, `UPDATE `+f.codes+` SET used_at = ? WHERE `+f.codeOwner+` = ? AND code_hash = ? AND used_at IS NULL`,
 			micros(tx.now), userID, token.Hash(formatted))
 		if err != nil {
 			return err

@@ -88,9 +88,9 @@ func testAgents(t *testing.T, db *sqldb.DB, _ *Clock) {
 	}
 	wantCode(t, db.CreateAgent(ctx, &okcare.Agent{Email: "lead@support.example", Role: okcare.RoleAgent}, "staff-pass-456"), okcare.ECONFLICT)
 	wantCode(t, db.CreateAgent(ctx, &okcare.Agent{Email: "x@support.example", Role: "god"}, "staff-pass-456"), okcare.EINVALID)
-	_, _, err := db.AgentLogin(ctx, "lead@support.example", "wrong-pass-1", "")
+	_, _, err := db.AgentLogin(ctx, "lead@support.example", "wrong-pass-1", "", "")
 	wantCode(t, err, okcare.EINVALIDCREDENTIALS)
-	got, tok, err := db.AgentLogin(ctx, "lead@support.example", "staff-pass-123", "")
+	got, tok, err := db.AgentLogin(ctx, "lead@support.example", "staff-pass-123", "", "")
 	if err != nil || got.Role != okcare.RoleAdmin {
 		t.Fatalf("AgentLogin = %+v, %v", got, err)
 	}
@@ -103,7 +103,7 @@ func testAgents(t *testing.T, db *sqldb.DB, _ *Clock) {
 	_, err = db.AuthenticateAgent(ctx, tok)
 	wantCode(t, err, okcare.EUNAUTHORIZED) // sessions end with a password reset
 
-	_, tok, _ = db.AgentLogin(ctx, "lead@support.example", "new-staff-pass-9", "")
+	_, tok, _ = db.AgentLogin(ctx, "lead@support.example", "new-staff-pass-9", "", "")
 	if err := db.AgentLogout(ctx, tok); err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"FailedLoginsRestrictUnknownDevicesOnly", testFailedLogins},
 		{"DeviceProofAndNoEnumeration", testDeviceProofAndNoEnumeration},
 		{"Reauthentication", testReauthentication},
+		{"StaffSecondFactor", testStaffSecondFactor},
 		{"SessionIdleExpiry", testSessionIdleExpiry},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},

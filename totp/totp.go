@@ -6,6 +6,8 @@ package totp
 
 import (
 	"crypto/subtle"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +39,19 @@ func Generate(account string) (secret, url string, err error) {
 		return "", "", err
 	}
 	return key.Secret(), key.URL(), nil
+}
+
+// URL is the otpauth:// URL of an existing secret for account, as
+// Generate returns it for a new one.
+func URL(account, secret string) string {
+	v := url.Values{}
+	v.Set("secret", secret)
+	v.Set("issuer", Issuer)
+	v.Set("period", strconv.Itoa(Period))
+	v.Set("digits", strconv.Itoa(Digits))
+	v.Set("algorithm", "SHA1")
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + Issuer + ":" + account, RawQuery: v.Encode()}
+	return u.String()
 }
 
 // Code returns the code for secret at time t with the given number of digits.

@@ -20,6 +20,7 @@ import (
 	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/storetest"
 	"github.com/okcare/okcare/token"
+	"github.com/okcare/okcare/totp"
 )
 
 // The journeys of ../shared/JOURNEYS.md, end to end: okcare serve --demo
@@ -39,6 +40,7 @@ type journey struct {
 	password string
 	domain   string // mail for it reaches the test Maildir
 	mail     *mailbox
+	recovery map[string][]string // staff recovery codes left, by email
 }
 
 // startJourney runs okcare serve --demo on store ("sqlite" or "postgres"),
@@ -69,7 +71,7 @@ func startJourney(t *testing.T, store string, extra ...string) *journey {
 		t.Fatalf("no demo credentials printed:\n%s", out.String())
 	}
 	return &journey{t: t, m: m, base: "http://" + m.Listener.Addr().String(), admin: creds[1], password: creds[2],
-		domain: domain, mail: &mailbox{dir: maildir}}
+		domain: domain, mail: &mailbox{dir: maildir}, recovery: map[string][]string{}}
 }
 
 // address is a mailbox of the test domain no other test uses. Mail to it
@@ -124,24 +126,71 @@ func text(sel string, into *string) chromedp.Action {
 	return chromedp.Text(sel, into, chromedp.ByQuery)
 }
 
-// staffSignIn signs a staff member in on the console.
+// staffSignIn signs a staff member in on the console as they would: the
+// first time, setting up the second factor from the seed the page shows
+// (the code computed as their authenticator app would) and keeping the
+// recovery codes it shows once; later, with one of those codes.
 func (j *journey) staffSignIn(ctx context.Context, email, password string) {
 	j.t.Helper()
-	j.run(ctx, "staff sign-in",
-		chromedp.Navigate(j.base+"/console/login?lang=zh-CN"),
+	actions := []chromedp.Action{
+		chromedp.Navigate(j.base + "/console/login?lang=zh-CN"),
 		chromedp.WaitVisible("#login-form", chromedp.ByID),
 		chromedp.SendKeys(`input[name=email]`, email, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=password]`, password, chromedp.ByQuery),
-		chromedp.Click("#sign-in", chromedp.ByID),
+	}
+	if code := j.recoveryCode(email); code != "" {
+		actions = append(actions, chromedp.SendKeys("#totp", code, chromedp.ByID))
+	}
+	var setUp bool
+	actions = append(actions, chromedp.Click("#sign-in", chromedp.ByID),
+		chromedp.WaitVisible("#queue-filter, #totp-form", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("#totp-form") !== null`, &setUp))
+	j.run(ctx, "staff sign-in", actions...)
+	if !setUp {
+		return
+	}
+	var secret string
+	j.run(ctx, "read the seed", text("#totp-secret", &secret))
+	code, err := totp.Code(strings.TrimSpace(secret), time.Now(), totp.Digits)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	var codes []string
+	j.run(ctx, "set up two-factor",
+		chromedp.SendKeys("#totp-code", code, chromedp.ByID),
+		chromedp.Click("#totp-confirm", chromedp.ByID),
+		chromedp.WaitVisible("#recovery-codes", chromedp.ByID),
+		chromedp.Evaluate(`[...document.querySelectorAll("#recovery-codes li")].map(li => li.textContent)`, &codes),
+		chromedp.Click("#totp-continue", chromedp.ByID),
 		chromedp.WaitVisible("#queue-filter", chromedp.ByID),
 	)
+	if len(codes) == 0 {
+		j.t.Fatal("no recovery codes shown")
+	}
+	j.recovery[email] = codes
+}
+
+// recoveryCode takes one of a staff member's recovery codes, or "" when
+// their second factor is not set up yet.
+func (j *journey) recoveryCode(email string) string {
+	codes := j.recovery[email]
+	if len(codes) == 0 {
+		return ""
+	}
+	j.recovery[email] = codes[1:]
+	return codes[0]
 }
 
 // staffToken signs a staff member in on the API and returns their bearer
 // token and their id (audit entries name them "agent:<id>").
 func (j *journey) staffToken(email string) (tok, id string) {
 	j.t.Helper()
-	status, body := j.api("POST", "/api/v1/agent/sessions", "", map[string]string{"email": email, "password": j.password})
+	code := j.recoveryCode(email)
+	if code == "" {
+		j.recovery[email] = storetest.EnrolStaff(j.t, j.m.DB, email)
+		code = j.recoveryCode(email)
+	}
+	status, body := j.api("POST", "/api/v1/agent/sessions", "", map[string]string{"email": email, "password": j.password, "totp_code": code})
 	tok, _ = body["token"].(string)
 	agent, _ := body["agent"].(map[string]any)
 	id, _ = agent["id"].(string)

@@ -141,7 +141,7 @@ func TestServeDemoEndToEnd(t *testing.T) {
 		t.Fatalf("staff or console not printed:\n%s", out2.String())
 	}
 	pw := regexp.MustCompile(`password: (demo-\S+)`).FindStringSubmatch(out2.String())[1]
-	if _, _, err := m2.DB.AgentLogin(context.Background(), "supervisor@okcare.example", pw, ""); err != nil {
+	if _, _, err := m2.DB.AgentLogin(context.Background(), "supervisor@okcare.example", pw, "", ""); err != nil {
 		t.Fatalf("the demo supervisor cannot sign in with the printed password: %v", err)
 	}
 }
@@ -224,7 +224,7 @@ func TestCreateAgentCommand(t *testing.T) {
 	}
 	m, _, _ := startMain(t, "--data-dir", dir)
 	defer m.Close()
-	_, tok, err := m.DB.AgentLogin(context.Background(), "lead@okcare.example", "lead-agent-pass-7", "")
+	_, tok, err := m.DB.AgentLogin(context.Background(), "lead@okcare.example", "lead-agent-pass-7", "", "")
 	if err != nil || tok == "" {
 		t.Fatalf("created agent cannot log in: %v", err)
 	}
