@@ -22,11 +22,17 @@ func (s *Server) handleAgentLogin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, okcare.Errorf(okcare.ERATELIMITED, "Too many sign-in attempts from this address; wait a minute."))
 		return
 	}
+	if wait := s.staffLogins.wait(req.Email, s.Now()); wait > 0 {
+		s.Error(w, r, okcare.Errorf(okcare.ERATELIMITED, "Too many failed sign-ins for this account; try again in %d seconds.", int(wait.Seconds())+1))
+		return
+	}
 	a, tok, err := s.Store.AgentLogin(r.Context(), req.Email, req.Password, req.TOTPCode, ip)
 	if err != nil {
+		s.staffSignInFailed(req.Email, err)
 		s.Error(w, r, err)
 		return
 	}
+	s.staffLogins.succeed(req.Email)
 	if a.MFAPending { // the API is for staff whose second factor is set up
 		if err := s.Store.AgentLogout(r.Context(), tok); err != nil {
 			s.Logger.Warn("pending staff session not ended", "error", err)
@@ -202,4 +208,13 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notifications": nonNil(list)})
+}
+
+// staffSignInFailed counts a refused staff sign-in toward the account's
+// throttle: wrong passwords and wrong codes, not a missing code.
+func (s *Server) staffSignInFailed(email string, err error) {
+	switch okcare.ErrorCode(err) {
+	case okcare.EINVALIDCREDENTIALS, okcare.ETOTPINVALID:
+		s.staffLogins.fail(email, s.Now())
+	}
 }

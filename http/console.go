@@ -133,7 +133,16 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
 		return
 	}
-	a, tok, err := s.Store.AgentLogin(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
+	email := r.PostFormValue("email")
+	if wait := s.staffLogins.wait(email, s.Now()); wait > 0 {
+		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
+		return
+	}
+	a, tok, err := s.Store.AgentLogin(r.Context(), email, r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
+	s.staffSignInFailed(email, err)
+	if err == nil {
+		s.staffLogins.succeed(email)
+	}
 	switch okcare.ErrorCode(err) {
 	case "":
 	case okcare.EINVALIDCREDENTIALS:

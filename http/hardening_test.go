@@ -4,8 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	okhttp "github.com/okcare/okcare/http"
 )
@@ -149,4 +151,31 @@ func mustPrefixes(t *testing.T, cidrs ...string) []netip.Prefix {
 		out = append(out, netip.MustParsePrefix(c))
 	}
 	return out
+}
+
+// Guesses at one staff account spread over many addresses are slowed per
+// account, and the owner is never locked out: half a minute after the
+// last failure, the right password and code get in.
+func TestStaffSignInThrottledPerAccount(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Now()
+	ts.srv.Now = func() time.Time { return now }
+	ts.srv.TrustProxy = true
+	code := ts.staffCode(t, ts.creds.AdminEmail)
+	try := func(ip, pw, totp string) int {
+		status, _, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": ts.creds.AdminEmail, "password": pw, "totp_code": totp}, "X-Forwarded-For", ip)
+		return status
+	}
+	for i := 0; i < 5; i++ {
+		if status := try("203.0.113."+strconv.Itoa(i), "guess-"+strconv.Itoa(i)+"-password", ""); status != 401 {
+			t.Fatalf("guess %d: %d", i+1, status)
+		}
+	}
+	if status := try("198.51.100.1", ts.creds.AdminPassword, code); status != 429 {
+		t.Fatalf("right after five guesses from five addresses: %d, want 429", status)
+	}
+	now = now.Add(31 * time.Second)
+	if status := try("198.51.100.1", ts.creds.AdminPassword, code); status != 201 {
+		t.Fatalf("the owner half a minute later: %d", status)
+	}
 }

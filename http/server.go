@@ -83,14 +83,15 @@ type Server struct {
 	// without it only loopback connections may read /metrics.
 	MetricsToken string
 
-	launch   launchCache
-	tmplOnce sync.Once
-	tmpl     *template.Template
-	mux      *http.ServeMux
-	routes   []Route
-	registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	staffLogins staffThrottle
+	launch      launchCache
+	tmplOnce    sync.Once
+	tmpl        *template.Template
+	mux         *http.ServeMux
+	routes      []Route
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
 	// metricsByRoute caches routeMetrics: routeStatus -> *routeMetric.
 	metricsByRoute sync.Map
 }
