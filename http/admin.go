@@ -218,3 +218,14 @@ func (s *Server) staffSignInFailed(email string, err error) {
 		s.staffLogins.fail(email, s.Now())
 	}
 }
+
+// handleAgentLogout ends the calling staff session (and its chat sockets).
+func (s *Server) handleAgentLogout(w http.ResponseWriter, r *http.Request) {
+	tok := bearer(r)
+	if err := s.Store.AgentLogout(r.Context(), tok); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.staffSockets.closeAll(tok)
+	w.WriteHeader(http.StatusNoContent)
+}

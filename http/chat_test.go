@@ -109,3 +109,63 @@ func TestChatAccess(t *testing.T) {
 		t.Fatalf("staff socket without a session: %v", err)
 	}
 }
+
+// Signing out of the console closes that staff member's open chat sockets
+// at once: the socket neither receives nor posts afterwards.
+func TestStaffSignOutClosesChatSockets(t *testing.T) {
+	ts := newTestServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	addStaff(t, ts, "agent@okcare.example", okcare.RoleAgent)
+	tk, _, err := ts.db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "c@example.com", Lang: "zh-CN", Intake: okcare.Intake{Description: "在吗"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := newConsoleClient(t, ts)
+	agent.signIn("agent@okcare.example", "staff-pass-123")
+	u, _ := url.Parse(ts.URL + "/console/tickets/" + tk.ID + "/ws")
+	header := http.Header{"Origin": {ts.URL}}
+	for _, c := range agent.http.Jar.Cookies(u) {
+		header.Add("Cookie", c.Name+"="+c.Value)
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/console/tickets/"+tk.ID+"/ws", &websocket.DialOptions{HTTPHeader: header})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	agent.get("/console")
+	if status, _, _ := agent.post("/console/logout", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", status)
+	}
+	readCtx, readCancel := context.WithTimeout(ctx, 3*time.Second)
+	defer readCancel()
+	for {
+		if _, _, err := conn.Read(readCtx); err != nil {
+			if readCtx.Err() != nil {
+				t.Fatal("the socket stayed open after sign-out")
+			}
+			break // closed by the server
+		}
+	}
+	before, _ := ts.db.TicketMessages(ctx, tk.ID, true)
+	conn.Write(ctx, websocket.MessageText, []byte(`{"body":"still here?"}`))
+	time.Sleep(200 * time.Millisecond)
+	if after, _ := ts.db.TicketMessages(ctx, tk.ID, true); len(after) != len(before) {
+		t.Fatal("a message was posted through a signed-out socket")
+	}
+}
+
+// The staff API signs out: the token stops working at once.
+func TestStaffAPISignOut(t *testing.T) {
+	ts := newTestServer(t)
+	tok := ts.agentLogin(t)
+	if status, _, _ := ts.call(t, "GET", "/api/v1/agent/team", tok, nil); status == 401 {
+		t.Fatal("a fresh token is refused")
+	}
+	if status, _, _ := ts.call(t, "DELETE", "/api/v1/agent/sessions/current", tok, nil); status != 204 {
+		t.Fatalf("sign-out: %d", status)
+	}
+	if status, _, _ := ts.call(t, "GET", "/api/v1/agent/tickets", tok, nil); status != 401 {
+		t.Fatalf("the token after sign-out: %d", status)
+	}
+}

@@ -82,7 +82,36 @@ func (s *Server) agentChatSocket(w http.ResponseWriter, r *http.Request, a *okca
 		s.Error(w, r, err)
 		return
 	}
-	s.chatSocket(w, r, t, sideAgent, lang, func(ctx context.Context, body string) error { return s.agentSays(ctx, t, a.ID, body) })
+	// The socket lives only as long as the staff session: signing out
+	// closes it at once on this node, and every node checks the session
+	// again every staffSocketRecheck.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	if c, err := r.Cookie(staffCookie); err == nil {
+		defer s.staffSockets.add(c.Value, cancel)()
+		go s.recheckStaffSession(ctx, c.Value, cancel)
+	}
+	s.chatSocket(w, r.WithContext(ctx), t, sideAgent, lang, func(ctx context.Context, body string) error { return s.agentSays(ctx, t, a.ID, body) })
+}
+
+// staffSocketRecheck is how often an open staff chat socket checks that
+// its session still stands (signed out on another node, expired).
+const staffSocketRecheck = 30 * time.Second
+
+func (s *Server) recheckStaffSession(ctx context.Context, tok string, cancel func()) {
+	tick := time.NewTicker(staffSocketRecheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if a, err := s.Store.AuthenticateAgent(ctx, tok); err != nil || a.MFAPending {
+				cancel()
+				return
+			}
+		}
+	}
 }
 
 // chatOut is what a chat socket sends: a message (chat.Event), a typing

@@ -173,6 +173,7 @@ func (s *Server) consoleLogout(w http.ResponseWriter, r *http.Request, a *okcare
 			s.consoleError(w, r, lang, a, err)
 			return
 		}
+		s.staffSockets.closeAll(c.Value)
 	}
 	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: "", Path: "/console", MaxAge: -1, HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/console/login", http.StatusSeeOther)

@@ -83,15 +83,16 @@ type Server struct {
 	// without it only loopback connections may read /metrics.
 	MetricsToken string
 
-	staffLogins staffThrottle
-	launch      launchCache
-	tmplOnce    sync.Once
-	tmpl        *template.Template
-	mux         *http.ServeMux
-	routes      []Route
-	registry    *prometheus.Registry
-	requests    *prometheus.CounterVec
-	latency     *prometheus.HistogramVec
+	staffLogins  staffThrottle
+	staffSockets staffSockets
+	launch       launchCache
+	tmplOnce     sync.Once
+	tmpl         *template.Template
+	mux          *http.ServeMux
+	routes       []Route
+	registry     *prometheus.Registry
+	requests     *prometheus.CounterVec
+	latency      *prometheus.HistogramVec
 	// metricsByRoute caches routeMetrics: routeStatus -> *routeMetric.
 	metricsByRoute sync.Map
 }
@@ -219,6 +220,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/csat", s.handleAnswerSurvey)
 
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)
+	s.handle("DELETE", "/api/v1/agent/sessions/current", s.agent(okcare.RoleAgent, s.handleAgentLogout))
 	s.handle("GET", "/api/v1/agent/tickets", s.agent(okcare.RoleAgent, s.handleQueue))
 	s.handle("PUT", "/api/v1/agent/me/presence", s.agent(okcare.RoleAgent, s.handlePresence))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/assign", s.agent(okcare.RoleSupervisor, s.handleReassign))

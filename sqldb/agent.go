@@ -11,8 +11,13 @@ import (
 	"github.com/okcare/okcare/token"
 )
 
-// agentSessionTTL is how long a staff session lasts: one working day.
-const agentSessionTTL = 12 * time.Hour
+// A staff session lasts one working day at most, and ends after an hour
+// unused; use is recorded at most once a minute.
+const (
+	agentSessionTTL  = 12 * time.Hour
+	agentSessionIdle = time.Hour
+	agentSeenEvery   = time.Minute
+)
 
 // CreateAgent adds a staff member with a password.
 func (db *DB) CreateAgent(ctx context.Context, a *okcare.Agent, pw string) error {
@@ -109,8 +114,8 @@ func (db *DB) AgentLogin(ctx context.Context, email, pw, code, ip string) (*okca
 	}
 	tok := token.New("okstaff_")
 	err = db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO agent_sessions (token_hash, agent_id, ip, created_at, expires_at, mfa_pending) VALUES (?, ?, ?, ?, ?, ?)`,
-			token.Hash(tok), a.ID, ip, micros(tx.now), micros(tx.now.Add(agentSessionTTL)), a.MFAPending)
+		_, err := tx.exec(ctx, `INSERT INTO agent_sessions (token_hash, agent_id, ip, created_at, expires_at, mfa_pending, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			token.Hash(tok), a.ID, ip, micros(tx.now), micros(tx.now.Add(agentSessionTTL)), a.MFAPending, micros(tx.now))
 		return err
 	})
 	if err != nil {
@@ -122,8 +127,21 @@ func (db *DB) AgentLogin(ctx context.Context, email, pw, code, ip string) (*okca
 // AuthenticateAgent resolves a staff bearer token.
 func (db *DB) AuthenticateAgent(ctx context.Context, tok string) (*okcare.Agent, error) {
 	var pending bool
-	a, err := scanAgent(db.queryRow(ctx, `SELECT a.id, a.email, a.name, a.role, a.created_at, s.mfa_pending FROM agent_sessions s
-		JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ? AND s.expires_at > ?`, token.Hash(tok), micros(db.Now())), &pending)
+	var seen int64
+	now := db.Now()
+	a, err := scanAgent(db.queryRow(ctx, `SELECT a.id, a.email, a.name, a.role, a.created_at, s.mfa_pending, s.last_seen_at FROM agent_sessions s
+		JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ? AND s.expires_at > ?`, token.Hash(tok), micros(now)), &pending, &seen)
+	if err == nil && now.Sub(fromMicros(seen)) > agentSessionIdle {
+		err = sql.ErrNoRows // idle too long: as if it had ended
+	}
+	if err == nil && now.Sub(fromMicros(seen)) > agentSeenEvery {
+		if err := db.inTx(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE agent_sessions SET last_seen_at = ? WHERE token_hash = ?`, micros(tx.now), token.Hash(tok))
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if a != nil {
 		a.MFAPending = pending
 	}

@@ -99,3 +99,35 @@ func testStaffSecondFactor(t *testing.T, db *sqldb.DB, clock *Clock) {
 	_, _, err = db.AgentLogin(ctx, a.Email, "wrong-pass-1", codes[4], "")
 	wantCode(t, err, okcare.EINVALIDCREDENTIALS)
 }
+
+// A staff session ends after an hour unused, and at twelve hours however
+// busy.
+func testStaffSessionLifetimes(t *testing.T, db *sqldb.DB, clock *Clock) {
+	db.Secrets = TestSecrets()
+	a := &okcare.Agent{Email: "wen@support.example", Role: okcare.RoleAgent}
+	if err := db.CreateAgent(ctx, a, "staff-pass-123"); err != nil {
+		t.Fatal(err)
+	}
+	_, tok, err := db.AgentLogin(ctx, a.Email, "staff-pass-123", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 11; i++ { // used every 59 minutes: eleven hours on
+		clock.Advance(59 * time.Minute)
+		if _, err := db.AuthenticateAgent(ctx, tok); err != nil {
+			t.Fatalf("a session used every 59 minutes ended after %d uses: %v", i+1, err)
+		}
+	}
+	clock.Advance(59 * time.Minute) // 11h49m
+	if _, err := db.AuthenticateAgent(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(20 * time.Minute) // past twelve hours
+	_, err = db.AuthenticateAgent(ctx, tok)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+
+	_, idle, _ := db.AgentLogin(ctx, a.Email, "staff-pass-123", "", "")
+	clock.Advance(61 * time.Minute)
+	_, err = db.AuthenticateAgent(ctx, idle)
+	wantCode(t, err, okcare.EUNAUTHORIZED)
+}

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeviceProofAndNoEnumeration", testDeviceProofAndNoEnumeration},
 		{"Reauthentication", testReauthentication},
 		{"StaffSecondFactor", testStaffSecondFactor},
+		{"StaffSessionLifetimes", testStaffSessionLifetimes},
 		{"SessionIdleExpiry", testSessionIdleExpiry},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},
