@@ -156,6 +156,7 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: staffCookie, Value: tok, Path: "/console", HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
+	newCSRFToken(w, r)
 	if a.MFAPending {
 		next = "/console/2fa"
 	}

@@ -94,6 +94,7 @@ func (s *Server) pageSignIn(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: deviceKeyName, Value: sess.DeviceKey, Path: "/support/login", MaxAge: 400 * 24 * 3600, HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
 	}
 	http.SetCookie(w, &http.Cookie{Name: customerCookie, Value: tok, Path: "/", HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteLaxMode})
+	newCSRFToken(w, r)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 

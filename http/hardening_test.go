@@ -179,3 +179,22 @@ func TestStaffSignInThrottledPerAccount(t *testing.T) {
 		t.Fatalf("the owner half a minute later: %d", status)
 	}
 }
+
+// Signing in rotates the form token: one seen or planted before the
+// sign-in no longer passes after it.
+func TestSignInRotatesTheFormToken(t *testing.T) {
+	ts := newTestServer(t)
+	c := newConsoleClient(t, ts)
+	c.get("/support/login?lang=zh-CN")
+	before := c.csrf
+	if status, _, _ := c.post("/support/login", map[string][]string{"lang": {"zh-CN"}, "login": {"alice@demo.okwallet.example"}, "password": {"demo-wallet-2026"}}); status != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", status)
+	}
+	if status, _, _ := c.post("/support/logout", map[string][]string{"csrf": {before}}); status != http.StatusForbidden {
+		t.Fatalf("the pre-sign-in token still works: %d", status)
+	}
+	c.get("/support/requests")
+	if c.csrf == before {
+		t.Fatal("the form token did not change at sign-in")
+	}
+}

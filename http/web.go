@@ -79,8 +79,15 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie("csrf"); err == nil && len(c.Value) >= 26 {
 		return c.Value
 	}
+	return newCSRFToken(w, r)
+}
+
+// newCSRFToken sets a fresh double-submit token. Signing in rotates it, so
+// a token planted or seen before the sign-in is worth nothing after it.
+func newCSRFToken(w http.ResponseWriter, r *http.Request) string {
 	tok := token.New("")
-	http.SetCookie(w, &http.Cookie{Name: "csrf", Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	secure := r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+	http.SetCookie(w, &http.Cookie{Name: "csrf", Value: tok, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
 	return tok
 }
 
