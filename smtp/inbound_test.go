@@ -1,6 +1,7 @@
 package smtp_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -265,4 +266,23 @@ func FuzzParseInbound(f *testing.F) {
 			t.Fatalf("original %q shorter than the text %q", m.Original, m.Text)
 		}
 	})
+}
+
+// A sender's mistake is refused with a 5xx and logged as a warning, never
+// as an error: a stranger's mail must not page anyone.
+func TestClientMistakesAreNotErrors(t *testing.T) {
+	var logs bytes.Buffer
+	_, addr, count := startReceiver(t, 1<<20, func(rc *smtp.Receiver) {
+		rc.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	err := send(t, addr, "mallory@example.com", mailFrom("mallory@example.com", "Subject: <script>alert(1)</script>", "hello"))
+	if err == nil || !strings.Contains(err.Error(), "554") {
+		t.Fatalf("a subject with markup: %v", err)
+	}
+	if n := count("tickets"); n != 0 {
+		t.Fatalf("%d tickets from a refused mail", n)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "level=WARN") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
 }

@@ -81,13 +81,17 @@ func (s *session) Data(r io.Reader) error {
 	}
 	out, err := s.rc.Receive(context.Background(), m, auth)
 	if err != nil {
-		s.rc.Logger.Error("inbound mail not filed", "error", err)
+		// The sender's mistakes are answered and noted; only our own
+		// failures are errors (a client must not be able to page anyone).
 		switch okcare.ErrorCode(err) {
 		case okcare.EINVALID:
+			s.rc.Logger.Warn("inbound mail refused", "error", err)
 			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 6, 0}, Message: okcare.ErrorMessage(err)}
 		case okcare.ECONFLICT:
+			s.rc.Logger.Warn("inbound mail refused", "error", err)
 			return &gosmtp.SMTPError{Code: 554, EnhancedCode: gosmtp.EnhancedCode{5, 7, 0}, Message: okcare.ErrorMessage(err)}
 		}
+		s.rc.Logger.Error("inbound mail not filed", "error", err)
 		return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
 	}
 	switch {
