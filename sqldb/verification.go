@@ -175,7 +175,7 @@ func (db *DB) startVerification(ctx context.Context, ticketID, actor, login stri
 		if err != nil {
 			return err
 		}
-		lang := customerLang(t, u)
+		lang := t.Lang // the language they wrote to us in
 		args := notice.Args{"Code": code, "Number": t.Number}
 		// A code the customer asked for on their own page is typed there;
 		// one an agent sent is read back to that agent.
@@ -196,12 +196,6 @@ func (db *DB) startVerification(ctx context.Context, ticketID, actor, login stri
 		return addNote(ctx, tx, t.ID, NoteIdentityCodeSent, map[string]string{"channel": channel, "to": v.SentTo})
 	})
 	return v, err
-}
-
-// customerLang is the language to write to a ticket's customer in: the
-// ticket's own (the language they wrote in).
-func customerLang(t *okcare.Ticket, _ *okcare.User) string {
-	return t.Lang
 }
 
 // ConfirmVerification checks a code read back by the customer.
@@ -326,7 +320,7 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 				return err
 			}
 			channel, to := registeredContact(u)
-			lang, args := customerLang(t, u), notice.Args{"Link": tx.db.PublicLink("/reset-password?token=" + resetToken)}
+			lang, args := t.Lang, notice.Args{"Link": tx.db.PublicLink("/reset-password?token=" + resetToken)}
 			body := notice.T(lang, "reset_body", args)
 			if channel == okcare.ChannelSMS {
 				body = notice.T(lang, "reset_sms", args)
