@@ -27,9 +27,15 @@ func rowCounts(t *testing.T, ts *testServer) map[string]int {
 }
 
 // Invalid UTF-8 and NUL, wherever they come in (path, query, JSON, form),
-// are a clean 400 with the invalid_utf8 code, and change nothing.
+// are a clean 400 with the invalid_utf8 code, and change nothing, on both
+// stores (PostgreSQL used to answer 500 to some of them).
 func TestDirtyTextIsRefusedEverywhere(t *testing.T) {
-	ts := newTestServer(t)
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) { dirtyTextRefused(t, newTestServerOn(t, store)) })
+	}
+}
+
+func dirtyTextRefused(t *testing.T, ts *testServer) {
 	user := ts.login(t, "alice@demo.okwallet.example")
 	before := rowCounts(t, ts)
 	for _, c := range []struct {

@@ -67,6 +67,23 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveStore(t, db)
+}
+
+// newTestServerOn is newTestServer on the named store ("sqlite" or
+// "postgres", the latter in a schema of the test's own).
+func newTestServerOn(t *testing.T, store string) *testServer {
+	t.Helper()
+	if store == "sqlite" {
+		return newTestServer(t)
+	}
+	db := storetest.OpenPostgres(t)
+	return serveStore(t, db)
+}
+
+// serveStore loads the demo data and the help center into db and serves it.
+func serveStore(t *testing.T, db *sqldb.DB) *testServer {
+	t.Helper()
 	db.PasswordParams = password.TestParams
 	db.Secrets = storetest.TestSecrets()
 	creds, err := demo.Load(context.Background(), db)
