@@ -26,6 +26,7 @@ var Dialect = sqldb.Dialect{
 	Numbered:          true,
 	ForUpdate:         " FOR UPDATE",
 	IsUniqueViolation: isUniqueViolation,
+	IsRetryable:       isRetryable,
 	NextTicketNumber:  "SELECT nextval('ticket_number_seq')",
 	// Any constant key works; it only has to be the same on every node.
 	LockMigrations: "SELECT pg_advisory_xact_lock(7065637261)",
@@ -37,6 +38,14 @@ var Dialect = sqldb.Dialect{
 func isUniqueViolation(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// isRetryable reports a deadlock victim (40P01) or a serialization
+// failure (40001): PostgreSQL rolled the transaction back, and it may run
+// again as it is.
+func isRetryable(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
 }
 
 // Open connects to the database at dsn (a postgres:// URL) and applies the

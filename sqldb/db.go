@@ -38,6 +38,10 @@ type Dialect struct {
 	ForUpdate string
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(error) bool
+	// IsRetryable reports whether err aborted a transaction that may simply
+	// run again (PostgreSQL's deadlock victim or serialization failure);
+	// nil where that cannot happen.
+	IsRetryable func(error) bool
 	// LockMigrations, if set, runs inside the migration transaction to keep
 	// two nodes from migrating at once.
 	LockMigrations string
@@ -138,6 +142,16 @@ type DB struct {
 	// the transaction that wrote it (the riverjobs package provides it).
 	// Without it notifications stay pending in the outbox.
 	DeliveryJobs func(ctx context.Context, tx *sql.Tx, notificationID string) error
+}
+
+// moveAttempts bounds how often a money movement runs when the database
+// aborted it as a deadlock victim: the transaction was rolled back whole,
+// and the idempotency key makes a rerun safe.
+const moveAttempts = 3
+
+// retryable reports whether err is worth running the transaction again.
+func (db *DB) retryable(err error) bool {
+	return err != nil && db.dialect.IsRetryable != nil && db.dialect.IsRetryable(err)
 }
 
 // PublicLink is path (starting with "/") on the public base URL.

@@ -193,6 +193,9 @@ func (db *DB) MoveBatch(ctx context.Context, reqs []okcare.MovementRequest) ([]*
 		return jobs, db.inTx(ctx, func(tx *Tx) error { return moveBatchTx(ctx, tx, jobs) })
 	}
 	jobs, err := run()
+	for attempt := 1; attempt < moveAttempts && db.retryable(err); attempt++ {
+		jobs, err = run() // a deadlock victim, rolled back: again
+	}
 	if err != nil && db.dialect.IsUniqueViolation(err) {
 		// A concurrent request with one of the keys committed first: the
 		// second run answers it as a repeat.

@@ -148,6 +148,9 @@ func (db *DB) Move(ctx context.Context, req okcare.MovementRequest) (*okcare.Mov
 		return db.group.submit(ctx, req, asset, amount)
 	}
 	m, err := db.move(ctx, req, asset, amount)
+	for attempt := 1; attempt < moveAttempts && db.retryable(err); attempt++ {
+		m, err = db.move(ctx, req, asset, amount) // a deadlock victim, rolled back: again
+	}
 	if err != nil && db.dialect.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: answer as
 		// for a repeat.
