@@ -141,4 +141,7 @@ type ReleaseService interface {
 
 	// Incidents lists incidents newest first; activeOnly leaves out resolved ones.
 	Incidents(ctx context.Context, activeOnly bool) ([]*Incident, error)
+
+	// FindIncident returns one incident with its updates. Returns ENOTFOUND.
+	FindIncident(ctx context.Context, id string) (*Incident, error)
 }

@@ -291,20 +291,14 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},
 		"Priorities": []string{okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent}}
 	// The open incidents to link the ticket to, and the one it is about.
-	incidents, err := s.Store.Incidents(ctx, false)
-	if err != nil {
+	if data["OpenIncidents"], err = s.Store.Incidents(ctx, true); err != nil {
 		return nil, err
 	}
-	var open []*okcare.Incident
-	for _, inc := range incidents {
-		if inc.ID == t.IncidentID {
-			data["Incident"] = inc
-		}
-		if inc.Status != okcare.IncidentResolved {
-			open = append(open, inc)
+	if t.IncidentID != "" {
+		if data["Incident"], err = s.Store.FindIncident(ctx, t.IncidentID); err != nil {
+			return nil, err
 		}
 	}
-	data["OpenIncidents"] = open
 	if v := cc.Verification; v != nil {
 		data["Verified"] = v.VerifiedAt != nil
 		data["CodeOpen"] = v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt)

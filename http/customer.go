@@ -20,17 +20,35 @@ const (
 )
 
 // customer returns the signed-in customer of a help-center request, or nil.
+// A page asks more than once (its handler, then the layout): the answer is
+// kept for the request.
 func (s *Server) customer(r *http.Request) *okcare.User {
-	c, err := r.Cookie(customerCookie)
-	if err != nil || c.Value == "" {
-		return nil
+	memo, _ := r.Context().Value(customerKey).(*customerMemo)
+	if memo != nil && memo.done {
+		return memo.user
 	}
-	_, u, err := s.Store.Authenticate(r.Context(), c.Value)
-	if err != nil {
-		return nil
+	var u *okcare.User
+	if c, err := r.Cookie(customerCookie); err == nil && c.Value != "" {
+		if _, found, err := s.Store.Authenticate(r.Context(), c.Value); err == nil {
+			u = found
+		}
+	}
+	if memo != nil {
+		memo.user, memo.done = u, true
 	}
 	return u
 }
+
+// customerMemo holds a request's signed-in customer once looked up.
+type customerMemo struct {
+	user *okcare.User
+	done bool
+}
+
+type customerKeyType struct{}
+
+// customerKey is the request-context key of a customerMemo.
+var customerKey customerKeyType
 
 // browserDevice is the help center's device id for this browser, kept in
 // a long-lived cookie.

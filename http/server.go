@@ -290,6 +290,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Int("status", rec.status), slog.Duration("elapsed", elapsed))
 	}()
 	if s.cleanRequest(rec, r) {
+		// The same request the deferred metrics read: the mux sets its Pattern.
+		r = r.WithContext(context.WithValue(r.Context(), customerKey, &customerMemo{}))
 		s.mux.ServeHTTP(rec, r)
 	}
 }

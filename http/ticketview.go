@@ -122,17 +122,13 @@ func (s *Server) renderCustomerTicket(w http.ResponseWriter, r *http.Request, st
 	t := a.Ticket
 	var incident map[string]string
 	if t.IncidentID != "" {
-		list, err := s.Store.Incidents(ctx, false)
+		inc, err := s.Store.FindIncident(ctx, t.IncidentID)
 		if err != nil {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		for _, inc := range list {
-			if inc.ID == t.IncidentID {
-				title, _ := inc.Localized(lang)
-				incident = map[string]string{"Title": title, "Status": inc.Status}
-			}
-		}
+		title, _ := inc.Localized(lang)
+		incident = map[string]string{"Title": title, "Status": inc.Status}
 	}
 	// A ticket not linked yet offers to link it: a code to the account's
 	// registered contact, typed here.

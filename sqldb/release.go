@@ -259,6 +259,11 @@ func (db *DB) Incidents(ctx context.Context, activeOnly bool) ([]*okcare.Inciden
 	return out, nil
 }
 
+// FindIncident returns one incident with its updates.
+func (db *DB) FindIncident(ctx context.Context, id string) (*okcare.Incident, error) {
+	return db.incident(ctx, id)
+}
+
 func (db *DB) incident(ctx context.Context, id string) (*okcare.Incident, error) {
 	inc, err := findIncident(ctx, db, id, "")
 	if err != nil {
