@@ -73,9 +73,13 @@ func acknowledge(ctx context.Context, tx *Tx, t *okcare.Ticket, ack *okcare.Tick
 	return enqueueThreaded(ctx, tx, t.UserID, channel, to, EventTicketAck, subject, strings.Join(parts, "\n\n"), t.ID, inReplyTo)
 }
 
+// beijing is the support team's time zone, in which customers are given
+// deadlines.
+var beijing = time.FixedZone("UTC+8", 8*3600)
+
 // beijingMinute formats a time for customers: Beijing time to the minute.
 func beijingMinute(t time.Time) string {
-	return t.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04")
+	return t.In(beijing).Format("2006-01-02 15:04")
 }
 
 // newTicketLink makes a private link to one ticket; only the token's hash

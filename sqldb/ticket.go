@@ -266,7 +266,7 @@ func lockTicket(ctx context.Context, tx *Tx, id string) (*okcare.Ticket, error) 
 // beijingTime formats a deadline for notes and alerts, in the support
 // team's time zone.
 func beijingTime(t time.Time) string {
-	return t.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04 (UTC+8)")
+	return t.In(beijing).Format("2006-01-02 15:04 (UTC+8)")
 }
 
 func findTicket(ctx context.Context, q querier, id string) (*okcare.Ticket, error) {

@@ -145,18 +145,8 @@ func testLinkThenUnfreeze(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal(err)
 	}
 	tk, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "bo@example.com", Channel: okcare.ChannelMail, Lang: "zh-CN", Intake: okcare.Intake{Description: "账户被冻结了"}})
-	v, err := db.StartVerification(ctx, tk.ID, "agt_1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ConfirmVerification(ctx, v.ID, "agt_1", lastCode(t, db)); err != nil {
-		t.Fatal(err)
-	}
-	a, err := db.TakeAction(ctx, tk.ID, "agt_1", okcare.ActionUnfreeze)
-	if err != nil || a == nil {
-		t.Fatalf("unfreeze request %+v %v", a, err)
-	}
-	_, err = db.ApproveAction(ctx, a.ID, "agt_1")
+	a := verifiedUnfreezeRequest(t, db, tk.ID)
+	_, err := db.ApproveAction(ctx, a.ID, "agt_1")
 	wantCode(t, err, okcare.EFORBIDDEN)
 	if _, err := db.ApproveAction(ctx, a.ID, "sup_1"); err != nil {
 		t.Fatal(err)
@@ -164,6 +154,24 @@ func testLinkThenUnfreeze(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if got, _ := db.FindUserByID(ctx, u.ID); got.State != okcare.AccountActive {
 		t.Fatalf("state %s after the approved unfreeze", got.State)
 	}
+}
+
+// verifiedUnfreezeRequest verifies the ticket's customer (the code read
+// back from the outbox) and files an unfreeze request as agt_1.
+func verifiedUnfreezeRequest(t *testing.T, db *sqldb.DB, ticketID string) *okcare.Approval {
+	t.Helper()
+	v, err := db.StartVerification(ctx, ticketID, "agt_1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ConfirmVerification(ctx, v.ID, "agt_1", lastCode(t, db)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.TakeAction(ctx, ticketID, "agt_1", okcare.ActionUnfreeze)
+	if err != nil || a == nil {
+		t.Fatalf("unfreeze request %+v %v", a, err)
+	}
+	return a
 }
 
 func auditHas(log []*okcare.AuditEntry, action, actor string) bool {
@@ -186,18 +194,7 @@ func testUnfreezeRequestAnswersOneFreeze(t *testing.T, db *sqldb.DB, clock *Cloc
 	request := func() *okcare.Approval {
 		t.Helper()
 		clock.Advance(time.Minute)
-		v, err := db.StartVerification(ctx, tk.ID, "agt_1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.ConfirmVerification(ctx, v.ID, "agt_1", lastCode(t, db)); err != nil {
-			t.Fatal(err)
-		}
-		a, err := db.TakeAction(ctx, tk.ID, "agt_1", okcare.ActionUnfreeze)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
+		return verifiedUnfreezeRequest(t, db, tk.ID)
 	}
 	first := request()
 	// The risk team finds fraud: frozen again, for the new reason.
