@@ -50,7 +50,7 @@ const (
 // not here is shown as written; one that okcare writes must be here, so
 // that the console can put it in words.
 var StateReasons = []string{ReasonTooManyFailedLogins, ReasonIdentityVerified, ReasonIdentityVerifiedFourEyes, ReasonPasswordReset,
-	ReasonSuspiciousActivity, ReasonRiskReview, ReasonSecurityReview, ReasonUserRequest}
+	ReasonSuspiciousActivity, ReasonRiskReview, ReasonSecurityReview, ReasonUserRequest, ReasonCustomerRequest}
 
 // User is an end user of the wallet. The password hash and TOTP secret never
 // leave the storage layer.

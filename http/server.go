@@ -39,6 +39,7 @@ type Store interface {
 	okcare.FollowUpService
 	okcare.ChatService
 	okcare.ChatQueueService
+	okcare.SelfServiceService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -56,6 +57,10 @@ type Server struct {
 	// client address; ChatLimiter limits messages per chat.
 	ContactLimiter *RateLimiter
 	ChatLimiter    *RateLimiter
+	// SelfServiceLimiter limits emergency freezes and password-reset
+	// requests per client address (the store also limits them per
+	// contact).
+	SelfServiceLimiter *RateLimiter
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
 	// TeamCalendars, by channel, are the calendars of the teams answering
@@ -123,10 +128,12 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		// Enough for a family behind one address, not for a spam run.
 		ContactLimiter: NewRateLimiter(30, 10*time.Minute),
 		ChatLimiter:    NewRateLimiter(60, time.Minute),
-		Calendar:       chinaCalendar,
-		Chat:           &chat.Hub{Node: token.New("node_")},
-		mux:            http.NewServeMux(),
-		registry:       prometheus.NewRegistry(),
+		// A household's worth, not a run through a list of contacts.
+		SelfServiceLimiter: NewRateLimiter(10, 10*time.Minute),
+		Calendar:           chinaCalendar,
+		Chat:               &chat.Hub{Node: token.New("node_")},
+		mux:                http.NewServeMux(),
+		registry:           prometheus.NewRegistry(),
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
@@ -174,6 +181,9 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /support/callback", s.pageRequestCallback)
 	s.mux.HandleFunc("GET /support/contact", s.pageContact)
 	s.registerChat()
+	s.mux.HandleFunc("GET /support/freeze", s.pageSelfFreezeForm)
+	s.mux.HandleFunc("POST /support/freeze", s.pageStartSelfFreeze)
+	s.mux.HandleFunc("POST /support/freeze/confirm", s.pageConfirmSelfFreeze)
 	s.mux.HandleFunc("GET /support/login", s.pageSignInForm)
 	s.mux.HandleFunc("POST /support/login", s.pageSignIn)
 	s.mux.HandleFunc("POST /support/logout", s.pageSignOut)
@@ -217,6 +227,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
 	s.handle("POST", "/api/v1/password-resets", s.handlePasswordReset)
+	s.handle("POST", "/api/v1/emergency-freezes", s.handleStartSelfFreeze)
+	s.handle("POST", "/api/v1/emergency-freezes/{id}/confirm", s.handleConfirmSelfFreeze)
 	s.handle("POST", "/api/v1/csat", s.handleAnswerSurvey)
 
 	s.handle("POST", "/api/v1/agent/sessions", s.handleAgentLogin)

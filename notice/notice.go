@@ -6,6 +6,7 @@ package notice
 
 import (
 	"embed"
+	"io/fs"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -25,11 +26,19 @@ func load() *i18n.Bundle {
 	b := i18n.NewBundle(language.MustParse(Languages[0]))
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(files, "locales/"+lang+".toml"); err != nil {
-			panic("notice: " + err.Error()) // the catalogs are embedded: a broken one is a build defect
+		for _, name := range catalogFiles(lang) {
+			if _, err := b.LoadMessageFileFS(files, name); err != nil {
+				panic("notice: " + err.Error()) // the catalogs are embedded: a broken one is a build defect
+			}
 		}
 	}
 	return b
+}
+
+// catalogFiles are the catalog files of a language.
+func catalogFiles(lang string) []string {
+	names, _ := fs.Glob(files, "locales/*."+lang+".toml")
+	return append([]string{"locales/" + lang + ".toml"}, names...)
 }
 
 // Args are a message's named values ({{.Number}} in the catalog).
@@ -50,17 +59,19 @@ func T(lang, id string, args Args) string {
 
 // IDs lists the message ids of a language's catalog.
 func IDs(lang string) ([]string, error) {
-	var raw map[string]any
-	data, err := files.ReadFile("locales/" + lang + ".toml")
-	if err != nil {
-		return nil, err
-	}
-	if err := toml.Unmarshal(data, &raw); err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(raw))
-	for id := range raw {
-		ids = append(ids, id)
+	var ids []string
+	for _, name := range catalogFiles(lang) {
+		var raw map[string]any
+		data, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := toml.Unmarshal(data, &raw); err != nil {
+			return nil, err
+		}
+		for id := range raw {
+			ids = append(ids, id)
+		}
 	}
 	return ids, nil
 }

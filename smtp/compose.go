@@ -47,6 +47,7 @@ var events = map[string]eventKind{
 	okcare.EventRestrictionLift:  {},
 	"identity_verification_code": {},
 	"password_reset_link":        {},
+	"self_freeze_code":           {},
 }
 
 // AutoSubmitted is the Auto-Submitted header value (RFC 3834) for mail

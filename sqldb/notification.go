@@ -25,7 +25,13 @@ func enqueueSecurityAlert(ctx context.Context, tx *Tx, u *okcare.User, event str
 	if !alertEvents[event] {
 		return nil
 	}
-	subject, body := notice.T(u.Lang, "alert_"+event+"_subject", nil), notice.T(u.Lang, "alert_"+event, nil)
+	return enqueueAlert(ctx, tx, u, event, "alert_"+event, nil)
+}
+
+// enqueueAlert is enqueueSecurityAlert with the words of catalog message
+// key (and key_subject), filled in with args.
+func enqueueAlert(ctx context.Context, tx *Tx, u *okcare.User, event, key string, args notice.Args) error {
+	subject, body := notice.T(u.Lang, key+"_subject", args), notice.T(u.Lang, key, args)
 	for _, c := range []struct{ channel, to string }{{okcare.ChannelEmail, u.Email}, {okcare.ChannelSMS, u.Phone}} {
 		if c.to == "" {
 			continue
@@ -87,7 +93,7 @@ func (db *DB) Outbox(ctx context.Context, limit int) ([]*okcare.Notification, er
 	}
 	list, err := scanNotifications(rows)
 	for _, n := range list {
-		if n.Event == EventIdentityCode || n.Event == EventPasswordReset || n.Event == EventTicketAck {
+		if n.Event == EventIdentityCode || n.Event == EventPasswordReset || n.Event == EventTicketAck || n.Event == EventSelfFreezeCode {
 			n.Body = "[hidden: contains a one-time secret for the customer]"
 		}
 	}

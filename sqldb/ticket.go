@@ -141,6 +141,20 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 	}
 	var t *okcare.Ticket
 	err = db.inTx(ctx, func(tx *Tx) error {
+		var werr error
+		t, werr = db.createTicketTx(ctx, tx, req, intake, with)
+		return werr
+	})
+	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
+		return db.createTicket(ctx, req, with) // a racing twin committed first: answer as a repeat
+	}
+	return t, err
+}
+
+// createTicketTx writes a validated ticket request inside tx (see
+// createTicket); intake is req.Intake as JSON.
+func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, intake []byte, with func(tx *Tx, t *okcare.Ticket) error) (t *okcare.Ticket, err error) {
+	err = func() error {
 		if req.IdempotencyKey != "" {
 			var id, hash string
 			err := tx.queryRow(ctx, `SELECT id, request_hash FROM tickets WHERE idem_scope = ? AND idempotency_key = ?`, idemScope(&req), req.IdempotencyKey).Scan(&id, &hash)
@@ -205,10 +219,7 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 			return nil
 		}
 		return acknowledge(ctx, tx, t, req.Ack)
-	})
-	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
-		return db.createTicket(ctx, req, with) // a racing twin committed first: answer as a repeat
-	}
+	}()
 	return t, err
 }
 

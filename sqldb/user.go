@@ -205,7 +205,7 @@ func changeState(ctx context.Context, tx *Tx, u *okcare.User, req okcare.StateCh
 		}
 	}
 	if event := stateEvent(from, req.To); event != "" {
-		return enqueueSecurityAlert(ctx, tx, u, event)
+		return enqueueStateAlert(ctx, tx, u, event, req.Reason)
 	}
 	return nil
 }

@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 		{"IncidentLinking", testIncidentLinking},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
+		{"SelfFreeze", testSelfFreeze},
 		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},
