@@ -34,6 +34,15 @@ type SelfFreezeResult struct {
 	TicketNumber int64 `json:"ticket_number"`
 }
 
+// ResetRequest is a forgotten-password request from the help center: a
+// reset link went to the email or phone typed, if an account is
+// registered to it (same answer when none is).
+type ResetRequest struct {
+	Channel   string    `json:"channel"` // email or sms: the kind of contact typed
+	SentTo    string    `json:"sent_to"` // the contact typed, masked
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 // SelfServiceService is what the help center offers customers who cannot
 // sign in. Nothing here reveals whether an account exists: an unknown
 // contact gets the same answers, including the throttle's.
@@ -53,4 +62,16 @@ type SelfServiceService interface {
 	// Returns EINVALID (wrong, used or expired code), ENOTFOUND,
 	// ECONFLICT (the account is closed).
 	ConfirmSelfFreeze(ctx context.Context, id, code, note string) (*SelfFreezeResult, error)
+
+	// RequestPasswordReset sends a link to set a new password (single-use,
+	// 30 minutes; only its hash is stored) to contact if it is an
+	// account's registered contact, in lang. The owner of a frozen account
+	// is told instead that a reset waits for the unfreeze. Returns
+	// EINVALID, ERATELIMITED (too many requests for this contact in the
+	// last hour).
+	RequestPasswordReset(ctx context.Context, contact, lang string) (*ResetRequest, error)
+
+	// CheckPasswordReset reports whether a reset link can still be used.
+	// Returns EUNAUTHORIZED (unknown, used or expired).
+	CheckPasswordReset(ctx context.Context, token string) error
 }

@@ -140,3 +140,85 @@ func count(t *testing.T, ts *testServer, q string) int {
 	}
 	return n
 }
+
+// Forgot password through the help center, in Chinese: the sign-in page
+// and the article lead to the form; the link from the mailbox opens the
+// reset page; mismatched and weak passwords are explained there; the new
+// password works, every session is signed out, and a used link says so.
+func TestForgotPasswordPages(t *testing.T) {
+	ts := newTestServer(t)
+	tok := ts.login(t, "bob@demo.okwallet.example")
+	c := newConsoleClient(t, ts)
+	_, page, _ := c.get("/support/login?lang=zh-CN")
+	if !strings.Contains(page, `href="/support/forgot?lang=zh-CN"`) {
+		t.Fatal("the sign-in page has no forgot-password link")
+	}
+	_, page, _ = c.get("/help/reset-password?lang=zh-CN")
+	if !strings.Contains(page, `href="/support/forgot"`) {
+		t.Fatal("the reset-password article does not lead to the real form")
+	}
+	_, page, _ = c.get("/support/forgot?lang=zh-CN")
+	noEnglishWords(t, page)
+
+	// Known and unknown contacts: the same page.
+	_, unknown, _ := c.post("/support/forgot", url.Values{"contact": {"bobo@demo.okwallet.example"}, "lang": {"zh-CN"}})
+	status, known, _ := c.post("/support/forgot", url.Values{"contact": {"bob@demo.okwallet.example"}, "lang": {"zh-CN"}})
+	mask := regexp.MustCompile(`[a-z]\*\*\*@demo\.okwallet\.example`)
+	if status != 200 || mask.ReplaceAllString(known, "") != mask.ReplaceAllString(unknown, "") || !strings.Contains(known, "30 分钟") {
+		t.Fatalf("the known contact's page differs from the unknown one's (%d)", status)
+	}
+	mail := lastMessage(t, ts, "password_reset_link", "bob@demo.okwallet.example")
+	link := regexp.MustCompile(`/reset-password\?token=okreset_[A-Z2-7]+`).FindString(mail)
+	if link == "" || !strings.Contains(mail, "重置") {
+		t.Fatalf("the reset mail: %q", mail)
+	}
+	status, page, h := c.get(link + "&lang=zh-CN")
+	if status != 200 || !strings.Contains(page, `id="reset-form"`) || h.Get("Cache-Control") != "no-store" || h.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("the reset page: %d %v", status, h)
+	}
+	noEnglishWords(t, page)
+	tokField := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	status, page, _ = c.post("/reset-password", url.Values{"token": {tokField}, "password": {"river-stone-2027"}, "password2": {"river-stone-2028"}, "lang": {"zh-CN"}})
+	if status != 400 || !strings.Contains(page, "两次输入的密码不一样") {
+		t.Fatalf("mismatch: %d", status)
+	}
+	status, page, _ = c.post("/reset-password", url.Values{"token": {tokField}, "password": {"12345678"}, "password2": {"12345678"}, "lang": {"zh-CN"}})
+	if status != 400 || !strings.Contains(page, "密码太简单") {
+		t.Fatalf("weak: %d", status)
+	}
+	status, page, _ = c.post("/reset-password", url.Values{"token": {tokField}, "password": {"river-stone-2027"}, "password2": {"river-stone-2027"}, "lang": {"zh-CN"}})
+	if status != 200 || !strings.Contains(page, "密码已重置") {
+		t.Fatalf("reset: %d %s", status, page)
+	}
+	noEnglishWords(t, page)
+	if status, _, _ := ts.call(t, "GET", "/api/v1/me", tok, nil); status != http.StatusUnauthorized {
+		t.Fatalf("a session survived the reset: %d", status)
+	}
+	if status, body, _ := ts.call(t, "POST", "/api/v1/sessions", "", map[string]any{"login": "bob@demo.okwallet.example", "password": "river-stone-2027", "device": testDevice}); status != 201 {
+		t.Fatalf("sign-in with the new password: %d %v", status, body)
+	}
+	status, page, _ = c.get(link)
+	if status != http.StatusUnauthorized || !strings.Contains(page, `id="reset-bad"`) {
+		t.Fatalf("a used link: %d", status)
+	}
+}
+
+// The forgot-password API answers known and unknown contacts alike and
+// refuses bad input with a stable code.
+func TestForgotPasswordAPI(t *testing.T) {
+	ts := newTestServer(t)
+	status, known, _ := ts.call(t, "POST", "/api/v1/password-reset-requests", "", map[string]string{"contact": "+8613800000002", "lang": "en"})
+	status2, unknown, _ := ts.call(t, "POST", "/api/v1/password-reset-requests", "", map[string]string{"contact": "+8613800000099", "lang": "en"})
+	if status != 202 || status2 != 202 || known["channel"] != "sms" || unknown["channel"] != "sms" || len(known) != len(unknown) {
+		t.Fatalf("known %d %v, unknown %d %v", status, known, status2, unknown)
+	}
+	if n := count(t, ts, `SELECT COUNT(*) FROM notifications WHERE event = 'password_reset_link' AND to_addr = '+8613800000002'`); n != 1 {
+		t.Fatalf("%d links by SMS to the registered phone", n)
+	}
+	if n := count(t, ts, `SELECT COUNT(*) FROM notifications WHERE to_addr = '+8613800000099'`); n != 0 {
+		t.Fatal("a link went to a phone no account has")
+	}
+	if status, body, _ := ts.call(t, "POST", "/api/v1/password-reset-requests", "", map[string]string{"contact": "bob"}); status != 400 || errCode(body) != okcare.EINVALID {
+		t.Fatalf("bad contact: %d %v", status, body)
+	}
+}

@@ -184,6 +184,10 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /support/freeze", s.pageSelfFreezeForm)
 	s.mux.HandleFunc("POST /support/freeze", s.pageStartSelfFreeze)
 	s.mux.HandleFunc("POST /support/freeze/confirm", s.pageConfirmSelfFreeze)
+	s.mux.HandleFunc("GET /support/forgot", s.pageForgotForm)
+	s.mux.HandleFunc("POST /support/forgot", s.pageForgot)
+	s.mux.HandleFunc("GET /reset-password", s.pageResetForm)
+	s.mux.HandleFunc("POST /reset-password", s.pageReset)
 	s.mux.HandleFunc("GET /support/login", s.pageSignInForm)
 	s.mux.HandleFunc("POST /support/login", s.pageSignIn)
 	s.mux.HandleFunc("POST /support/logout", s.pageSignOut)
@@ -227,6 +231,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
 	s.handle("POST", "/api/v1/password-resets", s.handlePasswordReset)
+	s.handle("POST", "/api/v1/password-reset-requests", s.handleRequestPasswordReset)
 	s.handle("POST", "/api/v1/emergency-freezes", s.handleStartSelfFreeze)
 	s.handle("POST", "/api/v1/emergency-freezes/{id}/confirm", s.handleConfirmSelfFreeze)
 	s.handle("POST", "/api/v1/csat", s.handleAnswerSurvey)

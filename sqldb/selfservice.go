@@ -225,6 +225,10 @@ func selfFreeze(ctx context.Context, tx *Tx, u *okcare.User, requestID, channel,
 	if _, err := tx.exec(ctx, `DELETE FROM device_keys WHERE user_id = ?`, u.ID); err != nil {
 		return err
 	}
+	// Nor may a reset link sent before (to the lost phone, say) be used.
+	if _, err := tx.exec(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, micros(tx.now), u.ID); err != nil {
+		return err
+	}
 	if err := appendAudit(ctx, tx, actor, "account.self_freeze", "user:"+u.ID, map[string]any{"request": requestID, "channel": channel,
 		"sessions_revoked": res.SessionsRevoked, "already_frozen": res.AlreadyFrozen}); err != nil {
 		return err

@@ -430,16 +430,13 @@ func scanApproval(row interface{ Scan(...any) error }) (*okcare.Approval, error)
 	return &a, nil
 }
 
-// ResetPassword uses a reset link's token once.
+// ResetPassword uses a reset link's token once: it sets the password,
+// retires the account's other links, signs out every session and alerts
+// the customer. Two-factor authentication stays as it was.
 func (db *DB) ResetPassword(ctx context.Context, tok, newPassword string) error {
-	bad := okcare.Errorf(okcare.EUNAUTHORIZED, "This reset link is invalid, used or expired; ask for a new one.")
-	var userID string
-	var expires int64
-	var used sql.NullInt64
-	err := db.queryRow(ctx, `SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?`, token.Hash(tok)).Scan(&userID, &expires, &used)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && (used.Valid || !db.Now().Before(fromMicros(expires)))) {
-		return bad
-	} else if err != nil {
+	bad := errBadResetLink()
+	userID, err := db.resetUser(ctx, tok)
+	if err != nil {
 		return err
 	}
 	u, err := db.FindUserByID(ctx, userID)
@@ -460,6 +457,10 @@ func (db *DB) ResetPassword(ctx context.Context, tok, newPassword string) error 
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return bad // a racing use won
+		}
+		// Any other link sent for the account is worth nothing now.
+		if _, err := tx.exec(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, micros(tx.now), userID); err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
 			return err

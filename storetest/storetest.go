@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
 		{"SelfFreeze", testSelfFreeze},
+		{"ForgotPassword", testForgotPassword},
 		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},
