@@ -303,6 +303,11 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 		data["Verified"] = v.VerifiedAt != nil
 		data["CodeOpen"] = v.VerifiedAt == nil && s.Now().Before(v.ExpiresAt)
 	}
+	// The code this staff member gives the customer to check them on
+	// /verify.
+	if data["StaffCode"], err = s.Store.StaffCode(ctx, a.ID, t.ID); err != nil {
+		return nil, err
+	}
 	// Staff are named, not shown by id: the team is read once per page.
 	team, err := s.Store.Team(ctx)
 	if err != nil {
@@ -353,6 +358,7 @@ func (s *Server) registerConsole() {
 	s.mux.HandleFunc("GET /console/reports", s.staff(okcare.RoleSupervisor, s.consoleReports))
 	s.mux.HandleFunc("GET /console/audit", s.staff(okcare.RoleAdmin, s.consoleAudit))
 	s.mux.HandleFunc("GET /console/macros", s.staff(okcare.RoleAgent, s.consoleMacros))
+	s.registerConsoleChannels()
 	s.mux.HandleFunc("POST /console/macros", s.staff(okcare.RoleSupervisor, s.consoleCreateMacro))
 
 	agent := func(path string, do func(r *http.Request, a *okcare.Agent, id string) error) {

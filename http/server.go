@@ -40,6 +40,7 @@ type Store interface {
 	okcare.ChatService
 	okcare.ChatQueueService
 	okcare.SelfServiceService
+	okcare.ChannelService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -61,6 +62,9 @@ type Server struct {
 	// requests per client address (the store also limits them per
 	// contact).
 	SelfServiceLimiter *RateLimiter
+	// VerifyLimiter limits official-channel and staff-code checks per
+	// client address.
+	VerifyLimiter *RateLimiter
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
 	// TeamCalendars, by channel, are the calendars of the teams answering
@@ -130,6 +134,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		ChatLimiter:    NewRateLimiter(60, time.Minute),
 		// A household's worth, not a run through a list of contacts.
 		SelfServiceLimiter: NewRateLimiter(10, 10*time.Minute),
+		VerifyLimiter:      NewRateLimiter(60, 10*time.Minute),
 		Calendar:           chinaCalendar,
 		Chat:               &chat.Hub{Node: token.New("node_")},
 		mux:                http.NewServeMux(),
@@ -188,6 +193,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /support/forgot", s.pageForgot)
 	s.mux.HandleFunc("GET /reset-password", s.pageResetForm)
 	s.mux.HandleFunc("POST /reset-password", s.pageReset)
+	s.mux.HandleFunc("GET /verify", s.pageVerify)
 	s.mux.HandleFunc("GET /support/login", s.pageSignInForm)
 	s.mux.HandleFunc("POST /support/login", s.pageSignIn)
 	s.mux.HandleFunc("POST /support/logout", s.pageSignOut)
@@ -231,6 +237,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/kb/articles/{slug}", s.handleKBArticle)
 
 	s.handle("POST", "/api/v1/password-resets", s.handlePasswordReset)
+	s.handle("GET", "/api/v1/verify", s.handleVerify)
 	s.handle("POST", "/api/v1/password-reset-requests", s.handleRequestPasswordReset)
 	s.handle("POST", "/api/v1/emergency-freezes", s.handleStartSelfFreeze)
 	s.handle("POST", "/api/v1/emergency-freezes/{id}/confirm", s.handleConfirmSelfFreeze)

@@ -81,6 +81,8 @@ func Run(t *testing.T, open Opener) {
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
 		{"SelfFreeze", testSelfFreeze},
 		{"ForgotPassword", testForgotPassword},
+		{"OfficialChannels", testOfficialChannels},
+		{"StaffCodes", testStaffCodes},
 		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},

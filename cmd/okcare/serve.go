@@ -220,6 +220,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err == nil {
 			err = demo.LoadDesk(ctx, db, creds)
 		}
+		if err == nil {
+			err = demo.LoadChannels(ctx, db)
+		}
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
