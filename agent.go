@@ -81,6 +81,10 @@ type Notification struct {
 	// TicketID and InReplyTo thread mail about a ticket.
 	TicketID  string `json:"ticket_id,omitempty"`
 	InReplyTo string `json:"in_reply_to,omitempty"`
+	// AntiPhishingCode, set when a notification is read for delivery, is
+	// the code of the customer the address belongs to: the senders put it
+	// at the top. It is never stored with the message nor listed.
+	AntiPhishingCode string `json:"-"`
 }
 
 // Notification channels and statuses.

@@ -41,6 +41,7 @@ type Store interface {
 	okcare.ChatQueueService
 	okcare.SelfServiceService
 	okcare.ChannelService
+	okcare.AntiPhishingService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -194,6 +195,8 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /reset-password", s.pageResetForm)
 	s.mux.HandleFunc("POST /reset-password", s.pageReset)
 	s.mux.HandleFunc("GET /verify", s.pageVerify)
+	s.mux.HandleFunc("GET /support/account", s.pageAccount)
+	s.mux.HandleFunc("POST /support/account/anti-phishing", s.pageSetAntiPhishing)
 	s.mux.HandleFunc("GET /support/login", s.pageSignInForm)
 	s.mux.HandleFunc("POST /support/login", s.pageSignIn)
 	s.mux.HandleFunc("POST /support/logout", s.pageSignOut)
@@ -216,6 +219,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/me/totp", s.user(s.handleBeginTOTP))
 	s.handle("POST", "/api/v1/me/totp/confirm", s.user(s.handleConfirmTOTP))
 	s.handle("POST", "/api/v1/me/totp/disable", s.user(s.handleDisableTOTP))
+	s.handle("GET", "/api/v1/me/anti-phishing-code", s.user(s.handleGetAntiPhishing))
+	s.handle("PUT", "/api/v1/me/anti-phishing-code", s.user(s.handleSetAntiPhishing))
 	s.handle("GET", "/api/v1/me/balances", s.user(s.handleBalances))
 	s.handle("GET", "/api/v1/me/transactions", s.user(s.handleTransactions))
 	s.handle("POST", "/api/v1/transfers", s.user(s.handleMove(okcare.KindTransfer)))

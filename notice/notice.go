@@ -8,6 +8,7 @@ import (
 	"embed"
 	"io/fs"
 	"strings"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -74,4 +75,21 @@ func IDs(lang string) ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// WithAntiPhishing puts a customer's anti-phishing code at the top of a
+// genuine message's body (a mail's text, or, with sms, an SMS), in the
+// message's own language; without a code the body is unchanged.
+func WithAntiPhishing(code, subject, body string, sms bool) string {
+	if code == "" {
+		return body
+	}
+	lang := Languages[1]
+	if strings.IndexFunc(subject+body, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+		lang = Languages[0]
+	}
+	if sms {
+		return T(lang, "anti_phishing_sms", Args{"Code": code}) + body
+	}
+	return T(lang, "anti_phishing_line", Args{"Code": code}) + "\n\n" + body
 }

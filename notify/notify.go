@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notice"
 )
 
 // Sender delivers one notification.
@@ -31,9 +33,11 @@ type WebhookSender struct {
 	Client *http.Client
 }
 
-// Send posts {id, to, text} and expects a 2xx answer.
+// Send posts {id, to, text} and expects a 2xx answer. The text starts
+// with the customer's anti-phishing code when they set one.
 func (s *WebhookSender) Send(ctx context.Context, n *okcare.Notification) error {
-	body, _ := json.Marshal(map[string]string{"id": n.ID, "to": n.To, "text": n.Subject + "\n" + n.Body})
+	text := strings.TrimPrefix(n.Subject+"\n"+n.Body, "\n")
+	body, _ := json.Marshal(map[string]string{"id": n.ID, "to": n.To, "text": notice.WithAntiPhishing(n.AntiPhishingCode, n.Subject, text, true)})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL, bytes.NewReader(body))
 	if err != nil {
 		return err

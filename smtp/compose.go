@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-message/mail"
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/notice"
 )
 
 // eventKind says how mail for one notification event goes out.
@@ -122,9 +123,12 @@ func (s *Sender) compose(n *okcare.Notification, now time.Time) (*composed, erro
 	if err != nil {
 		return nil, err
 	}
+	// A customer's anti-phishing code opens the text: mail without it is
+	// not ours.
+	text := notice.WithAntiPhishing(n.AntiPhishingCode, n.Subject, n.Body, false)
 	for _, part := range []struct{ ct, body string }{
-		{"text/plain", n.Body},
-		{"text/html", textToHTML(n.Body)},
+		{"text/plain", text},
+		{"text/html", textToHTML(text)},
 	} {
 		var ph mail.InlineHeader
 		ph.SetContentType(part.ct, map[string]string{"charset": "utf-8"})

@@ -113,7 +113,11 @@ func (db *DB) Notification(ctx context.Context, id string) (*okcare.Notification
 	if len(list) == 0 {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such notification.")
 	}
-	return list[0], nil
+	n := list[0]
+	if n.AntiPhishingCode, err = db.antiPhishingFor(ctx, n.To); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // MarkSent records a delivery.

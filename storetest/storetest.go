@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		{"ForgotPassword", testForgotPassword},
 		{"OfficialChannels", testOfficialChannels},
 		{"StaffCodes", testStaffCodes},
+		{"AntiPhishing", testAntiPhishing},
 		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},
