@@ -107,12 +107,19 @@ const (
 	EventAccountUnfrozen = "account_unfrozen"
 	EventLoginRestricted = "login_restricted"
 	EventRestrictionLift = "login_restriction_lifted"
+	// Money left the account for a recipient it never paid before, or
+	// above the alert threshold of its asset.
+	EventSentToNewRecipient = "money_sent_new_recipient"
+	EventSentLargeAmount    = "money_sent_large"
+	// A recovery code stood in for the two-factor code at a sign-in.
+	EventRecoveryCodeUsed = "recovery_code_used"
 )
 
 // SecurityEvents lists the events above. The store adds its own outbox
 // events (identity codes, reset links, ticket acknowledgements).
 var SecurityEvents = []string{EventNewDeviceLogin, EventPasswordChanged, EventTOTPEnabled, EventTOTPDisabled,
-	EventAccountFrozen, EventAccountUnfrozen, EventLoginRestricted, EventRestrictionLift}
+	EventAccountFrozen, EventAccountUnfrozen, EventLoginRestricted, EventRestrictionLift,
+	EventSentToNewRecipient, EventSentLargeAmount, EventRecoveryCodeUsed, EventAntiPhishingSet}
 
 // NotificationService is the outbox of security alerts. Rows are written in
 // the transaction of the event they report; background jobs deliver them.

@@ -28,6 +28,8 @@ type booking struct {
 	balances map[string]*ledger.Account
 	// key is the idempotency key to record; deposits have none.
 	key *okcare.MovementRequest
+	// alert is the security alert the movement calls for, if any.
+	alert *moneyAlert
 }
 
 // bookings is what a transaction has decided but not yet written, so that
@@ -37,10 +39,11 @@ type bookings struct {
 	list     []*booking
 	accounts map[string]*ledger.Account // account id -> balance after the list
 	keys     map[[2]string]*booking     // (user id, key) -> its booking
+	pairs    map[pair]bool              // who paid whom in the list
 }
 
 func newBookings() *bookings {
-	return &bookings{accounts: map[string]*ledger.Account{}, keys: map[[2]string]*booking{}}
+	return &bookings{accounts: map[string]*ledger.Account{}, keys: map[[2]string]*booking{}, pairs: map[pair]bool{}}
 }
 
 // add records a decided booking.
@@ -51,6 +54,9 @@ func (bs *bookings) add(b *booking) {
 	}
 	if b.key != nil {
 		bs.keys[[2]string{b.key.FromUserID, b.key.IdempotencyKey}] = b
+	}
+	if b.m.FromUserID != "" {
+		bs.pairs[pair{b.m.FromUserID, b.m.ToUserID, b.m.ToMerchantID}] = true
 	}
 }
 
@@ -144,7 +150,7 @@ func writeBookings(ctx context.Context, tx *Tx, list []*booking) error {
 			return err
 		}
 	}
-	return nil
+	return writeMoneyAlerts(ctx, tx, list)
 }
 
 // insertRows runs prefix + "(?, ...), (?, ...)" + suffix over rows, in

@@ -135,6 +135,10 @@ type DB struct {
 	// AuditKey signs audit entries and anchors; the database never holds
 	// it (it comes from the secret key file). Without it nothing is signed.
 	AuditKey []byte
+	// MoneyAlertOver are the amounts per asset (major units, decimal text)
+	// above which money leaving an account alerts its owner; nil means
+	// DefaultMoneyAlertOver.
+	MoneyAlertOver map[string]string
 	// PublicURL is the help center's address as customers reach it
 	// (https://help.example.com), the base of every link in mail and SMS.
 	PublicURL string

@@ -244,6 +244,9 @@ func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRe
 		return nil, nil, err
 	}
 	b.key = &req
+	if b.alert, err = decideMoneyAlert(ctx, tx, bs, sender, m, asset); err != nil {
+		return nil, nil, err
+	}
 	return m, b, nil
 }
 

@@ -31,16 +31,24 @@ func enqueueSecurityAlert(ctx context.Context, tx *Tx, u *okcare.User, event str
 // enqueueAlert is enqueueSecurityAlert with the words of catalog message
 // key (and key_subject), filled in with args.
 func enqueueAlert(ctx context.Context, tx *Tx, u *okcare.User, event, key string, args notice.Args) error {
+	return writeNotifications(ctx, tx, alertMessages(u, event, key, args))
+}
+
+// outgoing is one message for the outbox.
+type outgoing struct {
+	userID, channel, to, event, subject, body, ticketID, inReplyTo string
+}
+
+// alertMessages are an alert's messages: one to each contact the user has.
+func alertMessages(u *okcare.User, event, key string, args notice.Args) []outgoing {
 	subject, body := notice.T(u.Lang, key+"_subject", args), notice.T(u.Lang, key, args)
+	var out []outgoing
 	for _, c := range []struct{ channel, to string }{{okcare.ChannelEmail, u.Email}, {okcare.ChannelSMS, u.Phone}} {
-		if c.to == "" {
-			continue
-		}
-		if err := enqueueMessage(ctx, tx, u.ID, c.channel, c.to, event, subject, body); err != nil {
-			return err
+		if c.to != "" {
+			out = append(out, outgoing{userID: u.ID, channel: c.channel, to: c.to, event: event, subject: subject, body: body})
 		}
 	}
-	return nil
+	return out
 }
 
 // enqueueMessage writes one outbox row and queues its delivery, inside tx.
@@ -50,16 +58,26 @@ func enqueueMessage(ctx context.Context, tx *Tx, userID, channel, to, event, sub
 
 // enqueueThreaded is enqueueMessage for mail about a ticket.
 func enqueueThreaded(ctx context.Context, tx *Tx, userID, channel, to, event, subject, body, ticketID, inReplyTo string) error {
-	id := token.ID("ntf_")
-	_, err := tx.exec(ctx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at, ticket_id, in_reply_to)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, userID, channel, to, event, subject, body, okcare.NotificationPending, micros(tx.now), ticketID, inReplyTo)
-	if err != nil {
+	return writeNotifications(ctx, tx, []outgoing{{userID, channel, to, event, subject, body, ticketID, inReplyTo}})
+}
+
+// writeNotifications writes outbox rows (a batch of movements' alerts in
+// few statements) and queues the delivery of each, inside tx.
+func writeNotifications(ctx context.Context, tx *Tx, msgs []outgoing) error {
+	rows := make([][]any, len(msgs))
+	ids := make([]string, len(msgs))
+	for i, m := range msgs {
+		ids[i] = token.ID("ntf_")
+		rows[i] = []any{ids[i], m.userID, m.channel, m.to, m.event, m.subject, m.body, okcare.NotificationPending, micros(tx.now), m.ticketID, m.inReplyTo}
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at, ticket_id, in_reply_to) VALUES `, 11, rows, ``); err != nil {
 		return err
 	}
 	if tx.db.DeliveryJobs != nil {
-		if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
-			return fmt.Errorf("queue delivery of %s: %w", id, err)
+		for _, id := range ids {
+			if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
+				return fmt.Errorf("queue delivery of %s: %w", id, err)
+			}
 		}
 	}
 	return nil

@@ -26,6 +26,12 @@ type prefetched struct {
 	recipients map[string]recipient    // by id, email and phone as asked
 	merchants  map[string]bool
 	accounts   map[[3]string]*ledger.Account // (owner kind, owner id, asset)
+	// merchantNames and paid serve the money alerts: who a payment goes
+	// to, and which senders paid which recipients before (every pair of
+	// the batch is asked; true: paid before).
+	merchantNames map[string]string
+	contacts      map[string]string // recipient id -> registered email, else phone
+	paid          map[pair]bool
 }
 
 type recipient struct{ id, state string }
@@ -34,7 +40,7 @@ type recipient struct{ id, state string }
 // skipped.
 func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error) {
 	p := &prefetched{senders: map[string]*okcare.User{}, keys: map[[2]string][2]string{}, recipients: map[string]recipient{},
-		merchants: map[string]bool{}, accounts: map[[3]string]*ledger.Account{}}
+		merchants: map[string]bool{}, accounts: map[[3]string]*ledger.Account{}, merchantNames: map[string]string{}, contacts: map[string]string{}, paid: map[pair]bool{}}
 	var senders, merchants, recipientIDs, logins []any
 	var keys [][]any
 	for _, j := range jobs {
@@ -100,6 +106,10 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		if err := s(&r.id, &r.state, &email, &phone); err != nil {
 			return err
 		}
+		p.contacts[r.id] = email
+		if email == "" {
+			p.contacts[r.id] = phone
+		}
 		for _, k := range []string{r.id, email, phone} {
 			if _, asked := p.recipients[k]; asked && k != "" {
 				p.recipients[k] = r
@@ -119,15 +129,18 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		return nil, err
 	}
 	if err := eachValueChunk(merchants, func(args []any, in string) error {
-		return scanRows(ctx, tx, `SELECT id FROM merchants WHERE id IN (`+in+`)`, args, func(s func(...any) error) error {
-			var id string
-			if err := s(&id); err != nil {
+		return scanRows(ctx, tx, `SELECT id, name FROM merchants WHERE id IN (`+in+`)`, args, func(s func(...any) error) error {
+			var id, name string
+			if err := s(&id, &name); err != nil {
 				return err
 			}
-			p.merchants[id] = true
+			p.merchants[id], p.merchantNames[id] = true, name
 			return nil
 		})
 	}); err != nil {
+		return nil, err
+	}
+	if err := p.prefetchPaid(ctx, tx, jobs); err != nil {
 		return nil, err
 	}
 	// The accounts of every sender and found recipient, by asset.
@@ -190,6 +203,41 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		}
 	}
 	return p, nil
+}
+
+// prefetchPaid finds which of the batch's sender and recipient pairs
+// have a movement already, with one query per chunk of pairs.
+func (p *prefetched) prefetchPaid(ctx context.Context, tx *Tx, jobs []*moveJob) error {
+	var pairs [][]any
+	for _, j := range jobs {
+		if j.err != nil {
+			continue
+		}
+		r := j.req
+		k := pair{from: r.FromUserID}
+		if r.Kind == okcare.KindPayment {
+			k.toMerchant = r.ToMerchant
+		} else if to, ok := p.recipientOf(r.ToUser); ok && to.id != "" {
+			k.toUser = to.id
+		} else {
+			continue
+		}
+		if _, asked := p.paid[k]; !asked {
+			p.paid[k] = false
+			pairs = append(pairs, []any{k.from, k.toUser, k.toMerchant})
+		}
+	}
+	return eachChunk(pairs, func(args []any, n int) error {
+		return scanRows(ctx, tx, `SELECT DISTINCT from_user_id, to_user_id, to_merchant_id FROM movements WHERE (from_user_id, to_user_id, to_merchant_id) IN (VALUES `+valueRows(n, 3)+`)`,
+			args, func(s func(...any) error) error {
+				var k pair
+				if err := s(&k.from, &k.toUser, &k.toMerchant); err != nil {
+					return err
+				}
+				p.paid[k] = true
+				return nil
+			})
+	})
 }
 
 // recipientOf returns what the prefetch found for a recipient as the

@@ -169,6 +169,9 @@ func (db *DB) useSecondFactorOf(ctx context.Context, f secondFactors, userID, co
 		}
 		n, _ := res.RowsAffected()
 		used = n == 1
+		if used && f == customerFactors {
+			return alertRecoveryCodeUsed(ctx, tx, userID)
+		}
 		return nil
 	})
 	return used, err

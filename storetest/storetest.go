@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"OfficialChannels", testOfficialChannels},
 		{"StaffCodes", testStaffCodes},
 		{"AntiPhishing", testAntiPhishing},
+		{"MoneyAlerts", testMoneyAlerts},
 		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type Config struct {
 	KBIndex      string        `toml:"kb_index"`
 	LoginMax     int           `toml:"login_max_failures"`
 	RestrictFor  time.Duration `toml:"login_restrict_for"`
+	MoneyAlert   string        `toml:"money_alert_over"`
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -82,6 +84,28 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsTok, "metrics-token", env("METRICS_TOKEN", c.MetricsTok), "bearer token /metrics asks for; without it only loopback connections may read /metrics (OKCARE_METRICS_TOKEN)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")
+	fs.StringVar(&c.MoneyAlert, "money-alert-over", env("MONEY_ALERT_OVER", c.MoneyAlert), "amounts per asset above which money leaving an account alerts its owner, e.g. CNY=5000,USDT=1000,BTC=0.01,ETH=0.3 (the default) (OKCARE_MONEY_ALERT_OVER)")
+}
+
+var (
+	assetCode   = regexp.MustCompile(`^[A-Z0-9]{2,10}$`)
+	decimalText = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+)
+
+// moneyAlertOver parses --money-alert-over; empty means the defaults.
+func (c *Config) moneyAlertOver() (map[string]string, error) {
+	if strings.TrimSpace(c.MoneyAlert) == "" {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, item := range strings.Split(c.MoneyAlert, ",") {
+		code, amount, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if !ok || !assetCode.MatchString(code) || !decimalText.MatchString(amount) {
+			return nil, fmt.Errorf("--money-alert-over: %q is not ASSET=AMOUNT (e.g. CNY=5000)", item)
+		}
+		out[code] = amount
+	}
+	return out, nil
 }
 
 // parseConfig reads the config file named in args or OKCARE_CONFIG, then

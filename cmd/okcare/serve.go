@@ -194,6 +194,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
+	if db.MoneyAlertOver, err = m.Config.moneyAlertOver(); err != nil {
+		return err
+	}
 	logger.Info("store open", "store", kind)
 
 	// Listen first: without --public-url, links in mail point at the
