@@ -30,7 +30,7 @@ var articles = map[string][]string{
 	AppOutdated:            {"update-app"},
 	AppKnownCrash:          {"update-app", "symptom-crash-on-launch"},
 	AccountFrozen:          {"account-frozen", "check-account-status", "contact-support"},
-	AccountLoginRestricted: {"login-restricted", "reset-password", "check-account-status"},
+	AccountLoginRestricted: {"login-restricted", "reset-password", "check-account-status", "verification-code-not-received"},
 	DeviceStorageLow:       {"device-storage-and-os"},
 	DeviceMemoryLow:        {"device-storage-and-os", "symptom-crash-on-launch"},
 	DeviceOSUnsupported:    {"device-storage-and-os", "update-app"},
@@ -124,6 +124,9 @@ var platformSteps = map[string]map[string][]stepText{
 
 // steps returns the steps of a cause for the platform, in the language.
 func steps(code, platform string, zh bool) []Step {
+	if _, ok := linkedSteps[code]; ok {
+		return linkSteps(code, zh)
+	}
 	list := append([]stepText{}, commonSteps[code]...)
 	if byPlatform, ok := platformSteps[code]; ok {
 		extra, ok := byPlatform[platform]
@@ -145,7 +148,7 @@ func steps(code, platform string, zh bool) []Step {
 
 // Causes lists every cause code, in the order of the issue that fixed them.
 var Causes = []string{NetworkOffline, NetworkUnstable, AppOutdated, AppKnownCrash, AccountFrozen, AccountLoginRestricted,
-	DeviceStorageLow, DeviceMemoryLow, DeviceOSUnsupported, ServiceIncident, AppMalfunction, Unknown}
+	DeviceStorageLow, DeviceMemoryLow, DeviceOSUnsupported, ServiceIncident, AppMalfunction, ScamContact, DeviceLost, FundsMissing, CodeNotReceived, Unknown}
 
 // Title is a cause's title in lang ("zh-CN" or "en"); unknown codes are
 // returned as they are.

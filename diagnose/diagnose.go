@@ -86,10 +86,12 @@ type Cause struct {
 	Articles   []string `json:"articles"`
 }
 
-// Step is one thing to do, and what it risks.
+// Step is one thing to do, and what it risks; Link, when set, is the
+// help-center page that does it ("/support/freeze").
 type Step struct {
 	Text string `json:"text"`
 	Risk string `json:"risk,omitempty"`
+	Link string `json:"link,omitempty"`
 }
 
 // Result is the diagnosis.
@@ -193,8 +195,8 @@ func Diagnose(r *Request, f Facts) *Result {
 		causes = append(causes, c)
 	}
 	sort.Slice(causes, func(i, j int) bool {
-		if causes[i].Blocking != causes[j].Blocking {
-			return causes[i].Blocking // hard blockers first
+		if ri, rj := rank(causes[i]), rank(causes[j]); ri != rj {
+			return ri < rj // the account's state, safety, then hard blockers first
 		}
 		if causes[i].Confidence != causes[j].Confidence {
 			return causes[i].Confidence > causes[j].Confidence
@@ -209,7 +211,7 @@ func Diagnose(r *Request, f Facts) *Result {
 	}
 	top := causes[0]
 	res := &Result{Causes: causes}
-	res.Escalate = top.Code == AccountFrozen || top.Code == AccountLoginRestricted || top.Code == Unknown || top.Confidence < 0.4
+	res.Escalate = top.Code == AccountFrozen || top.Code == AccountLoginRestricted || top.Code == Unknown || safetyCauses[top.Code] || top.Confidence < 0.4
 	res.TicketPrefill = prefill(r, top)
 	return res
 }

@@ -17,6 +17,7 @@ var frozenReasons = map[string][2]string{
 	okcare.ReasonRiskReview:         {"风控审核", "a risk review"},
 	okcare.ReasonSecurityReview:     {"安全审核", "a security review"},
 	okcare.ReasonUserRequest:        {"您本人申请", "your own request"},
+	okcare.ReasonCustomerRequest:    {"您本人申请紧急冻结", "your own emergency freeze"},
 }
 
 // serverSignals reads the server's truth: it needs no belief from the user.

@@ -15,7 +15,8 @@ import (
 
 // popularSlugs are the articles on the help-center home page.
 var popularSlugs = []string{"wallet-wont-open", "symptom-crash-on-launch", "symptom-stuck-loading", "symptom-cannot-connect-server",
-	"account-frozen", "login-restricted", "update-app", "reinstall-app", "contact-support", "enable-2fa"}
+	"account-frozen", "login-restricted", "update-app", "reinstall-app", "contact-support", "enable-2fa",
+	"scams-and-fake-support", "lost-or-stolen-phone", "verification-code-not-received", "money-not-arrived"}
 
 // articleTitles maps slugs to published titles in lang.
 func (s *Server) articleTitles(r *http.Request, lang string) map[string]string {

@@ -222,3 +222,26 @@ func TestForgotPasswordAPI(t *testing.T) {
 		t.Fatalf("bad contact: %d %v", status, body)
 	}
 }
+
+// A scam story on the diagnosis page gets the scam cause first, in
+// Chinese, with its steps leading to the emergency freeze, the official-
+// channel check and support; every step link has words.
+func TestDiagnosisPageLeadsScamVictimsToSafety(t *testing.T) {
+	ts := newTestServer(t)
+	c := newConsoleClient(t, ts)
+	c.get("/diagnose?lang=zh-CN")
+	status, page, _ := c.post("/diagnose", url.Values{"lang": {"zh-CN"}, "symptom": {"other"}, "description": {"有个自称客服的人让我提供助记词才能解冻"}})
+	if status != 200 {
+		t.Fatalf("diagnose: %d", status)
+	}
+	first := regexp.MustCompile(`data-code="([a-z_]+)"`).FindStringSubmatch(page)
+	if first == nil || first[1] != "scam_contact" {
+		t.Fatalf("first cause %v", first)
+	}
+	for _, link := range []string{`href="/support/freeze?lang=zh-CN">立即冻结账户`, `href="/verify?lang=zh-CN">核实官方渠道`, `href="/support/contact?lang=zh-CN">联系客服`} {
+		if !strings.Contains(page, link) {
+			t.Errorf("no step link %s", link)
+		}
+	}
+	noEnglishWords(t, page)
+}
