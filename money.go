@@ -80,6 +80,12 @@ type Transaction struct {
 	Memo       string       `json:"memo,omitempty"`
 	CreatedAt  time.Time    `json:"created_at"`
 	Seq        int64        `json:"-"`
+	// Counterparty is the other side, in words: the recipient of money
+	// that left (a user's masked registered contact, or a merchant's
+	// name), the sender of money that came in; "" for a deposit.
+	Counterparty string `json:"counterparty,omitempty"`
+	// ChainTx is the on-chain hash of a deposit from a chain.
+	ChainTx string `json:"chain_tx,omitempty"`
 }
 
 // Merchant receives payments.

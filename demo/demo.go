@@ -99,7 +99,7 @@ func loadUser(ctx context.Context, s Store, du demoUser) error {
 		return err
 	}
 	for _, d := range du.deposits {
-		if _, err := s.Deposit(ctx, u.ID, d[0], d[1], "demo deposit"); err != nil {
+		if err := deposit(ctx, s, u.ID, du.email, d[0], d[1]); err != nil {
 			return err
 		}
 	}

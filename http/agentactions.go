@@ -97,6 +97,10 @@ func (s *Server) handleConfirmVerification(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleTakeAction(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("action") == actionFreeze {
+		s.handleFreezeFromTicket(w, r)
+		return
+	}
 	a, err := s.Store.TakeAction(r.Context(), r.PathValue("id"), agentFrom(r).ID, r.PathValue("action"))
 	if err != nil {
 		s.Error(w, r, err)

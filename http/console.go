@@ -287,7 +287,7 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	}
 	data := map[string]any{"Ticket": t, "Attachments": files, "Survey": survey, "LastPublic": last, "ChatJS": chatJSURL, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
-		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
+		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions), "FreezeReasons": okcare.FreezeReasons,
 		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},
 		"Priorities": []string{okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent}}
 	// The open incidents to link the ticket to, and the one it is about.

@@ -16,6 +16,7 @@ func (s *Server) registerConsoleChannels() {
 	s.mux.HandleFunc("GET /console/channels", s.staff(okcare.RoleAdmin, s.consoleChannels))
 	s.mux.HandleFunc("POST /console/channels", s.staff(okcare.RoleAdmin, s.consoleAddChannel))
 	s.mux.HandleFunc("POST /console/channels/{id}/remove", s.staff(okcare.RoleAdmin, s.consoleRemoveChannel))
+	s.registerWalletCases()
 }
 
 func (s *Server) consoleChannels(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {

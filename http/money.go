@@ -47,10 +47,13 @@ type transactionJSON struct {
 	Minor      string              `json:"minor"`
 	Memo       string              `json:"memo,omitempty"`
 	CreatedAt  time.Time           `json:"created_at"`
+	// Counterparty is the other side (masked contact or merchant name).
+	Counterparty string `json:"counterparty,omitempty"`
+	ChainTx      string `json:"chain_tx,omitempty"`
 }
 
 func toTransactionJSON(t *okcare.Transaction) transactionJSON {
-	return transactionJSON{t.EntryID, t.MovementID, t.Kind, t.Asset, ledger.FormatAmount(t.Minor, t.Decimals), t.Minor.String(), t.Memo, t.CreatedAt}
+	return transactionJSON{t.EntryID, t.MovementID, t.Kind, t.Asset, ledger.FormatAmount(t.Minor, t.Decimals), t.Minor.String(), t.Memo, t.CreatedAt, t.Counterparty, t.ChainTx}
 }
 
 func (s *Server) handleTransactions(w http.ResponseWriter, r *http.Request) {

@@ -42,6 +42,7 @@ type Store interface {
 	okcare.SelfServiceService
 	okcare.ChannelService
 	okcare.AntiPhishingService
+	okcare.WalletCaseService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -272,6 +273,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/agent/verifications/{id}/confirm", s.agent(okcare.RoleAgent, s.handleConfirmVerification))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/actions/{action}", s.agent(okcare.RoleAgent, s.handleTakeAction))
 	s.handle("POST", "/api/v1/agent/approvals/{id}/approve", s.agent(okcare.RoleSupervisor, s.handleApprove))
+	s.handle("GET", "/api/v1/agent/transactions/{ref}", s.agent(okcare.RoleAgent, s.handleFindTransaction))
 	s.handle("PUT", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAdmin, s.handleSetRelease))
 	s.handle("GET", "/api/v1/admin/releases/{platform}", s.agent(okcare.RoleAgent, s.handleGetRelease))
 	s.handle("GET", "/api/v1/admin/incidents", s.agent(okcare.RoleAgent, s.handleListIncidents))

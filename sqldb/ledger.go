@@ -473,11 +473,13 @@ func (db *DB) Transactions(ctx context.Context, userID string, before int64, lim
 	if before <= 0 {
 		before = 1<<62 - 1
 	}
-	rows, err := db.query(ctx, `SELECT p.seq, p.entry_id, e.movement_id, e.kind, p.asset, s.decimals, p.amount, e.memo, p.created_at
+	rows, err := db.query(ctx, `SELECT p.seq, p.entry_id, e.movement_id, e.kind, p.asset, s.decimals, p.amount, e.memo, p.created_at,
+		COALESCE(m.from_user_id, ''), COALESCE(m.to_user_id, ''), COALESCE(m.to_merchant_id, ''), COALESCE(m.chain_tx, '')
 		FROM postings p
 		JOIN ledger_accounts l ON l.id = p.account_id
 		JOIN journal_entries e ON e.id = p.entry_id
 		JOIN assets s ON s.code = p.asset
+		LEFT JOIN movements m ON m.id = e.movement_id
 		WHERE l.owner_kind = ? AND l.owner_id = ? AND p.seq < ?
 		ORDER BY p.seq DESC LIMIT ?`, ownerUser, userID, before, limit+1)
 	if err != nil {
@@ -485,13 +487,17 @@ func (db *DB) Transactions(ctx context.Context, userID string, before int64, lim
 	}
 	defer rows.Close()
 	var out []*okcare.Transaction
+	var others []pair // the other side of each line, named below
 	for rows.Next() {
 		var t okcare.Transaction
 		var amount string
 		var created int64
-		if err := rows.Scan(&t.Seq, &t.EntryID, &t.MovementID, &t.Kind, &t.Asset, &t.Decimals, &amount, &t.Memo, &created); err != nil {
+		var side pair
+		if err := rows.Scan(&t.Seq, &t.EntryID, &t.MovementID, &t.Kind, &t.Asset, &t.Decimals, &amount, &t.Memo, &created,
+			&side.from, &side.toUser, &side.toMerchant, &t.ChainTx); err != nil {
 			return nil, 0, err
 		}
+		others = append(others, side)
 		if t.Minor, err = ledger.ParseMinor(amount); err != nil {
 			return nil, 0, err
 		}
@@ -501,12 +507,13 @@ func (db *DB) Transactions(ctx context.Context, userID string, before int64, lim
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
+	rows.Close()
 	var next int64
 	if len(out) > limit {
-		out = out[:limit]
+		out, others = out[:limit], others[:limit]
 		next = out[limit-1].Seq
 	}
-	return out, next, nil
+	return out, next, db.nameCounterparties(ctx, out, others)
 }
 
 // CheckInvariants verifies the whole ledger: every entry sums to zero per

@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 		{"StaffCodes", testStaffCodes},
 		{"AntiPhishing", testAntiPhishing},
 		{"MoneyAlerts", testMoneyAlerts},
+		{"WalletCases", testWalletCases},
 		{"UnfreezeRequestAnswersOneFreeze", testUnfreezeRequestAnswersOneFreeze},
 		{"SLAScan", testSLAScan},
 		{"SLAAlerts", testSLAAlerts},
