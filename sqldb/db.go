@@ -515,14 +515,17 @@ func MigrationFiles(fsys fs.FS) fs.FS {
 // Migrate applies the *.sql files of migrations in name order, each once,
 // each in its own transaction, recording them in schema_migrations.
 func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
-	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	names, err := fs.Glob(migrations, "*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
+	if db.migrated(ctx, names) {
+		return nil // nothing to do, and no DDL an application role may not run
+	}
+	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
 	for _, name := range names {
 		body, err := fs.ReadFile(migrations, name)
 		if err != nil {
@@ -550,4 +553,32 @@ func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// migrated reports whether every one of names is recorded as applied. Any
+// error (no schema_migrations yet, say) means "not known to be": the
+// migration path then creates or reports what is missing.
+func (db *DB) migrated(ctx context.Context, names []string) bool {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			return false
+		}
+		applied[name] = true
+	}
+	if rows.Err() != nil {
+		return false
+	}
+	for _, name := range names {
+		if !applied[name] {
+			return false
+		}
+	}
+	return true
 }
