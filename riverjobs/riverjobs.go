@@ -160,14 +160,28 @@ func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return SLAWatchArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
+	// River rebuilds its job indexes every night; only their owner may.
+	// A server running as an application role (okcare migrate granted it
+	// only data privileges) leaves that to the owner.
+	var reindex []string
+	if dialect != "sqlite" {
+		var owner bool
+		if err := db.QueryRow(`SELECT COALESCE((SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass('river_job')), false)`).Scan(&owner); err != nil {
+			return nil, err
+		}
+		if !owner {
+			reindex = []string{}
+		}
+	}
 	client, err := river.NewClient(driver(db, dialect), &river.Config{
-		Logger:            opts.Logger.With("component", "river"),
-		Queues:            queues,
-		PeriodicJobs:      periodic,
-		Workers:           workers,
-		FetchPollInterval: opts.PollInterval,
-		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
-		JobTimeout:        time.Minute,
+		ReindexerIndexNames: reindex,
+		Logger:              opts.Logger.With("component", "river"),
+		Queues:              queues,
+		PeriodicJobs:        periodic,
+		Workers:             workers,
+		FetchPollInterval:   opts.PollInterval,
+		FetchCooldown:       min(opts.PollInterval, 100*time.Millisecond),
+		JobTimeout:          time.Minute,
 		// SQLite and PostgreSQL through database/sql have no LISTEN: poll.
 		PollOnly: true,
 	})

@@ -19,6 +19,8 @@ import (
 type Config struct {
 	Listen       string        `toml:"listen"`
 	DB           string        `toml:"db"`
+	MigrateDB    string        `toml:"migrate_db"`
+	AppRole      string        `toml:"app_role"`
 	DataDir      string        `toml:"data_dir"`
 	LogFormat    string        `toml:"log_format"`
 	LogLevel     string        `toml:"log_level"`
@@ -57,6 +59,8 @@ func DefaultConfig() Config {
 func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Listen, "listen", env("LISTEN", c.Listen), "HTTP listen address (OKCARE_LISTEN)")
 	fs.StringVar(&c.DB, "db", env("DB", c.DB), "postgres:// URL; empty for embedded SQLite in --data-dir (OKCARE_DB)")
+	fs.StringVar(&c.MigrateDB, "migrate-db", env("MIGRATE_DB", c.MigrateDB), "postgres:// URL of the schema's owner: migrate as it and grant --app-role (default: the user of --db) what the server needs, then serve through --db (OKCARE_MIGRATE_DB)")
+	fs.StringVar(&c.AppRole, "app-role", env("APP_ROLE", c.AppRole), "PostgreSQL role the server runs as; migrating grants it only what it needs (OKCARE_APP_ROLE)")
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", c.DataDir), "directory of the embedded SQLite database (OKCARE_DATA_DIR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json (OKCARE_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error (OKCARE_LOG_LEVEL)")
