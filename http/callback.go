@@ -96,7 +96,8 @@ func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.renderCallback(w, r, http.StatusBadRequest, lang, f, map[string]any{"Error": customerErrorText(lang, err)})
+		setErrorCode(w, err)
+		s.renderCallback(w, r, errorStatus(err), lang, f, map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
 	s.renderCallback(w, r, http.StatusCreated, lang, f, map[string]any{"Ticket": t, "Promise": windowText(lang, win, s.Now())})

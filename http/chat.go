@@ -149,6 +149,7 @@ func (s *Server) chatFormError(w http.ResponseWriter, r *http.Request, lang stri
 		s.pageError(w, r, lang, err)
 		return
 	}
+	setErrorCode(w, err)
 	s.chatFormRefused(w, r, lang, customerErrorText(lang, err))
 }
 
@@ -167,6 +168,7 @@ func (s *Server) chatFormRefused(w http.ResponseWriter, r *http.Request, lang, w
 func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang string) {
 	email := strings.TrimSpace(r.PostFormValue("contact_email"))
 	if email == "" {
+		w.Header().Set(errorCodeHeader, okcare.EINVALID)
 		s.chatFormRefused(w, r, lang, tr(lang, "chat_need_email"))
 		return
 	}

@@ -68,7 +68,7 @@ func (s *Server) parseConsoleForm(w http.ResponseWriter, r *http.Request) (strin
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	lang := pageLang(w, r)
 	if err := r.ParseForm(); err != nil {
-		s.consoleError(w, r, lang, nil, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
+		s.consoleError(w, r, lang, nil, formError(err))
 		return lang, false
 	}
 	if err := checkCSRF(r); err != nil {
@@ -103,6 +103,7 @@ func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, lang strin
 		status = http.StatusInternalServerError
 		s.Logger.Error("console", "path", r.URL.Path, "error", err)
 	}
+	setErrorCode(w, err)
 	s.renderConsole(w, r, status, "console_error.html", lang, a, consoleText[lang]["error"], map[string]any{"Error": okcare.ErrorMessage(err), "Back": r.Referer()})
 }
 
@@ -125,17 +126,18 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := localNext(r.PostFormValue("next"))
-	fail := func(status int, msg string) {
+	fail := func(status int, code, msg string) {
+		w.Header().Set(errorCodeHeader, code)
 		s.renderConsole(w, r, status, "console_login.html", lang, nil, consoleText[lang]["login_title"], map[string]any{"Next": next, "Error": msg})
 	}
 	ip := s.clientIP(r)
 	if !s.LoginLimiter.Allow("agent:"+ip, s.Now()) {
-		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
+		fail(http.StatusTooManyRequests, okcare.ERATELIMITED, consoleText[lang]["rate_limited"])
 		return
 	}
 	email := r.PostFormValue("email")
 	if wait := s.staffLogins.wait(email, s.Now()); wait > 0 {
-		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
+		fail(http.StatusTooManyRequests, okcare.ERATELIMITED, consoleText[lang]["rate_limited"])
 		return
 	}
 	a, tok, err := s.Store.AgentLogin(r.Context(), email, r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
@@ -146,10 +148,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	switch okcare.ErrorCode(err) {
 	case "":
 	case okcare.EINVALIDCREDENTIALS:
-		fail(http.StatusUnauthorized, consoleText[lang]["bad_login"])
+		fail(http.StatusUnauthorized, okcare.EINVALIDCREDENTIALS, consoleText[lang]["bad_login"])
 		return
 	case okcare.ETOTPREQUIRED, okcare.ETOTPINVALID:
-		fail(http.StatusUnauthorized, consoleText[lang]["bad_totp"])
+		fail(http.StatusUnauthorized, okcare.ErrorCode(err), consoleText[lang]["bad_totp"])
 		return
 	default:
 		s.consoleError(w, r, lang, nil, err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -258,14 +259,42 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
 
 	// Unknown paths: the JSON envelope for API clients, a page in the
-	// customer's language for a browser.
+	// customer's language for a browser. A known path asked with a method
+	// it does not take is told which it does (405).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allowed := s.allowedMethods(r); len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			err := okcare.Errorf(codeMethodNotAllowed, "Use %s.", strings.Join(allowed, " or "))
+			if wantsPage(r) {
+				s.pageError(w, r, pageLang(w, r), err)
+			} else {
+				s.Error(w, r, err)
+			}
+			return
+		}
 		if !wantsPage(r) {
 			s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
 			return
 		}
 		s.pageError(w, r, pageLang(w, r), okcare.Errorf(okcare.ENOTFOUND, "No such page."))
 	})
+}
+
+// allowedMethods lists the methods that some route takes at r's path
+// (the catch-all aside), when r's own is not one of them.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // ServeHTTP applies the common middleware: panic recovery, security

@@ -203,6 +203,7 @@ func (s *Server) customerFormError(w http.ResponseWriter, r *http.Request, lang 
 	if t, ferr := s.Store.FindTicket(r.Context(), a.Ticket.ID); ferr == nil {
 		a.Ticket = t
 	}
+	setErrorCode(w, err)
 	s.renderCustomerTicket(w, r, codeStatus[okcare.ErrorCode(err)], lang, a, customerErrorText(lang, err))
 }
 
