@@ -66,11 +66,12 @@ func (s *Server) staff(min okcare.AgentRole, h staffPage) http.HandlerFunc {
 // parseConsoleForm reads a bounded form and checks its CSRF token.
 func (s *Server) parseConsoleForm(w http.ResponseWriter, r *http.Request) (string, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	lang := pageLang(w, r)
 	if err := r.ParseForm(); err != nil {
+		lang := pageLang(w, r)
 		s.consoleError(w, r, lang, nil, formError(err))
 		return lang, false
 	}
+	lang := pageLang(w, r) // the form's own lang, now that it is read
 	if err := checkCSRF(r); err != nil {
 		s.consoleError(w, r, lang, nil, err)
 		return lang, false
