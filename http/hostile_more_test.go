@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"testing"
+	"unicode/utf8"
 
 	okhttp "github.com/okcare/okcare/http"
 )
@@ -215,4 +218,31 @@ func (fx *hostileFixture) uploadCases() []hostile {
 	ct, body = file("file", "a\x00b.png", pngFile)
 	add("a NUL in the file name", ct, body, badInput) // no valid part header
 	return out
+}
+
+// File names from a path traversal, another system's paths or bytes that
+// are not text are kept only as a clean base name, on both stores: the
+// upload itself is fine, so it is accepted.
+func TestHostileFileNames(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			ts := newTestServerOn(t, store)
+			user := ts.login(t, "alice@demo.okwallet.example")
+			status, body, _ := ts.call(t, "POST", "/api/v1/tickets", user, map[string]any{"lang": "en", "intake": map[string]any{"description": "Files."}})
+			if status != 201 {
+				t.Fatalf("ticket: %d %v", status, body)
+			}
+			path := "/api/v1/me/tickets/" + body["id"].(string) + "/attachments"
+			for _, name := range []string{"../../etc/passwd.png", `..\..\windows\win.ini.png`, "/var/www/html/shell.png", "a\xff\xfe.png",
+				"%2e%2e%2fescape.png", "shot\r\nContent-Type: text/html.png", "...png", strings.Repeat("长", 300) + ".png"} {
+				status, raw := uploadFile(t, ts, path, user, "file", name, pngFile)
+				var file map[string]any
+				json.Unmarshal([]byte(raw), &file)
+				clean, _ := file["filename"].(string)
+				if status != 201 || clean == "" || strings.ContainsAny(clean, "/\\\r\n%") || strings.Contains(clean, "..") || !utf8.ValidString(clean) || !strings.HasSuffix(clean, ".png") {
+					t.Errorf("%q: %d, kept as %q", name, status, clean)
+				}
+			}
+		})
+	}
 }
