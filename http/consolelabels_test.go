@@ -28,7 +28,7 @@ func TestConsoleTicketInWords(t *testing.T) {
 	if err := ts.db.SaveDiagnosis(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.db.SetDiagnosisOutcome(ctx, d.ID, alice.ID, okcare.OutcomeStillBroken); err != nil {
+	if err := ts.db.SetDiagnosisOutcome(ctx, d.ID, alice.ID, "", okcare.OutcomeStillBroken); err != nil {
 		t.Fatal(err)
 	}
 	tk, err := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: alice.ID, Channel: okcare.ChannelWeb, Lang: "zh-CN", Category: "account_login_restricted",
