@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/okcare/okcare/storetest"
 	"io"
 	"net"
 	"net/http"
@@ -380,7 +381,11 @@ func TestServeReceivesMail(t *testing.T) {
 	}
 	// The acknowledgement's private link is on the configured public URL.
 	var body string
-	m.DB.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'ticket_ack'`).Scan(&body)
+	func() error {
+		nt := storetest.Notified(t, m.DB, `WHERE event = 'ticket_ack'`)
+		body = nt.Body
+		return nil
+	}()
 	if !strings.Contains(body, "https://help.okwallet.test/support/t/okt_") {
 		t.Fatalf("acknowledgement link not on --public-url: %q", body)
 	}
