@@ -39,6 +39,7 @@ type Config struct {
 	TrustProxy   bool          `toml:"trust_proxy"`
 	Proxies      string        `toml:"trusted_proxies"`
 	MetricsTok   string        `toml:"metrics_token"`
+	DebugListen  string        `toml:"debug_listen"`
 	AuditAnchors string        `toml:"audit_anchors"`
 	SecretFile   string        `toml:"secret_key_file"`
 	KBIndex      string        `toml:"kb_index"`
@@ -80,6 +81,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Proxies, "trusted-proxies", env("TRUSTED_PROXIES", c.Proxies), "with --trust-proxy: comma-separated addresses or CIDRs of the proxies in front, skipped when reading X-Forwarded-For from the right (OKCARE_TRUSTED_PROXIES)")
 	fs.StringVar(&c.AuditAnchors, "audit-anchors", env("AUDIT_ANCHORS", c.AuditAnchors), "file the signed audit-log head is appended to, outside the database; default <data-dir>/audit-anchors.jsonl (OKCARE_AUDIT_ANCHORS)")
 	fs.StringVar(&c.MetricsTok, "metrics-token", env("METRICS_TOKEN", c.MetricsTok), "bearer token /metrics asks for; without it only loopback connections may read /metrics (OKCARE_METRICS_TOKEN)")
+	fs.StringVar(&c.DebugListen, "debug-listen", env("DEBUG_LISTEN", c.DebugListen), "host:port serving the Go profiler at /debug/pprof/, apart from --listen; empty: off. Keep it on loopback (OKCARE_DEBUG_LISTEN)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")
 }

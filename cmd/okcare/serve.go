@@ -51,6 +51,9 @@ type Main struct {
 	// nil: the system resolver. Tests set it to stay off the network.
 	MailDNS smtp.LookupTXT
 
+	// debug serves the profiler when --debug-listen is set.
+	debug debugListener
+
 	optimizeStop chan struct{}
 	// AnchorEvery is how often the audit head is anchored (zero: a minute).
 	AnchorEvery time.Duration
@@ -255,6 +258,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.startMail(logger); err != nil {
 		return err
 	}
+	if err := m.debug.start(m.Config.DebugListen, logger); err != nil {
+		return err
+	}
 	go func() {
 		if err := m.HTTPServer.Serve(m.Listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("http server", "error", err)
@@ -336,6 +342,7 @@ func (m *Main) Close() error {
 	if m.MailServer != nil {
 		errs = append(errs, m.MailServer.Close())
 	}
+	errs = append(errs, m.debug.close())
 	if m.ChatRelay != nil {
 		errs = append(errs, m.ChatRelay.Close())
 	}
