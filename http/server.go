@@ -53,9 +53,15 @@ type Server struct {
 	// LoginLimiter limits login attempts per client address.
 	LoginLimiter *RateLimiter
 	// ContactLimiter limits new tickets, chats and callback requests per
-	// client address; ChatLimiter limits messages per chat.
+	// customer (account, else browser, else address: see contactAllowed);
+	// ContactCeiling is each address's ceiling over all of them;
+	// ChatLimiter limits messages per chat.
 	ContactLimiter *RateLimiter
+	ContactCeiling *RateLimiter
 	ChatLimiter    *RateLimiter
+	// VisitorKey signs the browser ids contact limits count by; every node
+	// needs the same one (nil: a key for this process).
+	VisitorKey []byte
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
 	// TeamCalendars, by channel, are the calendars of the teams answering
@@ -83,6 +89,7 @@ type Server struct {
 	// without it only loopback connections may read /metrics.
 	MetricsToken string
 
+	visitorOnce  sync.Once
 	staffLogins  staffThrottle
 	staffSockets staffSockets
 	launch       launchCache
@@ -120,8 +127,10 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		Logger:       logger,
 		Now:          time.Now,
 		LoginLimiter: NewRateLimiter(10, time.Minute),
-		// Enough for a family behind one address, not for a spam run.
+		// Enough for one customer on a bad day, not for a spam run; the
+		// ceiling is sized for thousands of customers behind one NAT.
 		ContactLimiter: NewRateLimiter(30, 10*time.Minute),
+		ContactCeiling: NewRateLimiter(3000, 10*time.Minute),
 		ChatLimiter:    NewRateLimiter(60, time.Minute),
 		Calendar:       chinaCalendar,
 		Chat:           &chat.Hub{Node: token.New("node_")},

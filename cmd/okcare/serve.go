@@ -234,6 +234,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := okhttp.NewServer(db, logger)
 	srv.TrustProxy, srv.MetricsToken = m.Config.TrustProxy, m.Config.MetricsTok
+	srv.VisitorKey = db.Secrets.Derive("okcare visitor cookie v1")
 	if srv.TrustedProxies, err = m.Config.trustedProxies(); err != nil {
 		return err
 	}
