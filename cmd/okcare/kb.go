@@ -65,6 +65,12 @@ func runKB(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError(err.Error())
 	}
+	// The index belongs to the serving process while it runs.
+	lock, err := lockDataDir(c.DataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	db, _, err := openStore(ctx, c)
 	if err != nil {
 		return err

@@ -51,6 +51,10 @@ type Main struct {
 	// nil: the system resolver. Tests set it to stay off the network.
 	MailDNS smtp.LookupTXT
 
+	// dirLock is held on the data directory from the start of Run to the
+	// end of Close.
+	dirLock *dataDirLock
+
 	optimizeStop chan struct{}
 	// AnchorEvery is how often the audit head is anchored (zero: a minute).
 	AnchorEvery time.Duration
@@ -179,6 +183,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Logger = logger
+	// Before anything touches the directory or the database.
+	if m.dirLock, err = lockDataDir(m.Config.DataDir); err != nil {
+		return err
+	}
 	db, kind, err := openStore(ctx, &m.Config)
 	if err != nil {
 		return err
@@ -357,6 +365,8 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
+	errs = append(errs, m.dirLock.release())
+	m.dirLock = nil
 	if m.Logger != nil {
 		m.Logger.Info("stopped")
 	}
