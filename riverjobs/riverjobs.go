@@ -9,6 +9,7 @@
 package riverjobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -64,7 +65,9 @@ func Migrate(ctx context.Context, db *sql.DB, dialect string) error {
 
 // Runner is the River client with okcare's workers.
 type Runner struct {
-	client *river.Client[*sql.Tx]
+	client      *river.Client[*sql.Tx]
+	db          *sql.DB
+	rescueAfter time.Duration
 }
 
 // SLAScanner finds tickets near or past their targets and tickets left
@@ -94,7 +97,23 @@ type Options struct {
 	// periodic job, warning an hour before a target.
 	SLA         SLAScanner
 	SLAInterval time.Duration
+	// JobTimeout cancels a job's context after this long (zero:
+	// DefaultJobTimeout). RescueAfter is how long a job may stay running
+	// before another node (or this one, restarted) takes it for the work
+	// of a dead process and runs it again (zero: DefaultRescueAfter); it
+	// must be longer than JobTimeout, or live jobs would be run twice.
+	JobTimeout  time.Duration
+	RescueAfter time.Duration
 }
+
+// River's own default rescues a job only after an hour: a node killed in
+// the middle of a delivery left the alert pending for 61 minutes. A
+// delivery is bounded by its sender's deadline well inside JobTimeout, so
+// a job still running at RescueAfter belongs to a dead process.
+const (
+	DefaultJobTimeout  = time.Minute
+	DefaultRescueAfter = 2 * time.Minute
+)
 
 // SLAWatchArgs is the periodic SLA scan.
 type SLAWatchArgs struct{}
@@ -160,21 +179,26 @@ func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return SLAWatchArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
+	timeout, rescue := cmp.Or(opts.JobTimeout, DefaultJobTimeout), cmp.Or(opts.RescueAfter, DefaultRescueAfter)
+	if rescue <= timeout {
+		return nil, fmt.Errorf("jobs are rescued after %s, which must be longer than the job timeout %s", rescue, timeout)
+	}
 	client, err := river.NewClient(driver(db, dialect), &river.Config{
-		Logger:            opts.Logger.With("component", "river"),
-		Queues:            queues,
-		PeriodicJobs:      periodic,
-		Workers:           workers,
-		FetchPollInterval: opts.PollInterval,
-		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
-		JobTimeout:        time.Minute,
+		Logger:               opts.Logger.With("component", "river"),
+		Queues:               queues,
+		PeriodicJobs:         periodic,
+		Workers:              workers,
+		FetchPollInterval:    opts.PollInterval,
+		FetchCooldown:        min(opts.PollInterval, 100*time.Millisecond),
+		JobTimeout:           timeout,
+		RescueStuckJobsAfter: rescue,
 		// SQLite and PostgreSQL through database/sql have no LISTEN: poll.
 		PollOnly: true,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{client: client}, nil
+	return &Runner{client: client, db: db, rescueAfter: rescue}, nil
 }
 
 // QueueDelivery inserts the delivery job of a notification in tx. It has

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/okcare/okcare/riverjobs"
 	"github.com/okcare/okcare/smtp"
 )
 
@@ -44,12 +45,16 @@ type Config struct {
 	KBIndex      string        `toml:"kb_index"`
 	LoginMax     int           `toml:"login_max_failures"`
 	RestrictFor  time.Duration `toml:"login_restrict_for"`
+	JobTimeout   time.Duration `toml:"job_timeout"`
+	RescueAfter  time.Duration `toml:"job_rescue_after"`
+	SendTimeout  time.Duration `toml:"send_timeout"`
 }
 
 // DefaultConfig is the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
-		SMTPFrom: smtp.DefaultFrom, SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute}
+		SMTPFrom: smtp.DefaultFrom, SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute,
+		JobTimeout: riverjobs.DefaultJobTimeout, RescueAfter: riverjobs.DefaultRescueAfter, SendTimeout: 30 * time.Second}
 }
 
 // bindFlags declares the flags of c on fs, with environment overrides
@@ -82,6 +87,9 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsTok, "metrics-token", env("METRICS_TOKEN", c.MetricsTok), "bearer token /metrics asks for; without it only loopback connections may read /metrics (OKCARE_METRICS_TOKEN)")
 	fs.IntVar(&c.LoginMax, "login-max-failures", envInt("LOGIN_MAX_FAILURES", c.LoginMax), "failed logins that restrict new devices (OKCARE_LOGIN_MAX_FAILURES)")
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")
+	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", c.JobTimeout), "a background job's context is cancelled after this long (OKCARE_JOB_TIMEOUT)")
+	fs.DurationVar(&c.RescueAfter, "job-rescue-after", envDuration("JOB_RESCUE_AFTER", c.RescueAfter), "a job still running after this long belongs to a dead process and runs again; longer than --job-timeout (OKCARE_JOB_RESCUE_AFTER)")
+	fs.DurationVar(&c.SendTimeout, "send-timeout", envDuration("SEND_TIMEOUT", c.SendTimeout), "deadline of one mail delivery to the relay or one post to the SMS webhook; shorter than --job-timeout (OKCARE_SEND_TIMEOUT)")
 }
 
 // parseConfig reads the config file named in args or OKCARE_CONFIG, then

@@ -301,19 +301,23 @@ func mailReplyKey(db *sqldb.DB) []byte {
 // startJobs starts River with the configured notification senders and
 // makes the store queue a delivery job with every notification it writes.
 func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
+	if m.Config.SendTimeout >= m.Config.JobTimeout {
+		return fmt.Errorf("--send-timeout %s must be shorter than --job-timeout %s", m.Config.SendTimeout, m.Config.JobTimeout)
+	}
 	senders := map[string]notify.Sender{}
 	if m.Config.Demo {
 		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
 	}
 	if m.Config.SMTPRelay != "" {
 		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, PlainText: m.Config.SMTPPlain,
-			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB)}
+			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB), Timeout: m.Config.SendTimeout}
 	}
 	if m.Config.SMSWebhook != "" {
-		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
+		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{}, Timeout: m.Config.SendTimeout}
 	}
 	m.DB.SLAAlertTo = m.Config.SLAAlertTo
-	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB})
+	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB,
+		JobTimeout: m.Config.JobTimeout, RescueAfter: m.Config.RescueAfter})
 	if err != nil {
 		return err
 	}
