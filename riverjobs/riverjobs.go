@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // MaxDeliveryAttempts is how often a notification is tried before it is
@@ -250,4 +251,60 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	return w.store.MarkSent(ctx, n.ID)
+}
+
+// QueueHealth is the job queue as /readyz reports it.
+type QueueHealth struct {
+	// Jobs counts the jobs kept, by River state (available, running,
+	// retryable, scheduled, completed, discarded...).
+	Jobs map[string]int `json:"jobs"`
+	// Stuck are running jobs older than RescueAfter: their process died
+	// and the leader's next rescue pass will run them again.
+	Stuck int `json:"stuck"`
+	// OldestWaiting is how long the oldest job due to run has waited, in
+	// seconds: a growing figure means nobody is working the queue.
+	OldestWaiting float64 `json:"oldest_waiting_s"`
+}
+
+// Health reads the queue's state.
+func (r *Runner) Health(ctx context.Context) (*QueueHealth, error) {
+	h := &QueueHealth{Jobs: map[string]int{}}
+	rows, err := r.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM river_job GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		h.Jobs[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if h.Jobs[string(rivertype.JobStateRunning)] > 0 {
+		running, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateRunning).First(1000))
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range running.Jobs {
+			if j.AttemptedAt != nil && time.Since(*j.AttemptedAt) > r.rescueAfter {
+				h.Stuck++
+			}
+		}
+	}
+	if h.Jobs[string(rivertype.JobStateAvailable)] > 0 {
+		oldest, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateAvailable).
+			OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1))
+		if err != nil {
+			return nil, err
+		}
+		if len(oldest.Jobs) == 1 {
+			h.OldestWaiting = max(0, time.Since(oldest.Jobs[0].ScheduledAt).Seconds())
+		}
+	}
+	return h, nil
 }

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		{"Diagnoses", testDiagnoses},
 		{"Articles", testArticles},
 		{"ShippedArticles", testShippedArticles},
+		{"Heartbeat", testHeartbeat},
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
 		{"AuditSignaturesAndAnchors", testAuditSignaturesAndAnchors},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	okhttp "github.com/okcare/okcare/http"
 	"github.com/okcare/okcare/riverjobs"
 	"github.com/okcare/okcare/smtp"
 )
@@ -48,13 +49,17 @@ type Config struct {
 	JobTimeout   time.Duration `toml:"job_timeout"`
 	RescueAfter  time.Duration `toml:"job_rescue_after"`
 	SendTimeout  time.Duration `toml:"send_timeout"`
+	ReqTimeout   time.Duration `toml:"request_timeout"`
+	DrainDelay   time.Duration `toml:"shutdown_drain_delay"`
+	StopTimeout  time.Duration `toml:"shutdown_timeout"`
 }
 
 // DefaultConfig is the configuration with nothing set.
 func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
 		SMTPFrom: smtp.DefaultFrom, SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute,
-		JobTimeout: riverjobs.DefaultJobTimeout, RescueAfter: riverjobs.DefaultRescueAfter, SendTimeout: 30 * time.Second}
+		JobTimeout: riverjobs.DefaultJobTimeout, RescueAfter: riverjobs.DefaultRescueAfter, SendTimeout: 30 * time.Second,
+		ReqTimeout: okhttp.DefaultRequestTimeout, DrainDelay: 5 * time.Second, StopTimeout: 30 * time.Second}
 }
 
 // bindFlags declares the flags of c on fs, with environment overrides
@@ -89,6 +94,9 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.RestrictFor, "login-restrict-for", envDuration("LOGIN_RESTRICT_FOR", c.RestrictFor), "how long that restriction lasts (OKCARE_LOGIN_RESTRICT_FOR)")
 	fs.DurationVar(&c.JobTimeout, "job-timeout", envDuration("JOB_TIMEOUT", c.JobTimeout), "a background job's context is cancelled after this long (OKCARE_JOB_TIMEOUT)")
 	fs.DurationVar(&c.RescueAfter, "job-rescue-after", envDuration("JOB_RESCUE_AFTER", c.RescueAfter), "a job still running after this long belongs to a dead process and runs again; longer than --job-timeout (OKCARE_JOB_RESCUE_AFTER)")
+	fs.DurationVar(&c.ReqTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", c.ReqTimeout), "deadline of every HTTP request and the queries it runs; past it the answer is 503 unavailable (OKCARE_REQUEST_TIMEOUT)")
+	fs.DurationVar(&c.DrainDelay, "shutdown-drain-delay", envDuration("SHUTDOWN_DRAIN_DELAY", c.DrainDelay), "on SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes (OKCARE_SHUTDOWN_DRAIN_DELAY)")
+	fs.DurationVar(&c.StopTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", c.StopTimeout), "then how long in-flight requests and jobs may take to finish (OKCARE_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&c.SendTimeout, "send-timeout", envDuration("SEND_TIMEOUT", c.SendTimeout), "deadline of one mail delivery to the relay or one post to the SMS webhook; shorter than --job-timeout (OKCARE_SEND_TIMEOUT)")
 }
 

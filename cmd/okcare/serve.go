@@ -36,6 +36,7 @@ type Main struct {
 	Logs io.Writer
 
 	DB         *sqldb.DB
+	Server     *okhttp.Server
 	HTTPServer *http.Server
 	Listener   net.Listener
 	Logger     *slog.Logger
@@ -238,7 +239,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	srv := okhttp.NewServer(db, logger)
+	m.Server = srv
 	srv.TrustProxy, srv.MetricsToken = m.Config.TrustProxy, m.Config.MetricsTok
+	srv.RequestTimeout, srv.ProbeDir = m.Config.ReqTimeout, m.Config.DataDir
+	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "jobs", Check: func(ctx context.Context) (any, error) { return m.Jobs.Health(ctx) }})
 	if srv.TrustedProxies, err = m.Config.trustedProxies(); err != nil {
 		return err
 	}
@@ -255,9 +259,10 @@ func (m *Main) Run(ctx context.Context) error {
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
+		// Past the request deadline, so that the 503 it produces is sent.
+		WriteTimeout:   max(30*time.Second, m.Config.ReqTimeout+10*time.Second),
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 32 << 10,
 	}
 	logger.Info("listening", "addr", "http://"+m.Listener.Addr().String())
 	if err := m.startMail(logger); err != nil {
@@ -334,12 +339,30 @@ func (m *Main) printDemo(c *demo.Credentials) {
 		c.AdminEmail, c.AdminPassword, strings.Join(c.Staff, ", "), m.Config.Listen, c.UserPassword, strings.Join(c.Users, ", "))
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to 20 s),
-// lets running jobs finish and closes the store.
+// Drain is the first step of a graceful stop (SIGTERM): /readyz answers
+// 503 at once so that load balancers send new work elsewhere, answers ask
+// their clients to close keep-alive connections, and requests are still
+// served for the drain delay. Then Close stops the listener.
+func (m *Main) Drain() {
+	if m.Server == nil {
+		return
+	}
+	m.Server.StartDraining()
+	m.Logger.Info("draining", "for", m.Config.DrainDelay)
+	time.Sleep(m.Config.DrainDelay)
+}
+
+// Close stops accepting requests, closes idle connections, lets in-flight
+// requests and running jobs finish (up to --shutdown-timeout each) and
+// closes the store.
 func (m *Main) Close() error {
 	var errs []error
+	stopWithin := m.Config.StopTimeout
+	if stopWithin <= 0 {
+		stopWithin = 30 * time.Second
+	}
 	if m.HTTPServer != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 		defer cancel()
 		errs = append(errs, m.HTTPServer.Shutdown(ctx))
 	} else if m.Listener != nil {
@@ -352,7 +375,7 @@ func (m *Main) Close() error {
 		errs = append(errs, m.ChatRelay.Close())
 	}
 	if m.Jobs != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 		defer cancel()
 		errs = append(errs, m.Jobs.Stop(ctx))
 	}
