@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"Articles", testArticles},
 		{"ShippedArticles", testShippedArticles},
 		{"Heartbeat", testHeartbeat},
+		{"PublishedVersions", testPublishedVersions},
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
 		{"AuditSignaturesAndAnchors", testAuditSignaturesAndAnchors},

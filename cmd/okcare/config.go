@@ -52,6 +52,7 @@ type Config struct {
 	ReqTimeout   time.Duration `toml:"request_timeout"`
 	DrainDelay   time.Duration `toml:"shutdown_drain_delay"`
 	StopTimeout  time.Duration `toml:"shutdown_timeout"`
+	KBSync       time.Duration `toml:"kb_sync_interval"`
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -59,7 +60,8 @@ func DefaultConfig() Config {
 	return Config{Listen: "127.0.0.1:8080", DataDir: "./okcare-data", LogFormat: "text", LogLevel: "info",
 		SMTPFrom: smtp.DefaultFrom, SupportAddr: "support@okwallet.example", Hours: "09:00-18:00", LoginMax: 5, RestrictFor: 15 * time.Minute,
 		JobTimeout: riverjobs.DefaultJobTimeout, RescueAfter: riverjobs.DefaultRescueAfter, SendTimeout: 30 * time.Second,
-		ReqTimeout: okhttp.DefaultRequestTimeout, DrainDelay: 5 * time.Second, StopTimeout: 30 * time.Second}
+		ReqTimeout: okhttp.DefaultRequestTimeout, DrainDelay: 5 * time.Second, StopTimeout: 30 * time.Second,
+		KBSync: 2 * time.Second}
 }
 
 // bindFlags declares the flags of c on fs, with environment overrides
@@ -86,6 +88,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")
 	fs.StringVar(&c.SecretFile, "secret-key-file", env("SECRET_KEY_FILE", c.SecretFile), "file with the base64 key sealing TOTP seeds; default <data-dir>/secret.key for SQLite (OKCARE_SECRET_KEY_FILE, or the key itself in OKCARE_SECRET_KEY)")
 	fs.StringVar(&c.KBIndex, "kb-index", env("KB_INDEX", c.KBIndex), "directory of the help-center search index; default <data-dir>/kb.bleve (OKCARE_KB_INDEX)")
+	fs.DurationVar(&c.KBSync, "kb-sync-interval", envDuration("KB_SYNC_INTERVAL", c.KBSync), "how often the search index compares itself with the articles published in the store, on any node (OKCARE_KB_SYNC_INTERVAL)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (OKCARE_TRUST_PROXY)")
 	fs.StringVar(&c.Proxies, "trusted-proxies", env("TRUSTED_PROXIES", c.Proxies), "with --trust-proxy: comma-separated addresses or CIDRs of the proxies in front, skipped when reading X-Forwarded-For from the right (OKCARE_TRUSTED_PROXIES)")
 	fs.StringVar(&c.AuditAnchors, "audit-anchors", env("AUDIT_ANCHORS", c.AuditAnchors), "file the signed audit-log head is appended to, outside the database; default <data-dir>/audit-anchors.jsonl (OKCARE_AUDIT_ANCHORS)")

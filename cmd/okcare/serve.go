@@ -43,6 +43,7 @@ type Main struct {
 
 	Jobs   *riverjobs.Runner
 	Search *search.Index
+	kbFeed *helpCenterFeed
 	// ChatRelay carries live chat between nodes when --nats-url is set.
 	ChatRelay *oknats.Relay
 	// MailServer receives support mail when --smtp-listen is set.
@@ -235,14 +236,19 @@ func (m *Main) Run(ctx context.Context) error {
 		m.printDemo(creds)
 	}
 
+	if m.Config.KBSync <= 0 {
+		return fmt.Errorf("--kb-sync-interval must be positive")
+	}
 	if m.Search, err = openHelpCenter(ctx, &m.Config, db, logger); err != nil {
 		return err
 	}
+	m.kbFeed = startHelpCenterFeed(m.Search, db, m.Config.KBSync, logger)
 	srv := okhttp.NewServer(db, logger)
 	m.Server = srv
 	srv.TrustProxy, srv.MetricsToken = m.Config.TrustProxy, m.Config.MetricsTok
 	srv.RequestTimeout, srv.ProbeDir = m.Config.ReqTimeout, m.Config.DataDir
 	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "jobs", Check: func(ctx context.Context) (any, error) { return m.Jobs.Health(ctx) }})
+	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "search", Check: m.kbFeed.health})
 	if srv.TrustedProxies, err = m.Config.trustedProxies(); err != nil {
 		return err
 	}
@@ -379,6 +385,8 @@ func (m *Main) Close() error {
 		defer cancel()
 		errs = append(errs, m.Jobs.Stop(ctx))
 	}
+	m.kbFeed.close() // before the index it writes closes
+	m.kbFeed = nil
 	if m.Search != nil {
 		errs = append(errs, m.Search.Close())
 	}
