@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -113,5 +116,41 @@ func TestHelpCenterAcrossNodes(t *testing.T) {
 	baseB = "http://" + b.Listener.Addr().String()
 	if !found(baseB, "en", "numbat", "offline-mode") || found(baseB, "en", "zebrafinch", "offline-mode") {
 		t.Fatalf("after its restart node B finds %v for numbat and %v for zebrafinch", searchSlugs(t, baseB, "en", "numbat"), searchSlugs(t, baseB, "en", "zebrafinch"))
+	}
+}
+
+// BenchmarkHelpCenterSync is what following the store costs each node
+// every --kb-sync-interval when nothing changed: one read of the
+// published (slug, language, version) list of the 44 shipped articles and
+// the comparison with the index.
+//
+//	go test -run '^$' -bench HelpCenterSync ./cmd/okcare
+func BenchmarkHelpCenterSync(b *testing.B) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		b.Run(store, func(b *testing.B) {
+			c := DefaultConfig()
+			c.DataDir = b.TempDir()
+			if store == "postgres" {
+				c.DB = storetest.PostgresSchemaDSN(b)
+				b.Setenv("OKCARE_SECRET_KEY", secretbox.NewKey())
+			}
+			ctx := context.Background()
+			db, _, err := openStore(ctx, &c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			idx, err := openHelpCenter(ctx, &c, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer idx.Close()
+			b.ResetTimer()
+			for b.Loop() {
+				if n, err := idx.Sync(ctx, db); err != nil || n != 0 {
+					b.Fatalf("sync: %d %v", n, err)
+				}
+			}
+		})
 	}
 }

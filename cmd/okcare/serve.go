@@ -400,9 +400,10 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
+	started := m.dirLock != nil
 	errs = append(errs, m.dirLock.release())
 	m.dirLock = nil
-	if m.Logger != nil {
+	if m.Logger != nil && started {
 		m.Logger.Info("stopped")
 	}
 	return errors.Join(errs...)

@@ -21,7 +21,7 @@ import (
 // keeps serving. Before the lock it hung for ever on the index lock.
 func TestSecondProcessOnDataDirFails(t *testing.T) {
 	dir := dataDir(t)
-	first := startProcess(t, nil, "serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", dir)
+	first := startProcess(t, nil, "serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir", dir, "--shutdown-drain-delay", "0")
 	addr := first.addr(60 * time.Second)
 
 	start := time.Now()
