@@ -287,10 +287,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	s.securityHeaders(rec, r)
-	if s.isDraining() {
+	if s.isDraining() && !isWebSocket(r) {
 		// net/http closes the connection after this answer: keep-alive
 		// clients move to another node before the listener closes, and
 		// no connection is closed while a request may be on its way.
+		// (A WebSocket upgrade sets its own Connection header.)
 		rec.Header().Set("Connection", "close")
 	}
 	defer func() {
