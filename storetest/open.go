@@ -39,7 +39,7 @@ func TestSecrets() *secretbox.Box {
 // PostgresDSN returns the server the PostgreSQL tests use, from
 // OKCARE_TEST_POSTGRES. Without it the test is skipped on a developer
 // machine and fails in CI, where the test script always sets it.
-func PostgresDSN(t *testing.T) string {
+func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("OKCARE_TEST_POSTGRES")
 	if dsn == "" {
@@ -54,7 +54,7 @@ func PostgresDSN(t *testing.T) string {
 // PostgresSchemaDSN makes a schema of the test's own, dropped after it,
 // and returns a DSN whose search_path is that schema, connected as the
 // server given by OKCARE_TEST_POSTGRES (a superuser).
-func PostgresSchemaDSN(t *testing.T) string {
+func PostgresSchemaDSN(t testing.TB) string {
 	t.Helper()
 	return postgresSchema(t, "")
 }
@@ -72,14 +72,14 @@ const (
 // TestAppRole (no grants yet: migrate as owner, then postgres.GrantApp).
 // The roles must exist (scripts/test creates them; the server trusts
 // local connections, so the DSNs carry no password).
-func PostgresRoleDSNs(t *testing.T) (owner, app string) {
+func PostgresRoleDSNs(t testing.TB) (owner, app string) {
 	t.Helper()
 	dsn := postgresSchema(t, TestOwnerRole)
 	return withUser(t, dsn, TestOwnerRole), withUser(t, dsn, TestAppRole)
 }
 
 // postgresSchema creates the test's schema, owned by owner if given.
-func postgresSchema(t *testing.T, owner string) string {
+func postgresSchema(t testing.TB, owner string) string {
 	t.Helper()
 	dsn := PostgresDSN(t)
 	schema := "okcare_test_" + strings.ToLower(strings.TrimPrefix(token.ID("s"), "s"))
@@ -118,7 +118,7 @@ func postgresSchema(t *testing.T, owner string) string {
 }
 
 // withUser is dsn connecting as role instead.
-func withUser(t *testing.T, dsn, role string) string {
+func withUser(t testing.TB, dsn, role string) string {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
