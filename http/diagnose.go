@@ -32,6 +32,9 @@ func (s *Server) optionalUser(r *http.Request) (*okcare.User, error) {
 type diagnoseResponse struct {
 	ID string `json:"id"`
 	*diagnose.Result
+	// SecretWarning says that secrets were hidden from the description
+	// before it was read or stored (secrets.go).
+	SecretWarning *okcare.SecretWarning `json:"secret_warning,omitempty"`
 }
 
 func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
@@ -49,12 +52,13 @@ func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	warning := maskDiagnosis(&req)
 	id, res, err := s.runDiagnosis(r.Context(), &req, u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: id, Result: res})
+	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: id, Result: res, SecretWarning: warning})
 }
 
 // runDiagnosis diagnoses a validated request against the server's truth and

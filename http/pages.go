@@ -204,12 +204,13 @@ func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
+	warning := maskDiagnosis(req)
 	id, res, err := s.runDiagnosis(r.Context(), req, nil)
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": id, "Result": res, "Titles": s.articleTitles(r, lang)})
+	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": id, "Result": res, "Titles": s.articleTitles(r, lang), "Warning": warning})
 }
 
 func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,10 @@ import (
 // SaveDiagnosis stores a diagnosis.
 func (db *DB) SaveDiagnosis(ctx context.Context, d *okcare.Diagnosis) error {
 	d.ID = token.ID("dgn_")
+	// What the customer wrote, and anything the result quotes of it, with
+	// its secrets masked (secrets.go).
+	d.Request, _ = maskJSON(d.Request, d.Lang)
+	d.Result, _ = maskJSON(d.Result, d.Lang)
 	// An advisory record: see durability.go.
 	return db.inRelaxedTx(ctx, func(tx *Tx) error {
 		d.CreatedAt = fromMicros(micros(tx.now))

@@ -39,6 +39,7 @@ const (
 	NoteSLAResolutionBreached = "sla_resolution_breached"
 	NoteSLAResolutionWarning  = "sla_resolution_warning"
 	NoteCallLogged            = "call_logged"
+	// NoteSecretMasked (secrets.go): {kinds} were hidden.
 )
 
 // noteEnglish is the body each note key is written with.
@@ -61,6 +62,7 @@ var noteEnglish = map[string]string{
 	NoteSLAResolutionBreached: "SLA breached: resolution was due {due}.",
 	NoteSLAResolutionWarning:  "SLA warning: resolution is due {due}.",
 	NoteCallLogged:            "Call by {by}: {outcome}",
+	NoteSecretMasked:          "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged secret_exposed and urgent; the customer was warned.",
 }
 
 // NoteKeys lists every key the store writes notes with.

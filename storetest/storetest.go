@@ -98,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 		{"SystemNotes", testSystemNotes},
+		{"SecretsNeverStored", testSecretsNeverStored},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
