@@ -207,7 +207,10 @@ type QueueFilter struct {
 	Statuses []string
 	Category string
 	Lang     string
-	Limit    int
+	// Tag keeps tickets with this tag only: TagSecretExposed is the
+	// security team's queue.
+	Tag   string
+	Limit int
 }
 
 // TicketService keeps tickets and their conversations.

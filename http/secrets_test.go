@@ -79,6 +79,16 @@ func TestSecretsMaskedAndCustomerWarned(t *testing.T) {
 		!strings.Contains(text, "[助记词已隐藏]") || strings.Contains(page, "oyster") {
 		t.Fatalf("console ticket page:\n%s", text)
 	}
+	_, clean, _ := ts.call(t, "POST", "/api/v1/tickets", "", map[string]any{"lang": "en", "contact_email": "ann@example.com", "intake": map[string]any{"description": "error code 10023"}})
+	_, page, _ = agent.get("/console?lang=en")
+	if !strings.Contains(page, "/console/tickets/"+chatID) || !strings.Contains(page, "/console/tickets/"+clean["id"].(string)) {
+		t.Fatal("the queue lacks a ticket")
+	}
+	_, page, _ = agent.get("/console?tag=secret_exposed&lang=en")
+	_, queue, _ := strings.Cut(page, `id="queue-filter"`) // not the agent's own tickets above it
+	if !strings.Contains(queue, "/console/tickets/"+chatID) || strings.Contains(queue, "/console/tickets/"+clean["id"].(string)) {
+		t.Fatalf("the security queue is not the flagged tickets:\n%s", visibleText(page))
+	}
 	_, page, _ = agent.get("/console/tickets/" + chatID + "?lang=zh-CN")
 	if !strings.Contains(visibleText(page), "已在保存前隐藏客户发来的敏感信息：助记词。") {
 		t.Fatalf("console ticket page in Chinese:\n%s", visibleText(page))

@@ -315,6 +315,9 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 	if len(f.Statuses) > 6 {
 		return nil, okcare.Errorf(okcare.EINVALID, "Too many statuses.")
 	}
+	if f.Tag != "" && !tagPattern.MatchString(f.Tag) {
+		return nil, okcare.Errorf(okcare.EINVALID, "A tag is lower-case letters, digits, - and _.")
+	}
 	var parts []string
 	var args []any
 	for i, st := range f.Statuses {
@@ -330,6 +333,10 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 		if f.Lang != "" {
 			part += ` AND lang = ?`
 			args = append(args, f.Lang)
+		}
+		if f.Tag != "" {
+			part += ` AND ',' || tags || ',' LIKE ? ESCAPE '\'`
+			args = append(args, "%,"+strings.ReplaceAll(f.Tag, "_", `\_`)+",%")
 		}
 		parts = append(parts, `SELECT * FROM (`+part+` ORDER BY first_response_due, created_at LIMIT ?) AS q`+strconv.Itoa(i))
 		args = append(args, f.Limit)

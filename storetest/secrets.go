@@ -129,6 +129,21 @@ func testSecretsNeverStored(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("clean ticket %+v %v", clean, err)
 	}
 
+	// The security team's queue holds the flagged tickets, and only them.
+	queue, err := db.Queue(ctx, okcare.QueueFilter{Statuses: []string{okcare.TicketNew, okcare.TicketOpen, okcare.TicketPending, okcare.TicketSolved}, Tag: okcare.TagSecretExposed, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, q := range queue {
+		ids = append(ids, q.ID)
+	}
+	if slices.Sort(ids); !slices.Equal(ids, sorted(tk.ID, chat.ID, mail.ID)) {
+		t.Fatalf("security queue %v, want %v", ids, sorted(tk.ID, chat.ID, mail.ID))
+	}
+	_, err = db.Queue(ctx, okcare.QueueFilter{Tag: "x%", Limit: 5})
+	wantCode(t, err, okcare.EINVALID)
+
 	// Nothing of any secret is anywhere in the database.
 	for _, frag := range secretFragments {
 		if where := findText(t, db, frag); where != nil {
@@ -202,4 +217,9 @@ func findText(t *testing.T, db *sqldb.DB, s string) []string {
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+func sorted(ids ...string) []string {
+	slices.Sort(ids)
+	return ids
 }
