@@ -193,7 +193,7 @@ func (db *DB) flagSecret(ctx context.Context, tx *Tx, t *okcare.Ticket, kinds []
 	}
 	w := &okcare.SecretWarning{Kinds: kinds, Text: notice.SecretWarning(t.Lang, kinds)}
 	w.Message = &okcare.TicketMessage{TicketID: t.ID, Author: "system", Public: true, Body: w.Text}
-	if err := insertTicketMessage(ctx, tx, w.Message); err != nil {
+	if err := insertMaskedMessage(ctx, tx, w.Message); err != nil { // okcare's own words
 		return nil, err
 	}
 	return w, nil

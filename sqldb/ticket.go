@@ -195,7 +195,7 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 			author = "user:" + t.UserID
 		}
 		first := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description}
-		if err := insertTicketMessage(ctx, tx, first); err != nil {
+		if err := insertMaskedMessage(ctx, tx, first); err != nil { // maskNewTicket did
 			return err
 		}
 		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
@@ -237,6 +237,11 @@ func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
 // it (a note may quote the customer).
 func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
 	maskMessage(m, okcare.LangEN)
+	return insertMaskedMessage(ctx, tx, m)
+}
+
+// insertMaskedMessage stores a message its caller has masked already.
+func insertMaskedMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
 	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
 	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), micros(tx.now))
@@ -402,7 +407,7 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
 			return err
 		}
-		if err := insertTicketMessage(ctx, tx, m); err != nil {
+		if err := insertMaskedMessage(ctx, tx, m); err != nil {
 			return err
 		}
 		if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
