@@ -19,28 +19,34 @@ var phraseWords = []string{
 // phraseJoin may stand between an announcing word and the phrase.
 const phraseJoin = " \t\n:：是为為如下-—,，"
 
-// announcements are the byte offsets right after each announcing word and
-// what joins it to the phrase.
+// announced is the set of byte offsets right after each announcing word
+// and what joins it to the phrase, read once per text when first needed.
+func (sc *scanner) announced() map[int]bool {
+	if sc.announce == nil {
+		sc.announce = sc.announcements()
+	}
+	return sc.announce
+}
+
 func (sc *scanner) announcements() map[int]bool {
 	out := map[int]bool{}
-	for _, w := range phraseWords {
-		if !strings.Contains(sc.lower, w) {
+	for _, h := range sc.hits() {
+		if !h.phrase {
 			continue
 		}
-		for _, at := range findAll(sc.lower, w) {
-			if sc.inOpaque(at) >= 0 {
-				continue
-			}
-			j := at + len(w)
-			for j < len(sc.text) {
-				r, n := utf8.DecodeRuneInString(sc.text[j:])
-				if !strings.ContainsRune(phraseJoin, r) {
-					break
-				}
-				j += n
-			}
-			out[j] = true
+		at := h.at
+		if sc.inOpaque(at) >= 0 {
+			continue
 		}
+		j := at + len(h.w)
+		for j < len(sc.text) {
+			r, n := utf8.DecodeRuneInString(sc.text[j:])
+			if !strings.ContainsRune(phraseJoin, r) {
+				break
+			}
+			j += n
+		}
+		out[j] = true
 	}
 	return out
 }

@@ -53,30 +53,29 @@ func (sc *scanner) codes(spans []span) []span {
 	if !hasDigit(sc.text) {
 		return spans
 	}
-	for _, cw := range codeWords {
-		if !strings.Contains(sc.lower, cw.w) {
+	for _, h := range sc.hits() {
+		if h.phrase {
 			continue
 		}
-		for _, at := range findAll(sc.lower, cw.w) {
-			end := at + len(cw.w)
-			if cw.ascii {
-				var ok bool
-				if end, ok = wordAt(sc.lower, at, cw.w, cw.plural); !ok {
-					continue
-				}
-				if cw.w == "code" && sc.otherCode(at) {
-					continue
-				}
-			}
-			if sc.inOpaque(at) >= 0 {
+		cw, at := h.code, h.at
+		end := at + len(cw.w)
+		if cw.ascii {
+			var ok bool
+			if end, ok = wordAt(sc.lower, at, cw.w, cw.plural); !ok {
 				continue
 			}
-			if s, e, ok := sc.digitsAfter(end); ok {
-				spans = append(spans, span{s, e, cw.kind})
+			if cw.w == "code" && sc.otherCode(at) {
+				continue
 			}
-			if s, e, ok := sc.digitsBefore(at); ok {
-				spans = append(spans, span{s, e, cw.kind})
-			}
+		}
+		if sc.inOpaque(at) >= 0 {
+			continue
+		}
+		if s, e, ok := sc.digitsAfter(end); ok {
+			spans = append(spans, span{s, e, cw.kind})
+		}
+		if s, e, ok := sc.digitsBefore(at); ok {
+			spans = append(spans, span{s, e, cw.kind})
 		}
 	}
 	return spans
@@ -106,7 +105,7 @@ func (sc *scanner) otherCode(i int) bool {
 func (sc *scanner) digitsAfter(i int) (int, int, bool) {
 	j, n := i, 0
 	for j < len(sc.text) && n <= maxJoin {
-		if end := sc.inOpaque(j); end >= 0 {
+		if sc.text[j] == '[' && sc.inOpaque(j) >= 0 {
 			return 0, 0, false
 		}
 		r, size := utf8.DecodeRuneInString(sc.text[j:])

@@ -53,19 +53,21 @@ const maxSep = 12
 // units reads text as words, characters and breaks.
 func (sc *scanner) units() []unit {
 	text := sc.text
-	var out []unit
+	out := make([]unit, 0, len(text)/4+8)
 	sepStart := 0
 	addSep := func(u unit, end int) unit {
 		u.sep = readSep(text[sepStart:end])
 		return u
 	}
 	for i := 0; i < len(text); {
-		if end := sc.inOpaque(i); end >= 0 {
-			out = append(out, unit{start: i, end: end, brk: true})
-			i, sepStart = end, end
-			continue
-		}
 		c := text[i]
+		if c == '[' && sc.opaque != nil { // every marker starts so
+			if end := sc.inOpaque(i); end >= 0 {
+				out = append(out, unit{start: i, end: end, brk: true})
+				i, sepStart = end, end
+				continue
+			}
+		}
 		switch {
 		case isASCIILetter(c):
 			j := i
@@ -81,7 +83,7 @@ func (sc *scanner) units() []unit {
 				i, sepStart = j, j
 				continue
 			}
-			out = append(out, sc.englishUnits(addSep(unit{start: i, end: j, en: -1, han: [2]int16{-1, -1}}, i))...)
+			out = sc.appendEnglish(out, addSep(unit{start: i, end: j, en: -1, han: [2]int16{-1, -1}}, i))
 			i, sepStart = j, j
 		case c < utf8.RuneSelf:
 			i++
@@ -112,21 +114,20 @@ func (sc *scanner) units() []unit {
 	return out
 }
 
-// englishUnits reads one English token: a list word, a word's first four
-// letters, words run together, or a hole (a word not in the list that a
-// numbered or announced phrase may still contain, mistyped).
-func (sc *scanner) englishUnits(u unit) []unit {
+// appendEnglish reads one English token onto out: a list word, a word's
+// first four letters, words run together, or a hole (a word not in the
+// list that a numbered or announced phrase may still contain, mistyped).
+func (sc *scanner) appendEnglish(out []unit, u unit) []unit {
 	w := sc.lower[u.start:u.end]
 	if i := englishWord(w); i >= 0 {
 		u.en = i
-		return []unit{u}
+		return append(out, u)
 	}
 	if parts := splitGlued(w); parts != nil {
-		out := make([]unit, len(parts))
 		for k, p := range parts {
-			out[k] = u
-			out[k].en = p
-			out[k].joined = k > 0
+			v := u
+			v.en, v.joined = p, k > 0
+			out = append(out, v)
 		}
 		return out
 	}
@@ -135,7 +136,7 @@ func (sc *scanner) englishUnits(u unit) []unit {
 	} else {
 		u.brk = true
 	}
-	return []unit{u}
+	return append(out, u)
 }
 
 // readSep describes a separator.
@@ -192,27 +193,28 @@ func connects(u unit) bool {
 
 // runs splits units into runs of the list (0 English, 1 simplified, 2
 // traditional); holes stay in English runs only when holes is set.
+// Runs of fewer than 12 units are left out: no phrase is shorter. Each
+// run is a piece of units, not a copy.
 func runs(units []unit, list int, holes bool) []run {
 	var out []run
-	var cur []unit
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, run{list: list, units: cur})
+	from := 0
+	flush := func(to int) {
+		if to-from >= 12 {
+			out = append(out, run{list: list, units: units[from:to]})
 		}
-		cur = nil
 	}
-	for _, u := range units {
+	for k, u := range units {
 		in := !u.brk && ((list == 0 && (u.en >= 0 || (holes && u.hole))) || (list > 0 && u.han[list-1] >= 0))
-		if !in {
-			flush()
-			continue
+		switch {
+		case !in:
+			flush(k)
+			from = k + 1
+		case k > from && !connects(u):
+			flush(k)
+			from = k
 		}
-		if len(cur) > 0 && !connects(u) {
-			flush()
-		}
-		cur = append(cur, u)
 	}
-	flush()
+	flush(len(units))
 	return out
 }
 
@@ -295,32 +297,37 @@ func (sc *scanner) mnemonics(spans []span) []span {
 	if len(units) < 12 {
 		return spans
 	}
-	announced := sc.announcements()
 	for list := 0; list <= 2; list++ {
 		for _, r := range runs(units, list, false) {
-			if len(r.units) < 12 {
-				continue
-			}
 			if list == 0 || r.spaced() {
-				if start, end, ok := sc.phraseSpan(&r, len(announced) > 0); ok {
+				if start, end, ok := sc.phraseSpan(&r, len(sc.announced()) > 0); ok {
 					spans = append(spans, span{start, end, Mnemonic})
 				}
 				continue
 			}
-			spans = sc.unspaced(spans, &r, announced)
+			spans = sc.unspaced(spans, &r, sc.announced())
 		}
 	}
-	if len(announced) > 0 || hasNumbering(units) {
+	if hasHoles(units) && (hasNumbering(units) || len(sc.announced()) > 0) {
 		// A numbered or announced English phrase may have a mistyped
 		// word: read the runs again with holes that are one edit from a
 		// list word.
 		for _, r := range runs(units, 0, true) {
-			if len(r.units) >= 12 && sc.mistypedPhrase(&r, len(announced) > 0) {
+			if sc.mistypedPhrase(&r, len(sc.announced()) > 0) {
 				spans = append(spans, span{r.start(), r.end(), Mnemonic})
 			}
 		}
 	}
 	return spans
+}
+
+func hasHoles(units []unit) bool {
+	for _, u := range units {
+		if u.hole {
+			return true
+		}
+	}
+	return false
 }
 
 // phraseSpan decides an English or spaced Chinese run and returns what of

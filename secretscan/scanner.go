@@ -14,6 +14,9 @@ type scanner struct {
 	// opaque are the markers already in the text: no detector reads into
 	// them, so masking twice changes nothing.
 	opaque [][2]int
+	// announce caches announced(), keywords hits().
+	announce map[int]bool
+	keywords *[]hit
 }
 
 func newScanner(text string) *scanner {
