@@ -42,6 +42,19 @@ func TestSecretsMaskedAndCustomerWarned(t *testing.T) {
 		}
 	}
 
+	// A signed-in customer's reply through the API, in their ticket's
+	// language.
+	alice := ts.login(t, "alice@demo.okwallet.example")
+	_, mine, _ := ts.call(t, "POST", "/api/v1/tickets", alice, map[string]any{"lang": "zh-CN", "intake": map[string]any{"description": "转账没到账"}})
+	status, reply, _ := ts.call(t, "POST", "/api/v1/me/tickets/"+mine["id"].(string)+"/messages", alice, map[string]any{"body": "他们说要验证码：482913"})
+	if w, _ := reply["secret_warning"].(map[string]any); status != 201 || w == nil || reply["body"] != "他们说要验证码：[验证码已隐藏]" || !strings.Contains(w["text"].(string), "疑似验证码") {
+		t.Fatalf("API reply: %d %s", status, mustJSON(reply))
+	}
+	_, view, _ := ts.call(t, "GET", "/api/v1/me/tickets/"+mine["id"].(string), alice, nil)
+	if raw := mustJSON(view); !strings.Contains(raw, "OK 钱包的工作人员绝不会") || strings.Contains(raw, "482913") {
+		t.Fatalf("the customer's ticket: %s", raw)
+	}
+
 	// The web form: the page says it at once.
 	c := newConsoleClient(t, ts)
 	c.get("/support/new?lang=en")
