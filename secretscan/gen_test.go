@@ -40,7 +40,6 @@ func numbered(words []string, sep string) string {
 		if i > 0 {
 			b.WriteString(sep)
 		}
-		b.WriteString(strings.Repeat("", 0))
 		b.WriteString(itoa(i+1) + ". " + w)
 	}
 	return b.String()

@@ -54,7 +54,7 @@ func (sc *scanner) key(i, j int) string {
 	tok := sc.text[i:j]
 	switch n := len(tok); {
 	case n == 64 || (n == 66 && (tok[:2] == "0x" || tok[:2] == "0X")):
-		if hex, named := isHex(tok[n-64:]); hex && (named || sc.namedKey(i)) && !sc.namedHash(i) {
+		if hexDigits, mixed := isHex(tok[n-64:]); hexDigits && (mixed || sc.namedKey(i)) && !sc.namedHash(i) {
 			return PrivateKey
 		}
 	case n == 51 && (tok[0] == '5' || tok[0] == '9'), n == 52 && (tok[0] == 'K' || tok[0] == 'L' || tok[0] == 'c'):

@@ -39,7 +39,6 @@ const (
 	NoteSLAResolutionBreached = "sla_resolution_breached"
 	NoteSLAResolutionWarning  = "sla_resolution_warning"
 	NoteCallLogged            = "call_logged"
-	// NoteSecretMasked (secrets.go): {kinds} were hidden.
 )
 
 // noteEnglish is the body each note key is written with.

@@ -122,6 +122,21 @@ func testSecretsNeverStored(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal(err)
 	}
 
+	// A retried API request is a replay; the stored fingerprint is not the
+	// caller's hash of the text with the secret in it.
+	retry := okcare.NewTicket{ContactEmail: "mei@example.com", Channel: okcare.ChannelAPI, Lang: "zh-CN", IdempotencyKey: "k-1", RequestHash: "hash-over-" + secretCode,
+		Intake: okcare.Intake{Description: "验证码 " + secretCode}}
+	once, err := db.CreateTicket(ctx, retry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := db.CreateTicket(ctx, retry); err != nil || again.ID != once.ID {
+		t.Fatalf("retry: %v %v", again, err)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM tickets WHERE request_hash = ?`, retry.RequestHash); n != 0 {
+		t.Fatal("the caller's hash over the secret is stored")
+	}
+
 	// Clean text is left as it is and flags nothing.
 	clean, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "mei@example.com", Channel: okcare.ChannelAPI, Lang: "zh-CN",
 		Intake: okcare.Intake{Description: "交易哈希 0x" + strings.Repeat("ab12", 16) + " 还没到账，验证码收不到"}})
@@ -138,8 +153,8 @@ func testSecretsNeverStored(t *testing.T, db *sqldb.DB, clock *Clock) {
 	for _, q := range queue {
 		ids = append(ids, q.ID)
 	}
-	if slices.Sort(ids); !slices.Equal(ids, sorted(tk.ID, chat.ID, mail.ID)) {
-		t.Fatalf("security queue %v, want %v", ids, sorted(tk.ID, chat.ID, mail.ID))
+	if slices.Sort(ids); !slices.Equal(ids, sorted(tk.ID, chat.ID, mail.ID, once.ID)) {
+		t.Fatalf("security queue %v, want %v", ids, sorted(tk.ID, chat.ID, mail.ID, once.ID))
 	}
 	_, err = db.Queue(ctx, okcare.QueueFilter{Tag: "x%", Limit: 5})
 	wantCode(t, err, okcare.EINVALID)
