@@ -140,6 +140,7 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 	if secrets != nil {
 		req.Priority = okcare.PriorityUrgent // for the security team, from the start
 	}
+	req.Intake.DiagnosisKey = "" // a secret, never kept
 	intake, err := json.Marshal(req.Intake)
 	if err != nil {
 		return nil, err
