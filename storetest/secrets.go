@@ -168,6 +168,32 @@ func testSecretsNeverStored(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if where := findText(t, db, "[助记词已隐藏]"); len(where) == 0 {
 		t.Error("the marker search finds nothing: the search itself is broken")
 	}
+	// The outbox is sealed at rest: read each message as the sender does.
+	rows, err := db.SQL().Query(`SELECT id FROM notifications`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outbox []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		outbox = append(outbox, id)
+	}
+	rows.Close()
+	if len(outbox) < 4 {
+		t.Fatalf("only %d outgoing messages", len(outbox))
+	}
+	for _, id := range outbox {
+		n, err := db.Notification(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, frag := range secretFragments {
+			if strings.Contains(n.Subject+n.Body, frag) {
+				t.Errorf("%q in outgoing %s %q", frag, n.Event, n.Subject)
+			}
+		}
+	}
 }
 
 // hasNote reports whether msgs has a note of key with arg = value.
