@@ -47,7 +47,7 @@ Your OK Wallet verification code is 482913
 	for _, secret := range []string{"oyster rack", "4c0883a69102937d", "482913"} {
 		for _, place := range []string{"tickets WHERE subject LIKE '%" + secret + "%' OR intake LIKE '%" + secret + "%'",
 			"ticket_messages WHERE body LIKE '%" + secret + "%' OR note LIKE '%" + secret + "%'",
-		"attachments WHERE CAST(data AS TEXT) LIKE '%" + secret + "%'"} {
+			"attachments WHERE CAST(data AS TEXT) LIKE '%" + secret + "%'"} {
 			if n := count(place); n != 0 {
 				t.Errorf("%q stored in %s", secret, place)
 			}
