@@ -264,6 +264,9 @@ func (s *Server) customerSays(ctx context.Context, t *okcare.Ticket, body string
 		return err
 	}
 	s.publishChat(t, m)
+	if w := m.SecretWarning; w != nil && w.Message != nil {
+		s.publishChat(t, w.Message) // the store hid a secret: say why, at once
+	}
 	return nil
 }
 

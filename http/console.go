@@ -199,7 +199,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EINVALID, "Unknown status filter."))
 		return
 	}
-	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Limit: 100})
+	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Tag: q.Get("tag"), Limit: 100})
 	if err != nil {
 		s.consoleError(w, r, lang, a, err)
 		return
@@ -222,7 +222,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 	}
 	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
 		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": staffNames(team),
-		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
+		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter"), "tag": q.Get("tag")},
 		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
 	})
 }

@@ -215,12 +215,13 @@ func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
+	warning := maskDiagnosis(req)
 	d, res, err := s.runDiagnosis(r.Context(), req, nil)
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": d.ID, "Key": d.Key, "Result": res, "Titles": s.articleTitles(r, lang)})
+	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": d.ID, "Key": d.Key, "Result": res, "Titles": s.articleTitles(r, lang), "Warning": warning})
 }
 
 func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {

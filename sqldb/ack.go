@@ -69,7 +69,11 @@ func acknowledge(ctx context.Context, tx *Tx, t *okcare.Ticket, ack *okcare.Tick
 	case okcare.ChannelMail, okcare.ChannelChat, okcare.ChannelPhone:
 		parts = append(parts, notice.T(t.Lang, "ack_promise_"+t.Channel, nil))
 	}
-	parts = append(parts, notice.T(t.Lang, "ack_link", args), notice.T(t.Lang, "ack_safety", nil))
+	safety := notice.T(t.Lang, "ack_safety", nil)
+	if w := t.SecretWarning; w != nil {
+		safety = w.Text // what was hidden from the request, and why (secrets.go)
+	}
+	parts = append(parts, notice.T(t.Lang, "ack_link", args), safety)
 	return enqueueThreaded(ctx, tx, t.UserID, channel, to, EventTicketAck, subject, strings.Join(parts, "\n\n"), t.ID, inReplyTo)
 }
 

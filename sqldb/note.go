@@ -61,6 +61,7 @@ var noteEnglish = map[string]string{
 	NoteSLAResolutionBreached: "SLA breached: resolution was due {due}.",
 	NoteSLAResolutionWarning:  "SLA warning: resolution is due {due}.",
 	NoteCallLogged:            "Call by {by}: {outcome}",
+	NoteSecretMasked:          "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged secret_exposed and urgent; the customer was warned.",
 }
 
 // NoteKeys lists every key the store writes notes with.

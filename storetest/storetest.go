@@ -102,6 +102,7 @@ func Run(t *testing.T, open Opener) {
 		{"Assignment", testAssignment},
 		{"SystemNotes", testSystemNotes},
 		{"MalformedInput", testMalformedInput},
+		{"SecretsNeverStored", testSecretsNeverStored},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)
