@@ -68,11 +68,22 @@ func testHolidays(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if !office.Provisional(before.CreatedAt, *before.FirstResponseDue) {
 		t.Fatal("a deadline past the data is not provisional")
 	}
+	// The customer is told so.
+	ack := func(to string) string {
+		t.Helper()
+		return Notified(t, db, `WHERE event = 'ticket_ack' AND to_addr = ? ORDER BY created_at DESC LIMIT 1`, to).Body
+	}
+	if body := ack("yan@example.com"); !strings.Contains(body, "客服预计会在 2027-01-05 15:00（北京时间）前回复您；节假日安排未公布，时间可能顺延。") {
+		t.Fatalf("provisional acknowledgement: %q", body)
+	}
 	window := time.Date(2027, 1, 4, 12, 0, 0, 0, cst)
 	callback, err := db.CreateTicket(ctx, okcare.NewTicket{ContactPhone: "+8613800000001", Channel: okcare.ChannelPhone, Lang: "zh-CN",
 		Intake: okcare.Intake{Description: "请回电"}, FirstResponseDue: &window})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if sms := ack("+8613800000001"); !strings.Contains(sms, "预计 2027-01-04 12:00 前回复（节假日安排未公布，时间可能顺延）") {
+		t.Fatalf("provisional SMS: %q", sms)
 	}
 	solved := mail("zoe@example.com")
 	if _, err := db.SetTicketStatus(ctx, solved.ID, "agent:"+agent.ID, okcare.TicketSolved); err != nil {
@@ -164,6 +175,9 @@ func testHolidays(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 	if fresh := mail("amy@example.com"); when(fresh.FirstResponseDue) != "2027-01-06 16:00" {
 		t.Fatalf("a new ticket is due %s", when(fresh.FirstResponseDue))
+	}
+	if body := ack("amy@example.com"); !strings.Contains(body, "客服最晚会在 2027-01-06 16:00（北京时间）前回复您。") || strings.Contains(body, "顺延") {
+		t.Fatalf("acknowledgement with 2027 known: %q", body)
 	}
 
 	log, _ := db.AuditLog(ctx, 1)
