@@ -17,7 +17,7 @@ const (
 type HolidayYear struct {
 	Year int `json:"year"`
 	// Text is the schedule in the file format (slaclock.ParseSchedules).
-	Text       string    `json:"text"`
+	Text       string    `json:"text,omitempty"`
 	Holidays   int       `json:"holidays"`
 	Workdays   int       `json:"workdays"`
 	ImportedBy string    `json:"imported_by"` // "agent:<id>"

@@ -39,6 +39,7 @@ type Store interface {
 	okcare.FollowUpService
 	okcare.ChatService
 	okcare.ChatQueueService
+	okcare.CalendarService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -128,6 +129,13 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		mux:            http.NewServeMux(),
 		registry:       prometheus.NewRegistry(),
 	}
+	// A store that keeps the holiday data current (sqldb) gives the
+	// default calendar its data, so imports reach the pages.
+	if hb, ok := store.(interface{ HolidayBook() *slaclock.Book }); ok {
+		if cal, err := slaclock.New(slaclock.Shanghai(), 9*time.Hour, 18*time.Hour, hb.HolidayBook()); err == nil {
+			s.Calendar = cal
+		}
+	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -184,6 +192,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
 	s.registerConsole()
+	s.registerCalendar()
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 
@@ -343,10 +352,12 @@ func (r *statusRecorder) WriteHeader(status int) {
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	// The holiday calendar is detail, never a reason to take the node out
+	// of service: past its data deadlines still work (weekends only).
 	if err := s.Store.Ping(ctx); err != nil {
 		s.Logger.Warn("readiness check failed", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "calendar": s.calendarStatus()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "calendar": s.calendarStatus()})
 }
