@@ -222,6 +222,14 @@ func calendarStatus(ctx context.Context, c *Config, stdout io.Writer) error {
 	for _, y := range imported {
 		byYear[y.Year] = y
 	}
+	team, err := db.Team(ctx)
+	if err != nil {
+		return err
+	}
+	emails := map[string]string{}
+	for _, a := range team {
+		emails["agent:"+a.ID] = a.Email
+	}
 	data := db.HolidayBook().Data()
 	for _, y := range data.Years() {
 		s, _ := data.Schedule(y)
@@ -231,7 +239,11 @@ func calendarStatus(ctx context.Context, c *Config, stdout io.Writer) error {
 			from = "holidays file"
 		}
 		if im := byYear[y]; im != nil {
-			from = fmt.Sprintf("imported %s by %s (%s)", im.ImportedAt.In(slaclock.Shanghai()).Format("2006-01-02 15:04"), im.ImportedBy, im.Source)
+			who := emails[im.ImportedBy]
+			if who == "" {
+				who = im.ImportedBy
+			}
+			from = fmt.Sprintf("imported %s by %s (%s)", im.ImportedAt.In(slaclock.Shanghai()).Format("2006-01-02 15:04"), who, im.Source)
 		}
 		fmt.Fprintf(stdout, "%d: %d holidays, %d worked weekend days; %s\n", y, h, w, from)
 	}
