@@ -25,6 +25,22 @@ func setClock(ts *testServer, beijing string) {
 	ts.db.Now = func() time.Time { return now }
 }
 
+// staffID is the id of the staff member with email.
+func staffID(t *testing.T, ts *testServer, email string) string {
+	t.Helper()
+	team, err := ts.db.Team(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range team {
+		if a.Email == email {
+			return a.ID
+		}
+	}
+	t.Fatalf("no staff member %s", email)
+	return ""
+}
+
 // TestReadyzAndGaugeSayHowFarTheCalendarReaches: /readyz carries the
 // calendar's state without failing readiness, and the gauge the days left.
 func TestReadyzAndGaugeSayHowFarTheCalendarReaches(t *testing.T) {
@@ -64,14 +80,7 @@ func TestReadyzAndGaugeSayHowFarTheCalendarReaches(t *testing.T) {
 	}
 	// Importing 2027 reaches the server's calendar at once.
 	setClock(ts, "2026-12-01 10:00")
-	admin, _ := ts.db.Team(context.Background())
-	var adminID string
-	for _, a := range admin {
-		if a.Email == "cal-admin@okcare.example" {
-			adminID = a.ID
-		}
-	}
-	if _, err := ts.db.ImportHolidays(context.Background(), adminID, okcare.HolidaySourceCLI, storetest.Fixture2027); err != nil {
+	if _, err := ts.db.ImportHolidays(context.Background(), staffID(t, ts, "cal-admin@okcare.example"), okcare.HolidaySourceCLI, storetest.Fixture2027); err != nil {
 		t.Fatal(err)
 	}
 	if _, body, _ := ts.call(t, "GET", "/readyz", "", nil); body["calendar"].(map[string]any)["status"] != "ok" || gauge() != "393" {
@@ -225,8 +234,7 @@ func TestPromisesPastTheDataAreProvisional(t *testing.T) {
 		t.Fatalf("English contact page:\n%s", page)
 	}
 
-	team, _ := ts.db.Team(context.Background())
-	if _, err := ts.db.ImportHolidays(context.Background(), team[0].ID, okcare.HolidaySourceCLI, storetest.Fixture2027); err != nil {
+	if _, err := ts.db.ImportHolidays(context.Background(), staffID(t, ts, "cal-admin@okcare.example"), okcare.HolidaySourceCLI, storetest.Fixture2027); err != nil {
 		t.Fatal(err)
 	}
 	_, page, _ = c.get(link + "?lang=zh-CN")
