@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -53,6 +54,8 @@ func (s *Server) registerCalendar() {
 	s.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "okcare_calendar_days_left",
 		Help: "Days from today on covered by holiday data (0: deadlines already count weekends only)."},
 		func() float64 { return float64(s.Calendar.Coverage(s.Now()).DaysLeft) }))
+	// In /readyz as detail only: past its data okcare still works.
+	s.AddReadyCheck(ReadyCheck{Name: "calendar", Check: func(context.Context) (any, error) { return s.calendarStatus(), nil }})
 	s.mux.HandleFunc("GET /console/calendar", s.staff(okcare.RoleSupervisor, s.consoleCalendar))
 	s.mux.HandleFunc("POST /console/calendar", s.staff(okcare.RoleAdmin, s.consoleImportCalendar))
 	s.handle("GET", "/api/v1/admin/calendar", s.agent(okcare.RoleSupervisor, s.handleCalendar))

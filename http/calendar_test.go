@@ -66,9 +66,10 @@ func TestReadyzAndGaugeSayHowFarTheCalendarReaches(t *testing.T) {
 	} {
 		setClock(ts, tt.now)
 		status, body, _ := ts.call(t, "GET", "/readyz", "", nil)
-		cal, _ := body["calendar"].(map[string]any)
+		check, _ := body["checks"].(map[string]any)["calendar"].(map[string]any)
+		cal, _ := check["detail"].(map[string]any)
 		through, _ := cal["known_through"].(string)
-		if status != 200 || body["status"] != "ready" || cal["status"] != tt.status || cal["days_left"] != tt.days || through != tt.through || cal["missing_year"] != 2027.0 {
+		if status != 200 || body["status"] != "ready" || check["ok"] != true || check["critical"] != false || cal["status"] != tt.status || cal["days_left"] != tt.days || through != tt.through || cal["missing_year"] != 2027.0 {
 			t.Fatalf("%s: /readyz %d %v", tt.now, status, body)
 		}
 		if tt.status != "ok" && !strings.Contains(cal["message"].(string), "2027") {
@@ -83,7 +84,7 @@ func TestReadyzAndGaugeSayHowFarTheCalendarReaches(t *testing.T) {
 	if _, err := ts.db.ImportHolidays(context.Background(), staffID(t, ts, "cal-admin@okcare.example"), okcare.HolidaySourceCLI, storetest.Fixture2027); err != nil {
 		t.Fatal(err)
 	}
-	if _, body, _ := ts.call(t, "GET", "/readyz", "", nil); body["calendar"].(map[string]any)["status"] != "ok" || gauge() != "393" {
+	if _, body, _ := ts.call(t, "GET", "/readyz", "", nil); body["checks"].(map[string]any)["calendar"].(map[string]any)["detail"].(map[string]any)["status"] != "ok" || gauge() != "393" {
 		t.Fatalf("after the import: %v, gauge %s", body, gauge())
 	}
 }

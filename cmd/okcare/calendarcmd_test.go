@@ -116,14 +116,18 @@ func TestCalendarCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ready struct {
-		Status   string
-		Calendar struct {
-			KnownThrough string `json:"known_through"`
+		Status string
+		Checks struct {
+			Calendar struct {
+				Detail struct {
+					KnownThrough string `json:"known_through"`
+				}
+			}
 		}
 	}
 	json.NewDecoder(resp.Body).Decode(&ready)
 	resp.Body.Close()
-	if ready.Status != "ready" || (time.Now().Before(time.Date(2027, 12, 29, 0, 0, 0, 0, time.UTC)) && ready.Calendar.KnownThrough != "2027-12-28") {
+	if ready.Status != "ready" || (time.Now().Before(time.Date(2027, 12, 29, 0, 0, 0, 0, time.UTC)) && ready.Checks.Calendar.Detail.KnownThrough != "2027-12-28") {
 		t.Fatalf("/readyz after the import: %+v", ready)
 	}
 	if !strings.Contains(logs.String(), `msg="holiday data read again" years="[2025 2026 2027]"`) {
