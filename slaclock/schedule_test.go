@@ -301,3 +301,21 @@ func TestBookSharedByCalendars(t *testing.T) {
 		t.Fatalf("the legacy holidays file: %v", err)
 	}
 }
+
+// The banner, /readyz and the gauge compute Coverage on every request;
+// every customer promise computes DueProvisional.
+func BenchmarkCoverage(b *testing.B) {
+	c, _ := slaclock.China(9*time.Hour, 18*time.Hour)
+	now := time.Date(2026, 1, 2, 10, 0, 0, 0, c.Location) // the longest walk: a whole year ahead
+	for b.Loop() {
+		c.Coverage(now)
+	}
+}
+
+func BenchmarkDueProvisional(b *testing.B) {
+	c, _ := slaclock.China(9*time.Hour, 18*time.Hour)
+	start := time.Date(2026, 12, 31, 15, 0, 0, 0, c.Location)
+	for b.Loop() {
+		c.DueProvisional(slaclock.Target{Workdays: 3}, start)
+	}
+}
