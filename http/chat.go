@@ -50,7 +50,7 @@ func (s *Server) chatTicket(r *http.Request) (*okcare.Ticket, error) {
 func (s *Server) chatAvailable(ctx context.Context, lang string) (ok bool, why map[string]string, err error) {
 	now := s.Now()
 	a := s.desk().Available(okcare.ChannelChat, now)
-	mail := promiseText(lang, s.desk().Promise(okcare.ChannelMail))
+	mail := s.promise(lang, okcare.ChannelMail, now)
 	if !a.OpenNow {
 		return false, map[string]string{"Title": tr(lang, "chat_closed_title"), "Text": fill(tr(lang, "chat_closed_text"),
 			"open", clock(a.Open), "close", clock(a.Close), "when", whenText(lang, a.NextOpen, now), "promise", mail)}, nil
@@ -88,7 +88,7 @@ func (s *Server) chatStartView(ctx context.Context, lang string, data map[string
 		return nil, err
 	}
 	a := s.desk().Available(okcare.ChannelChat, s.Now())
-	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", promiseText(lang, a.FirstResponse))
+	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", s.promise(lang, okcare.ChannelChat, s.Now()))
 	ok, why, err := s.chatAvailable(ctx, lang)
 	if !ok {
 		data["Away"] = why
@@ -178,8 +178,9 @@ func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang strin
 		s.chatFormError(w, r, lang, err)
 		return
 	}
+	lead, note := s.replyByWords(lang, "chat_left_text", t.Ticket)
 	s.render(w, r, http.StatusCreated, "chat.html", lang, tr(lang, "chat_left_title"), map[string]any{"Left": t.Ticket,
-		"LeftText": fill(tr(lang, "chat_left_text"), "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now())})
+		"LeftText": fill(lead, "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now()), "Provisional": note})
 }
 
 // chatLine is a message as the chat page shows it.

@@ -92,6 +92,7 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status in
 	if a != nil {
 		data["IsSupervisor"] = a.Role.AtLeast(okcare.RoleSupervisor)
 		data["IsAdmin"] = a.Role.AtLeast(okcare.RoleAdmin)
+		data["CalendarBanner"] = s.calendarBanner(lang, a)
 	}
 	w.Header().Set("Cache-Control", "no-store") // customer data: never cached
 	s.render(w, r, status, name, lang, title, data)

@@ -242,8 +242,7 @@ func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Prefill"] = prefillRows(d.Result, lang)
-		desk := s.desk()
-		data["ContactText"] = fill(tr(lang, "contact_text"), "email", promiseText(lang, desk.Promise(okcare.ChannelMail)), "chat", promiseText(lang, desk.Promise(okcare.ChannelChat)))
+		data["ContactText"] = fill(tr(lang, "contact_text"), "email", s.promise(lang, okcare.ChannelMail, s.Now()), "chat", s.promise(lang, okcare.ChannelChat, s.Now()))
 	}
 	s.render(w, r, http.StatusOK, "feedback.html", lang, uiText[lang]["contact_title"], data)
 }

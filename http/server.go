@@ -40,6 +40,7 @@ type Store interface {
 	okcare.FollowUpService
 	okcare.ChatService
 	okcare.ChatQueueService
+	okcare.CalendarService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -148,6 +149,13 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		mux:            http.NewServeMux(),
 		registry:       prometheus.NewRegistry(),
 	}
+	// A store that keeps the holiday data current (sqldb) gives the
+	// default calendar its data, so imports reach the pages.
+	if hb, ok := store.(interface{ HolidayBook() *slaclock.Book }); ok {
+		if cal, err := slaclock.New(slaclock.Shanghai(), 9*time.Hour, 18*time.Hour, hb.HolidayBook()); err == nil {
+			s.Calendar = cal
+		}
+	}
 	s.ready.drain = make(chan struct{})
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
@@ -205,6 +213,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
 	s.registerConsole()
+	s.registerCalendar()
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 

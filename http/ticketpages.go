@@ -103,7 +103,9 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 		s.renderTicketForm(w, r, errorStatus(err), lang, f, customerErrorText(lang, err))
 		return
 	}
-	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
+	lead, note := s.replyByWords(lang, "ticket_reply_by", t.Ticket)
+	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy,
+		"ReplyByLead": lead, "Provisional": note})
 }
 
 // attachments is the list of one optional file.

@@ -113,6 +113,8 @@ type DB struct {
 	// ones, so that none opens a connection (and the file) after Close.
 	prepWG  sync.WaitGroup
 	closing atomic.Bool
+	// holidays is the holiday data the calendars read (sqldb/calendar.go).
+	holidays *holidayState
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -123,7 +125,8 @@ type DB struct {
 	// SLAAlertTo, when set, is the team mailbox told about SLA breaches.
 	SLAAlertTo string
 	// Calendar and Policies set tickets' SLA targets; nil means the
-	// mainland calendar, 09:00-18:00, and slaclock.Default().
+	// mainland calendar, 09:00-18:00, and slaclock.Default(). Calendars
+	// made on HolidayBook() follow imported holiday years.
 	Calendar *slaclock.Calendar
 	Policies slaclock.Policies
 	// TeamCalendars, by channel, are the business calendars of the teams
@@ -190,20 +193,11 @@ func New(db *sql.DB, d Dialect) *DB {
 		Now:            time.Now,
 		PasswordParams: password.DefaultParams,
 		LoginPolicy:    DefaultLoginPolicy,
+		holidays:       newHolidayState(),
 	}
 	store.touches = newSessionTouches(store)
 	return store
 }
-
-// mainland is the default business calendar; its data is embedded and
-// always parses.
-var mainland = func() *slaclock.Calendar {
-	c, err := slaclock.China(9*time.Hour, 18*time.Hour)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}()
 
 // calendarFor is the business calendar of the team answering a channel.
 func (db *DB) calendarFor(channel string) *slaclock.Calendar {
@@ -217,7 +211,7 @@ func (db *DB) calendar() *slaclock.Calendar {
 	if db.Calendar != nil {
 		return db.Calendar
 	}
-	return mainland
+	return db.holidays.office
 }
 
 func (db *DB) policies() slaclock.Policies {

@@ -88,6 +88,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResolutionClock", testResolutionClock},
 		{"Priority", testPriority},
 		{"TeamCalendars", testTeamCalendars},
+		{"Holidays", testHolidays},
 		{"CustomerContext", testCustomerContext},
 		{"WalletReadsAudited", testWalletReadsAudited},
 		{"MacrosAndTags", testMacrosAndTags},

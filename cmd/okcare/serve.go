@@ -60,6 +60,10 @@ type Main struct {
 	dirLock *dataDirLock
 
 	optimizeStop chan struct{}
+	// CalendarRefresh is how often the imported holidays are read again
+	// (zero: a minute).
+	CalendarRefresh            time.Duration
+	calendarStop, calendarDone chan struct{}
 	// AnchorEvery is how often the audit head is anchored (zero: a minute).
 	AnchorEvery time.Duration
 	anchorStop  chan struct{}
@@ -213,15 +217,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
-	if db.Calendar, err = loadCalendar(&m.Config); err != nil {
+	if err := setUpCalendars(ctx, &m.Config, db); err != nil {
 		return err
 	}
-	if db.Policies, err = loadPolicies(&m.Config); err != nil {
-		return err
-	}
-	if db.TeamCalendars, err = loadTeamCalendars(&m.Config); err != nil {
-		return err
-	}
+	m.startCalendarRefresh(logger)
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
@@ -416,6 +415,10 @@ func (m *Main) Close() error {
 	}
 	if m.optimizeStop != nil {
 		close(m.optimizeStop)
+	}
+	if m.calendarStop != nil {
+		close(m.calendarStop)
+		<-m.calendarDone
 	}
 	if m.anchorStop != nil {
 		close(m.anchorStop)
