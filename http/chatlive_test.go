@@ -22,6 +22,9 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 type chatEvent struct {
 	Kind        string `json:"kind"`
 	ID          string `json:"id"`
+	Seq         int64  `json:"seq"`
+	ClientID    string `json:"client_id"`
+	Retry       bool   `json:"retry"`
 	From        string `json:"from"`
 	Body        string `json:"body"`
 	Text        string `json:"text"`
@@ -298,8 +301,8 @@ func TestConsoleUnreadChats(t *testing.T) {
 }
 
 // TestChatReconnectLosesNothing: a customer whose connection drops gets,
-// on reconnecting with the last message they saw, every message sent
-// meanwhile, once.
+// on reconnecting with the seq of the last message they saw, every
+// message sent meanwhile, once.
 func TestChatReconnectLosesNothing(t *testing.T) {
 	ts := newTestServer(t)
 	staffChat(t, ts, "agent@okcare.example")
@@ -315,7 +318,7 @@ func TestChatReconnectLosesNothing(t *testing.T) {
 			t.Fatalf("reply: %d", status)
 		}
 	}
-	again := dialChat(t, ts, customer, path+"/ws?lang=zh-CN&since="+url.QueryEscape(seen.ID))
+	again := dialChat(t, ts, customer, path+"/ws?lang=zh-CN&since_seq="+itoa64(seen.Seq))
 	var got []string
 	again.until("both missed messages", func(e chatEvent) bool {
 		if e.Body != "" {

@@ -73,6 +73,9 @@ type Server struct {
 	// ChatRefresh is how often a waiting chat customer's place in the
 	// queue is recomputed (zero: every 5 s).
 	ChatRefresh time.Duration
+	// ChatPing is how often a chat socket pings its browser, and how long
+	// it waits for the pong before closing (zero: 3 s).
+	ChatPing time.Duration
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
@@ -130,7 +133,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
-	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}), relayGauge{s})
 	s.registerRoutes()
 	return s
 }
@@ -343,10 +346,13 @@ func (r *statusRecorder) WriteHeader(status int) {
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	// NATS is in the detail, never a reason to be unready: without it
+	// live chat reads the store (see chatconn.go).
+	detail := map[string]string{"nats": s.Chat.RelayState()}
 	if err := s.Store.Ping(ctx); err != nil {
 		s.Logger.Warn("readiness check failed", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "detail": detail})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "detail": detail})
 }
