@@ -33,10 +33,14 @@ type chatEvent struct {
 	Error       string `json:"error"`
 }
 
-// chatSocket is one side's open chat socket.
+// chatSocket is one side's open chat socket; a goroutine reads it (so
+// the client answers the server's pings) into frames.
 type chatSocket struct {
-	t    *testing.T
-	conn *websocket.Conn
+	t      *testing.T
+	conn   *websocket.Conn
+	frames chan []byte
+	closed chan struct{}
+	err    error // why reading stopped, once closed is closed
 }
 
 func dialChat(t *testing.T, ts *testServer, c *consoleClient, path string) *chatSocket {
@@ -48,25 +52,42 @@ func dialChat(t *testing.T, ts *testServer, c *consoleClient, path string) *chat
 		t.Fatalf("dial %s: %v", path, err)
 	}
 	t.Cleanup(func() { conn.CloseNow() })
-	return &chatSocket{t: t, conn: conn}
+	s := &chatSocket{t: t, conn: conn, frames: make(chan []byte, 1024), closed: make(chan struct{})}
+	go func() {
+		defer close(s.closed)
+		for {
+			_, raw, err := conn.Read(context.Background())
+			if err != nil {
+				s.err = err
+				return
+			}
+			s.frames <- raw
+		}
+	}()
+	return s
 }
 
 // until reads events until one satisfies ok, failing after 5 s.
 func (s *chatSocket) until(what string, ok func(chatEvent) bool) chatEvent {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	timeout := time.After(5 * time.Second)
 	var seen []string
 	for {
-		_, raw, err := s.conn.Read(ctx)
-		if err != nil {
-			s.t.Fatalf("waiting for %s: %v; saw %s", what, err, strings.Join(seen, " "))
-		}
-		seen = append(seen, string(raw))
-		var e chatEvent
-		json.Unmarshal(raw, &e)
-		if ok(e) {
-			return e
+		select {
+		case raw := <-s.frames:
+			seen = append(seen, string(raw))
+			var e chatEvent
+			json.Unmarshal(raw, &e)
+			if ok(e) {
+				return e
+			}
+		case <-s.closed:
+			if len(s.frames) > 0 {
+				continue
+			}
+			s.t.Fatalf("waiting for %s: %v; saw %s", what, s.err, strings.Join(seen, " "))
+		case <-timeout:
+			s.t.Fatalf("waiting for %s: nothing within 5 s; saw %s", what, strings.Join(seen, " "))
 		}
 	}
 }
@@ -346,7 +367,7 @@ func TestChatSocketProblemsInTheCustomersLanguage(t *testing.T) {
 	socket.send(`{"body":"第一条"}`)
 	socket.until("the first message", func(e chatEvent) bool { return e.Body == "第一条" })
 	socket.send(`{"body":"第二条"}`)
-	if e := socket.until("the refusal", func(e chatEvent) bool { return e.Error != "" }); e.Error != "您发送得太快了，请稍等片刻再发。" {
+	if e := socket.until("the refusal", func(e chatEvent) bool { return e.Error != "" }); e.Error != "您发送得太快了，请稍等片刻再发。" || !e.Retry {
 		t.Fatalf("refusal %q", e.Error)
 	}
 }
