@@ -216,7 +216,8 @@ func (p *Proxy) copy(l *link, dst, src net.Conn) {
 			return
 		}
 		if err != nil {
-			if !errors.Is(err, io.EOF) {
+			// A close passes no sooner than bytes would.
+			if !p.thawed(l) || !errors.Is(err, io.EOF) {
 				return
 			}
 			if tc, ok := dst.(*net.TCPConn); ok {
@@ -227,9 +228,9 @@ func (p *Proxy) copy(l *link, dst, src net.Conn) {
 	}
 }
 
-// pass writes b to dst once the proxy is not frozen; false if the link
-// was cut meanwhile or the write failed.
-func (p *Proxy) pass(l *link, dst net.Conn, b []byte) bool {
+// thawed waits until the proxy is not frozen; false if the link was cut
+// meanwhile.
+func (p *Proxy) thawed(l *link) bool {
 	for {
 		p.mu.Lock()
 		thaw := p.thaw
@@ -247,6 +248,15 @@ func (p *Proxy) pass(l *link, dst net.Conn, b []byte) bool {
 	case <-l.done:
 		return false
 	default:
+		return true
+	}
+}
+
+// pass writes b to dst once the proxy is not frozen; false if the link
+// was cut meanwhile or the write failed.
+func (p *Proxy) pass(l *link, dst net.Conn, b []byte) bool {
+	if !p.thawed(l) {
+		return false
 	}
 	_, err := dst.Write(b)
 	return err == nil
