@@ -153,14 +153,15 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 type chatTrial struct {
 	sent, lost, doubled, stored int
 	disorder                    int
+	timeDisorder                int           // stored messages whose seq and time disagree
 	maxAfterRecovery            time.Duration // the worst delay past max(sent, recovered)
 	p50Normal                   time.Duration // delivery delay of messages sent outside the fault
 	reconnects                  int
 }
 
 func (r chatTrial) String() string {
-	return fmt.Sprintf("sent %d, lost %d, doubled %d (stored twice %d), out of order %d, worst delivery after recovery %v, p50 outside the fault %v, reconnects %d",
-		r.sent, r.lost, r.doubled, r.stored, r.disorder, r.maxAfterRecovery.Round(10*time.Millisecond), r.p50Normal.Round(time.Millisecond), r.reconnects)
+	return fmt.Sprintf("sent %d, lost %d, doubled %d (stored twice %d), out of order %d (seq/time %d), worst delivery after recovery %v, p50 outside the fault %v, reconnects %d",
+		r.sent, r.lost, r.doubled, r.stored, r.disorder, r.timeDisorder, r.maxAfterRecovery.Round(10*time.Millisecond), r.p50Normal.Round(time.Millisecond), r.reconnects)
 }
 
 // trial opens a chat (customer on a, agent on b), has both sides send a
@@ -264,13 +265,16 @@ func (c *chatCluster) trial(name string, fault func() (began, recovered time.Tim
 		t.Fatal(err)
 	}
 	bodies := map[string]int{}
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if bodies[m.Body]++; bodies[m.Body] == 2 {
 			r.stored++
 		}
+		if i > 0 && (m.Seq != msgs[i-1].Seq+1 || m.CreatedAt.Before(msgs[i-1].CreatedAt)) {
+			r.timeDisorder++ // seq and time disagree, or seq has a gap
+		}
 	}
 	t.Logf("%s: %s", name, r)
-	if r.lost != 0 || r.doubled != 0 || r.stored != 0 || r.disorder != 0 || r.maxAfterRecovery > 2*time.Second {
+	if r.lost != 0 || r.doubled != 0 || r.stored != 0 || r.disorder != 0 || r.timeDisorder != 0 || r.maxAfterRecovery > 2*time.Second {
 		t.Errorf("%s: the guarantee failed: %s", name, r)
 	}
 	return r
