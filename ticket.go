@@ -39,15 +39,18 @@ const (
 // and app, and the diagnosis they came from (whose findings are attached so
 // they never repeat them).
 type Intake struct {
-	HappenedAt  string          `json:"happened_at,omitempty"`
-	Symptom     string          `json:"symptom,omitempty"`
-	Description string          `json:"description"`
-	StepsTried  []string        `json:"steps_tried,omitempty"`
-	Platform    string          `json:"platform,omitempty"`
-	AppVersion  string          `json:"app_version,omitempty"`
-	OSVersion   string          `json:"os_version,omitempty"`
-	DiagnosisID string          `json:"diagnosis_id,omitempty"`
-	Diagnosis   json.RawMessage `json:"diagnosis,omitempty"`
+	HappenedAt  string   `json:"happened_at,omitempty"`
+	Symptom     string   `json:"symptom,omitempty"`
+	Description string   `json:"description"`
+	StepsTried  []string `json:"steps_tried,omitempty"`
+	Platform    string   `json:"platform,omitempty"`
+	AppVersion  string   `json:"app_version,omitempty"`
+	OSVersion   string   `json:"os_version,omitempty"`
+	DiagnosisID string   `json:"diagnosis_id,omitempty"`
+	// DiagnosisKey opens an anonymous DiagnosisID (see Diagnosis.Key). It
+	// is read when the ticket is made and never stored.
+	DiagnosisKey string          `json:"diagnosis_key,omitempty"`
+	Diagnosis    json.RawMessage `json:"diagnosis,omitempty"`
 	// CallbackWindow is when a phone-callback customer wants the call:
 	// "asap", "morning" or "afternoon" (Beijing time).
 	CallbackWindow string `json:"callback_window,omitempty"`

@@ -178,6 +178,10 @@ func TestChatResendIsNoop(t *testing.T) {
 		t.Fatalf("the form sent twice stored %d messages", n)
 	}
 
+	if status, _, _ := customer.get(path + "/ws?since_seq=msg_1"); status != 400 {
+		t.Fatalf("since_seq that is not a seq: %d", status)
+	}
+
 	// Old pages, no client id: stored and echoed as before.
 	again.send(`{"body":"旧页面"}`)
 	again.until("the message of an old page", func(e chatEvent) bool { return e.Body == "旧页面" && e.Kind == "" })

@@ -149,13 +149,13 @@ type sayFunc func(ctx context.Context, clientID, body string) (*okcare.TicketMes
 // library refuses cross-origin upgrades, which with the SameSite cookies
 // keeps other sites out.
 func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ticket, side, lang string, say sayFunc) {
-	since, err := strconv.ParseInt(r.URL.Query().Get("since_seq"), 10, 64)
-	if r.URL.Query().Get("since_seq") == "" {
-		since, err = 0, nil
-	}
-	if err != nil || since < 0 {
-		s.Error(w, r, okcare.Errorf(okcare.EINVALID, "since_seq must be a message's seq."))
-		return
+	var since int64
+	if q := r.URL.Query().Get("since_seq"); q != "" {
+		var err error
+		if since, err = strconv.ParseInt(q, 10, 64); err != nil || since < 0 {
+			s.Error(w, r, okcare.Errorf(okcare.EINVALID, "since_seq must be a message's seq."))
+			return
+		}
 	}
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{}) // a chat outlives the server's request timeouts

@@ -204,12 +204,12 @@ func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
-	id, res, err := s.runDiagnosis(r.Context(), req, nil)
+	d, res, err := s.runDiagnosis(r.Context(), req, nil)
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": id, "Result": res, "Titles": s.articleTitles(r, lang)})
+	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": d.ID, "Key": d.Key, "Result": res, "Titles": s.articleTitles(r, lang)})
 }
 
 func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
@@ -217,14 +217,14 @@ func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id, outcome := r.PathValue("id"), r.PostFormValue("outcome")
-	if err := s.Store.SetDiagnosisOutcome(r.Context(), id, "", outcome); err != nil {
+	id, key, outcome := r.PathValue("id"), r.PostFormValue("key"), r.PostFormValue("outcome")
+	if err := s.Store.SetDiagnosisOutcome(r.Context(), id, "", key, outcome); err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	data := map[string]any{"ID": id, "Solved": outcome == okcare.OutcomeSolved}
+	data := map[string]any{"ID": id, "Key": key, "Solved": outcome == okcare.OutcomeSolved}
 	if outcome == okcare.OutcomeStillBroken {
-		d, err := s.Store.FindDiagnosis(r.Context(), id)
+		d, err := s.Store.OpenDiagnosis(r.Context(), id, "", key)
 		if err != nil {
 			s.pageError(w, r, lang, err)
 			return

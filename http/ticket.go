@@ -67,33 +67,23 @@ func messagesForCustomer(msgs []*okcare.TicketMessage) []*okcare.TicketMessage {
 }
 
 // attachDiagnosis copies what a diagnosis found into the intake, so the
-// customer never repeats it; only the diagnosis's owner (or anyone, for an
-// anonymous one) may attach it. What a client wrote in intake.diagnosis
+// customer never repeats it; only the diagnosis's owner (or, for an
+// anonymous one, whoever holds its key) may attach it. What a client wrote in intake.diagnosis
 // itself is dropped: findings come from the stored diagnosis only.
 func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare.NewTicket) error {
 	req.Intake.Diagnosis = nil
+	key := req.Intake.DiagnosisKey
+	req.Intake.DiagnosisKey = ""
 	if req.Intake.DiagnosisID == "" {
 		return nil
 	}
-	d, err := s.Store.FindDiagnosis(ctx, req.Intake.DiagnosisID)
-	if err == nil && d.UserID != "" && d.UserID != userID {
-		err = okcare.Errorf(okcare.ENOTFOUND, "No such diagnosis.")
-	}
+	d, err := s.Store.OpenDiagnosis(ctx, req.Intake.DiagnosisID, userID, key)
 	if err != nil {
 		return okcare.Errorf(okcare.EINVALID, "intake.diagnosis_id: %s", okcare.ErrorMessage(err))
 	}
 	req.Intake.Diagnosis = d.Result
 	if req.Category == "" {
 		req.Category = d.TopCause
-	}
-	return nil
-}
-
-// contactAllowed applies the per-address limit on new tickets, chats and
-// callback requests.
-func (s *Server) contactAllowed(r *http.Request) error {
-	if !s.ContactLimiter.Allow("contact:"+s.clientIP(r), s.Now()) {
-		return okcare.Errorf(okcare.ERATELIMITED, "Too many requests from this address; try again in a few minutes.")
 	}
 	return nil
 }

@@ -8,12 +8,14 @@
 package nats
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/chat"
 )
 
@@ -81,6 +83,16 @@ func Connect(url, prefix string, hub *chat.Hub, logger *slog.Logger) (*Relay, er
 
 // Connected tells whether the relay is connected to NATS now.
 func (r *Relay) Connected() bool { return r.conn.IsConnected() }
+
+// Health is the relay's readiness check (never critical: chat serves
+// without NATS): its state, and EUNAVAILABLE while it is disconnected.
+func (r *Relay) Health(context.Context) (any, error) {
+	if r.Connected() {
+		return map[string]string{"state": chat.RelayConnected}, nil
+	}
+	return map[string]string{"state": chat.RelayDisconnected},
+		okcare.Errorf(okcare.EUNAVAILABLE, "NATS is unreachable; live chat reads the store until it is back.")
+}
 
 // Publish sends an event to the other nodes. While NATS is down the
 // client holds it (up to its reconnect buffer) and sends it on

@@ -281,6 +281,9 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
+// Rebind is rebind for callers of SQL() (tests, tools), which write "?".
+func (db *DB) Rebind(q string) string { return db.rebind(q) }
+
 // rebind turns "?" placeholders into "$1", "$2"... for PostgreSQL.
 // Queries never contain a literal question mark.
 func (db *DB) rebind(q string) string {

@@ -135,6 +135,7 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 	if err := checkAttachments(req.Attachments); err != nil {
 		return nil, err
 	}
+	req.Intake.DiagnosisKey = "" // a secret, never kept
 	intake, err := json.Marshal(req.Intake)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ func natsAddr() string {
 }
 
 // TestServeWithoutNATS: okcare serve starts while NATS is unreachable
-// (it used to exit), says so in /readyz's detail and in
+// (it used to exit), says so in /readyz's checks (not critical) and in
 // okcare_nats_connected while staying ready, connects by itself once NATS
 // is there, and notices when it goes away again.
 func TestServeWithoutNATS(t *testing.T) {
@@ -53,12 +53,22 @@ func TestServeWithoutNATS(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		var v struct {
-			Detail struct {
-				NATS string `json:"nats"`
-			} `json:"detail"`
+			Checks struct {
+				NATS struct {
+					OK       bool `json:"ok"`
+					Critical bool `json:"critical"`
+					Detail   struct {
+						State string `json:"state"`
+					} `json:"detail"`
+				} `json:"nats"`
+			} `json:"checks"`
 		}
 		json.NewDecoder(resp.Body).Decode(&v)
-		return resp.StatusCode, v.Detail.NATS
+		n := v.Checks.NATS
+		if n.Critical || n.OK != (n.Detail.State == "connected") {
+			t.Fatalf("the nats check: %+v", n)
+		}
+		return resp.StatusCode, n.Detail.State
 	}
 	gauge := func() string {
 		t.Helper()
