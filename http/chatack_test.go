@@ -303,3 +303,34 @@ func TestChatCatchesUpFromTheStore(t *testing.T) {
 	}
 	socket.quiet("a message twice", 1500*time.Millisecond, func(e chatEvent) bool { return e.Kind == "" && e.Body != "" })
 }
+
+// TestChatSocketsOnDrain: when the node starts draining (SIGTERM), every
+// chat socket is closed with a close frame asking the page to reconnect
+// (1012, "reconnect"), and new ones are refused with 503, so that pages
+// move to another node before this one stops.
+func TestChatSocketsOnDrain(t *testing.T) {
+	ts := newTestServer(t)
+	staffChat(t, ts, "agent@okcare.example")
+	customer, path := openChat(t, ts, "zh-CN", "drain@example.com", "在吗")
+	socket := dialChat(t, ts, customer, path+"/ws?lang=zh-CN")
+	socket.until("the opening message", func(e chatEvent) bool { return e.Body == "在吗" })
+	ts.srv.StartDraining()
+	select {
+	case <-socket.closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the chat socket is still open 2 s into the drain")
+	}
+	if code := websocket.CloseStatus(socket.err); code != websocket.StatusServiceRestart {
+		t.Fatalf("closed with %v (%v), want 1012", code, socket.err)
+	}
+	var ce websocket.CloseError
+	if !errors.As(socket.err, &ce) || ce.Reason != "reconnect" {
+		t.Fatalf("close reason %q", ce.Reason)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+path+"/ws?lang=zh-CN", &websocket.DialOptions{HTTPClient: customer.http})
+	if err == nil || resp == nil || resp.StatusCode != 503 {
+		t.Fatalf("a new socket while draining: %v %+v", err, resp)
+	}
+}

@@ -336,6 +336,8 @@ func TestChatTwoNodesNATSOutage(t *testing.T) {
 // TestChatTwoNodesNodeKill: the customer's node is killed (connections
 // cut, port closed, relay gone), three times, a fresh node taking its
 // place for the next trial; the customer's page moves to the other node.
+// Then a graceful stop: the node drains (its sockets told to reconnect)
+// for half a second before it goes.
 func TestChatTwoNodesNodeKill(t *testing.T) {
 	c := newChatCluster(t)
 	for i := range 3 {
@@ -348,6 +350,14 @@ func TestChatTwoNodesNodeKill(t *testing.T) {
 			return now, now
 		})
 	}
+	c.a = c.startNode()
+	c.trial("drain and stop", func() (time.Time, time.Time) {
+		now := time.Now()
+		c.a.srv.StartDraining()
+		time.Sleep(500 * time.Millisecond)
+		c.a.kill()
+		return now, now
+	})
 }
 
 // TestChatTwoNodesLongFreeze: the customer's node freezes for 8 s, longer

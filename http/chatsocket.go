@@ -157,6 +157,10 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 			return
 		}
 	}
+	if s.isDraining() { // this node is stopping: the page reconnects to another
+		s.Error(w, r, okcare.Errorf(okcare.EUNAVAILABLE, "This server is restarting; reconnect."))
+		return
+	}
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{}) // a chat outlives the server's request timeouts
 	rc.SetWriteDeadline(time.Time{})
@@ -213,6 +217,12 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		select {
 		case <-ctx.Done():
 			conn.Close(websocket.StatusNormalClosure, "")
+			return
+		case <-s.Draining():
+			// The node is stopping: tell the page to reconnect (to another
+			// node, the load balancer having seen /readyz turn 503); what
+			// it has not had acknowledged it sends again there.
+			conn.Close(websocket.StatusServiceRestart, "reconnect")
 			return
 		case <-tick.C:
 			err = status()
