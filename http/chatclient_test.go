@@ -17,7 +17,7 @@ import (
 // pageClient speaks the chat socket's protocol as chat.js does, with its
 // timings: every message gets a client id and waits in an outbox until
 // its ack; after every reconnect (to the next node of its list, with
-// backoff from 500 ms to 10 s) it asks for what came after the last seq it
+// backoff from 500 ms to 5 s) it asks for what came after the last seq it
 // saw and sends the outbox again; a heartbeat every 2 s, and a connection
 // silent for 6 s (or not open within 5 s) is given up. It records when
 // each message first arrived and how often, to measure the guarantees.
@@ -48,7 +48,7 @@ const (
 	pagePingEvery  = 2 * time.Second
 	pageDeadAfter  = 6 * time.Second
 	pageOpenWithin = 5 * time.Second
-	pageMaxDelay   = 10 * time.Second
+	pageMaxDelay   = 5 * time.Second
 )
 
 func newPageClient(t *testing.T, c *http.Client, path string, nodes ...string) *pageClient {

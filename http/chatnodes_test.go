@@ -165,7 +165,7 @@ func (r chatTrial) String() string {
 }
 
 // trial opens a chat (customer on a, agent on b), has both sides send a
-// message every 100 ms for a second, through the fault (fault returns
+// message every 250 ms (a busy chat: both sides typing fast) for a second, through the fault (fault returns
 // when the system has recovered, and when), and 1.5 s after; then waits
 // up to 5 s for every message to be acknowledged and to arrive.
 func (c *chatCluster) trial(name string, fault func() (began, recovered time.Time)) chatTrial {
@@ -186,7 +186,7 @@ func (c *chatCluster) trial(name string, fault func() (began, recovered time.Tim
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tick := time.NewTicker(100 * time.Millisecond)
+			tick := time.NewTicker(250 * time.Millisecond)
 			defer tick.Stop()
 			for i := 0; ; i++ {
 				select {

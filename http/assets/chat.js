@@ -12,7 +12,8 @@
 // outbox is sent again: the server stores a message once per id. Messages
 // arrive in conversation order (seq); after a reconnect the server sends
 // what came after the last seq seen. A heartbeat finds a frozen or
-// half-open connection within seconds, and reconnects with backoff.
+// half-open connection within seconds, and reconnects with backoff (0.5 s
+// doubling to 5 s, spread by a quarter either way).
 (function () {
   "use strict";
   // On the agents' queue: mark the chats with unread customer messages,
@@ -64,7 +65,7 @@
   var title = document.title;
   // Heartbeat: a ping every 2 s; nothing heard for 6 s (or not open
   // within 5 s) and the connection is given up and made again.
-  var PING_EVERY = 2000, DEAD_AFTER = 6000, OPEN_WITHIN = 5000, MAX_DELAY = 10000;
+  var PING_EVERY = 2000, DEAD_AFTER = 6000, OPEN_WITHIN = 5000, MAX_DELAY = 5000;
 
   if (!typing) { // the console page: the indicator lives under its conversation
     typing = document.createElement("p");
@@ -277,7 +278,7 @@
     }
     setLive(false);
     if (reconnectTimer) return;
-    var wait = delay + Math.floor(Math.random() * delay / 2);
+    var wait = Math.floor(delay * (0.75 + Math.random() / 2)); // spread, so a restarted node is not met by every page at once
     delay = Math.min(delay * 2, MAX_DELAY);
     reconnectTimer = setTimeout(function () { reconnectTimer = null; connect(); }, wait);
   }
