@@ -154,6 +154,19 @@ type TicketMessage struct {
 	// own language. Messages written by people have none.
 	Note      *Note     `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Seq is the message's place in its ticket's conversation (1, 2, 3...),
+	// given under the ticket's lock together with CreatedAt, so ordering
+	// by either gives the same conversation. Ids carry no order.
+	Seq int64 `json:"seq"`
+	// ClientID is the sender's own id for the message, made up by the chat
+	// page, the console or an API client (at most 64 letters, digits, '-',
+	// '_', '.' or ':'). Adding a message under a ClientID the ticket
+	// already holds writes nothing and returns the first one, Replayed
+	// set: a resend after a lost answer is harmless. Empty: none given.
+	ClientID string `json:"client_id,omitempty"`
+	// Replayed is set on a message an add returned instead of writing it,
+	// because its ClientID was already stored.
+	Replayed bool `json:"-"`
 	// Attachments, when adding a message, are stored with it.
 	Attachments []*Attachment `json:"-"`
 	// SecretWarning is set on a customer's message just added whose text
@@ -252,8 +265,10 @@ type TicketService interface {
 	// AddTicketMessage appends a message; a customer's reply to a pending or
 	// solved ticket reopens it. Secrets in any message are masked before it
 	// is stored; in a customer's, they also flag the ticket as
-	// CreateTicket does and set m.SecretWarning. Returns EINVALID,
-	// ENOTFOUND, ECONFLICT (closed).
+	// CreateTicket does and set m.SecretWarning. A message whose ClientID
+	// the ticket holds already is not added again: m becomes the stored
+	// one, Replayed set. Returns EINVALID, ENOTFOUND, ECONFLICT (closed, or
+	// the ClientID names another author's message).
 	AddTicketMessage(ctx context.Context, m *TicketMessage) error
 
 	// ReplyAsAgent adds a staff message. A public one is mailed to the
@@ -261,6 +276,13 @@ type TicketService interface {
 	// in pending; an internal note does neither. Returns EINVALID,
 	// ENOTFOUND, ECONFLICT (closed).
 	ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*TicketMessage, error)
+
+	// ReplyAsAgentOnce is ReplyAsAgent under the client's id for the
+	// reply: when the ticket holds clientID already, nothing is written
+	// and the stored message is returned, Replayed set. Returns as
+	// ReplyAsAgent, and ECONFLICT when clientID names another author's
+	// message.
+	ReplyAsAgentOnce(ctx context.Context, ticketID, agentID, clientID, body string, public bool) (*TicketMessage, error)
 
 	// SetTicketStatus moves a ticket (not back to new). Solving sends a
 	// satisfaction survey; pending starts the auto-solve clock. Returns
@@ -304,8 +326,8 @@ type TicketService interface {
 	// EINVALID, ENOTFOUND, ECONFLICT (closed).
 	LogCall(ctx context.Context, ticketID, agentID, outcome, notes string) error
 
-	// TicketMessages lists messages oldest first; internal notes only when
-	// asked (agents), never for customers.
+	// TicketMessages lists messages in conversation order (Seq); internal
+	// notes only when asked (agents), never for customers.
 	TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*TicketMessage, error)
 }
 

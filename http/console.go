@@ -279,17 +279,17 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 	if err != nil {
 		return nil, err
 	}
-	last := ""
+	var last int64 // where the chat socket catches up from
 	for _, m := range msgs {
 		if m.Public {
-			last = m.ID
+			last = m.Seq
 		}
 	}
 	survey, err := s.Store.TicketSurvey(ctx, t.ID)
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Ticket": t, "Attachments": files, "Survey": survey, "LastPublic": last, "ChatJS": chatJSURL, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
+	data := map[string]any{"Ticket": t, "Attachments": files, "Survey": survey, "LastPublic": last, "ClientID": newClientID(), "ChatJS": chatJSURL, "FollowUps": followUps, "FollowUpDays": []int{1, 3, 7, 14}, "Messages": msgs, "Context": cc, "Macros": macros, "Now": s.Now(),
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions),
 		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},
@@ -363,7 +363,7 @@ func (s *Server) registerConsole() {
 		s.mux.HandleFunc("POST /console/tickets/{id}/"+path, s.staff(okcare.RoleAgent, s.ticketAction(do)))
 	}
 	agent("reply", func(r *http.Request, a *okcare.Agent, id string) error {
-		m, err := s.Store.ReplyAsAgent(r.Context(), id, a.ID, r.PostFormValue("body"), r.PostFormValue("visibility") == "public")
+		m, err := s.Store.ReplyAsAgentOnce(r.Context(), id, a.ID, r.PostFormValue("client_id"), r.PostFormValue("body"), r.PostFormValue("visibility") == "public")
 		if err == nil {
 			if t, err := s.Store.FindTicket(r.Context(), id); err == nil {
 				s.publishChat(t, m) // a chat customer sees it at once

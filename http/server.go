@@ -81,6 +81,9 @@ type Server struct {
 	// ChatRefresh is how often a waiting chat customer's place in the
 	// queue is recomputed (zero: every 5 s).
 	ChatRefresh time.Duration
+	// ChatPing is how often a chat socket pings its browser, and how long
+	// it waits for the pong before closing (zero: 3 s).
+	ChatPing time.Duration
 	// TrustProxy makes the server take the client address from
 	// X-Forwarded-For; set it only behind a proxy that overwrites the header.
 	TrustProxy bool
@@ -159,7 +162,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 	s.ready.drain = make(chan struct{})
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
-	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}), relayGauge{s})
 	s.registerRoutes()
 	return s
 }

@@ -185,7 +185,8 @@ func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Body string `json:"body"`
+		Body     string `json:"body"`
+		ClientID string `json:"client_id"`
 	}
 	if _, err := decodeJSON(w, r, &body, maxBody); err != nil {
 		s.Error(w, r, err)
@@ -196,12 +197,21 @@ func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: "user:" + userFrom(r).ID, Public: true, Body: body.Body}
+	if t.Channel == okcare.ChannelChat { // the live chat's words, through the chat's one way in
+		m, err := s.customerSays(r.Context(), t, body.ClientID, body.Body)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, createdOrReplayed(m), m)
+		return
+	}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: "user:" + userFrom(r).ID, Public: true, Body: body.Body, ClientID: body.ClientID}
 	if err := s.Store.AddTicketMessage(r.Context(), m); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, m)
+	writeJSON(w, createdOrReplayed(m), m)
 }
 
 // handleTranscript serves the customer's own conversation as a plain-text

@@ -241,12 +241,77 @@ func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) e
 	return insertMaskedMessage(ctx, tx, m)
 }
 
-// insertMaskedMessage stores a message its caller has masked already.
+// insertMaskedMessage appends m, which its caller has masked already, to
+// its ticket's conversation. Its place (Seq) and its time come from the
+// ticket row in one statement, which holds the row's lock until the
+// transaction ends: a message is never older than the one before it,
+// whichever node wrote either, even when this transaction began (and read
+// its clock) before the other committed.
 func insertMaskedMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
-	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
-	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), micros(tx.now))
+	now := micros(tx.now)
+	var at int64
+	err := tx.queryRow(ctx, `UPDATE tickets SET message_seq = message_seq + 1, message_at = CASE WHEN message_at > ? THEN message_at ELSE ? END
+		WHERE id = ? RETURNING message_seq, message_at`, now, now, m.TicketID).Scan(&m.Seq, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
+	} else if err != nil {
+		return err
+	}
+	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(at)
+	_, err = tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at, seq, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), at, m.Seq, m.ClientID)
 	return err
+}
+
+// messageColumns are what scanMessage reads.
+const messageColumns = `id, ticket_id, author, public, body, note, created_at, seq, client_id`
+
+func scanMessage(row interface{ Scan(...any) error }) (*okcare.TicketMessage, error) {
+	var m okcare.TicketMessage
+	var created int64
+	var note string
+	if err := row.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &note, &created, &m.Seq, &m.ClientID); err != nil {
+		return nil, err
+	}
+	m.CreatedAt, m.Note = fromMicros(created), loadNote(note)
+	return &m, nil
+}
+
+// maxClientID is the longest client id for a message.
+const maxClientID = 64
+
+// checkClientID refuses a client id that is too long or holds other than
+// letters, digits, '-', '_', '.' and ':'.
+func checkClientID(id string) error {
+	if len(id) > maxClientID {
+		return okcare.Errorf(okcare.EINVALID, "client_id is at most %d characters.", maxClientID)
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.:", c)) {
+			return okcare.Errorf(okcare.EINVALID, "client_id holds only letters, digits, '-', '_', '.' and ':'.")
+		}
+	}
+	return nil
+}
+
+// sentBefore finds the message author already sent on a ticket (locked by
+// the caller) under clientID: nil when there is none (or no clientID).
+// Under the lock a resend racing its original waits for it and finds it.
+func sentBefore(ctx context.Context, tx *Tx, ticketID, clientID, author string) (*okcare.TicketMessage, error) {
+	if clientID == "" {
+		return nil, nil
+	}
+	m, err := scanMessage(tx.queryRow(ctx, `SELECT `+messageColumns+` FROM ticket_messages WHERE ticket_id = ? AND client_id = ?`, ticketID, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if m.Author != author {
+		return nil, okcare.Errorf(okcare.ECONFLICT, "This client_id names another message on the ticket; make a new one for each message.")
+	}
+	m.Replayed = true
+	return m, nil
 }
 
 const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
@@ -384,9 +449,18 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 	if err := checkAttachments(m.Attachments); err != nil {
 		return err
 	}
+	if err := checkClientID(m.ClientID); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		t, err := lockTicket(ctx, tx, m.TicketID)
 		if err != nil {
+			return err
+		}
+		if first, err := sentBefore(ctx, tx, t.ID, m.ClientID, m.Author); err != nil || first != nil {
+			if first != nil {
+				*m = *first
+			}
 			return err
 		}
 		if t.Status == okcare.TicketClosed {
@@ -427,8 +501,17 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 
 // ReplyAsAgent adds a staff message; see okcare.TicketService.
 func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*okcare.TicketMessage, error) {
+	return db.ReplyAsAgentOnce(ctx, ticketID, agentID, "", body, public)
+}
+
+// ReplyAsAgentOnce adds a staff message once per client id; see
+// okcare.TicketService.
+func (db *DB) ReplyAsAgentOnce(ctx context.Context, ticketID, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
 	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
 		return nil, okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	}
+	if err := checkClientID(clientID); err != nil {
+		return nil, err
 	}
 	var m *okcare.TicketMessage
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -436,7 +519,10 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 		if err != nil {
 			return err
 		}
-		m, err = replyAsAgent(ctx, tx, t, agentID, body, public)
+		if m, err = sentBefore(ctx, tx, t.ID, clientID, "agent:"+agentID); err != nil || m != nil {
+			return err
+		}
+		m, err = replyAsAgent(ctx, tx, t, agentID, clientID, body, public)
 		return err
 	})
 	if err != nil {
@@ -446,11 +532,11 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 }
 
 // replyAsAgent adds a staff message to t (locked by the caller).
-func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body string, public bool) (*okcare.TicketMessage, error) {
+func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
 	if t.Status == okcare.TicketClosed {
 		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
 	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: public, Body: body}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: public, Body: body, ClientID: clientID}
 	if err := insertTicketMessage(ctx, tx, m); err != nil {
 		return nil, err
 	}
@@ -501,25 +587,27 @@ func ticketEmail(ctx context.Context, tx *Tx, t *okcare.Ticket) string {
 
 // TicketMessages lists a ticket's messages, oldest first.
 func (db *DB) TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*okcare.TicketMessage, error) {
-	q := `SELECT id, ticket_id, author, public, body, note, created_at FROM ticket_messages WHERE ticket_id = ?`
+	q := `SELECT ` + messageColumns + ` FROM ticket_messages WHERE ticket_id = ?`
 	if !withInternal {
 		q += ` AND public = TRUE`
 	}
-	rows, err := db.query(ctx, q+` ORDER BY created_at, id`, ticketID)
+	return db.listMessages(ctx, q+` ORDER BY seq`, ticketID)
+}
+
+// listMessages runs a query selecting messageColumns.
+func (db *DB) listMessages(ctx context.Context, q string, args ...any) ([]*okcare.TicketMessage, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []*okcare.TicketMessage{}
 	for rows.Next() {
-		var m okcare.TicketMessage
-		var created int64
-		var note string
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &note, &created); err != nil {
+		m, err := scanMessage(rows)
+		if err != nil {
 			return nil, err
 		}
-		m.CreatedAt, m.Note = fromMicros(created), loadNote(note)
-		out = append(out, &m)
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }

@@ -98,6 +98,8 @@ func Run(t *testing.T, open Opener) {
 		{"PhoneCallbacks", testPhoneCallbacks},
 		{"Chat", testChat},
 		{"ChatQueue", testChatQueue},
+		{"MessageClientIDs", testMessageClientIDs},
+		{"MessageOrder", testMessageOrder},
 		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},

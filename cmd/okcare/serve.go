@@ -44,7 +44,8 @@ type Main struct {
 	Jobs   *riverjobs.Runner
 	Search *search.Index
 	kbFeed *helpCenterFeed
-	// ChatRelay carries live chat between nodes when --nats-url is set.
+	// ChatRelay carries live chat between nodes when --nats-url is set;
+	// it may be disconnected (chat then reads the store).
 	ChatRelay *oknats.Relay
 	// MailServer receives support mail when --smtp-listen is set.
 	MailServer   *smtp.Server
@@ -274,11 +275,15 @@ func (m *Main) Run(ctx context.Context) error {
 	srv.Search = m.Search
 	srv.Calendar = db.Calendar
 	srv.TeamCalendars, srv.Policies, srv.SupportAddress = db.TeamCalendars, db.Policies, m.Config.SupportAddr
+	// NATS only speeds chat up between nodes: an unreachable server is
+	// tried again in the background (see /readyz and okcare_nats_connected);
+	// only a malformed URL stops the start.
 	if m.Config.NATSURL != "" {
 		if m.ChatRelay, err = oknats.Connect(m.Config.NATSURL, "okcare.chat", srv.Chat, logger); err != nil {
 			return fmt.Errorf("nats: %w", err)
 		}
-		logger.Info("live chat relayed through NATS")
+		logger.Info("live chat relayed through NATS", "connected", m.ChatRelay.Connected())
+		srv.AddReadyCheck(okhttp.ReadyCheck{Name: "nats", Check: m.ChatRelay.Health})
 	}
 	m.HTTPServer = &http.Server{
 		Handler:           srv,
