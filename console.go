@@ -149,4 +149,8 @@ type ChatService interface {
 	// ChatTicket resolves a chat token. Returns EUNAUTHORIZED (unknown or
 	// expired).
 	ChatTicket(ctx context.Context, token string) (*Ticket, error)
+
+	// ChatMessagesSince lists a ticket's public messages after seq, in
+	// order, at most limit: what a chat window missed.
+	ChatMessagesSince(ctx context.Context, ticketID string, seq int64, limit int) ([]*TicketMessage, error)
 }

@@ -23,6 +23,9 @@ type Diagnosis struct {
 	Result    json.RawMessage `json:"result"`
 	Outcome   string          `json:"outcome,omitempty"`
 	CreatedAt time.Time       `json:"created_at"`
+	// Key opens an anonymous diagnosis (its links carry it): set by
+	// SaveDiagnosis, shown once, stored only hashed; empty when signed in.
+	Key string `json:"key,omitempty"`
 }
 
 // DeflectionReport counts how often self-service solved the problem.
@@ -39,13 +42,17 @@ type DiagnosisService interface {
 	// SaveDiagnosis stores d, assigning its ID and time.
 	SaveDiagnosis(ctx context.Context, d *Diagnosis) error
 
-	// FindDiagnosis returns ENOTFOUND.
+	// FindDiagnosis returns a diagnosis for staff, by id alone; ENOTFOUND.
 	FindDiagnosis(ctx context.Context, id string) (*Diagnosis, error)
 
-	// SetDiagnosisOutcome records the user's answer. A diagnosis made while
-	// signed in can only be answered by that user. Returns EINVALID,
-	// ENOTFOUND.
-	SetDiagnosisOutcome(ctx context.Context, id, userID, outcome string) error
+	// OpenDiagnosis returns a diagnosis for the customer who made it: the
+	// signed-in user it belongs to, or, for an anonymous one, whoever holds
+	// its key. Anyone else gets ENOTFOUND, as for an unknown id.
+	OpenDiagnosis(ctx context.Context, id, userID, key string) (*Diagnosis, error)
+
+	// SetDiagnosisOutcome records the customer's answer, with the same
+	// access rule as OpenDiagnosis. Returns EINVALID, ENOTFOUND.
+	SetDiagnosisOutcome(ctx context.Context, id, userID, key, outcome string) error
 
 	// Deflection reports outcomes of diagnoses made since a time.
 	Deflection(ctx context.Context, since time.Time) (*DeflectionReport, error)

@@ -39,15 +39,18 @@ const (
 // and app, and the diagnosis they came from (whose findings are attached so
 // they never repeat them).
 type Intake struct {
-	HappenedAt  string          `json:"happened_at,omitempty"`
-	Symptom     string          `json:"symptom,omitempty"`
-	Description string          `json:"description"`
-	StepsTried  []string        `json:"steps_tried,omitempty"`
-	Platform    string          `json:"platform,omitempty"`
-	AppVersion  string          `json:"app_version,omitempty"`
-	OSVersion   string          `json:"os_version,omitempty"`
-	DiagnosisID string          `json:"diagnosis_id,omitempty"`
-	Diagnosis   json.RawMessage `json:"diagnosis,omitempty"`
+	HappenedAt  string   `json:"happened_at,omitempty"`
+	Symptom     string   `json:"symptom,omitempty"`
+	Description string   `json:"description"`
+	StepsTried  []string `json:"steps_tried,omitempty"`
+	Platform    string   `json:"platform,omitempty"`
+	AppVersion  string   `json:"app_version,omitempty"`
+	OSVersion   string   `json:"os_version,omitempty"`
+	DiagnosisID string   `json:"diagnosis_id,omitempty"`
+	// DiagnosisKey opens an anonymous DiagnosisID (see Diagnosis.Key). It
+	// is read when the ticket is made and never stored.
+	DiagnosisKey string          `json:"diagnosis_key,omitempty"`
+	Diagnosis    json.RawMessage `json:"diagnosis,omitempty"`
 	// CallbackWindow is when a phone-callback customer wants the call:
 	// "asap", "morning" or "afternoon" (Beijing time).
 	CallbackWindow string `json:"callback_window,omitempty"`
@@ -99,6 +102,9 @@ type Ticket struct {
 	Tags []string `json:"tags,omitempty"`
 	// IncidentID is the incident the ticket is about, or "".
 	IncidentID string `json:"incident_id,omitempty"`
+	// SecretWarning is set on a ticket just created from text that had
+	// secrets in it (masked before it was stored).
+	SecretWarning *SecretWarning `json:"secret_warning,omitempty"`
 }
 
 // FirstResponseBreached reports whether the first-response target passed
@@ -148,8 +154,24 @@ type TicketMessage struct {
 	// own language. Messages written by people have none.
 	Note      *Note     `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Seq is the message's place in its ticket's conversation (1, 2, 3...),
+	// given under the ticket's lock together with CreatedAt, so ordering
+	// by either gives the same conversation. Ids carry no order.
+	Seq int64 `json:"seq"`
+	// ClientID is the sender's own id for the message, made up by the chat
+	// page, the console or an API client (at most 64 letters, digits, '-',
+	// '_', '.' or ':'). Adding a message under a ClientID the ticket
+	// already holds writes nothing and returns the first one, Replayed
+	// set: a resend after a lost answer is harmless. Empty: none given.
+	ClientID string `json:"client_id,omitempty"`
+	// Replayed is set on a message an add returned instead of writing it,
+	// because its ClientID was already stored.
+	Replayed bool `json:"-"`
 	// Attachments, when adding a message, are stored with it.
 	Attachments []*Attachment `json:"-"`
+	// SecretWarning is set on a customer's message just added whose text
+	// had secrets in it (masked before it was stored).
+	SecretWarning *SecretWarning `json:"secret_warning,omitempty"`
 }
 
 // Note is a note okcare writes on a ticket, in a form that does not
@@ -201,13 +223,19 @@ type QueueFilter struct {
 	Statuses []string
 	Category string
 	Lang     string
-	Limit    int
+	// Tag keeps tickets with this tag only: TagSecretExposed is the
+	// security team's queue.
+	Tag   string
+	Limit int
 }
 
 // TicketService keeps tickets and their conversations.
 type TicketService interface {
 	// CreateTicket opens a ticket with the intake as its first message,
-	// once per idempotency key. Returns EINVALID, EIDEMPOTENCYMISMATCH.
+	// once per idempotency key. Secrets in the customer's text (subject,
+	// intake, text attachments) are masked before anything is stored; the
+	// ticket is then flagged TagSecretExposed, urgent, and carries a
+	// SecretWarning. Returns EINVALID, EIDEMPOTENCYMISMATCH.
 	CreateTicket(ctx context.Context, req NewTicket) (*Ticket, error)
 
 	// FindTicket returns ENOTFOUND.
@@ -235,7 +263,12 @@ type TicketService interface {
 	UserTickets(ctx context.Context, userID string) ([]*Ticket, error)
 
 	// AddTicketMessage appends a message; a customer's reply to a pending or
-	// solved ticket reopens it. Returns EINVALID, ENOTFOUND, ECONFLICT (closed).
+	// solved ticket reopens it. Secrets in any message are masked before it
+	// is stored; in a customer's, they also flag the ticket as
+	// CreateTicket does and set m.SecretWarning. A message whose ClientID
+	// the ticket holds already is not added again: m becomes the stored
+	// one, Replayed set. Returns EINVALID, ENOTFOUND, ECONFLICT (closed, or
+	// the ClientID names another author's message).
 	AddTicketMessage(ctx context.Context, m *TicketMessage) error
 
 	// ReplyAsAgent adds a staff message. A public one is mailed to the
@@ -243,6 +276,13 @@ type TicketService interface {
 	// in pending; an internal note does neither. Returns EINVALID,
 	// ENOTFOUND, ECONFLICT (closed).
 	ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*TicketMessage, error)
+
+	// ReplyAsAgentOnce is ReplyAsAgent under the client's id for the
+	// reply: when the ticket holds clientID already, nothing is written
+	// and the stored message is returned, Replayed set. Returns as
+	// ReplyAsAgent, and ECONFLICT when clientID names another author's
+	// message.
+	ReplyAsAgentOnce(ctx context.Context, ticketID, agentID, clientID, body string, public bool) (*TicketMessage, error)
 
 	// SetTicketStatus moves a ticket (not back to new). Solving sends a
 	// satisfaction survey; pending starts the auto-solve clock. Returns
@@ -286,8 +326,8 @@ type TicketService interface {
 	// EINVALID, ENOTFOUND, ECONFLICT (closed).
 	LogCall(ctx context.Context, ticketID, agentID, outcome, notes string) error
 
-	// TicketMessages lists messages oldest first; internal notes only when
-	// asked (agents), never for customers.
+	// TicketMessages lists messages in conversation order (Seq); internal
+	// notes only when asked (agents), never for customers.
 	TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*TicketMessage, error)
 }
 

@@ -21,6 +21,17 @@ const (
 	KindJoin   = "join"   // an agent opened the chat
 	KindLeave  = "leave"  // an agent closed it
 	KindEnd    = "end"    // the chat was ended
+	// KindResync tells every watcher on this node that events may have
+	// been missed (the relay was down and is back): each reads what it
+	// missed from the store. Never relayed.
+	KindResync = "resync"
+)
+
+// Relay states, as RelayState reports them.
+const (
+	RelayOff          = "off"          // no relay: this node is alone
+	RelayConnected    = "connected"    // other nodes' events arrive as they happen
+	RelayDisconnected = "disconnected" // they do not: watchers read the store
 )
 
 // Event is one new message on a chat ticket, or a signal (Kind).
@@ -32,14 +43,24 @@ type Event struct {
 	From      string    `json:"from"` // "customer", "agent" or "system"
 	Body      string    `json:"body"`
 	At        time.Time `json:"at"`
+	// Seq is a message's place in its ticket's conversation: a watcher
+	// that sees a gap reads the missing messages from the store.
+	Seq int64 `json:"seq,omitempty"`
+	// ClientID is the sender's own id for a message, so the page that
+	// sent it knows it is in.
+	ClientID string `json:"client_id,omitempty"`
 	// Origin is the node that published the event, so a relay does not
 	// deliver a node's own events twice.
 	Origin string `json:"origin,omitempty"`
 }
 
-// Relay carries events between nodes.
+// Relay carries events between nodes. It may lose them (while it is
+// down, or a node dies before handing one over): the store is the record,
+// the relay only news.
 type Relay interface {
 	Publish(e Event) error
+	// Connected tells whether the relay is up: events pass between nodes.
+	Connected() bool
 }
 
 // Hub delivers events to local subscribers by ticket.
@@ -55,7 +76,7 @@ type Hub struct {
 }
 
 // bufferSize is how many events a slow watcher may fall behind before it
-// misses some; a browser that reconnects reloads what it missed.
+// misses some; it reads what it missed from the store when it sees the gap.
 const bufferSize = 64
 
 // Subscribe watches a ticket until cancel is called.
@@ -129,4 +150,35 @@ func (h *Hub) Agents(ticketID string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.agents[ticketID]
+}
+
+// RelayState is RelayOff, RelayConnected or RelayDisconnected.
+func (h *Hub) RelayState() string {
+	switch {
+	case h.Relay == nil:
+		return RelayOff
+	case h.Relay.Connected():
+		return RelayConnected
+	}
+	return RelayDisconnected
+}
+
+// Live tells whether every node's events reach this node's watchers as
+// they happen: with no relay (one node) or a connected one. While not,
+// watchers read the store every few seconds instead.
+func (h *Hub) Live() bool { return h.RelayState() != RelayDisconnected }
+
+// Resync tells every watcher on this node to read what it may have missed
+// from the store; the relay calls it when it connects again.
+func (h *Hub) Resync() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ticketID, subs := range h.subs {
+		for ch := range subs {
+			select {
+			case ch <- Event{Kind: KindResync, TicketID: ticketID}:
+			default: // a full buffer: the watcher will see a gap anyway
+			}
+		}
+	}
 }

@@ -6,9 +6,13 @@ import (
 	"github.com/okcare/okcare/chat"
 )
 
-type recordingRelay struct{ got []chat.Event }
+type recordingRelay struct {
+	got  []chat.Event
+	down bool
+}
 
 func (r *recordingRelay) Publish(e chat.Event) error { r.got = append(r.got, e); return nil }
+func (r *recordingRelay) Connected() bool            { return !r.down }
 
 func TestHub(t *testing.T) {
 	relay := &recordingRelay{}
@@ -77,5 +81,37 @@ func TestHubAgents(t *testing.T) {
 	h.Publish(chat.Event{Kind: chat.KindJoin, TicketID: "tkt_1"})
 	if n := h.Agents("tkt_1"); n != 1 {
 		t.Fatalf("%d agents after a join following a stray leave", n)
+	}
+}
+
+// TestHubRelayState: a node alone is live; one with a relay is live while
+// the relay is connected. Resync reaches every watcher of every ticket on
+// the node, and never the relay.
+func TestHubRelayState(t *testing.T) {
+	alone := &chat.Hub{Node: "n1"}
+	if alone.RelayState() != chat.RelayOff || !alone.Live() {
+		t.Fatalf("a node alone: %s, live %v", alone.RelayState(), alone.Live())
+	}
+	relay := &recordingRelay{}
+	h := &chat.Hub{Node: "n1", Relay: relay}
+	if h.RelayState() != chat.RelayConnected || !h.Live() {
+		t.Fatalf("connected relay: %s", h.RelayState())
+	}
+	relay.down = true
+	if h.RelayState() != chat.RelayDisconnected || h.Live() {
+		t.Fatalf("relay down: %s, live %v", h.RelayState(), h.Live())
+	}
+	a, stopA := h.Subscribe("tkt_1")
+	defer stopA()
+	b, stopB := h.Subscribe("tkt_2")
+	defer stopB()
+	h.Resync()
+	for _, ch := range []<-chan chat.Event{a, b} {
+		if e := <-ch; e.Kind != chat.KindResync || e.TicketID == "" {
+			t.Fatalf("resync delivered as %+v", e)
+		}
+	}
+	if len(relay.got) != 0 {
+		t.Fatalf("resync was relayed: %+v", relay.got)
 	}
 }

@@ -41,14 +41,15 @@ func (s *Server) handleAgentTicket(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Body   string `json:"body"`
-		Public bool   `json:"public"`
+		Body     string `json:"body"`
+		Public   bool   `json:"public"`
+		ClientID string `json:"client_id"`
 	}
 	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	m, err := s.Store.ReplyAsAgent(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.Body, req.Public)
+	m, err := s.Store.ReplyAsAgentOnce(r.Context(), r.PathValue("id"), agentFrom(r).ID, req.ClientID, req.Body, req.Public)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -56,7 +57,16 @@ func (s *Server) handleAgentReply(w http.ResponseWriter, r *http.Request) {
 	if t, err := s.Store.FindTicket(r.Context(), m.TicketID); err == nil {
 		s.publishChat(t, m) // an open chat shows it at once, as from the console
 	}
-	writeJSON(w, http.StatusCreated, m)
+	writeJSON(w, createdOrReplayed(m), m)
+}
+
+// createdOrReplayed is the status of an answer that added m: 201, or 200
+// when m was stored before under its client id and nothing was written.
+func createdOrReplayed(m *okcare.TicketMessage) int {
+	if m.Replayed {
+		return http.StatusOK
+	}
+	return http.StatusCreated
 }
 
 // handleStartVerification sends an identity code for a ticket. The body is
@@ -177,7 +187,7 @@ func (s *Server) handleAnswerSurvey(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := okcare.QueueFilter{Category: q.Get("category"), Lang: q.Get("lang"), Limit: 100}
+	f := okcare.QueueFilter{Category: q.Get("category"), Lang: q.Get("lang"), Tag: q.Get("tag"), Limit: 100}
 	if v := q.Get("status"); v != "" {
 		f.Statuses = strings.Split(v, ",")
 	}

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"github.com/okcare/okcare/storetest"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -41,7 +42,11 @@ func TestVerifiedActionsAPI(t *testing.T) {
 		t.Fatalf("start: %d %v", status, v)
 	}
 	var body string
-	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&body)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`)
+		body = nt.Body
+		return nil
+	}()
 	code := regexp.MustCompile(`\d{6}`).FindString(body)
 	if status, b, _ := ts.call(t, "POST", "/api/v1/agent/verifications/"+v["id"].(string)+"/confirm", ann, map[string]string{"code": code}); status != 200 || b["verified_at"] == nil {
 		t.Fatalf("confirm: %d %v", status, b)
@@ -113,7 +118,11 @@ func TestSolveAndSurveyAPI(t *testing.T) {
 		t.Fatalf("solve: %d %v", status, b)
 	}
 	var body string
-	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'csat_survey'`).Scan(&body)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'csat_survey'`)
+		body = nt.Body
+		return nil
+	}()
 	tok := regexp.MustCompile(`okcsat_[A-Z2-7]+`).FindString(body)
 	// The emailed link opens a page; answering it there needs its CSRF token.
 	jar, _ := cookiejar.New(nil)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/chat"
+	"github.com/okcare/okcare/token"
 )
 
 // chatCookie holds the customer's chat token; it only travels to the chat
@@ -50,7 +51,7 @@ func (s *Server) chatTicket(r *http.Request) (*okcare.Ticket, error) {
 func (s *Server) chatAvailable(ctx context.Context, lang string) (ok bool, why map[string]string, err error) {
 	now := s.Now()
 	a := s.desk().Available(okcare.ChannelChat, now)
-	mail := promiseText(lang, s.desk().Promise(okcare.ChannelMail))
+	mail := s.promise(lang, okcare.ChannelMail, now)
 	if !a.OpenNow {
 		return false, map[string]string{"Title": tr(lang, "chat_closed_title"), "Text": fill(tr(lang, "chat_closed_text"),
 			"open", clock(a.Open), "close", clock(a.Close), "when", whenText(lang, a.NextOpen, now), "promise", mail)}, nil
@@ -88,7 +89,7 @@ func (s *Server) chatStartView(ctx context.Context, lang string, data map[string
 		return nil, err
 	}
 	a := s.desk().Available(okcare.ChannelChat, s.Now())
-	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", promiseText(lang, a.FirstResponse))
+	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", s.promise(lang, okcare.ChannelChat, s.Now()))
 	ok, why, err := s.chatAvailable(ctx, lang)
 	if !ok {
 		data["Away"] = why
@@ -149,6 +150,7 @@ func (s *Server) chatFormError(w http.ResponseWriter, r *http.Request, lang stri
 		s.pageError(w, r, lang, err)
 		return
 	}
+	setErrorCode(w, err)
 	s.chatFormRefused(w, r, lang, customerErrorText(lang, err))
 }
 
@@ -167,6 +169,7 @@ func (s *Server) chatFormRefused(w http.ResponseWriter, r *http.Request, lang, w
 func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang string) {
 	email := strings.TrimSpace(r.PostFormValue("contact_email"))
 	if email == "" {
+		w.Header().Set(errorCodeHeader, okcare.EINVALID)
 		s.chatFormRefused(w, r, lang, tr(lang, "chat_need_email"))
 		return
 	}
@@ -176,14 +179,19 @@ func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang strin
 		s.chatFormError(w, r, lang, err)
 		return
 	}
+	lead, note := s.replyByWords(lang, "chat_left_text", t.Ticket)
 	s.render(w, r, http.StatusCreated, "chat.html", lang, tr(lang, "chat_left_title"), map[string]any{"Left": t.Ticket,
-		"LeftText": fill(tr(lang, "chat_left_text"), "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now())})
+		"LeftText": fill(lead, "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now()), "Provisional": note})
 }
 
 // chatLine is a message as the chat page shows it.
 type chatLine struct {
 	ID, From, Body string
 	At             time.Time
+	Seq            int64
+	// ClientID lets the page drop its pending copy of a message it sent
+	// whose ack was lost.
+	ClientID string
 }
 
 // When is the message's Beijing date and time, as the page shows it.
@@ -193,7 +201,7 @@ func chatLines(msgs []*okcare.TicketMessage) []chatLine {
 	out := make([]chatLine, 0, len(msgs))
 	for _, m := range msgs {
 		if m.Public {
-			out = append(out, chatLine{ID: m.ID, From: chatFrom(m.Author), Body: m.Body, At: m.CreatedAt})
+			out = append(out, chatLine{ID: m.ID, From: chatFrom(m.Author), Body: m.Body, At: m.CreatedAt, Seq: m.Seq, ClientID: m.ClientID})
 		}
 	}
 	return out
@@ -222,7 +230,8 @@ func (s *Server) pageChat(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	data := map[string]any{"Ticket": t, "Lines": chatLines(msgs), "ChatJS": chatJSURL, "Socket": "/support/chat/" + t.ID + "/ws"}
+	data := map[string]any{"Ticket": t, "Lines": chatLines(msgs), "ChatJS": chatJSURL, "Socket": "/support/chat/" + t.ID + "/ws",
+		"ClientID": newClientID(), "LastSeq": lastSeq(msgs)}
 	if data["Outage"], err = s.outageNotice(r.Context(), lang); err != nil {
 		s.pageError(w, r, lang, err)
 		return
@@ -249,37 +258,59 @@ func (s *Server) pageChat(w http.ResponseWriter, r *http.Request) {
 }
 
 // customerSays stores a customer's chat message and tells the watchers.
-func (s *Server) customerSays(ctx context.Context, t *okcare.Ticket, body string) error {
+// It is the one way a customer's chat words reach the store (the socket,
+// the plain form), so whatever must be done to them before they are kept
+// is done here. A resend under the same client id returns the stored
+// message and tells nobody again.
+func (s *Server) customerSays(ctx context.Context, t *okcare.Ticket, clientID, body string) (*okcare.TicketMessage, error) {
 	if !s.ChatLimiter.Allow("chat:"+t.ID, s.Now()) {
-		return okcare.Errorf(okcare.ERATELIMITED, "You are sending messages too fast; wait a moment.")
+		return nil, okcare.Errorf(okcare.ERATELIMITED, "You are sending messages too fast; wait a moment.")
 	}
 	author := "contact"
 	if t.UserID != "" {
 		author = "user:" + t.UserID
 	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: body}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: body, ClientID: clientID}
 	if err := s.Store.AddTicketMessage(ctx, m); err != nil {
-		return err
+		return nil, err
 	}
 	s.publishChat(t, m)
-	return nil
+	if w := m.SecretWarning; w != nil && w.Message != nil {
+		s.publishChat(t, w.Message) // the store hid a secret: say why, at once
+	}
+	return m, nil
 }
 
-// agentSays stores an agent's public chat reply and tells the watchers.
-func (s *Server) agentSays(ctx context.Context, t *okcare.Ticket, agentID, body string) error {
-	m, err := s.Store.ReplyAsAgent(ctx, t.ID, agentID, body, true)
+// agentSays stores an agent's public chat reply and tells the watchers;
+// a resend under the same client id tells nobody again.
+func (s *Server) agentSays(ctx context.Context, t *okcare.Ticket, agentID, clientID, body string) (*okcare.TicketMessage, error) {
+	m, err := s.Store.ReplyAsAgentOnce(ctx, t.ID, agentID, clientID, body, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.publishChat(t, m)
-	return nil
+	return m, nil
 }
 
+// publishChat tells the chat's watchers of a new public message, once: a
+// replayed message was told of when it was first stored.
 func (s *Server) publishChat(t *okcare.Ticket, m *okcare.TicketMessage) {
-	if t.Channel != okcare.ChannelChat || !m.Public {
+	if t.Channel != okcare.ChannelChat || !m.Public || m.Replayed {
 		return
 	}
-	s.signalChat(chat.Event{TicketID: t.ID, MessageID: m.ID, From: chatFrom(m.Author), Body: m.Body, At: m.CreatedAt})
+	s.signalChat(chatEvent(t, m))
+}
+
+// newClientID is a client id for a page's plain form, so that a form sent
+// twice (a reload, a double click) stores one message.
+func newClientID() string { return token.New("f-") }
+
+// lastSeq is the seq of the last message of msgs, 0 for none.
+func lastSeq(msgs []*okcare.TicketMessage) int64 {
+	if len(msgs) == 0 {
+		return 0
+	}
+	return msgs[len(msgs)-1].Seq
 }
 
 // signalChat publishes e to the chat's watchers, here and on other nodes.
@@ -297,7 +328,7 @@ func (s *Server) pageChatSend(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := s.chatTicket(r)
 	if err == nil {
-		err = s.customerSays(r.Context(), t, r.PostFormValue("body"))
+		_, err = s.customerSays(r.Context(), t, r.PostFormValue("client_id"), r.PostFormValue("body"))
 	}
 	if err != nil {
 		s.pageError(w, r, lang, err)

@@ -22,6 +22,9 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 type chatEvent struct {
 	Kind        string `json:"kind"`
 	ID          string `json:"id"`
+	Seq         int64  `json:"seq"`
+	ClientID    string `json:"client_id"`
+	Retry       bool   `json:"retry"`
 	From        string `json:"from"`
 	Body        string `json:"body"`
 	Text        string `json:"text"`
@@ -30,10 +33,14 @@ type chatEvent struct {
 	Error       string `json:"error"`
 }
 
-// chatSocket is one side's open chat socket.
+// chatSocket is one side's open chat socket; a goroutine reads it (so
+// the client answers the server's pings) into frames.
 type chatSocket struct {
-	t    *testing.T
-	conn *websocket.Conn
+	t      *testing.T
+	conn   *websocket.Conn
+	frames chan []byte
+	closed chan struct{}
+	err    error // why reading stopped, once closed is closed
 }
 
 func dialChat(t *testing.T, ts *testServer, c *consoleClient, path string) *chatSocket {
@@ -45,25 +52,42 @@ func dialChat(t *testing.T, ts *testServer, c *consoleClient, path string) *chat
 		t.Fatalf("dial %s: %v", path, err)
 	}
 	t.Cleanup(func() { conn.CloseNow() })
-	return &chatSocket{t: t, conn: conn}
+	s := &chatSocket{t: t, conn: conn, frames: make(chan []byte, 1024), closed: make(chan struct{})}
+	go func() {
+		defer close(s.closed)
+		for {
+			_, raw, err := conn.Read(context.Background())
+			if err != nil {
+				s.err = err
+				return
+			}
+			s.frames <- raw
+		}
+	}()
+	return s
 }
 
 // until reads events until one satisfies ok, failing after 5 s.
 func (s *chatSocket) until(what string, ok func(chatEvent) bool) chatEvent {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	timeout := time.After(5 * time.Second)
 	var seen []string
 	for {
-		_, raw, err := s.conn.Read(ctx)
-		if err != nil {
-			s.t.Fatalf("waiting for %s: %v; saw %s", what, err, strings.Join(seen, " "))
-		}
-		seen = append(seen, string(raw))
-		var e chatEvent
-		json.Unmarshal(raw, &e)
-		if ok(e) {
-			return e
+		select {
+		case raw := <-s.frames:
+			seen = append(seen, string(raw))
+			var e chatEvent
+			json.Unmarshal(raw, &e)
+			if ok(e) {
+				return e
+			}
+		case <-s.closed:
+			if len(s.frames) > 0 {
+				continue
+			}
+			s.t.Fatalf("waiting for %s: %v; saw %s", what, s.err, strings.Join(seen, " "))
+		case <-timeout:
+			s.t.Fatalf("waiting for %s: nothing within 5 s; saw %s", what, strings.Join(seen, " "))
 		}
 	}
 }
@@ -298,8 +322,8 @@ func TestConsoleUnreadChats(t *testing.T) {
 }
 
 // TestChatReconnectLosesNothing: a customer whose connection drops gets,
-// on reconnecting with the last message they saw, every message sent
-// meanwhile, once.
+// on reconnecting with the seq of the last message they saw, every
+// message sent meanwhile, once.
 func TestChatReconnectLosesNothing(t *testing.T) {
 	ts := newTestServer(t)
 	staffChat(t, ts, "agent@okcare.example")
@@ -315,7 +339,7 @@ func TestChatReconnectLosesNothing(t *testing.T) {
 			t.Fatalf("reply: %d", status)
 		}
 	}
-	again := dialChat(t, ts, customer, path+"/ws?lang=zh-CN&since="+url.QueryEscape(seen.ID))
+	again := dialChat(t, ts, customer, path+"/ws?lang=zh-CN&since_seq="+itoa64(seen.Seq))
 	var got []string
 	again.until("both missed messages", func(e chatEvent) bool {
 		if e.Body != "" {
@@ -343,7 +367,7 @@ func TestChatSocketProblemsInTheCustomersLanguage(t *testing.T) {
 	socket.send(`{"body":"第一条"}`)
 	socket.until("the first message", func(e chatEvent) bool { return e.Body == "第一条" })
 	socket.send(`{"body":"第二条"}`)
-	if e := socket.until("the refusal", func(e chatEvent) bool { return e.Error != "" }); e.Error != "您发送得太快了，请稍等片刻再发。" {
+	if e := socket.until("the refusal", func(e chatEvent) bool { return e.Error != "" }); e.Error != "您发送得太快了，请稍等片刻再发。" || !e.Retry {
 		t.Fatalf("refusal %q", e.Error)
 	}
 }

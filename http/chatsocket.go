@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -73,7 +72,9 @@ func (s *Server) customerChatSocket(w http.ResponseWriter, r *http.Request) {
 	if !okcare.ValidLang(lang) {
 		lang = t.Lang
 	}
-	s.chatSocket(w, r, t, sideCustomer, lang, func(ctx context.Context, body string) error { return s.customerSays(ctx, t, body) })
+	s.chatSocket(w, r, t, sideCustomer, lang, func(ctx context.Context, clientID, body string) (*okcare.TicketMessage, error) {
+		return s.customerSays(ctx, t, clientID, body)
+	})
 }
 
 func (s *Server) agentChatSocket(w http.ResponseWriter, r *http.Request, a *okcare.Agent, lang string) {
@@ -91,7 +92,9 @@ func (s *Server) agentChatSocket(w http.ResponseWriter, r *http.Request, a *okca
 		defer s.staffSockets.add(c.Value, cancel)()
 		go s.recheckStaffSession(ctx, c.Value, cancel)
 	}
-	s.chatSocket(w, r.WithContext(ctx), t, sideAgent, lang, func(ctx context.Context, body string) error { return s.agentSays(ctx, t, a.ID, body) })
+	s.chatSocket(w, r.WithContext(ctx), t, sideAgent, lang, func(ctx context.Context, clientID, body string) (*okcare.TicketMessage, error) {
+		return s.agentSays(ctx, t, a.ID, clientID, body)
+	})
 }
 
 // staffSocketRecheck is how often an open staff chat socket checks that
@@ -114,21 +117,51 @@ func (s *Server) recheckStaffSession(ctx context.Context, tok string, cancel fun
 	}
 }
 
-// chatOut is what a chat socket sends: a message (chat.Event), a typing
-// signal with its words, or a status line.
+// chatOut is what a chat socket sends besides messages: a typing signal
+// with its words, a status line, an acknowledgement (kind "ack", the
+// stored message), a refusal (Error, for the message ClientID, Retry when
+// sending it again later may work) or a pong.
 type chatOut struct {
 	chat.Event
-	Text string `json:"text,omitempty"`
+	Text  string `json:"text,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Code is the stable error code of a refused frame or message.
+	Code  string `json:"code,omitempty"`
+	Retry bool   `json:"retry,omitempty"`
 }
 
-// chatSocket runs one browser's live chat: it sends what the browser
-// missed since ?since= (a message id), then every new message; what the
-// browser sends is stored through say, except typing signals, which only
-// pass to the other side. A customer's socket also sends the chat's status
-// line whenever it changes; an agent's socket joins the agent to the chat
-// for as long as it is open. The library refuses cross-origin upgrades,
-// which with the SameSite cookies keeps other sites out.
-func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ticket, side, lang string, say func(context.Context, string) error) {
+// Kinds of what only a chat socket sends.
+const (
+	kindAck  = "ack"  // a message of the browser's is stored (committed)
+	kindPong = "pong" // the answer to the browser's heartbeat
+)
+
+// sayFunc stores what one side of a chat sends, under the browser's id
+// for it, and tells the watchers; a resend returns the stored message.
+type sayFunc func(ctx context.Context, clientID, body string) (*okcare.TicketMessage, error)
+
+// chatSocket runs one browser's live chat: it sends the messages after
+// ?since_seq= (all without it), then every new one, in conversation
+// order, each once; what the browser sends is stored through say and
+// acknowledged once committed; typing signals only pass to the other
+// side. A customer's socket also sends the chat's status line whenever it
+// changes; an agent's socket joins the agent to the chat for as long as
+// it is open. See chatConn for how nothing is lost when the relay is. The
+// library refuses cross-origin upgrades, which with the SameSite cookies
+// keeps other sites out.
+func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ticket, side, lang string, say sayFunc) {
+	var since int64
+	if q := r.URL.Query().Get("since_seq"); q != "" {
+		var err error
+		if since, err = strconv.ParseInt(q, 10, 64); err != nil || since < 0 {
+			s.Error(w, r, okcare.Errorf(okcare.EINVALID, "since_seq must be a message's seq."))
+			return
+		}
+	}
+	if s.isDraining() { // this node is stopping: the page reconnects to another
+		s.Error(w, r, okcare.Errorf(okcare.EUNAVAILABLE, "This server is restarting; reconnect."))
+		return
+	}
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{}) // a chat outlives the server's request timeouts
 	rc.SetWriteDeadline(time.Time{})
@@ -140,34 +173,17 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	conn.SetReadLimit(64 << 10)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
+	c := &chatConn{s: s, conn: conn, ctx: ctx, ticket: t, side: side, last: since}
+	// Subscribed before catching up, so nothing falls between the two.
 	events, stop := s.Chat.Subscribe(t.ID)
 	defer stop()
 	if side == sideAgent {
 		s.signalChat(chat.Event{Kind: chat.KindJoin, TicketID: t.ID, From: sideAgent, At: s.Now()})
 		defer s.signalChat(chat.Event{Kind: chat.KindLeave, TicketID: t.ID, From: sideAgent, At: s.Now()})
 	}
-
-	send := func(v any) error {
-		raw, _ := json.Marshal(v)
-		wctx, done := context.WithTimeout(ctx, 10*time.Second)
-		defer done()
-		return conn.Write(wctx, websocket.MessageText, raw)
-	}
-	// Catch up: subscribed first, so nothing falls between the two.
-	since := r.URL.Query().Get("since")
-	msgs, err := s.Store.TicketMessages(ctx, t.ID, false)
-	if err != nil {
+	if c.catchUp() != nil {
 		conn.Close(websocket.StatusInternalError, "try again")
 		return
-	}
-	seen := map[string]bool{}
-	for _, l := range chatLines(msgs) {
-		if since == "" || l.ID > since {
-			seen[l.ID] = true
-			if send(chat.Event{TicketID: t.ID, MessageID: l.ID, From: l.From, Body: l.Body, At: l.At}) != nil {
-				return
-			}
-		}
 	}
 	// The customer's status line, now and whenever it changes.
 	var last chatStatus
@@ -180,45 +196,67 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 			return err
 		}
 		last = st
-		return send(st)
+		return c.send(st)
 	}
 	if status() != nil {
 		return
 	}
 
-	go s.readChat(ctx, cancel, conn, t, side, lang, say)
+	go s.readChat(c, cancel, lang, say)
+	go c.pingLoop(cancel, s.chatPing())
 	every := s.ChatRefresh
 	if every <= 0 {
 		every = chatRefresh
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	catchTick := time.NewTicker(chatCatchUpOutage)
+	defer catchTick.Stop()
+	lastCatchUp := time.Now()
 	for {
 		var err error
 		select {
 		case <-ctx.Done():
 			conn.Close(websocket.StatusNormalClosure, "")
 			return
+		case <-s.Draining():
+			// The node is stopping: tell the page to reconnect (to another
+			// node, the load balancer having seen /readyz turn 503); what
+			// it has not had acknowledged it sends again there.
+			conn.Close(websocket.StatusServiceRestart, "reconnect")
+			return
 		case <-tick.C:
 			err = status()
+		case now := <-catchTick.C:
+			// While the relay is down other nodes' messages reach this
+			// node only through the store; when it is up, a slow safety
+			// net for news lost on the way (a node that died between its
+			// commit and its publish).
+			if !s.Chat.Live() || now.Sub(lastCatchUp) >= chatCatchUpAlways {
+				lastCatchUp = now
+				err = c.catchUp()
+			}
 		case e := <-events:
 			switch {
-			case e.Kind == "" && seen[e.MessageID]:
-				continue
 			case e.Kind == "":
-				err = send(e)
+				err = c.deliver(e)
 				if err == nil && e.From == sideAgent {
 					err = status() // an answer means an agent has joined
 				}
+			case e.Kind == chat.KindResync:
+				lastCatchUp = time.Now()
+				if err = c.catchUp(); err == nil {
+					err = status()
+				}
 			case e.Kind == chat.KindTyping && e.From != side:
-				err = send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
+				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
 			case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
 				err = status()
 			case e.Kind == chat.KindEnd:
 				if side == sideCustomer {
 					err = status()
 				} else {
-					err = send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
+					err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
 				}
 			}
 		}
@@ -228,40 +266,61 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	}
 }
 
-// readChat reads what a browser sends until it goes: messages are stored
-// through say; typing signals, throttled, go to the other side unstored.
-func (s *Server) readChat(ctx context.Context, cancel func(), conn *websocket.Conn, t *okcare.Ticket, side, lang string, say func(context.Context, string) error) {
+// chatIn is what a browser sends: a message (Body, under its ClientID), a
+// typing signal, or a heartbeat (Ping), answered with a pong.
+type chatIn struct {
+	Body     string `json:"body"`
+	ClientID string `json:"client_id"`
+	Typing   bool   `json:"typing"`
+	Ping     bool   `json:"ping"`
+}
+
+// readChat reads what a browser sends until it goes. A message is stored
+// through say and only then acknowledged, with its id, seq and time: the
+// page keeps it pending (and sends it again after reconnecting) until
+// that ack. Messages are taken one at a time, in the order sent. A frame
+// that is not one strict JSON text message is answered with the problem
+// and its code, as a request would be, and stores nothing.
+func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) {
 	defer cancel()
 	var lastTyping time.Time
 	for {
-		_, data, err := conn.Read(ctx)
+		typ, data, err := c.conn.Read(c.ctx)
 		if err != nil {
 			return
 		}
-		var in struct {
-			Body   string `json:"body"`
-			Typing bool   `json:"typing"`
+		var in chatIn
+		var bad error
+		if typ != websocket.MessageText {
+			bad = okcare.Errorf(okcare.EUNSUPPORTEDMEDIA, "Send chat messages as text.")
+		} else {
+			bad = unmarshalStrict(data, &in)
 		}
-		if json.Unmarshal(data, &in) != nil {
-			continue
-		}
-		if in.Typing {
+		switch {
+		case bad != nil:
+			err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID}, Error: chatProblem(lang, bad), Code: okcare.ErrorCode(bad)})
+		case in.Ping:
+			err = c.send(chatOut{Event: chat.Event{Kind: kindPong, TicketID: c.ticket.ID}})
+		case in.Typing:
 			if now := time.Now(); now.Sub(lastTyping) >= typingEvery {
 				lastTyping = now
-				s.signalChat(chat.Event{Kind: chat.KindTyping, TicketID: t.ID, From: side, At: s.Now()})
+				s.signalChat(chat.Event{Kind: chat.KindTyping, TicketID: c.ticket.ID, From: c.side, At: s.Now()})
 			}
-			continue
-		}
-		if strings.TrimSpace(in.Body) == "" {
-			continue
-		}
-		if err := say(ctx, in.Body); err != nil {
-			var problem struct {
-				Error string `json:"error"`
+		case strings.TrimSpace(in.Body) == "":
+		default:
+			m, serr := say(c.ctx, in.ClientID, in.Body)
+			if serr != nil {
+				code := okcare.ErrorCode(serr)
+				err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID, ClientID: in.ClientID}, Error: chatProblem(lang, serr), Code: code,
+					Retry: code == okcare.EINTERNAL || code == okcare.ERATELIMITED})
+				break
 			}
-			problem.Error = chatProblem(lang, err)
-			raw, _ := json.Marshal(problem)
-			conn.Write(ctx, websocket.MessageText, raw)
+			ack := chatEvent(c.ticket, m)
+			ack.Kind = kindAck
+			err = c.send(ack)
+		}
+		if err != nil {
+			return
 		}
 	}
 }

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"github.com/okcare/okcare/storetest"
 	"regexp"
 	"strings"
 	"testing"
@@ -63,7 +64,11 @@ func TestBrowserConsole(t *testing.T) {
 	}
 	// The customer reads the code from their mail.
 	var mail string
-	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&mail)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`)
+		mail = nt.Body
+		return nil
+	}()
 	code := regexp.MustCompile(`\d{6}`).FindString(mail)
 	err = chromedp.Run(ctx,
 		chromedp.SendKeys("#code", code, chromedp.ByID),

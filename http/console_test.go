@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"github.com/okcare/okcare/storetest"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -201,7 +202,11 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 		t.Fatal("no code form after sending the code")
 	}
 	var mail string
-	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&mail)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`)
+		mail = nt.Body
+		return nil
+	}()
 	code := regexp.MustCompile(`\d{6}`).FindString(mail)
 	if strings.Contains(body, code) {
 		t.Fatal("the console shows the verification code")
@@ -281,7 +286,11 @@ func TestConsoleTicketWorkflow(t *testing.T) {
 	}
 	// Solving sent the survey; the customer's rating shows on the ticket.
 	var survey string
-	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'csat_survey' ORDER BY created_at DESC LIMIT 1`).Scan(&survey)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'csat_survey' ORDER BY created_at DESC LIMIT 1`)
+		survey = nt.Body
+		return nil
+	}()
 	if err := ts.db.AnswerSurvey(ctx, regexp.MustCompile(`okcsat_[A-Z2-7]+`).FindString(survey), 2, "太慢了"); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"github.com/okcare/okcare/storetest"
 	"regexp"
 	"strings"
 	"testing"
@@ -102,7 +103,11 @@ func TestConsoleAPICandidateThenLinked(t *testing.T) {
 		t.Fatalf("verify: %d %v", status, v)
 	}
 	var to, mail string
-	ts.db.SQL().QueryRow(`SELECT to_addr, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&to, &mail)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`)
+		to, mail = nt.To, nt.Body
+		return nil
+	}()
 	if to != "chen@demo.okwallet.example" {
 		t.Fatalf("code went to %q", to)
 	}

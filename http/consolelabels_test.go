@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/okcare/okcare/storetest"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -28,7 +29,7 @@ func TestConsoleTicketInWords(t *testing.T) {
 	if err := ts.db.SaveDiagnosis(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.db.SetDiagnosisOutcome(ctx, d.ID, alice.ID, okcare.OutcomeStillBroken); err != nil {
+	if err := ts.db.SetDiagnosisOutcome(ctx, d.ID, alice.ID, "", okcare.OutcomeStillBroken); err != nil {
 		t.Fatal(err)
 	}
 	tk, err := ts.db.CreateTicket(ctx, okcare.NewTicket{UserID: alice.ID, Channel: okcare.ChannelWeb, Lang: "zh-CN", Category: "account_login_restricted",
@@ -53,7 +54,11 @@ func TestConsoleTicketInWords(t *testing.T) {
 		}
 	}
 	var mail string
-	ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&mail)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`)
+		mail = nt.Body
+		return nil
+	}()
 	for _, step := range []struct {
 		path string
 		form url.Values

@@ -3,6 +3,7 @@ package http_test
 import (
 	"bytes"
 	"context"
+	"github.com/okcare/okcare/storetest"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -24,7 +25,11 @@ var privateLink = regexp.MustCompile(`/support/t/okt_[A-Za-z0-9]+`)
 func ackLink(t *testing.T, ts *testServer, ticketID string) string {
 	t.Helper()
 	var body string
-	if err := ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'ticket_ack' AND ticket_id = ?`, ticketID).Scan(&body); err != nil {
+	if err := func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'ticket_ack' AND ticket_id = ?`, ticketID)
+		body = nt.Body
+		return nil
+	}(); err != nil {
 		t.Fatal(err)
 	}
 	link := privateLink.FindString(body)
@@ -264,7 +269,11 @@ func TestCustomerLinksTicketFromThePage(t *testing.T) {
 		t.Fatalf("verify: %d", status)
 	}
 	var to, body string
-	ts.db.SQL().QueryRow(`SELECT to_addr, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`).Scan(&to, &body)
+	func() error {
+		nt := storetest.Notified(t, ts.db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC LIMIT 1`)
+		to, body = nt.To, nt.Body
+		return nil
+	}()
 	code := regexp.MustCompile(`验证码：(\d{6})`).FindStringSubmatch(body)[1] // the body also names the six-digit ticket number
 	if to != chen.Email || !strings.Contains(body, "只在工单页面上输入") || code == "" {
 		t.Fatalf("code to %q: %q", to, body)

@@ -31,7 +31,12 @@ func (s *Server) optionalUser(r *http.Request) (*okcare.User, error) {
 // diagnoseResponse is the answer of POST /api/v1/diagnose.
 type diagnoseResponse struct {
 	ID string `json:"id"`
+	// Key opens an anonymous diagnosis later (feedback, a ticket).
+	Key string `json:"key,omitempty"`
 	*diagnose.Result
+	// SecretWarning says that secrets were hidden from the description
+	// before it was read or stored (secrets.go).
+	SecretWarning *okcare.SecretWarning `json:"secret_warning,omitempty"`
 }
 
 func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
@@ -49,27 +54,28 @@ func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	id, res, err := s.runDiagnosis(r.Context(), &req, u)
+	warning := maskDiagnosis(&req)
+	d, res, err := s.runDiagnosis(r.Context(), &req, u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: id, Result: res})
+	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: d.ID, Key: d.Key, Result: res, SecretWarning: warning})
 }
 
 // runDiagnosis diagnoses a validated request against the server's truth and
 // stores it, for the API and the wizard page alike.
-func (s *Server) runDiagnosis(ctx context.Context, req *diagnose.Request, u *okcare.User) (string, *diagnose.Result, error) {
+func (s *Server) runDiagnosis(ctx context.Context, req *diagnose.Request, u *okcare.User) (*okcare.Diagnosis, *diagnose.Result, error) {
 	now := s.Now()
 	facts := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{}, User: u, Now: now}
 	var err error
 	for _, platform := range []string{okcare.PlatformAndroid, okcare.PlatformIOS} {
 		if facts.Policies[platform], err = s.launch.policy(ctx, s.Store, platform, now); err != nil {
-			return "", nil, err
+			return nil, nil, err
 		}
 	}
 	if facts.Incidents, err = s.launch.activeIncidents(ctx, s.Store, now); err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	res := diagnose.Diagnose(req, facts)
 	reqJSON, _ := json.Marshal(req)
@@ -79,15 +85,19 @@ func (s *Server) runDiagnosis(ctx context.Context, req *diagnose.Request, u *okc
 		d.UserID = u.ID
 	}
 	if err := s.Store.SaveDiagnosis(ctx, d); err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	res.TicketPrefill["diagnosis_id"] = d.ID
-	return d.ID, res, nil
+	if d.Key != "" {
+		res.TicketPrefill["diagnosis_key"] = d.Key
+	}
+	return d, res, nil
 }
 
 func (s *Server) handleDiagnosisFeedback(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Outcome string `json:"outcome"`
+		Key     string `json:"key"`
 	}
 	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
 		s.Error(w, r, err)
@@ -102,7 +112,7 @@ func (s *Server) handleDiagnosisFeedback(w http.ResponseWriter, r *http.Request)
 	if u != nil {
 		userID = u.ID
 	}
-	if err := s.Store.SetDiagnosisOutcome(r.Context(), r.PathValue("id"), userID, req.Outcome); err != nil {
+	if err := s.Store.SetDiagnosisOutcome(r.Context(), r.PathValue("id"), userID, req.Key, req.Outcome); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -24,7 +24,10 @@ func TestDiagnoseAPI(t *testing.T) {
 	if prefill["diagnosis_id"] != body["id"] || prefill["category"] != "app_known_crash" {
 		t.Fatalf("prefill: %v", prefill)
 	}
-	anonID := body["id"].(string)
+	anonID, anonKey := body["id"].(string), body["key"].(string)
+	if prefill["diagnosis_key"] != anonKey || !strings.HasPrefix(anonKey, "dgk_") {
+		t.Fatalf("an anonymous diagnosis carries its key: %v", body)
+	}
 
 	// Signed in as a user whose account is then frozen: server truth wins.
 	alice := ts.login(t, "alice@demo.okwallet.example")
@@ -47,10 +50,14 @@ func TestDiagnoseAPI(t *testing.T) {
 	if status, _, _ := ts.call(t, "POST", "/api/v1/diagnoses/"+aliceID+"/feedback", alice, `{"outcome":"still_broken"}`); status != 204 {
 		t.Fatalf("owner feedback: %d", status)
 	}
-	if status, _, _ := ts.call(t, "POST", "/api/v1/diagnoses/"+anonID+"/feedback", "", `{"outcome":"solved"}`); status != 204 {
+	// An anonymous one is answered with its key only, not by its id alone.
+	if status, body, _ := ts.call(t, "POST", "/api/v1/diagnoses/"+anonID+"/feedback", "", `{"outcome":"solved"}`); status != 404 || errCode(body) != okcare.ENOTFOUND {
+		t.Fatalf("anonymous feedback without the key: %d %v", status, body)
+	}
+	if status, _, _ := ts.call(t, "POST", "/api/v1/diagnoses/"+anonID+"/feedback", "", `{"outcome":"solved","key":"`+anonKey+`"}`); status != 204 {
 		t.Fatalf("anonymous feedback: %d", status)
 	}
-	if status, body, _ := ts.call(t, "POST", "/api/v1/diagnoses/"+anonID+"/feedback", "", `{"outcome":"meh"}`); status != 400 || errCode(body) != okcare.EINVALID {
+	if status, body, _ := ts.call(t, "POST", "/api/v1/diagnoses/"+anonID+"/feedback", "", `{"outcome":"meh","key":"`+anonKey+`"}`); status != 400 || errCode(body) != okcare.EINVALID {
 		t.Fatalf("bad outcome: %d %v", status, body)
 	}
 	agent := ts.agentLogin(t)
@@ -99,5 +106,36 @@ func TestDiagnoseNeverEchoesRawHTML(t *testing.T) {
 	}
 	if strings.Contains(string(raw[:n]), "<script>") || strings.Contains(string(raw[:n]), "<img") {
 		t.Fatalf("raw HTML in the response: %s", raw[:n])
+	}
+}
+
+// TestAnonymousDiagnosisNeedsItsKey: an anonymous diagnosis's id is not a
+// secret (staff see it, it sorts by time); its findings open only with the
+// key its own links carry, on the ticket form and in the API.
+func TestAnonymousDiagnosisNeedsItsKey(t *testing.T) {
+	ts := newTestServer(t)
+	_, d, _ := ts.call(t, "POST", "/api/v1/diagnose", "", `{"lang":"zh-CN","description":"提示无法连接服务器 秘密细节","network":{"type":"none"}}`)
+	id, key := d["id"].(string), d["key"].(string)
+
+	c := newConsoleClient(t, ts)
+	if _, page, _ := c.get("/support/new?lang=zh-CN&diagnosis=" + id); strings.Contains(page, "秘密细节") || strings.Contains(page, `id="from-diagnosis"`) {
+		t.Fatal("the ticket form shows an anonymous diagnosis to someone with its id only")
+	}
+	if _, page, _ := c.get("/support/new?lang=zh-CN&diagnosis=" + id + "&key=" + key); !strings.Contains(page, "秘密细节") {
+		t.Fatal("the ticket form does not prefill from the diagnosis with its key")
+	}
+
+	intake := func(extra string) string {
+		return `{"lang":"zh-CN","contact_email":"x@example.com","intake":{"description":"打不开","diagnosis_id":"` + id + `"` + extra + `}}`
+	}
+	if status, b, _ := ts.call(t, "POST", "/api/v1/tickets", "", intake("")); status != 400 || errCode(b) != okcare.EINVALID {
+		t.Fatalf("ticket with an anonymous diagnosis id alone: %d %v", status, b)
+	}
+	status, tk, _ := ts.call(t, "POST", "/api/v1/tickets", "", intake(`,"diagnosis_key":"`+key+`"`))
+	if status != 201 || tk["intake"].(map[string]any)["diagnosis"] == nil {
+		t.Fatalf("ticket with the key: %d %v", status, tk)
+	}
+	if strings.Contains(mustJSON(tk), key) {
+		t.Fatal("the ticket keeps the diagnosis key")
 	}
 }

@@ -18,6 +18,7 @@ func TestFeedbackPageInWords(t *testing.T) {
 		t.Fatalf("diagnose: %d %v", status, res)
 	}
 	id, _ := res["ticket_prefill"].(map[string]any)["diagnosis_id"].(string)
+	key, _ := res["key"].(string)
 	for _, tc := range []struct {
 		lang  string
 		words []string
@@ -29,7 +30,7 @@ func TestFeedbackPageInWords(t *testing.T) {
 	} {
 		c := newConsoleClient(t, ts)
 		c.get("/diagnose?lang=" + tc.lang)
-		status, body, _ := c.post("/diagnose/"+id+"/feedback", url.Values{"lang": {tc.lang}, "outcome": {"still_broken"}})
+		status, body, _ := c.post("/diagnose/"+id+"/feedback", url.Values{"lang": {tc.lang}, "outcome": {"still_broken"}, "key": {key}})
 		if status != http.StatusOK {
 			t.Fatalf("%s feedback: %d", tc.lang, status)
 		}

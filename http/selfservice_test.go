@@ -11,17 +11,14 @@ import (
 
 	"github.com/okcare/okcare"
 	okhttp "github.com/okcare/okcare/http"
+	"github.com/okcare/okcare/storetest"
 )
 
 // lastMessage reads the newest outbox message of an event to addr, as its
 // owner would from their mailbox.
 func lastMessage(t *testing.T, ts *testServer, event, addr string) string {
 	t.Helper()
-	var body string
-	if err := ts.db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = ? AND to_addr = ? ORDER BY created_at DESC, id DESC LIMIT 1`, event, addr).Scan(&body); err != nil {
-		t.Fatalf("no %s message to %s: %v", event, addr, err)
-	}
-	return body
+	return storetest.Notified(t, ts.db, `WHERE event = ? AND to_addr = ? ORDER BY created_at DESC, id DESC LIMIT 1`, event, addr).Body
 }
 
 var code6 = regexp.MustCompile(`\b\d{6}\b`)

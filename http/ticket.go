@@ -40,9 +40,12 @@ type ticketRequest struct {
 // ticketJSON is a ticket as its customer sees it, with the promise made.
 type ticketJSON struct {
 	*okcare.Ticket
-	ReplyBy     time.Time               `json:"reply_by"`
-	Messages    []*okcare.TicketMessage `json:"messages,omitempty"`
-	Attachments []*okcare.Attachment    `json:"attachments,omitempty"`
+	ReplyBy time.Time `json:"reply_by"`
+	// ReplyByProvisional is set when the promise crosses days without
+	// holiday data (counted weekends only): it may be later.
+	ReplyByProvisional bool                    `json:"reply_by_provisional"`
+	Messages           []*okcare.TicketMessage `json:"messages,omitempty"`
+	Attachments        []*okcare.Attachment    `json:"attachments,omitempty"`
 }
 
 // forCustomer is a ticket as its customer may see it: no internal tags,
@@ -67,33 +70,23 @@ func messagesForCustomer(msgs []*okcare.TicketMessage) []*okcare.TicketMessage {
 }
 
 // attachDiagnosis copies what a diagnosis found into the intake, so the
-// customer never repeats it; only the diagnosis's owner (or anyone, for an
-// anonymous one) may attach it. What a client wrote in intake.diagnosis
+// customer never repeats it; only the diagnosis's owner (or, for an
+// anonymous one, whoever holds its key) may attach it. What a client wrote in intake.diagnosis
 // itself is dropped: findings come from the stored diagnosis only.
 func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare.NewTicket) error {
 	req.Intake.Diagnosis = nil
+	key := req.Intake.DiagnosisKey
+	req.Intake.DiagnosisKey = ""
 	if req.Intake.DiagnosisID == "" {
 		return nil
 	}
-	d, err := s.Store.FindDiagnosis(ctx, req.Intake.DiagnosisID)
-	if err == nil && d.UserID != "" && d.UserID != userID {
-		err = okcare.Errorf(okcare.ENOTFOUND, "No such diagnosis.")
-	}
+	d, err := s.Store.OpenDiagnosis(ctx, req.Intake.DiagnosisID, userID, key)
 	if err != nil {
 		return okcare.Errorf(okcare.EINVALID, "intake.diagnosis_id: %s", okcare.ErrorMessage(err))
 	}
 	req.Intake.Diagnosis = d.Result
 	if req.Category == "" {
 		req.Category = d.TopCause
-	}
-	return nil
-}
-
-// contactAllowed applies the per-address limit on new tickets, chats and
-// callback requests.
-func (s *Server) contactAllowed(r *http.Request) error {
-	if !s.ContactLimiter.Allow("contact:"+s.clientIP(r), s.Now()) {
-		return okcare.Errorf(okcare.ERATELIMITED, "Too many requests from this address; try again in a few minutes.")
 	}
 	return nil
 }
@@ -114,7 +107,7 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if _, err := s.Store.AssignTicket(ctx, t.ID); err != nil {
 		s.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
-	return &ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, nil
+	return &ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), ReplyByProvisional: s.replyByProvisional(t)}, nil
 }
 
 func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
@@ -187,12 +180,13 @@ func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), Messages: messagesForCustomer(msgs), Attachments: files})
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), ReplyByProvisional: s.replyByProvisional(t), Messages: messagesForCustomer(msgs), Attachments: files})
 }
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Body string `json:"body"`
+		Body     string `json:"body"`
+		ClientID string `json:"client_id"`
 	}
 	if _, err := decodeJSON(w, r, &body, maxBody); err != nil {
 		s.Error(w, r, err)
@@ -203,12 +197,21 @@ func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: "user:" + userFrom(r).ID, Public: true, Body: body.Body}
+	if t.Channel == okcare.ChannelChat { // the live chat's words, through the chat's one way in
+		m, err := s.customerSays(r.Context(), t, body.ClientID, body.Body)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, createdOrReplayed(m), m)
+		return
+	}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: "user:" + userFrom(r).ID, Public: true, Body: body.Body, ClientID: body.ClientID}
 	if err := s.Store.AddTicketMessage(r.Context(), m); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, m)
+	writeJSON(w, createdOrReplayed(m), m)
 }
 
 // handleTranscript serves the customer's own conversation as a plain-text

@@ -14,18 +14,22 @@ var triedSteps = []string{"network", "update", "cache", "reinstall", "restart"}
 
 // ticketForm is the web ticket form's content.
 type ticketForm struct {
-	DiagnosisID, Category, Symptom, Email, HappenedAt, Description, Platform, AppVersion, OSVersion string
-	Tried                                                                                           map[string]bool
+	DiagnosisID, DiagnosisKey, Category, Symptom, Email, HappenedAt, Description, Platform, AppVersion, OSVersion string
+	Tried                                                                                                         map[string]bool
 }
 
 // prefillFromDiagnosis fills the form from an anonymous diagnosis, so the
 // customer does not repeat what the wizard already asked.
-func (s *Server) prefillFromDiagnosis(r *http.Request, id string) ticketForm {
+func (s *Server) prefillFromDiagnosis(r *http.Request, id, key string) ticketForm {
 	f := ticketForm{Platform: okcare.PlatformAndroid, Tried: map[string]bool{}}
-	d, err := s.Store.FindDiagnosis(r.Context(), id)
-	if id == "" || err != nil || d.UserID != "" {
+	if id == "" {
 		return f
 	}
+	d, err := s.Store.OpenDiagnosis(r.Context(), id, "", key)
+	if err != nil {
+		return f
+	}
+	f.DiagnosisKey = key
 	var req struct {
 		Symptom     string `json:"symptom"`
 		Description string `json:"description"`
@@ -57,7 +61,7 @@ func (s *Server) renderTicketForm(w http.ResponseWriter, r *http.Request, status
 
 func (s *Server) pageTicketForm(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
-	f := s.prefillFromDiagnosis(r, r.URL.Query().Get("diagnosis"))
+	f := s.prefillFromDiagnosis(r, r.URL.Query().Get("diagnosis"), r.URL.Query().Get("key"))
 	if u := s.customer(r); u != nil {
 		f.Email = u.Email
 	}
@@ -73,7 +77,7 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	f := ticketForm{DiagnosisID: r.PostFormValue("diagnosis_id"), Category: r.PostFormValue("category"), Symptom: r.PostFormValue("symptom"),
+	f := ticketForm{DiagnosisID: r.PostFormValue("diagnosis_id"), DiagnosisKey: r.PostFormValue("diagnosis_key"), Category: r.PostFormValue("category"), Symptom: r.PostFormValue("symptom"),
 		Email: r.PostFormValue("contact_email"), HappenedAt: r.PostFormValue("happened_at"), Description: r.PostFormValue("description"),
 		Platform: r.PostFormValue("platform"), AppVersion: r.PostFormValue("app_version"), OSVersion: r.PostFormValue("os_version"), Tried: map[string]bool{}}
 	var tried []string
@@ -89,16 +93,19 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 	// goes to the address they typed, or to the registered one).
 	t, err := s.createTicket(r.Context(), s.customer(r), okcare.NewTicket{ContactEmail: f.Email, Channel: okcare.ChannelWeb, Lang: lang, Category: f.Category,
 		Intake: okcare.Intake{HappenedAt: f.HappenedAt, Symptom: f.Symptom, Description: f.Description, StepsTried: tried,
-			Platform: f.Platform, AppVersion: f.AppVersion, OSVersion: f.OSVersion, DiagnosisID: f.DiagnosisID}, Attachments: attachments(file)})
+			Platform: f.Platform, AppVersion: f.AppVersion, OSVersion: f.OSVersion, DiagnosisID: f.DiagnosisID, DiagnosisKey: f.DiagnosisKey}, Attachments: attachments(file)})
 	if err != nil {
 		if okcare.ErrorCode(err) == okcare.EINTERNAL {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.renderTicketForm(w, r, http.StatusBadRequest, lang, f, customerErrorText(lang, err))
+		setErrorCode(w, err)
+		s.renderTicketForm(w, r, errorStatus(err), lang, f, customerErrorText(lang, err))
 		return
 	}
-	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
+	lead, note := s.replyByWords(lang, "ticket_reply_by", t.Ticket)
+	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy,
+		"ReplyByLead": lead, "Provisional": note})
 }
 
 // attachments is the list of one optional file.
@@ -126,7 +133,8 @@ func (s *Server) pageAnswerSurvey(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.render(w, r, http.StatusBadRequest, "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": customerErrorText(lang, err)})
+		setErrorCode(w, err)
+		s.render(w, r, errorStatus(err), "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": customerErrorText(lang, err)})
 		return
 	}
 	s.render(w, r, http.StatusOK, "csat.html", lang, uiText[lang]["csat_thanks"], map[string]any{"Done": true})

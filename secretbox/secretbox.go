@@ -99,3 +99,6 @@ func (b *Box) Open(sealed, context string) (string, error) {
 	}
 	return string(plain), nil
 }
+
+// IsSealed reports whether s has the form Seal gives.
+func IsSealed(s string) bool { return strings.HasPrefix(s, prefix) }

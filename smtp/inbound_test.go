@@ -111,7 +111,11 @@ Content-Type: text/plain; charset=utf-8
 		t.Fatalf("ticket subject %q lang %q", subject, lang)
 	}
 	var ackSubject, ackBody, inReplyTo string
-	db.SQL().QueryRow(`SELECT subject, body, in_reply_to FROM notifications WHERE event = 'ticket_ack'`).Scan(&ackSubject, &ackBody, &inReplyTo)
+	func() error {
+		nt := storetest.Notified(t, db, `WHERE event = 'ticket_ack'`)
+		ackSubject, ackBody, inReplyTo = nt.Subject, nt.Body, nt.InReplyTo
+		return nil
+	}()
 	// In the customer's language only, with the mail promise and the private link.
 	if ackSubject != "[OK#"+number+"] 回复：钱包打不开" || !strings.Contains(ackBody, "1-3 个工作日") || strings.Contains(ackBody, "business days") || !strings.Contains(ackBody, "/support/t/okt_") || inReplyTo != "<m1@example.com>" {
 		t.Fatalf("acknowledgement: %q %q %q", ackSubject, ackBody, inReplyTo)

@@ -40,3 +40,15 @@ func (db *DB) ChatTicket(ctx context.Context, tok string) (*okcare.Ticket, error
 	}
 	return db.FindTicket(ctx, id)
 }
+
+// maxCatchUp is the most messages one catch-up read returns.
+const maxCatchUp = 500
+
+// ChatMessagesSince lists a ticket's public messages after seq, in order;
+// see okcare.ChatService. The (ticket_id, seq) index serves it.
+func (db *DB) ChatMessagesSince(ctx context.Context, ticketID string, seq int64, limit int) ([]*okcare.TicketMessage, error) {
+	if limit <= 0 || limit > maxCatchUp {
+		limit = maxCatchUp
+	}
+	return db.listMessages(ctx, `SELECT `+messageColumns+` FROM ticket_messages WHERE ticket_id = ? AND seq > ? AND public = TRUE ORDER BY seq LIMIT ?`, ticketID, seq, limit)
+}

@@ -54,7 +54,7 @@ func (db *DB) ChatAgentsOnline(ctx context.Context, lang string) (int, error) {
 func (db *DB) ChatUnread(ctx context.Context) (map[string]int, error) {
 	rows, err := db.query(ctx, `SELECT m.ticket_id, COUNT(*) FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id
 		WHERE t.channel = 'chat' AND t.status NOT IN ('solved', 'closed') AND m.public = TRUE AND (m.author = 'contact' OR m.author LIKE 'user:%')
-		AND m.created_at > COALESCE((SELECT MAX(a.created_at) FROM ticket_messages a WHERE a.ticket_id = m.ticket_id AND a.public = TRUE AND a.author LIKE 'agent:%'), 0)
+		AND m.seq > COALESCE((SELECT MAX(a.seq) FROM ticket_messages a WHERE a.ticket_id = m.ticket_id AND a.public = TRUE AND a.author LIKE 'agent:%'), 0)
 		GROUP BY m.ticket_id`)
 	if err != nil {
 		return nil, err
@@ -99,6 +99,7 @@ func (db *DB) RateChat(ctx context.Context, ticketID string, rating int, comment
 		if answered.Valid {
 			return okcare.Errorf(okcare.ECONFLICT, "Thank you, this chat was already rated.")
 		}
+		comment = (&masker{lang: t.Lang}).text(comment) // secrets.go
 		_, err = tx.exec(ctx, `UPDATE csat SET rating = ?, comment = ?, answered_at = ? WHERE ticket_id = ?`, rating, comment, micros(tx.now), ticketID)
 		return err
 	})

@@ -306,7 +306,7 @@ func (db *DB) ApplyMacro(ctx context.Context, ticketID, agentID, macroID string)
 			return err
 		}
 		body := strings.ReplaceAll(m.Body, "{number}", strconv.FormatInt(t.Number, 10))
-		if _, err := replyAsAgent(ctx, tx, t, agentID, body, true); err != nil {
+		if _, err := replyAsAgent(ctx, tx, t, agentID, "", body, true); err != nil {
 			return err
 		}
 		if m.SetStatus != "" && m.SetStatus != t.Status {

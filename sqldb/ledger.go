@@ -231,6 +231,15 @@ func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRe
 	}
 	m := &okcare.Movement{ID: token.ID(movementPrefix(req.Kind)), Kind: req.Kind, FromUserID: sender.ID, Asset: asset.Code, Decimals: asset.Decimals, Minor: amount, Memo: req.Memo}
 	toKind, toID, err := resolveRecipient(ctx, tx, bs.pre, req, sender)
+	if okcare.ErrorCode(err) == okcare.ENOTFOUND && req.Kind != okcare.KindPayment {
+		// A sender who could not pay anyway learns nothing of who has an
+		// account: the answer is the one an existing recipient would get.
+		if covered, cerr := senderCovers(ctx, tx, bs, sender.ID, asset.Code, amount); cerr != nil {
+			return nil, nil, cerr
+		} else if !covered {
+			return nil, nil, okcare.Errorf(okcare.EINSUFFICIENTFUNDS, "The balance is too low for this amount.")
+		}
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -248,6 +257,23 @@ func decideMove(ctx context.Context, tx *Tx, bs *bookings, req okcare.MovementRe
 		return nil, nil, err
 	}
 	return m, b, nil
+}
+
+// senderCovers reports whether the user's balance in asset (as this batch
+// has left it) covers amount. It is asked only on the refusal path.
+func senderCovers(ctx context.Context, tx *Tx, bs *bookings, userID, asset string, amount *big.Int) (bool, error) {
+	var id, balance string
+	err := tx.queryRow(ctx, `SELECT id, balance FROM ledger_accounts WHERE owner_kind = ? AND owner_id = ? AND asset = ?`, ownerUser, userID, asset).Scan(&id, &balance)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	have, ok := new(big.Int).SetString(balance, 10)
+	if a, seen := bs.accounts[id]; seen {
+		have, ok = a.Balance, true
+	}
+	return ok && have.Cmp(amount) >= 0, nil
 }
 
 func movementPrefix(k okcare.MovementKind) string {

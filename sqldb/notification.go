@@ -7,6 +7,7 @@ import (
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/notice"
+	"github.com/okcare/okcare/secretbox"
 	"github.com/okcare/okcare/token"
 )
 
@@ -56,19 +57,34 @@ func enqueueMessage(ctx context.Context, tx *Tx, userID, channel, to, event, sub
 	return enqueueThreaded(ctx, tx, userID, channel, to, event, subject, body, "", "")
 }
 
+// oneTimeSecretEvents are the messages whose body carries a secret meant
+// for the customer alone (a code, a reset link, a private ticket link).
+// Their body is stored sealed with the secret key, so the database alone
+// does not hold it, and is removed once the message is sent or given up:
+// nothing is kept that a later reader of the database could use.
+var oneTimeSecretEvents = map[string]bool{EventIdentityCode: true, EventPasswordReset: true, EventTicketAck: true, EventSelfFreezeCode: true}
+
+// removedSecretBody replaces a secret body once it is no longer needed.
+const removedSecretBody = "[removed after delivery: it carried a one-time secret]"
+
 // enqueueThreaded is enqueueMessage for mail about a ticket.
 func enqueueThreaded(ctx context.Context, tx *Tx, userID, channel, to, event, subject, body, ticketID, inReplyTo string) error {
 	return writeNotifications(ctx, tx, []outgoing{{userID, channel, to, event, subject, body, ticketID, inReplyTo}})
 }
 
 // writeNotifications writes outbox rows (a batch of movements' alerts in
-// few statements) and queues the delivery of each, inside tx.
+// few statements) and queues the delivery of each, inside tx. A body that
+// carries a one-time secret is stored sealed.
 func writeNotifications(ctx context.Context, tx *Tx, msgs []outgoing) error {
 	rows := make([][]any, len(msgs))
 	ids := make([]string, len(msgs))
 	for i, m := range msgs {
 		ids[i] = token.ID("ntf_")
-		rows[i] = []any{ids[i], m.userID, m.channel, m.to, m.event, m.subject, m.body, okcare.NotificationPending, micros(tx.now), m.ticketID, m.inReplyTo}
+		body := m.body
+		if oneTimeSecretEvents[m.event] && tx.db.Secrets != nil {
+			body = tx.db.Secrets.Seal(body, "notification:"+ids[i])
+		}
+		rows[i] = []any{ids[i], m.userID, m.channel, m.to, m.event, m.subject, body, okcare.NotificationPending, micros(tx.now), m.ticketID, m.inReplyTo}
 	}
 	if err := insertRows(ctx, tx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at, ticket_id, in_reply_to) VALUES `, 11, rows, ``); err != nil {
 		return err
@@ -111,7 +127,7 @@ func (db *DB) Outbox(ctx context.Context, limit int) ([]*okcare.Notification, er
 	}
 	list, err := scanNotifications(rows)
 	for _, n := range list {
-		if n.Event == EventIdentityCode || n.Event == EventPasswordReset || n.Event == EventTicketAck || n.Event == EventSelfFreezeCode {
+		if oneTimeSecretEvents[n.Event] {
 			n.Body = "[hidden: contains a one-time secret for the customer]"
 		}
 	}
@@ -132,6 +148,11 @@ func (db *DB) Notification(ctx context.Context, id string) (*okcare.Notification
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such notification.")
 	}
 	n := list[0]
+	if oneTimeSecretEvents[n.Event] && db.Secrets != nil && secretbox.IsSealed(n.Body) {
+		if n.Body, err = db.Secrets.Open(n.Body, "notification:"+n.ID); err != nil {
+			return nil, fmt.Errorf("open the body of %s (was the secret key changed?): %w", n.ID, err)
+		}
+	}
 	if n.AntiPhishingCode, err = db.antiPhishingFor(ctx, n.To); err != nil {
 		return nil, err
 	}
@@ -143,7 +164,10 @@ func (db *DB) MarkSent(ctx context.Context, id string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `UPDATE notifications SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = '' WHERE id = ?`,
 			okcare.NotificationSent, micros(tx.now), id)
-		return err
+		if err != nil {
+			return err
+		}
+		return removeSecretBody(ctx, tx, id)
 	})
 }
 
@@ -158,6 +182,23 @@ func (db *DB) MarkFailed(ctx context.Context, id, cause string, giveUp bool) err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `UPDATE notifications SET attempts = attempts + 1, last_error = ?, status = ? WHERE id = ?`, cause, status, id)
-		return err
+		if err != nil || !giveUp {
+			return err
+		}
+		return removeSecretBody(ctx, tx, id)
 	})
+}
+
+// removeSecretBody drops the body of a finished message that carried a
+// one-time secret.
+func removeSecretBody(ctx context.Context, tx *Tx, id string) error {
+	events := make([]any, 0, len(oneTimeSecretEvents)+2)
+	events = append(events, removedSecretBody, id)
+	marks := ""
+	for e := range oneTimeSecretEvents {
+		events = append(events, e)
+		marks += ",?"
+	}
+	_, err := tx.exec(ctx, `UPDATE notifications SET body = ? WHERE id = ? AND event IN (`+marks[1:]+`)`, events...)
+	return err
 }

@@ -245,6 +245,11 @@ func selfFreeze(ctx context.Context, tx *Tx, u *okcare.User, requestID, channel,
 	} else {
 		req.ContactPhone = u.Phone
 	}
+	// The customer's own words may hold what a thief must not see either.
+	secrets := maskNewTicket(&req)
+	if secrets != nil {
+		req.Priority = okcare.PriorityUrgent
+	}
 	if err := validateNewTicket(&req); err != nil {
 		return err
 	}
@@ -252,7 +257,7 @@ func selfFreeze(ctx context.Context, tx *Tx, u *okcare.User, requestID, channel,
 	if err != nil {
 		return err
 	}
-	t, err := tx.db.createTicketTx(ctx, tx, req, intake, func(tx *Tx, t *okcare.Ticket) error {
+	t, err := tx.db.createTicketTx(ctx, tx, req, intake, secrets, func(tx *Tx, t *okcare.Ticket) error {
 		// The code proved the customer has the account's registered contact.
 		t.LinkedBy = okcare.LinkedVerifiedContact
 		if _, err := tx.exec(ctx, `UPDATE tickets SET link_method = ? WHERE id = ?`, t.LinkedBy, t.ID); err != nil {

@@ -129,12 +129,18 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 // own transaction once the ticket is written (a chat's token, say), so a
 // crash leaves both or neither.
 func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(tx *Tx, t *okcare.Ticket) error) (*okcare.Ticket, error) {
+	secrets := maskNewTicket(&req) // see secrets.go
 	if err := validateNewTicket(&req); err != nil {
 		return nil, err
 	}
 	if err := checkAttachments(req.Attachments); err != nil {
 		return nil, err
 	}
+	secrets = mergeKinds(secrets, maskAttachments(req.Attachments, req.Lang))
+	if secrets != nil {
+		req.Priority = okcare.PriorityUrgent // for the security team, from the start
+	}
+	req.Intake.DiagnosisKey = "" // a secret, never kept
 	intake, err := json.Marshal(req.Intake)
 	if err != nil {
 		return nil, err
@@ -142,7 +148,7 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 	var t *okcare.Ticket
 	err = db.inTx(ctx, func(tx *Tx) error {
 		var werr error
-		t, werr = db.createTicketTx(ctx, tx, req, intake, with)
+		t, werr = db.createTicketTx(ctx, tx, req, intake, secrets, with)
 		return werr
 	})
 	if err != nil && db.dialect.IsUniqueViolation(err) && req.IdempotencyKey != "" {
@@ -151,9 +157,10 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 	return t, err
 }
 
-// createTicketTx writes a validated ticket request inside tx (see
-// createTicket); intake is req.Intake as JSON.
-func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, intake []byte, with func(tx *Tx, t *okcare.Ticket) error) (t *okcare.Ticket, err error) {
+// createTicketTx writes a validated, masked ticket request inside tx (see
+// createTicket); intake is req.Intake as JSON, secrets the kinds of secret
+// masking hid (nil: none).
+func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, intake []byte, secrets []string, with func(tx *Tx, t *okcare.Ticket) error) (t *okcare.Ticket, err error) {
 	err = func() error {
 		if req.IdempotencyKey != "" {
 			var id, hash string
@@ -204,11 +211,16 @@ func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, 
 			author = "user:" + t.UserID
 		}
 		first := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description}
-		if err := insertTicketMessage(ctx, tx, first); err != nil {
+		if err := insertMaskedMessage(ctx, tx, first); err != nil { // maskNewTicket did
 			return err
 		}
 		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
 			return err
+		}
+		if secrets != nil {
+			if t.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
+				return err
+			}
 		}
 		if with != nil {
 			if err := with(tx, t); err != nil {
@@ -234,11 +246,84 @@ func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
 	return micros(due)
 }
 
+// insertTicketMessage stores a message, its secrets masked whoever wrote
+// it (a note may quote the customer).
 func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
-	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
-	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), micros(tx.now))
+	maskMessage(m, okcare.LangEN)
+	return insertMaskedMessage(ctx, tx, m)
+}
+
+// insertMaskedMessage appends m, which its caller has masked already, to
+// its ticket's conversation. Its place (Seq) and its time come from the
+// ticket row in one statement, which holds the row's lock until the
+// transaction ends: a message is never older than the one before it,
+// whichever node wrote either, even when this transaction began (and read
+// its clock) before the other committed.
+func insertMaskedMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
+	now := micros(tx.now)
+	var at int64
+	err := tx.queryRow(ctx, `UPDATE tickets SET message_seq = message_seq + 1, message_at = CASE WHEN message_at > ? THEN message_at ELSE ? END
+		WHERE id = ? RETURNING message_seq, message_at`, now, now, m.TicketID).Scan(&m.Seq, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
+	} else if err != nil {
+		return err
+	}
+	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(at)
+	_, err = tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at, seq, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), at, m.Seq, m.ClientID)
 	return err
+}
+
+// messageColumns are what scanMessage reads.
+const messageColumns = `id, ticket_id, author, public, body, note, created_at, seq, client_id`
+
+func scanMessage(row interface{ Scan(...any) error }) (*okcare.TicketMessage, error) {
+	var m okcare.TicketMessage
+	var created int64
+	var note string
+	if err := row.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &note, &created, &m.Seq, &m.ClientID); err != nil {
+		return nil, err
+	}
+	m.CreatedAt, m.Note = fromMicros(created), loadNote(note)
+	return &m, nil
+}
+
+// maxClientID is the longest client id for a message.
+const maxClientID = 64
+
+// checkClientID refuses a client id that is too long or holds other than
+// letters, digits, '-', '_', '.' and ':'.
+func checkClientID(id string) error {
+	if len(id) > maxClientID {
+		return okcare.Errorf(okcare.EINVALID, "client_id is at most %d characters.", maxClientID)
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.:", c)) {
+			return okcare.Errorf(okcare.EINVALID, "client_id holds only letters, digits, '-', '_', '.' and ':'.")
+		}
+	}
+	return nil
+}
+
+// sentBefore finds the message author already sent on a ticket (locked by
+// the caller) under clientID: nil when there is none (or no clientID).
+// Under the lock a resend racing its original waits for it and finds it.
+func sentBefore(ctx context.Context, tx *Tx, ticketID, clientID, author string) (*okcare.TicketMessage, error) {
+	if clientID == "" {
+		return nil, nil
+	}
+	m, err := scanMessage(tx.queryRow(ctx, `SELECT `+messageColumns+` FROM ticket_messages WHERE ticket_id = ? AND client_id = ?`, ticketID, clientID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if m.Author != author {
+		return nil, okcare.Errorf(okcare.ECONFLICT, "This client_id names another message on the ticket; make a new one for each message.")
+	}
+	m.Replayed = true
+	return m, nil
 }
 
 const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
@@ -313,6 +398,9 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 	if len(f.Statuses) > 6 {
 		return nil, okcare.Errorf(okcare.EINVALID, "Too many statuses.")
 	}
+	if f.Tag != "" && !tagPattern.MatchString(f.Tag) {
+		return nil, okcare.Errorf(okcare.EINVALID, "A tag is lower-case letters, digits, - and _.")
+	}
 	var parts []string
 	var args []any
 	for i, st := range f.Statuses {
@@ -328,6 +416,10 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 		if f.Lang != "" {
 			part += ` AND lang = ?`
 			args = append(args, f.Lang)
+		}
+		if f.Tag != "" {
+			part += ` AND ',' || tags || ',' LIKE ? ESCAPE '\'`
+			args = append(args, "%,"+strings.ReplaceAll(f.Tag, "_", `\_`)+",%")
 		}
 		parts = append(parts, `SELECT * FROM (`+part+` ORDER BY first_response_due, created_at LIMIT ?) AS q`+strconv.Itoa(i))
 		args = append(args, f.Limit)
@@ -369,16 +461,26 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 	if err := checkAttachments(m.Attachments); err != nil {
 		return err
 	}
+	if err := checkClientID(m.ClientID); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		t, err := lockTicket(ctx, tx, m.TicketID)
 		if err != nil {
 			return err
 		}
+		if first, err := sentBefore(ctx, tx, t.ID, m.ClientID, m.Author); err != nil || first != nil {
+			if first != nil {
+				*m = *first
+			}
+			return err
+		}
 		if t.Status == okcare.TicketClosed {
 			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
 		}
+		secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
 		status := t.Status
-		customer := strings.HasPrefix(m.Author, "user:") || m.Author == "contact"
+		customer := customerAuthor(m.Author)
 		if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
 			status = okcare.TicketOpen
 		}
@@ -392,17 +494,36 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
 			return err
 		}
-		if err := insertTicketMessage(ctx, tx, m); err != nil {
+		if err := insertMaskedMessage(ctx, tx, m); err != nil {
 			return err
 		}
-		return insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments)
+		if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
+			return err
+		}
+		if !customer || secrets == nil {
+			return nil
+		}
+		t.Status = status
+		if m.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
+			return err
+		}
+		return mailSecretWarning(ctx, tx, t, m.SecretWarning)
 	})
 }
 
 // ReplyAsAgent adds a staff message; see okcare.TicketService.
 func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, public bool) (*okcare.TicketMessage, error) {
+	return db.ReplyAsAgentOnce(ctx, ticketID, agentID, "", body, public)
+}
+
+// ReplyAsAgentOnce adds a staff message once per client id; see
+// okcare.TicketService.
+func (db *DB) ReplyAsAgentOnce(ctx context.Context, ticketID, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
 	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
 		return nil, okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	}
+	if err := checkClientID(clientID); err != nil {
+		return nil, err
 	}
 	var m *okcare.TicketMessage
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -410,7 +531,10 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 		if err != nil {
 			return err
 		}
-		m, err = replyAsAgent(ctx, tx, t, agentID, body, public)
+		if m, err = sentBefore(ctx, tx, t.ID, clientID, "agent:"+agentID); err != nil || m != nil {
+			return err
+		}
+		m, err = replyAsAgent(ctx, tx, t, agentID, clientID, body, public)
 		return err
 	})
 	if err != nil {
@@ -420,11 +544,11 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 }
 
 // replyAsAgent adds a staff message to t (locked by the caller).
-func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body string, public bool) (*okcare.TicketMessage, error) {
+func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
 	if t.Status == okcare.TicketClosed {
 		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
 	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: public, Body: body}
+	m := &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: public, Body: body, ClientID: clientID}
 	if err := insertTicketMessage(ctx, tx, m); err != nil {
 		return nil, err
 	}
@@ -442,7 +566,7 @@ func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body s
 	if t.Channel == okcare.ChannelChat {
 		return m, nil // chatting live: the chat shows the reply at once
 	}
-	return m, mailCustomer(ctx, tx, t, "ticket_reply", body)
+	return m, mailCustomer(ctx, tx, t, "ticket_reply", m.Body) // as stored: masked
 }
 
 // mailCustomer sends a staff message on a ticket to its customer, threaded
@@ -475,25 +599,27 @@ func ticketEmail(ctx context.Context, tx *Tx, t *okcare.Ticket) string {
 
 // TicketMessages lists a ticket's messages, oldest first.
 func (db *DB) TicketMessages(ctx context.Context, ticketID string, withInternal bool) ([]*okcare.TicketMessage, error) {
-	q := `SELECT id, ticket_id, author, public, body, note, created_at FROM ticket_messages WHERE ticket_id = ?`
+	q := `SELECT ` + messageColumns + ` FROM ticket_messages WHERE ticket_id = ?`
 	if !withInternal {
 		q += ` AND public = TRUE`
 	}
-	rows, err := db.query(ctx, q+` ORDER BY created_at, id`, ticketID)
+	return db.listMessages(ctx, q+` ORDER BY seq`, ticketID)
+}
+
+// listMessages runs a query selecting messageColumns.
+func (db *DB) listMessages(ctx context.Context, q string, args ...any) ([]*okcare.TicketMessage, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []*okcare.TicketMessage{}
 	for rows.Next() {
-		var m okcare.TicketMessage
-		var created int64
-		var note string
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author, &m.Public, &m.Body, &note, &created); err != nil {
+		m, err := scanMessage(rows)
+		if err != nil {
 			return nil, err
 		}
-		m.CreatedAt, m.Note = fromMicros(created), loadNote(note)
-		out = append(out, &m)
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }
@@ -550,38 +676,44 @@ func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority s
 		if err != nil {
 			return err
 		}
-		switch {
-		case t.Status == okcare.TicketClosed:
-			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
-		case t.Priority == priority:
-			return nil
-		}
-		cal := db.calendarFor(t.Channel)
-		old, pol := db.policies().For(t.Channel, t.Priority), db.policies().For(t.Channel, priority)
-		first := cal.Due(pol.FirstResponse, t.CreatedAt)
-		resolve := cal.Due(pol.Resolution, t.CreatedAt)
-		if t.ResolutionDue != nil {
-			if paused := cal.Between(cal.Due(old.Resolution, t.CreatedAt), *t.ResolutionDue); paused > 0 {
-				resolve = cal.Add(resolve, paused)
-			}
-		}
-		if t.FirstRespondedAt != nil && t.FirstResponseDue != nil {
-			first = *t.FirstResponseDue // answered: the first-response record stands
-		}
-		if _, err := tx.exec(ctx, `UPDATE tickets SET priority = ?, first_response_due = ?, resolution_due = ?, updated_at = ?,
-			sla_warned_at = CASE WHEN ? THEN NULL ELSE sla_warned_at END,
-			sla_breached_at = CASE WHEN ? THEN NULL ELSE sla_breached_at END,
-			sla_resolution_warned_at = CASE WHEN ? THEN NULL ELSE sla_resolution_warned_at END,
-			sla_resolution_breached_at = CASE WHEN ? THEN NULL ELSE sla_resolution_breached_at END WHERE id = ?`,
-			priority, micros(first), micros(resolve), micros(tx.now),
-			first.After(tx.now), first.After(tx.now), resolve.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
-			return err
-		}
-		if err := addNote(ctx, tx, t.ID, NotePrioritySet, map[string]string{"priority": priority, "by": actor}); err != nil {
-			return err
-		}
-		t, err = findTicket(ctx, tx, t.ID)
+		t, err = db.setPriority(ctx, tx, t, actor, priority)
 		return err
 	})
 	return t, err
+}
+
+// setPriority is SetTicketPriority on t, locked by the caller; it returns
+// the ticket as it is now.
+func (db *DB) setPriority(ctx context.Context, tx *Tx, t *okcare.Ticket, actor, priority string) (*okcare.Ticket, error) {
+	switch {
+	case t.Status == okcare.TicketClosed:
+		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+	case t.Priority == priority:
+		return t, nil
+	}
+	cal := db.calendarFor(t.Channel)
+	old, pol := db.policies().For(t.Channel, t.Priority), db.policies().For(t.Channel, priority)
+	first := cal.Due(pol.FirstResponse, t.CreatedAt)
+	resolve := cal.Due(pol.Resolution, t.CreatedAt)
+	if t.ResolutionDue != nil {
+		if paused := cal.Between(cal.Due(old.Resolution, t.CreatedAt), *t.ResolutionDue); paused > 0 {
+			resolve = cal.Add(resolve, paused)
+		}
+	}
+	if t.FirstRespondedAt != nil && t.FirstResponseDue != nil {
+		first = *t.FirstResponseDue // answered: the first-response record stands
+	}
+	if _, err := tx.exec(ctx, `UPDATE tickets SET priority = ?, first_response_due = ?, resolution_due = ?, updated_at = ?,
+		sla_warned_at = CASE WHEN ? THEN NULL ELSE sla_warned_at END,
+		sla_breached_at = CASE WHEN ? THEN NULL ELSE sla_breached_at END,
+		sla_resolution_warned_at = CASE WHEN ? THEN NULL ELSE sla_resolution_warned_at END,
+		sla_resolution_breached_at = CASE WHEN ? THEN NULL ELSE sla_resolution_breached_at END WHERE id = ?`,
+		priority, micros(first), micros(resolve), micros(tx.now),
+		first.After(tx.now), first.After(tx.now), resolve.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
+		return nil, err
+	}
+	if err := addNote(ctx, tx, t.ID, NotePrioritySet, map[string]string{"priority": priority, "by": actor}); err != nil {
+		return nil, err
+	}
+	return findTicket(ctx, tx, t.ID)
 }

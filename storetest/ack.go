@@ -16,10 +16,8 @@ var ticketLink = regexp.MustCompile(`/support/t/(okt_[A-Za-z0-9]+)`)
 // lastAck reads a ticket's acknowledgement from the outbox.
 func lastAck(t *testing.T, db *sqldb.DB, ticketID string) (channel, to, subject, body string) {
 	t.Helper()
-	if err := db.SQL().QueryRow(`SELECT channel, to_addr, subject, body FROM notifications WHERE event = 'ticket_ack' AND ticket_id = '`+ticketID+`'`).Scan(&channel, &to, &subject, &body); err != nil {
-		t.Fatalf("no acknowledgement for %s: %v", ticketID, err)
-	}
-	return channel, to, subject, body
+	n := Notified(t, db, `WHERE event = 'ticket_ack' AND ticket_id = ?`, ticketID)
+	return n.Channel, n.To, n.Subject, n.Body
 }
 
 // Every new ticket, whatever its channel, is acknowledged in the
@@ -105,10 +103,8 @@ func countRows(t *testing.T, db *sqldb.DB, q string) int {
 // lastBody reads the newest outbox message of an event.
 func lastBody(t *testing.T, db *sqldb.DB, event string) (subject, body string) {
 	t.Helper()
-	if err := db.SQL().QueryRow(`SELECT subject, body FROM notifications WHERE event = '`+event+`' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&subject, &body); err != nil {
-		t.Fatalf("no %s message: %v", event, err)
-	}
-	return subject, body
+	n := Notified(t, db, `WHERE event = ? ORDER BY created_at DESC, id DESC LIMIT 1`, event)
+	return n.Subject, n.Body
 }
 
 // Customers get mail in one language: theirs (chosen at registration,

@@ -12,7 +12,11 @@ import (
 func surveyToken(t *testing.T, db *sqldb.DB) string {
 	t.Helper()
 	var body string
-	db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'csat_survey' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&body)
+	func() error {
+		nt := Notified(t, db, `WHERE event = 'csat_survey' ORDER BY created_at DESC, id DESC LIMIT 1`)
+		body = nt.Body
+		return nil
+	}()
 	tok := regexp.MustCompile(`okcsat_[A-Z2-7]+`).FindString(body)
 	if tok == "" {
 		t.Fatal("no survey mail")

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"database/sql"
 	"fmt"
 	"math/big"
 	"strings"
@@ -96,6 +97,19 @@ func testLedger(t *testing.T, db *sqldb.DB, _ *Clock) {
 		t.Fatalf("payment = %+v, %v", pay, err)
 	}
 	_, err = db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: alice.ID, ToMerchant: "mch_none", Asset: "CNY", Amount: "1", IdempotencyKey: "p2", RequestHash: "p"})
+	wantCode(t, err, okcare.ENOTFOUND)
+
+	// A sender who cannot cover the amount hears "insufficient funds"
+	// whether or not the recipient exists; one who can learns only that
+	// nobody has that login (as the app shows the payee before paying).
+	prober := mustRegister(t, db, "prober@example.com")
+	for _, to := range []string{"alice@example.com", "nobody@example.com", "+8613900000000", "usr_0000000000000000000000000"} {
+		_, err = transfer(db, bob.ID, to, "CNY", "1000000", "probe-"+to)
+		wantCode(t, err, okcare.EINSUFFICIENTFUNDS)
+		_, err = transfer(db, prober.ID, to, "ETH", "1", "probe-eth-"+to) // no account in the asset at all
+		wantCode(t, err, okcare.EINSUFFICIENTFUNDS)
+	}
+	_, err = transfer(db, alice.ID, "nobody@example.com", "CNY", "1", "probe-rich")
 	wantCode(t, err, okcare.ENOTFOUND)
 
 	// Frozen accounts cannot move money but can still receive it.
@@ -221,9 +235,12 @@ func testLedgerImmutable(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if db.Dialect().Name == "postgres" {
 		refused = append(refused, `TRUNCATE postings`, `TRUNCATE journal_entries`, `TRUNCATE audit_log`, `TRUNCATE journal_entries, postings CASCADE`)
 	}
-	for _, q := range refused {
-		if _, err := db.SQL().Exec(q); err == nil {
-			t.Errorf("%s succeeded; ledger history must be immutable", q)
+	// Refused to the application's role and, by the triggers, to the owner.
+	for _, conn := range []*sql.DB{db.SQL(), Owner(t, db)} {
+		for _, q := range refused {
+			if _, err := conn.Exec(q); err == nil {
+				t.Errorf("%s succeeded; ledger history must be immutable", q)
+			}
 		}
 	}
 }

@@ -14,7 +14,11 @@ import (
 // it said, as the customer's mailbox would show it.
 func lastCodeMessage(t *testing.T, db *sqldb.DB) (channel, to, body string) {
 	t.Helper()
-	if err := db.SQL().QueryRow(`SELECT channel, to_addr, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&channel, &to, &body); err != nil {
+	if err := func() error {
+		nt := Notified(t, db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC, id DESC LIMIT 1`)
+		channel, to, body = nt.Channel, nt.To, nt.Body
+		return nil
+	}(); err != nil {
 		t.Fatal(err)
 	}
 	return channel, to, body

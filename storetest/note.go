@@ -35,11 +35,14 @@ func testSystemNotes(t *testing.T, db *sqldb.DB, clock *Clock) {
 	// version might.
 	for i, note := range []string{``, `{"v":2,"key":"status_set","args":{"status":"open"}}`} {
 		clock.Advance(time.Minute)
-		q := fmt.Sprintf(`INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at) VALUES ('msg_old%d', '%s', 'system', FALSE, 'Old note.', '%s', %d)`,
-			i, tk.ID, note, clock.Now().UnixMicro())
+		q := fmt.Sprintf(`INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at, seq) VALUES ('msg_old%d', '%s', 'system', FALSE, 'Old note.', '%s', %d, %d)`,
+			i, tk.ID, note, clock.Now().UnixMicro(), 5+i)
 		if _, err := db.SQL().Exec(q); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := db.SQL().Exec(fmt.Sprintf(`UPDATE tickets SET message_seq = 6 WHERE id = '%s'`, tk.ID)); err != nil {
+		t.Fatal(err)
 	}
 	msgs, err := db.TicketMessages(ctx, tk.ID, true)
 	if err != nil || len(msgs) != 6 {

@@ -18,11 +18,7 @@ var resetToken = regexp.MustCompile(`reset-password\?token=(okreset_[A-Z2-7]+)`)
 // would; "" when none was.
 func lastResetToken(t *testing.T, db *sqldb.DB, addr string) string {
 	t.Helper()
-	var body string
-	if err := db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = '` + sqldb.EventPasswordReset + `' AND to_addr = '` + addr + `' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&body); err != nil {
-		return ""
-	}
-	if m := resetToken.FindStringSubmatch(body); m != nil {
+	if m := resetToken.FindStringSubmatch(sentBody(t, db, sqldb.EventPasswordReset, addr)); m != nil {
 		return m[1]
 	}
 	return ""

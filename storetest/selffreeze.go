@@ -13,12 +13,7 @@ import (
 // as its owner would; "" when none was sent there.
 func lastSelfFreezeCode(t *testing.T, db *sqldb.DB, addr string) string {
 	t.Helper()
-	var body string
-	err := db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = '` + sqldb.EventSelfFreezeCode + `' AND to_addr = '` + addr + `' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&body)
-	if err != nil {
-		return ""
-	}
-	return sixDigits.FindString(body)
+	return sixDigits.FindString(sentBody(t, db, sqldb.EventSelfFreezeCode, addr))
 }
 
 // The emergency freeze without the phone: a code to the registered
@@ -213,6 +208,21 @@ func testSelfFreeze(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if n := countRows(t, db, `SELECT COUNT(*) FROM self_service_requests WHERE contact_hash LIKE '%@%' OR contact_hash LIKE '%+86%'`); n != 0 {
 		t.Fatal("a contact is stored in clear")
 	}
+}
+
+// sentBody is the newest message of event to addr as its sender reads it
+// (a sealed body opened), "" when there is none.
+func sentBody(t *testing.T, db *sqldb.DB, event, addr string) string {
+	t.Helper()
+	var id string
+	if err := db.SQL().QueryRow(db.Rebind(`SELECT id FROM notifications WHERE event = ? AND to_addr = ? ORDER BY created_at DESC, id DESC LIMIT 1`), event, addr).Scan(&id); err != nil {
+		return ""
+	}
+	n, err := db.Notification(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n.Body
 }
 
 func mustOutbox(t *testing.T, db *sqldb.DB) []*okcare.Notification {

@@ -69,6 +69,9 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"Diagnoses", testDiagnoses},
 		{"Articles", testArticles},
+		{"ShippedArticles", testShippedArticles},
+		{"Heartbeat", testHeartbeat},
+		{"PublishedVersions", testPublishedVersions},
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
 		{"AuditSignaturesAndAnchors", testAuditSignaturesAndAnchors},
@@ -92,6 +95,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResolutionClock", testResolutionClock},
 		{"Priority", testPriority},
 		{"TeamCalendars", testTeamCalendars},
+		{"Holidays", testHolidays},
 		{"CustomerContext", testCustomerContext},
 		{"WalletReadsAudited", testWalletReadsAudited},
 		{"MacrosAndTags", testMacrosAndTags},
@@ -101,10 +105,14 @@ func Run(t *testing.T, open Opener) {
 		{"PhoneCallbacks", testPhoneCallbacks},
 		{"Chat", testChat},
 		{"ChatQueue", testChatQueue},
+		{"MessageClientIDs", testMessageClientIDs},
+		{"MessageOrder", testMessageOrder},
 		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 		{"SystemNotes", testSystemNotes},
+		{"MalformedInput", testMalformedInput},
+		{"SecretsNeverStored", testSecretsNeverStored},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

@@ -17,7 +17,11 @@ var sixDigits = regexp.MustCompile(`\d{6}`)
 func lastCode(t *testing.T, db *sqldb.DB) string {
 	t.Helper()
 	var body string
-	if err := db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&body); err != nil {
+	if err := func() error {
+		nt := Notified(t, db, `WHERE event = 'identity_verification_code' ORDER BY created_at DESC, id DESC LIMIT 1`)
+		body = nt.Body
+		return nil
+	}(); err != nil {
 		t.Fatal(err)
 	}
 	return sixDigits.FindString(body)
@@ -45,6 +49,18 @@ func testVerifiedActions(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("sending the code was not audited: %+v", log)
 	}
 	code := lastCode(t, db)
+	// The code is in the table only sealed, and gone once it is sent.
+	var codeID, stored string
+	db.SQL().QueryRow(`SELECT id, body FROM notifications WHERE event = 'identity_verification_code' ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&codeID, &stored)
+	if strings.Contains(stored, code) || stored == "" {
+		t.Fatalf("the code is kept in clear in the outbox table: %q", stored)
+	}
+	if err := db.MarkSent(ctx, codeID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.Notification(ctx, codeID); strings.Contains(n.Body, code) || n.Status != okcare.NotificationSent {
+		t.Fatalf("a sent code is still kept: %+v", n)
+	}
 	outbox, _ := db.Outbox(ctx, 50)
 	for _, n := range outbox {
 		if strings.Contains(n.Body, code) {
@@ -80,7 +96,11 @@ func testVerifiedActions(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatal(err)
 	}
 	var body string
-	db.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'password_reset_link' ORDER BY created_at DESC LIMIT 1`).Scan(&body)
+	func() error {
+		nt := Notified(t, db, `WHERE event = 'password_reset_link' ORDER BY created_at DESC LIMIT 1`)
+		body = nt.Body
+		return nil
+	}()
 	resetToken := regexp.MustCompile(`okreset_[A-Z2-7]+`).FindString(body)
 	wantCode(t, db.ResetPassword(ctx, resetToken, "12345678"), okcare.EWEAKPASSWORD)
 	if err := db.ResetPassword(ctx, resetToken, "fresh-lantern-88"); err != nil {

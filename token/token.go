@@ -31,19 +31,21 @@ var idEnc = base32.HexEncoding.WithPadding(base32.NoPadding)
 // them sort by creation, so new rows land on the last pages of an index
 // instead of scattering writes over the whole B-tree. Within one process
 // IDs strictly increase: in the same millisecond (or if the clock steps
-// back) the previous random part is incremented, as ULID's monotonic mode
-// does, so rows written in one millisecond still sort in creation order.
+// back) the previous random part grows by a fresh random step of up to
+// 2^64, so rows written in one millisecond still sort in creation order but
+// no ID tells another: two consecutive IDs leave a gap nobody can search.
+// (ULID's monotonic mode adds one, which let a customer who saw two of
+// their own IDs read the one between them.)
 func ID(prefix string) string {
 	var b [16]byte
 	ms := uint64(time.Now().UnixMilli())
 	idMu.Lock()
 	if ms <= idLast.ms {
 		ms, b = idLast.ms, idLast.b
-		for i := 15; i >= 6; i-- { // add one to the 80-bit random part
-			b[i]++
-			if b[i] != 0 {
-				break
-			}
+		if !addRandomStep(&b) { // the 80 bits ran out: take the next millisecond
+			ms++
+			b = [16]byte{}
+			rand.Read(b[6:])
 		}
 	} else {
 		rand.Read(b[6:])
@@ -55,6 +57,22 @@ func ID(prefix string) string {
 	idLast.ms, idLast.b = ms, b
 	idMu.Unlock()
 	return prefix + idEnc.EncodeToString(b[:])
+}
+
+// addRandomStep adds a random number in [1, 2^64] to the 80-bit random part
+// of b (bytes 6-15) and reports false if the sum overflowed it.
+func addRandomStep(b *[16]byte) bool {
+	var step [8]byte
+	rand.Read(step[:])
+	carry := uint16(1) // the +1 makes the step at least one
+	for i := 15; i >= 6; i-- {
+		sum := uint16(b[i]) + carry
+		if j := i - 8; j >= 0 {
+			sum += uint16(step[j])
+		}
+		b[i], carry = byte(sum), sum>>8
+	}
+	return carry == 0
 }
 
 var (

@@ -1,6 +1,9 @@
 package token_test
 
 import (
+	"bytes"
+	"encoding/base32"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -50,5 +53,30 @@ func TestIDsIncreaseWithinAMillisecond(t *testing.T) {
 			t.Fatalf("%s after %s", id, prev)
 		}
 		prev = id
+	}
+}
+
+// TestNextIDCannotBeDerived: within a millisecond the next ID is the last
+// one plus a random step, so an ID seen tells nothing of its neighbours
+// (the old monotonic mode added one).
+func TestNextIDCannotBeDerived(t *testing.T) {
+	dec := base32.HexEncoding.WithPadding(base32.NoPadding)
+	sameMillisecond := 0
+	prev := token.ID("x_")
+	for i := 0; i < 5000; i++ {
+		id := token.ID("x_")
+		a, _ := dec.DecodeString(prev[2:])
+		b, _ := dec.DecodeString(id[2:])
+		if bytes.Equal(a[:6], b[:6]) {
+			sameMillisecond++
+			gap := new(big.Int).Sub(new(big.Int).SetBytes(b[6:]), new(big.Int).SetBytes(a[6:]))
+			if gap.Cmp(big.NewInt(1<<24)) < 0 {
+				t.Fatalf("IDs %s and %s are only %v apart", prev, id, gap)
+			}
+		}
+		prev = id
+	}
+	if sameMillisecond == 0 {
+		t.Skip("no two IDs fell in one millisecond")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/okcare/okcare/storetest"
 	"io"
 	"net"
 	"net/http"
@@ -276,7 +277,7 @@ func TestKBReindexAndIndexSurvivesRestart(t *testing.T) {
 	}
 	m2, _, logs := startMain(t, "--data-dir", dir)
 	defer m2.Close()
-	if !strings.Contains(logs.String(), "articles_added=0 indexed=44") {
+	if !strings.Contains(logs.String(), "articles_added=0 reindexed=0 indexed=44") {
 		t.Fatalf("restart rebuilt or lost the index:\n%s", logs.String())
 	}
 	if get("http://"+m2.Listener.Addr().String()) == 0 {
@@ -380,7 +381,11 @@ func TestServeReceivesMail(t *testing.T) {
 	}
 	// The acknowledgement's private link is on the configured public URL.
 	var body string
-	m.DB.SQL().QueryRow(`SELECT body FROM notifications WHERE event = 'ticket_ack'`).Scan(&body)
+	func() error {
+		nt := storetest.Notified(t, m.DB, `WHERE event = 'ticket_ack'`)
+		body = nt.Body
+		return nil
+	}()
 	if !strings.Contains(body, "https://help.okwallet.test/support/t/okt_") {
 		t.Fatalf("acknowledgement link not on --public-url: %q", body)
 	}
