@@ -42,4 +42,3 @@ func Split(examples []Example) (train, heldOut []Example) {
 	}
 	return train, heldOut
 }
-

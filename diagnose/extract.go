@@ -117,8 +117,8 @@ func ExtractFacts(text string) TextFacts {
 		tf.AppVersion = v
 		break
 	}
-	tf.StorageLow = containsAny(s, storageLowPhrases)
-	tf.MemoryLow = containsAny(s, memoryLowPhrases) && !tf.StorageLow
+	tf.StorageLow = containsAny(s, storageLowPhrases) && tf.FreeStorageMB == nil
+	tf.MemoryLow = containsAny(s, memoryLowPhrases) && !tf.StorageLow && tf.FreeMemoryMB == nil
 	tf.StorageOK = containsAny(s, storageOKPhrases) || (tf.FreeStorageMB != nil && *tf.FreeStorageMB >= 2048)
 	return tf
 }
@@ -226,7 +226,7 @@ func nearestKind(s string, start, end int) string {
 
 func freeWordNear(s string, start, end int) bool {
 	window := s[max(0, start-15):min(len(s), end+15)]
-	return containsAny(window, []string{"剩", "free", "left", "可用", "only", "才", "不到", "不足"})
+	return containsAny(window, []string{"剩", "free", "left", "可用", "only", "不到", "不足"})
 }
 
 func intPtr(n int) *int { return &n }
@@ -257,7 +257,7 @@ func NormalizeVersion(s string) (string, bool) {
 		return t, true
 	}
 	low := strings.ToLower(t)
-	for _, p := range []string{"version", "ver.", "ver", "版本号", "版本", "v"} {
+	for _, p := range []string{"version", "ver.", "ver", "版本号", "版本", "ios", "android", "安卓", "v"} {
 		if strings.HasPrefix(low, p) {
 			low = strings.TrimSpace(low[len(p):])
 			break
@@ -267,7 +267,9 @@ func NormalizeVersion(s string) (string, bool) {
 		low = strings.TrimSpace(low[:i])
 	}
 	low = strings.TrimSuffix(strings.TrimSpace(low), ".")
-	if _, err := version.Parse(low); err != nil {
+	// "V5.3.0", "5.3.0 (1234)", "iOS 17.4" and "Android 14" are versions;
+	// a bare "v5" is too little to read as one.
+	if _, err := version.Parse(low); err != nil || (!strings.Contains(low, ".") && strings.HasPrefix(strings.ToLower(t), "v")) {
 		return s, false
 	}
 	return low, true

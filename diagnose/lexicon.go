@@ -41,7 +41,7 @@ var lexicon = map[string][]string{
 	"network_q":       {"是不是网络", "网络是不是", "is my internet", "is it my network", "is it the network", "internet the problem", "网络问题"},
 	"server_q":        {"服务器挂了", "servers are down", "server down", "服务器是不是", "server is down", "is the server down"},
 	"scam":            {"冒充", "骗子", "诈骗", "被骗", "骗了", "假客服", "自称客服", "客服让我", "客服要我", "助记词", "恢复短语", "私钥", "把验证码", "验证码告诉", "验证码发给", "钓鱼", "链接", "短信链接", "posing as", "pretending to be", "scam", "scammer", "phishing", "recovery phrase", "seed phrase", "private key", "asked for my code", "asked me for", "asked for my password", "fake support", "telegram", "whatsapp", "屏幕共享", "screen sharing", "远程控制", "remote access", "安全账户"},
-	"lost_phone":      {"手机丢了", "手机丢失", "丢了手机", "手机被偷", "手机被盗", "手机被抢", "手机不见了", "lost my phone", "phone was stolen", "phone stolen", "stolen phone", "lost phone", "phone got stolen", "lost my iphone", "lost my device", "left my phone", "丢在出租车"},
+	"lost_phone":      {"手机丢了", "手机丢失", "丢了手机", "手机被偷", "手机被盗", "手机被抢", "手机不见了", "lost my phone", "phone was stolen", "phone stolen", "stolen phone", "lost phone", "phone got stolen", "lost my iphone", "lost my device", "left my phone", "丢在出租车", "被偷", "偷了", "弄丢", "丢了", "被扒", "stolen", "lost my", "got robbed", "pickpocket"},
 	"funds_missing":   {"钱不见了", "余额少了", "资产不见", "币不见", "余额变成0", "余额为0", "余额没了", "钱没了", "没到账", "未到账", "不到账", "还没到", "没收到", "转账失败但扣款", "扣款", "money is gone", "money gone", "money missing", "missing funds", "funds missing", "balance is zero", "balance is 0", "balance dropped", "not arrived", "hasn't arrived", "has not arrived", "not received", "never arrived", "didn't arrive", "where is my money", "withdrawal pending", "transfer pending"},
 }
 

@@ -16,7 +16,7 @@ func normalize(s string) string { return moreTraditional.Replace(textnorm.Fold(s
 // chats that textnorm.Fold does not (錢包, 簡訊, 飛航, 設定…), so that a
 // user writing in traditional Chinese meets the same features.
 var moreTraditional = strings.NewReplacer(
-	"錢", "钱", "簡", "简", "飛", "飞", "設", "设", "閉", "闭", "關", "关", "點", "点", "嗎", "吗",
+	"錢", "钱", "幾", "几", "簡", "简", "飛", "飞", "設", "设", "閉", "闭", "關", "关", "點", "点", "嗎", "吗",
 	"這", "这", "個", "个", "說", "说", "還", "还", "會", "会", "變", "变", "額", "额", "轉", "转",
 	"帳", "账", "戶", "户", "撥", "拨", "掛", "挂", "熱", "热", "搜", "搜", "聽", "听", "響", "响",
 	"紅", "红", "魚", "鱼", "騙", "骗", "詐", "诈", "釣", "钓", "鏈", "链", "結", "结", "丟", "丢",
