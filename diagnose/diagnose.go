@@ -268,3 +268,42 @@ func prefill(r *Request, top Cause) map[string]any {
 	}
 	return p
 }
+
+// TicketText is what a ticket says about itself, for Classify.
+type TicketText struct {
+	Lang, Subject, Description string
+	// Platform, AppVersion and OSVersion are the intake's fields, if any.
+	Platform, AppVersion, OSVersion string
+}
+
+// Classify reads a ticket's cause from its words and the facts it carries,
+// with the same model as the wizard, for tickets that arrive without one
+// (mail, chat, callbacks, a form without a diagnosis). It returns the top
+// cause and its confidence.
+func Classify(t TicketText, f Facts) (string, float64) {
+	lang := t.Lang
+	if lang != "en" {
+		lang = "zh-CN"
+	}
+	text := strings.TrimSpace(t.Subject)
+	if d := strings.TrimSpace(t.Description); d != "" && !strings.Contains(d, text) {
+		text += "\n" + d
+	} else if d != "" {
+		text = d
+	}
+	if r := []rune(text); len(r) > MaxDescription {
+		text = string(r[:MaxDescription])
+	}
+	r := &Request{Lang: lang, Description: text}
+	if t.Platform != "" || t.AppVersion != "" {
+		r.App = &App{Platform: strings.ToLower(strings.TrimSpace(t.Platform)), Version: strings.TrimSpace(t.AppVersion)}
+	}
+	if t.OSVersion != "" {
+		r.Device = &Device{OSVersion: strings.TrimSpace(t.OSVersion)}
+	}
+	if Validate(r) != nil {
+		r.App, r.Device = nil, nil // a fact we cannot read is no fact
+	}
+	res := Diagnose(r, f)
+	return res.Causes[0].Code, res.Causes[0].Confidence
+}
