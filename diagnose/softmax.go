@@ -225,3 +225,28 @@ func (m *softmax) textSupport(feats []feature) []float64 {
 	}
 	return t
 }
+
+// top is the cause Diagnose ranks first: the likeliest of those the
+// server's truth establishes, if any, else the likeliest of all.
+func top(causes []string, p []float64, blocking map[string]bool) int {
+	best := -1
+	for j, c := range causes {
+		if blocking[c] && (best < 0 || p[j] > p[best]) {
+			best = j
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	return argmax(p)
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for i, x := range p {
+		if x > p[best] {
+			best = i
+		}
+	}
+	return best
+}

@@ -10,7 +10,17 @@ import (
 
 // normalize folds text before feature extraction (see textnorm.Fold), and
 // the traditional characters of support chats that textnorm leaves alone.
-func normalize(s string) string { return moreTraditional.Replace(textnorm.Fold(s)) }
+func normalize(s string) string {
+	return taiwanWords.Replace(moreTraditional.Replace(textnorm.Fold(s)))
+}
+
+// taiwanWords are the words Taiwan and Hong Kong use for the same thing,
+// once folded to simplified characters (網路 → 网路 → 网络).
+var taiwanWords = strings.NewReplacer(
+	"网路", "网络", "快取", "缓存", "简讯", "短信", "伺服器", "服务器", "萤幕", "屏幕", "连线", "连接",
+	"载入", "加载", "设定", "设置", "软体", "软件", "登入", "登录", "帐户", "账户", "帐号", "账号",
+	"记忆体", "运行内存", "手机号码", "手机号", "行动数据", "移动数据", "资料", "数据", "飞航模式", "飞行模式",
+)
 
 // moreTraditional folds the traditional characters of wallet support
 // chats that textnorm.Fold does not (錢包, 簡訊, 飛航, 設定…), so that a
@@ -36,6 +46,11 @@ var moreTraditional = strings.NewReplacer(
 	"訂", "订", "閱", "阅", "網", "网", "頻", "频", "題", "题", "麻", "麻", "煩", "烦", "壓", "压",
 	"級", "级", "凍", "冻", "鎖", "锁", "戰", "战", "腦", "脑", "試", "试", "確", "确", "認", "认",
 	"碼", "码", "驗", "验", "證", "证", "嚴", "严", "賬", "账", "標", "标", "準", "准", "儲", "储",
+	"換", "换", "別", "别", "進", "进", "發", "发", "態", "态", "畫", "画", "頓", "顿", "備", "备",
+	"擋", "挡", "鍵", "键", "購", "购", "幫", "帮", "歡", "欢", "寬", "宽", "屬", "属", "雙", "双",
+	"舉", "举", "協", "协", "議", "议", "佔", "占", "滑", "滑", "掉", "掉", "鬧", "闹", "趕", "赶",
+	"補", "补", "禮", "礼", "貼", "贴", "質", "质", "廠", "厂", "態", "态", "紀", "纪", "錄", "录",
+	"極", "极", "慮", "虑", "擔", "担", "憂", "忧", "懷", "怀", "疑", "疑", "麥", "麦", "裝", "装",
 )
 
 func isCJK(r rune) bool { return unicode.Is(unicode.Han, r) }
