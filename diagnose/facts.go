@@ -19,6 +19,8 @@ type situation struct {
 	storage  *int
 	memory   *int
 	tf       TextFacts
+	concepts []string        // the lexicon's concepts in the text ("s:crash")
+	named    map[string]bool // the same, by concept name
 
 	// Graded against the policy: "" when unknown.
 	app string // below_min, known_bad, supported, latest
@@ -40,7 +42,11 @@ const (
 // resolve gathers the situation of a validated request.
 func resolve(r *Request, f Facts) *situation {
 	raw := strings.TrimSpace(r.Description + "\n" + r.ErrorText)
-	s := &situation{raw: raw, text: normalize(raw), tf: ExtractFacts(raw)}
+	s := &situation{raw: raw, text: normalize(raw), tf: ExtractFacts(raw), named: map[string]bool{}}
+	s.concepts = conceptFeatures(s.text)
+	for _, c := range s.concepts {
+		s.named[c[2:]] = true
+	}
 	if r.App != nil {
 		s.platform, s.appVer = r.App.Platform, normalized(r.App.Version)
 	}
@@ -311,20 +317,13 @@ func (s *situation) fineCount(r *Request) int {
 }
 
 // has reports whether the text names a lexicon concept.
-func (s *situation) has(concept string) bool {
-	for _, w := range lexicon[concept] {
-		if strings.Contains(s.text, w) {
-			return true
-		}
-	}
-	return false
-}
+func (s *situation) has(concept string) bool { return s.named[concept] }
 
 // vague reports a request that says nothing a cause could rest on: no
 // concept in the words and no fact beyond the platform, a current version
 // and an active account ("打不开", "help").
 func (s *situation) vague(r *Request) bool {
-	if len(conceptFeatures(s.text)) > 0 || r.Symptom != "" || r.Device != nil || r.Network != nil || len(s.incidents) > 0 {
+	if len(s.concepts) > 0 || r.Symptom != "" || r.Device != nil || r.Network != nil || len(s.incidents) > 0 {
 		return false
 	}
 	if s.account != "" && s.account != okcare.AccountActive {

@@ -45,27 +45,52 @@ var lexicon = map[string][]string{
 	"funds_missing":   {"钱不见了", "余额少了", "资产不见", "币不见", "余额变成0", "余额为0", "余额没了", "钱没了", "没到账", "未到账", "不到账", "还没到", "没收到", "转账失败但扣款", "扣款", "money is gone", "money gone", "money missing", "missing funds", "funds missing", "balance is zero", "balance is 0", "balance dropped", "not arrived", "hasn't arrived", "has not arrived", "not received", "never arrived", "didn't arrive", "where is my money", "withdrawal pending", "transfer pending"},
 }
 
-// conceptFeatures returns the concept features of normalized text.
+// conceptFeatures returns the concept features of normalized text, in
+// the order of conceptNames. It looks words up by their first rune at each
+// position of the text, so its cost grows with the text, not the lexicon.
 func conceptFeatures(normalized string) []string {
-	var out []string
-	for _, concept := range conceptNames {
-		for _, w := range lexicon[concept] {
-			if strings.Contains(normalized, w) {
-				out = append(out, "s:"+concept)
-				break
+	var found [64]bool
+	for i, r := range normalized {
+		for _, e := range lexIndex[r] {
+			if !found[e.concept] && strings.HasPrefix(normalized[i:], e.word) {
+				found[e.concept] = true
 			}
+		}
+	}
+	var out []string
+	for j, name := range conceptNames {
+		if found[j] {
+			out = append(out, "s:"+name)
 		}
 	}
 	return out
 }
 
+// lexEntry is one lexicon word and the index of its concept.
+type lexEntry struct {
+	word    string
+	concept int
+}
+
 // conceptNames are the lexicon's keys in a fixed order, so features come
-// out in the same order every run.
-var conceptNames = func() []string {
+// out in the same order every run; lexIndex finds words by first rune.
+var conceptNames, lexIndex = func() ([]string, map[rune][]lexEntry) {
 	names := make([]string, 0, len(lexicon))
 	for k := range lexicon {
 		names = append(names, k)
 	}
 	sortStrings(names)
-	return names
+	if len(names) > 64 {
+		panic("diagnose: more than 64 lexicon concepts")
+	}
+	index := map[rune][]lexEntry{}
+	for j, name := range names {
+		for _, w := range lexicon[name] {
+			for _, r := range w {
+				index[r] = append(index[r], lexEntry{w, j})
+				break
+			}
+		}
+	}
+	return names, index
 }()

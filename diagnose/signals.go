@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/okcare/okcare"
 )
@@ -98,10 +97,8 @@ func findings(r *Request, s *situation, top string) [][2]string {
 	var out [][2]string
 	has := func(concepts ...string) bool {
 		for _, c := range concepts {
-			for _, w := range lexicon[c] {
-				if strings.Contains(s.text, w) {
-					return true
-				}
+			if s.has(c) {
+				return true
 			}
 		}
 		return false

@@ -61,7 +61,7 @@ func featurize(r *Request, f Facts) (*situation, []feature) {
 			}
 		}
 	}
-	for _, c := range conceptFeatures(s.text) {
+	for _, c := range s.concepts {
 		out = append(out, feature{c, 1})
 	}
 	return s, out
