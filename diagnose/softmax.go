@@ -21,10 +21,12 @@ import (
 // in training and here, so the model never has to learn what the server
 // already knows.
 //
-// The weights are trained offline by `go test ./diagnose -run TestTrainModel
-// -update` (train_test.go) on the tune split of testdata/independent.tsv,
+// The weights are trained offline by `go generate ./diagnose` (which runs
+// `go test -run TestTrainModel -update`, train_test.go) on the tune split of testdata/independent.tsv,
 // the shipped examples.tsv and facts-combined variants of them, and
 // committed as model.tsv; training is deterministic.
+
+//go:generate go test -run TestTrainModel -update .
 
 //go:embed model.tsv
 var modelTSV string
