@@ -90,6 +90,9 @@ func ExtractFacts(text string) TextFacts {
 		if strings.HasPrefix(strings.TrimSpace(after), "版") || strings.HasPrefix(strings.TrimSpace(after), "build") {
 			continue // "安卓4.6.1版本的钱包" is the app's version
 		}
+		if looksLikeApp(rest[m[2]:m[3]], rest[m[4]:m[5]]) {
+			continue // "iOS 5.3.0": no phone runs iOS 5; that is the app
+		}
 		if tf.OSVersion == "" {
 			tf.OSVersion = rest[m[4]:m[5]]
 		}
@@ -121,6 +124,20 @@ func ExtractFacts(text string) TextFacts {
 	tf.MemoryLow = containsAny(s, memoryLowPhrases) && !tf.StorageLow && tf.FreeMemoryMB == nil
 	tf.StorageOK = containsAny(s, storageOKPhrases) || (tf.FreeStorageMB != nil && *tf.FreeStorageMB >= 2048)
 	return tf
+}
+
+// looksLikeApp reports whether a version written after an OS's name is
+// rather the app's: iOS below 9 runs on no phone the wallet supports, and
+// three-part 4.x and 5.x numbers are how the app's versions are written.
+func looksLikeApp(osName, v string) bool {
+	parsed, err := version.Parse(v)
+	if err != nil {
+		return false
+	}
+	if osName == "ios" && parsed.Major < 9 {
+		return true
+	}
+	return strings.Count(v, ".") == 2 && (parsed.Major == 4 || parsed.Major == 5)
 }
 
 func platformOf(s string) string {

@@ -37,6 +37,9 @@ func TestExtractFacts(t *testing.T) {
 		{"5G信号忽有忽无", diagnose.TextFacts{}},
 		{"老手机运行内存才3G", diagnose.TextFacts{}},
 		{"打不开", diagnose.TextFacts{}},
+		{"iOS 5.3.0 crashes on launch", diagnose.TextFacts{Platform: "ios", AppVersion: "5.3.0"}},
+		{"安卓 5.2.0 打开就闪退", diagnose.TextFacts{Platform: "android", AppVersion: "5.2.0"}},
+		{"爸妈的老手机安卓5.1，ok钱包打不开", diagnose.TextFacts{Platform: "android", OSVersion: "5.1"}},
 	} {
 		got := diagnose.ExtractFacts(tt.text)
 		if !sameFacts(got, tt.want) {

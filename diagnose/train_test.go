@@ -133,6 +133,12 @@ func augment(base []trainRow, seed uint64) []trainRow {
 			r.Device = &Device{FreeStorageMB: between(2000, 100000), FreeMemoryMB: between(800, 4000)}
 			r.Network = &Network{Type: "wifi", Reachable: yes(), LatencyMS: between(10, 250)}
 		}},
+		{[]string{AppMalfunction}, 0.4, AppMalfunction, func(r *Request, f *Facts) {
+			r.App = app([]string{"android", "ios"}[rng.IntN(2)], []string{"5.3.0", "5.2.0", "5.1.2"}[rng.IntN(3)])
+			if r.App.Version == "5.1.2" {
+				r.App.Platform = "ios" // known bad on Android only
+			}
+		}},
 		{[]string{Unknown}, 0.6, Unknown, func(r *Request, f *Facts) {
 			r.App = app(platform(), []string{"", "5.3.0"}[rng.IntN(2)])
 			if r.App == nil {
@@ -162,6 +168,9 @@ func augment(base []trainRow, seed uint64) []trainRow {
 	neutral := func(r *Request, f *Facts, cause string) {
 		if f.User == nil && rng.IntN(2) == 0 {
 			f.User = active
+		}
+		if r.App == nil && rng.IntN(5) < 2 {
+			r.App = app([]string{"android", "ios"}[rng.IntN(2)], []string{"5.3.0", "5.2.0", ""}[rng.IntN(3)])
 		}
 		switch cause {
 		case NetworkOffline, NetworkUnstable, Unknown:
