@@ -475,6 +475,30 @@ func TestTrainModel(t *testing.T) {
 		}
 	}
 	m.temperature, _ = bestTemperature(logits, masks, ys)
+	// The reliability of the out-of-fold predictions at that temperature.
+	var bins [5]struct {
+		n, right int
+		conf     float64
+	}
+	for i, l := range logits {
+		scaled := make([]float64, len(l))
+		for j := range l {
+			scaled[j] = l[j] / m.temperature
+		}
+		p := maskedSoftmax(scaled, masks[i])
+		got := top(Causes, p, blocks[i])
+		b := min(int(p[got]*5), 4)
+		bins[b].n++
+		bins[b].conf += p[got]
+		if got == ys[i] {
+			bins[b].right++
+		}
+	}
+	for i, b := range bins {
+		if b.n > 0 {
+			t.Logf("out-of-fold reliability %.1f-%.1f: %d cases, mean confidence %.2f, accuracy %.2f", float64(i)/5, float64(i+1)/5, b.n, b.conf/float64(b.n), float64(b.right)/float64(b.n))
+		}
+	}
 	header := modelHeader + fmt.Sprintf("# Trained on %d rows (%d tune, %d examples, %d generated); L2 %.3g, %d epochs; %d-fold out-of-fold top-1 on tune %.3f; temperature fitted on it.\n",
 		len(rows), counts["tune"], counts["example"], counts["generated"], l2, epochs, cvFolds, float64(right)/float64(len(cases)))
 	order := make([]string, 0, len(m.index))
