@@ -404,6 +404,11 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		if err := insertTicketMessage(ctx, tx, m); err != nil {
 			return err
 		}
+		if customer {
+			if err := reclassify(ctx, tx, t, m.Body); err != nil {
+				return err
+			}
+		}
 		return insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments)
 	})
 }

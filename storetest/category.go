@@ -33,6 +33,27 @@ func testTicketCategories(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("given category %q %q %v", given.Category, given.CategorySource, given.CategoryConfidence)
 	}
 
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A ticket the words leave unknown is read again when the customer
+	// explains; one a person categorised is not.
+	vague, _ := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "v@example.com", Channel: okcare.ChannelMail, Lang: "en", Subject: "help", Intake: okcare.Intake{Description: "help"}})
+	if vague.Category != "unknown" || vague.CategorySource != okcare.CategoryByModel {
+		t.Fatalf("vague ticket %q %q", vague.Category, vague.CategorySource)
+	}
+	must(db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: vague.ID, Author: "contact", Public: true, Body: "my phone was stolen last night and the wallet is still signed in"}))
+	must(db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: given.ID, Author: "contact", Public: true, Body: "my phone was stolen last night"}))
+	if got, _ := db.FindTicket(ctx, vague.ID); got.Category != "device_lost" || got.CategorySource != okcare.CategoryByModel || got.CategoryConfidence == nil {
+		t.Fatalf("after the customer explained: %q %q", got.Category, got.CategorySource)
+	}
+	if got, _ := db.FindTicket(ctx, given.ID); got.Category != "network_offline" {
+		t.Fatalf("a customer's category was reread: %q", got.Category)
+	}
+
 	if labels, err := db.CategoryLabels(ctx, "", 10); err != nil || len(labels) != 0 {
 		t.Fatalf("labels before any correction: %v %v", labels, err)
 	}
