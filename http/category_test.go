@@ -92,3 +92,52 @@ func TestCategoryCorrection(t *testing.T) {
 		t.Fatalf("TSV export %d:\n%s", resp.StatusCode, raw)
 	}
 }
+
+// TestEveryChannelClassified: tickets from the web form without a
+// diagnosis, a callback request, a chat and the API without a category all
+// get the model's cause for their words, with a confidence; a category the
+// API client gives is kept, and one that is not a cause is refused.
+func TestEveryChannelClassified(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	c := newConsoleClient(t, ts)
+	c.get("/support/new?lang=zh-CN")
+	if status, _ := c.postFile("/support/new", url.Values{"lang": {"zh-CN"}, "contact_email": {"a@example.com"}, "description": {"有人冒充客服让我把助记词发给他"}}, "", nil); status != http.StatusCreated {
+		t.Fatalf("web form: %d", status)
+	}
+	c.get("/support/callback?lang=en")
+	if status, _, _ := c.post("/support/callback", url.Values{"lang": {"en"}, "contact_phone": {"+8613800000009"}, "window": {"asap"}, "description": {"sent money to my sister yesterday and it has not arrived"}}); status != http.StatusCreated {
+		t.Fatalf("callback: %d", status)
+	}
+	c.get("/support/chat?lang=zh-CN")
+	if status, _, _ := c.post("/support/chat", url.Values{"lang": {"zh-CN"}, "contact_email": {"b@example.com"}, "message": {"一直转圈，网络时好时坏"}}); status != http.StatusSeeOther && status != http.StatusCreated {
+		t.Fatalf("chat: %d", status)
+	}
+	status, got, _ := ts.call(t, "POST", "/api/v1/tickets", "", map[string]any{"contact_email": "c@example.com", "lang": "en", "intake": map[string]any{"description": "the app says my version is no longer supported", "platform": "android", "app_version": "V4.9.0 (2001)"}})
+	if status != 201 {
+		t.Fatalf("API ticket: %d %v", status, got)
+	}
+	if status, got, _ := ts.call(t, "POST", "/api/v1/tickets", "", map[string]any{"contact_email": "d@example.com", "lang": "en", "category": "printer_on_fire", "intake": map[string]any{"description": "x"}}); status != 400 || errCode(got) != "invalid_input" {
+		t.Fatalf("API ticket with a made-up category: %d %v", status, got)
+	}
+	queue, err := ts.db.Queue(ctx, okcare.QueueFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By what each customer wrote (the subject is its first line); with
+	// nobody online a chat becomes a mailed message, classified the same.
+	want := map[string]string{"有人冒充客服让我把助记词发给他": "scam_contact", "sent money to my sister yesterday and it has not arrived": "funds_missing",
+		"一直转圈，网络时好时坏": "network_unstable", "the app says my version is no longer supported": "app_outdated"}
+	seen := map[string]bool{}
+	for _, tk := range queue {
+		if w, ok := want[tk.Subject]; ok {
+			seen[tk.Subject] = true
+			if tk.Category != w || tk.CategorySource != okcare.CategoryByModel || tk.CategoryConfidence == nil || *tk.CategoryConfidence <= 0 {
+				t.Errorf("%s ticket %q: category %q by %q confidence %v, want %s", tk.Channel, tk.Subject, tk.Category, tk.CategorySource, tk.CategoryConfidence, w)
+			}
+		}
+	}
+	if len(seen) != len(want) {
+		t.Fatalf("found %v of %v", seen, want)
+	}
+}
