@@ -36,6 +36,8 @@ var codeStatus = map[string]int{
 	okcare.EINSUFFICIENTFUNDS:   http.StatusUnprocessableEntity,
 	okcare.ERATELIMITED:         http.StatusTooManyRequests,
 	okcare.EINTERNAL:            http.StatusInternalServerError,
+	okcare.EUNAVAILABLE:         http.StatusServiceUnavailable,
+	okcare.ESTORAGEFULL:         http.StatusInsufficientStorage,
 	"method_not_allowed":        http.StatusMethodNotAllowed,
 }
 
@@ -55,14 +57,24 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == okcare.EINTERNAL {
+	switch code {
+	case okcare.EINTERNAL:
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	case okcare.EUNAVAILABLE, okcare.ESTORAGEFULL:
+		// Not the request's fault, and not a bug: the operator needs the
+		// cause (the database, the disk), the client a retry later.
+		s.Logger.LogAttrs(r.Context(), slog.LevelWarn, "cannot serve now", slog.String("code", code), slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 	}
 	var body errorBody
 	body.Error.Code, body.Error.Message = code, msg
 	writeJSON(w, status, body)
 }
+
+// RetryAfter is the Retry-After (seconds) of every 503 and 507 answer: a
+// moment for the database to come back or the disk to be cleared.
+const RetryAfter = "5"
 
 // writeJSON writes v with the status. Encoding errors cannot be reported to
 // a client whose headers are already sent, so they are ignored.

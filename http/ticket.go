@@ -88,15 +88,6 @@ func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare
 	return nil
 }
 
-// contactAllowed applies the per-address limit on new tickets, chats and
-// callback requests.
-func (s *Server) contactAllowed(r *http.Request) error {
-	if !s.ContactLimiter.Allow("contact:"+s.clientIP(r), s.Now()) {
-		return okcare.Errorf(okcare.ERATELIMITED, "Too many requests from this address; try again in a few minutes.")
-	}
-	return nil
-}
-
 // createTicket is shared by the API and the web form.
 func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.NewTicket) (*ticketJSON, error) {
 	if u != nil {

@@ -139,6 +139,7 @@ func (s *Server) templates() *template.Template {
 // render writes a page; data fields are reachable at the top level of the
 // template through the embedded map.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, lang, title string, data map[string]any) {
+	s.ensureVisitor(w, r)
 	p := map[string]any{"Lang": lang, "Title": title, "CSS": cssURL, "JS": jsURL, "SwitchURL": switchURL(r, lang), "CSRF": csrfToken(w, r), "T": uiText[lang],
 		"SignedIn": s.customer(r) != nil}
 	for k, v := range data {

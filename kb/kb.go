@@ -43,30 +43,20 @@ func Shipped() ([]*okcare.Article, error) {
 
 // Store is where Load writes.
 type Store interface {
-	okcare.ArticleService
+	// PublishShipped saves and publishes, in one transaction, the given
+	// articles the store has never published (sqldb.DB.PublishShipped),
+	// repairing any left as a lone draft by an interrupted start, and
+	// returns how many it published.
+	PublishShipped(ctx context.Context, articles []*okcare.Article) (int, error)
 }
 
-// Load saves and publishes each shipped article that the store does not
-// have yet, leaving edited ones alone. It returns how many it added.
+// Load publishes each shipped article that the store has not published
+// yet, leaving edited ones alone, all in one transaction: a start killed
+// half way leaves nothing half done. It returns how many it published.
 func Load(ctx context.Context, s Store) (int, error) {
 	articles, err := Shipped()
 	if err != nil {
 		return 0, err
 	}
-	added := 0
-	for _, a := range articles {
-		if _, err := s.ArticleHistory(ctx, a.Slug, a.Lang); err == nil {
-			continue
-		} else if okcare.ErrorCode(err) != okcare.ENOTFOUND {
-			return added, err
-		}
-		if err := s.SaveArticleDraft(ctx, a); err != nil {
-			return added, fmt.Errorf("%s/%s: %w", a.Slug, a.Lang, err)
-		}
-		if _, err := s.PublishArticle(ctx, a.Slug, a.Lang, a.Version, "system:kb"); err != nil {
-			return added, err
-		}
-		added++
-	}
-	return added, nil
+	return s.PublishShipped(ctx, articles)
 }

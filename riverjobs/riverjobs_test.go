@@ -145,3 +145,14 @@ func TestSLAWatchJob(t *testing.T) {
 		})
 	}
 }
+
+// TestRescueMustOutlastTimeout: a rescue time no longer than the job
+// timeout would run live jobs twice; it is refused.
+func TestRescueMustOutlastTimeout(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	_, err := riverjobs.New(db.SQL(), "sqlite", riverjobs.Options{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PollInterval: time.Second, JobTimeout: time.Minute, RescueAfter: time.Minute})
+	if err == nil || !strings.Contains(err.Error(), "must be longer than the job timeout") {
+		t.Fatalf("rescue after = timeout: %v", err)
+	}
+}

@@ -38,7 +38,7 @@ func TestSecrets() *secretbox.Box {
 // PostgresDSN returns the server the PostgreSQL tests use, from
 // OKCARE_TEST_POSTGRES. Without it the test is skipped on a developer
 // machine and fails in CI, where the test script always sets it.
-func PostgresDSN(t *testing.T) string {
+func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("OKCARE_TEST_POSTGRES")
 	if dsn == "" {
@@ -52,7 +52,7 @@ func PostgresDSN(t *testing.T) string {
 
 // PostgresSchemaDSN makes a schema of the test's own, dropped after it,
 // and returns a DSN whose search_path is that schema.
-func PostgresSchemaDSN(t *testing.T) string {
+func PostgresSchemaDSN(t testing.TB) string {
 	t.Helper()
 	dsn := PostgresDSN(t)
 	schema := "okcare_test_" + strings.ToLower(strings.TrimPrefix(token.ID("s"), "s"))

@@ -15,6 +15,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal a second one stops the process at once.
+	context.AfterFunc(ctx, stop)
 	if err := run(ctx, os.Args[1:]); err != nil {
 		var usage usageError
 		if errors.As(err, &usage) {
@@ -57,6 +59,7 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		<-ctx.Done()
+		m.Drain()
 		return m.Close()
 	case "migrate":
 		return runMigrate(ctx, args[1:])

@@ -36,12 +36,14 @@ type Main struct {
 	Logs io.Writer
 
 	DB         *sqldb.DB
+	Server     *okhttp.Server
 	HTTPServer *http.Server
 	Listener   net.Listener
 	Logger     *slog.Logger
 
 	Jobs   *riverjobs.Runner
 	Search *search.Index
+	kbFeed *helpCenterFeed
 	// ChatRelay carries live chat between nodes when --nats-url is set.
 	ChatRelay *oknats.Relay
 	// MailServer receives support mail when --smtp-listen is set.
@@ -50,6 +52,12 @@ type Main struct {
 	// MailDNS answers the DKIM and DMARC queries about received mail;
 	// nil: the system resolver. Tests set it to stay off the network.
 	MailDNS smtp.LookupTXT
+
+	// debug serves the profiler when --debug-listen is set.
+	debug debugListener
+	// dirLock is held on the data directory from the start of Run to the
+	// end of Close.
+	dirLock *dataDirLock
 
 	optimizeStop chan struct{}
 	// AnchorEvery is how often the audit head is anchored (zero: a minute).
@@ -179,6 +187,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Logger = logger
+	// Before anything touches the directory or the database.
+	if m.dirLock, err = lockDataDir(m.Config.DataDir); err != nil {
+		return err
+	}
 	db, kind, err := openStore(ctx, &m.Config)
 	if err != nil {
 		return err
@@ -226,11 +238,20 @@ func (m *Main) Run(ctx context.Context) error {
 		m.printDemo(creds)
 	}
 
+	if m.Config.KBSync <= 0 {
+		return fmt.Errorf("--kb-sync-interval must be positive")
+	}
 	if m.Search, err = openHelpCenter(ctx, &m.Config, db, logger); err != nil {
 		return err
 	}
+	m.kbFeed = startHelpCenterFeed(m.Search, db, m.Config.KBSync, logger)
 	srv := okhttp.NewServer(db, logger)
+	m.Server = srv
 	srv.TrustProxy, srv.MetricsToken = m.Config.TrustProxy, m.Config.MetricsTok
+	srv.VisitorKey = db.Secrets.Derive("okcare visitor cookie v1")
+	srv.RequestTimeout, srv.ProbeDir = m.Config.ReqTimeout, m.Config.DataDir
+	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "jobs", Check: func(ctx context.Context) (any, error) { return m.Jobs.Health(ctx) }})
+	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "search", Check: m.kbFeed.health})
 	if srv.TrustedProxies, err = m.Config.trustedProxies(); err != nil {
 		return err
 	}
@@ -247,12 +268,16 @@ func (m *Main) Run(ctx context.Context) error {
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
+		// Past the request deadline, so that the 503 it produces is sent.
+		WriteTimeout:   max(30*time.Second, m.Config.ReqTimeout+10*time.Second),
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 32 << 10,
 	}
 	logger.Info("listening", "addr", "http://"+m.Listener.Addr().String())
 	if err := m.startMail(logger); err != nil {
+		return err
+	}
+	if err := m.debug.start(m.Config.DebugListen, logger); err != nil {
 		return err
 	}
 	go func() {
@@ -293,19 +318,23 @@ func mailReplyKey(db *sqldb.DB) []byte {
 // startJobs starts River with the configured notification senders and
 // makes the store queue a delivery job with every notification it writes.
 func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
+	if m.Config.SendTimeout >= m.Config.JobTimeout {
+		return fmt.Errorf("--send-timeout %s must be shorter than --job-timeout %s", m.Config.SendTimeout, m.Config.JobTimeout)
+	}
 	senders := map[string]notify.Sender{}
 	if m.Config.Demo {
 		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
 	}
 	if m.Config.SMTPRelay != "" {
 		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, PlainText: m.Config.SMTPPlain,
-			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB)}
+			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB), Timeout: m.Config.SendTimeout}
 	}
 	if m.Config.SMSWebhook != "" {
-		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
+		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{}, Timeout: m.Config.SendTimeout}
 	}
 	m.DB.SLAAlertTo = m.Config.SLAAlertTo
-	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB})
+	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB,
+		JobTimeout: m.Config.JobTimeout, RescueAfter: m.Config.RescueAfter})
 	if err != nil {
 		return err
 	}
@@ -322,12 +351,30 @@ func (m *Main) printDemo(c *demo.Credentials) {
 		c.AdminEmail, c.AdminPassword, strings.Join(c.Staff, ", "), m.Config.Listen, c.UserPassword, strings.Join(c.Users, ", "))
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to 20 s),
-// lets running jobs finish and closes the store.
+// Drain is the first step of a graceful stop (SIGTERM): /readyz answers
+// 503 at once so that load balancers send new work elsewhere, answers ask
+// their clients to close keep-alive connections, and requests are still
+// served for the drain delay. Then Close stops the listener.
+func (m *Main) Drain() {
+	if m.Server == nil {
+		return
+	}
+	m.Server.StartDraining()
+	m.Logger.Info("draining", "for", m.Config.DrainDelay)
+	time.Sleep(m.Config.DrainDelay)
+}
+
+// Close stops accepting requests, closes idle connections, lets in-flight
+// requests and running jobs finish (up to --shutdown-timeout each) and
+// closes the store.
 func (m *Main) Close() error {
 	var errs []error
+	stopWithin := m.Config.StopTimeout
+	if stopWithin <= 0 {
+		stopWithin = 30 * time.Second
+	}
 	if m.HTTPServer != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 		defer cancel()
 		errs = append(errs, m.HTTPServer.Shutdown(ctx))
 	} else if m.Listener != nil {
@@ -336,14 +383,17 @@ func (m *Main) Close() error {
 	if m.MailServer != nil {
 		errs = append(errs, m.MailServer.Close())
 	}
+	errs = append(errs, m.debug.close())
 	if m.ChatRelay != nil {
 		errs = append(errs, m.ChatRelay.Close())
 	}
 	if m.Jobs != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 		defer cancel()
 		errs = append(errs, m.Jobs.Stop(ctx))
 	}
+	m.kbFeed.close() // before the index it writes closes
+	m.kbFeed = nil
 	if m.Search != nil {
 		errs = append(errs, m.Search.Close())
 	}
@@ -357,7 +407,10 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
-	if m.Logger != nil {
+	started := m.dirLock != nil
+	errs = append(errs, m.dirLock.release())
+	m.dirLock = nil
+	if m.Logger != nil && started {
 		m.Logger.Info("stopped")
 	}
 	return errors.Join(errs...)
