@@ -8,6 +8,9 @@ import (
 	"github.com/okcare/okcare"
 )
 
+// codeMethodNotAllowed answers a known path asked with the wrong method.
+const codeMethodNotAllowed = "method_not_allowed"
+
 // codeStatus maps every error code to its HTTP status, in one place.
 var codeStatus = map[string]int{
 	okcare.EINVALID:             http.StatusBadRequest,
@@ -38,7 +41,7 @@ var codeStatus = map[string]int{
 	okcare.EINTERNAL:            http.StatusInternalServerError,
 	okcare.EUNAVAILABLE:         http.StatusServiceUnavailable,
 	okcare.ESTORAGEFULL:         http.StatusInsufficientStorage,
-	"method_not_allowed":        http.StatusMethodNotAllowed,
+	codeMethodNotAllowed:        http.StatusMethodNotAllowed,
 }
 
 // errorBody is the one JSON envelope of every error response.
@@ -83,4 +86,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// errorCodeHeader carries an error's stable code on the pages that show
+// it, as the JSON envelope does for API clients, so that monitoring (and
+// the hostile-input tests) can tell one refusal from another.
+const errorCodeHeader = "X-Error-Code"
+
+// errorStatus is the HTTP status of err's code.
+func errorStatus(err error) int {
+	if status, ok := codeStatus[okcare.ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
+// setErrorCode names err's code on a page about to be written.
+func setErrorCode(w http.ResponseWriter, err error) {
+	w.Header().Set(errorCodeHeader, okcare.ErrorCode(err))
 }

@@ -41,6 +41,7 @@ type Store interface {
 	okcare.FollowUpService
 	okcare.ChatService
 	okcare.ChatQueueService
+	okcare.CalendarService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -149,6 +150,13 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		mux:            http.NewServeMux(),
 		registry:       prometheus.NewRegistry(),
 	}
+	// A store that keeps the holiday data current (sqldb) gives the
+	// default calendar its data, so imports reach the pages.
+	if hb, ok := store.(interface{ HolidayBook() *slaclock.Book }); ok {
+		if cal, err := slaclock.New(slaclock.Shanghai(), 9*time.Hour, 18*time.Hour, hb.HolidayBook()); err == nil {
+			s.Calendar = cal
+		}
+	}
 	s.ready.drain = make(chan struct{})
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
@@ -206,6 +214,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
 	s.registerConsole()
+	s.registerCalendar()
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 
@@ -282,14 +291,42 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
 
 	// Unknown paths: the JSON envelope for API clients, a page in the
-	// customer's language for a browser.
+	// customer's language for a browser. A known path asked with a method
+	// it does not take is told which it does (405).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allowed := s.allowedMethods(r); len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			err := okcare.Errorf(codeMethodNotAllowed, "Use %s.", strings.Join(allowed, " or "))
+			if wantsPage(r) {
+				s.pageError(w, r, pageLang(w, r), err)
+			} else {
+				s.Error(w, r, err)
+			}
+			return
+		}
 		if !wantsPage(r) {
 			s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
 			return
 		}
 		s.pageError(w, r, pageLang(w, r), okcare.Errorf(okcare.ENOTFOUND, "No such page."))
 	})
+}
+
+// allowedMethods lists the methods that some route takes at r's path
+// (the catch-all aside), when r's own is not one of them.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // ServeHTTP applies the common middleware: panic recovery, security

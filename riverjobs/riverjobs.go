@@ -184,7 +184,21 @@ func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 	if rescue <= timeout {
 		return nil, fmt.Errorf("jobs are rescued after %s, which must be longer than the job timeout %s", rescue, timeout)
 	}
+	// River rebuilds its job indexes every night; only their owner may.
+	// A server running as an application role (okcare migrate granted it
+	// only data privileges) leaves that to the owner.
+	var reindex []string
+	if dialect != "sqlite" {
+		var owner bool
+		if err := db.QueryRow(`SELECT COALESCE((SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass('river_job')), false)`).Scan(&owner); err != nil {
+			return nil, err
+		}
+		if !owner {
+			reindex = []string{}
+		}
+	}
 	client, err := river.NewClient(driver(db, dialect), &river.Config{
+		ReindexerIndexNames:  reindex,
 		Logger:               opts.Logger.With("component", "river"),
 		Queues:               queues,
 		PeriodicJobs:         periodic,

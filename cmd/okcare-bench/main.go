@@ -6,6 +6,7 @@
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
+//	okcare-bench secrets [-duration 10s]
 //	okcare-bench scans [-store sqlite|postgres] [-sizes 10000,100000,1000000] [-runs 21]
 package main
 
@@ -32,7 +33,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets|scans [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets|scans|secrets [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -70,6 +71,8 @@ func main() {
 		err = benchScans(ctx, *store, *dsn, *sizes, *runs)
 	case "transfers":
 		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
+	case "secrets":
+		err = benchSecrets(*duration)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

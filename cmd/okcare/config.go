@@ -21,6 +21,8 @@ import (
 type Config struct {
 	Listen       string        `toml:"listen"`
 	DB           string        `toml:"db"`
+	MigrateDB    string        `toml:"migrate_db"`
+	AppRole      string        `toml:"app_role"`
 	DataDir      string        `toml:"data_dir"`
 	LogFormat    string        `toml:"log_format"`
 	LogLevel     string        `toml:"log_level"`
@@ -70,6 +72,8 @@ func DefaultConfig() Config {
 func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Listen, "listen", env("LISTEN", c.Listen), "HTTP listen address (OKCARE_LISTEN)")
 	fs.StringVar(&c.DB, "db", env("DB", c.DB), "postgres:// URL; empty for embedded SQLite in --data-dir (OKCARE_DB)")
+	fs.StringVar(&c.MigrateDB, "migrate-db", env("MIGRATE_DB", c.MigrateDB), "postgres:// URL of the schema's owner: migrate as it and grant --app-role (default: the user of --db) what the server needs, then serve through --db (OKCARE_MIGRATE_DB)")
+	fs.StringVar(&c.AppRole, "app-role", env("APP_ROLE", c.AppRole), "PostgreSQL role the server runs as; migrating grants it only what it needs (OKCARE_APP_ROLE)")
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", c.DataDir), "directory of the embedded SQLite database (OKCARE_DATA_DIR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json (OKCARE_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error (OKCARE_LOG_LEVEL)")
@@ -83,7 +87,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SLAAlertTo, "sla-alerts-to", env("SLA_ALERTS_TO", c.SLAAlertTo), "team mailbox told about SLA breaches (OKCARE_SLA_ALERTS_TO)")
 	fs.StringVar(&c.Hours, "business-hours", env("BUSINESS_HOURS", c.Hours), "the support team's working hours, Asia/Shanghai (OKCARE_BUSINESS_HOURS)")
 	fs.StringVar(&c.TeamHours, "team-hours", env("TEAM_HOURS", c.TeamHours), "hours of the teams answering particular channels, e.g. chat=08:00-22:00,phone=09:00-20:00 (OKCARE_TEAM_HOURS)")
-	fs.StringVar(&c.Holidays, "holidays-file", env("HOLIDAYS_FILE", c.Holidays), "'YYYY-MM-DD off|work' lines replacing the shipped 2025-2026 mainland holidays and 调休 (OKCARE_HOLIDAYS_FILE)")
+	fs.StringVar(&c.Holidays, "holidays-file", env("HOLIDAYS_FILE", c.Holidays), "'YYYY-MM-DD off|work' lines replacing the shipped 2025-2026 mainland holidays and 调休; imported years still apply over it (OKCARE_HOLIDAYS_FILE)")
 	fs.StringVar(&c.SLAPolicy, "sla-policy-file", env("SLA_POLICY_FILE", c.SLAPolicy), "'channel priority first=T resolve=T' lines replacing the default SLA targets (OKCARE_SLA_POLICY_FILE)")
 	fs.StringVar(&c.NATSURL, "nats-url", env("NATS_URL", c.NATSURL), "NATS server carrying live-chat messages between nodes, e.g. nats://127.0.0.1:4222; empty: one node (OKCARE_NATS_URL)")
 	fs.StringVar(&c.SMSWebhook, "sms-webhook", env("SMS_WEBHOOK", c.SMSWebhook), "URL SMS notifications are posted to (OKCARE_SMS_WEBHOOK)")

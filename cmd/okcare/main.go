@@ -41,6 +41,9 @@ commands:
   admin audit verify     check the audit log's hash chain from the first entry
   kb reindex             rebuild the help-center search index, with progress
   kb export-labels       the agents' ticket-category corrections, as TSV or JSON
+  calendar status        how far the holiday data reaches
+  calendar check FILE    validate a year's holiday schedule file
+  calendar import FILE   import it: --admin EMAIL (audited)
 
 Run "okcare <command> -h" for the flags of a command.`
 
@@ -65,6 +68,8 @@ func run(ctx context.Context, args []string) error {
 		return runMigrate(ctx, args[1:])
 	case "kb":
 		return runKB(ctx, args[1:])
+	case "calendar":
+		return runCalendar(ctx, args[1:], os.Stdout, os.Stderr)
 	case "admin":
 		if len(args) > 1 && args[1] == "create-agent" {
 			return runCreateAgent(ctx, args[2:])

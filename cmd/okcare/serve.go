@@ -60,6 +60,10 @@ type Main struct {
 	dirLock *dataDirLock
 
 	optimizeStop chan struct{}
+	// CalendarRefresh is how often the imported holidays are read again
+	// (zero: a minute).
+	CalendarRefresh            time.Duration
+	calendarStop, calendarDone chan struct{}
 	// AnchorEvery is how often the audit head is anchored (zero: a minute).
 	AnchorEvery time.Duration
 	anchorStop  chan struct{}
@@ -120,12 +124,21 @@ func newLogger(c Config, w io.Writer) (*slog.Logger, error) {
 }
 
 // openStore opens PostgreSQL when a URL is configured, else embedded SQLite.
-// Opening applies okcare's migrations and River's.
+// Opening applies okcare's migrations and River's: as the owner of
+// --migrate-db when it is given (granting the application role), else
+// through --db itself, where there is nothing to do once the owner has
+// migrated.
 func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
 	var db *sqldb.DB
 	var err error
-	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+	if c.MigrateDB != "" {
+		if err := migrateAsOwner(ctx, c.MigrateDB, c.appRole()); err != nil {
+			return nil, "", err
+		}
+	}
+	if isPostgres(c.DB) {
 		db, err = postgres.Open(ctx, c.DB)
+		err = migrationHint(err)
 	} else if c.DB != "" {
 		return nil, "", fmt.Errorf("--db must be a postgres:// URL (or empty for embedded SQLite)")
 	} else {
@@ -137,7 +150,15 @@ func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
 	kind := db.Dialect().Name
 	if err := riverjobs.Migrate(ctx, db.SQL(), kind); err != nil {
 		db.Close()
-		return nil, "", err
+		return nil, "", migrationHint(err)
+	}
+	if c.MigrateDB == "" && c.AppRole != "" && kind == "postgres" {
+		// okcare migrate --db OWNER --app-role ROLE: one role migrates
+		// and grants the other.
+		if err := postgres.GrantApp(ctx, db.SQL(), c.AppRole); err != nil {
+			db.Close()
+			return nil, "", err
+		}
 	}
 	if db.Secrets, err = loadSecrets(c, kind); err != nil {
 		db.Close()
@@ -196,15 +217,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
-	if db.Calendar, err = loadCalendar(&m.Config); err != nil {
+	if err := setUpCalendars(ctx, &m.Config, db); err != nil {
 		return err
 	}
-	if db.Policies, err = loadPolicies(&m.Config); err != nil {
-		return err
-	}
-	if db.TeamCalendars, err = loadTeamCalendars(&m.Config); err != nil {
-		return err
-	}
+	m.startCalendarRefresh(logger)
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
@@ -399,6 +415,10 @@ func (m *Main) Close() error {
 	}
 	if m.optimizeStop != nil {
 		close(m.optimizeStop)
+	}
+	if m.calendarStop != nil {
+		close(m.calendarStop)
+		<-m.calendarDone
 	}
 	if m.anchorStop != nil {
 		close(m.anchorStop)
