@@ -102,6 +102,11 @@ type Ticket struct {
 	Tags []string `json:"tags,omitempty"`
 	// IncidentID is the incident the ticket is about, or "".
 	IncidentID string `json:"incident_id,omitempty"`
+	// CategorySource is where Category came from: CategoryByCustomer,
+	// CategoryByModel or CategoryByAgent ("" on tickets older than the
+	// model); CategoryConfidence is the model's confidence when it chose.
+	CategorySource     string   `json:"category_source,omitempty"`
+	CategoryConfidence *float64 `json:"category_confidence,omitempty"`
 	// SecretWarning is set on a ticket just created from text that had
 	// secrets in it (masked before it was stored).
 	SecretWarning *SecretWarning `json:"secret_warning,omitempty"`

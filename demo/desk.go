@@ -34,14 +34,15 @@ var macros = []okcare.Macro{
 		Body: "Glad it works again. We recommend turning on two-factor authentication, changing your password now and then, and avoiding public Wi-Fi for your wallet. You will get a short survey; thank you for your feedback!"},
 }
 
-// sampleTickets fill the queue so the console has something to show.
+// sampleTickets fill the queue so the console has something to show; the
+// mailed ones come without a category, as mail does, and are classified.
 var sampleTickets = []struct {
 	user, contact, channel, lang, category, subject, text string
 }{
 	{"chen@demo.okwallet.example", "", okcare.ChannelWeb, okcare.LangZH, "account_frozen", "打开钱包提示账户已冻结", "今天早上打开钱包就提示账户已冻结，无法转账。我没有做过异常操作。"},
 	{"dana@demo.okwallet.example", "", okcare.ChannelAPI, okcare.LangZH, "account_login_restricted", "登录受限，进不去", "输错几次密码后一直提示登录受限。"},
-	{"", "li.wei@example.com", okcare.ChannelMail, okcare.LangZH, "app_outdated", "打开就闪退", "华为手机，打开 OK 钱包就闪退，已经重启过手机。"},
-	{"", "sam@example.com", okcare.ChannelMail, okcare.LangEN, "network_unstable", "Stuck on the loading screen", "The app keeps spinning on the loading screen on hotel Wi-Fi."},
+	{"", "li.wei@example.com", okcare.ChannelMail, okcare.LangZH, "", "打开就闪退", "华为手机，打开 OK 钱包就闪退，已经重启过手机。"},
+	{"", "sam@example.com", okcare.ChannelMail, okcare.LangEN, "", "Stuck on the loading screen", "The app keeps spinning on the loading screen on hotel Wi-Fi."},
 }
 
 // LoadDesk adds the demo staff (with the run's admin password), macros and,

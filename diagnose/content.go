@@ -14,6 +14,9 @@ var titles = map[string][2]string{
 	ServiceIncident:        {"OK 钱包服务正在发生故障或维护", "OK Wallet has an incident or maintenance under way"},
 	AppMalfunction:         {"应用本身运行异常", "The app itself is misbehaving"},
 	Unknown:                {"暂时无法判断原因", "We could not tell the cause yet"},
+	ScamContact:            {"疑似诈骗：有人冒充客服或发送钓鱼信息", "Possible scam: someone posing as support, or a phishing message"},
+	DeviceLost:             {"手机丢失或被盗", "The phone was lost or stolen"},
+	FundsMissing:           {"资金不见了或转账未到账", "Money is missing, or a transfer has not arrived"},
 }
 
 func title(code string, zh bool) string {
@@ -37,6 +40,9 @@ var articles = map[string][]string{
 	ServiceIncident:        {"wallet-wont-open"},
 	AppMalfunction:         {"clear-cache-android", "clear-cache-ios", "reinstall-app"},
 	Unknown:                {"wallet-wont-open", "how-to-describe-your-problem", "contact-support"},
+	ScamContact:            {"scams-and-fake-support", "verification-code-not-received", "contact-support"},
+	DeviceLost:             {"lost-or-stolen-phone", "reset-password", "contact-support"},
+	FundsMissing:           {"money-not-arrived", "scams-and-fake-support", "contact-support"},
 }
 
 // step texts: zh-CN, en, and the risk of each in both languages.
@@ -97,6 +103,35 @@ var commonSteps = map[string][]stepText{
 	},
 }
 
+// linkedStep is a step done on one of our pages.
+type linkedStep struct{ zh, en, link string }
+
+// Pages of ours the account-takeover steps point to.
+const (
+	FreezePath = "/support/freeze"
+	VerifyPath = "/verify"
+)
+
+// linkedSteps are the steps of the account-takeover causes: stop the money
+// first (the emergency freeze), check who really contacted you (the
+// official-channel check), then talk to support.
+var linkedSteps = map[string][]linkedStep{
+	ScamContact: {
+		{"如果您已经透露了密码、验证码或助记词，请立即使用紧急冻结保护资产：" + FreezePath, "If you shared a password, code or recovery phrase, protect your funds now with the emergency freeze: " + FreezePath, FreezePath},
+		{"OK 钱包客服绝不会索要密码、验证码或助记词；请在官方渠道核验页确认联系您的人或链接是否来自我们：" + VerifyPath, "OK Wallet support never asks for your password, codes or recovery phrase; check whether the person or link that reached you is really ours: " + VerifyPath, VerifyPath},
+		{"不要再回复对方或点击链接，修改密码后联系客服，并说明对方的联系方式和您透露了什么。", "Stop replying and do not open the link; change your password, then contact support and say how they reached you and what you shared.", ""},
+	},
+	DeviceLost: {
+		{"立即使用紧急冻结，让丢失的手机无法转出资金：" + FreezePath, "Use the emergency freeze now so the lost phone cannot move money: " + FreezePath, FreezePath},
+		{"之后如有人以 OK 钱包名义联系您，请先在官方渠道核验页确认：" + VerifyPath, "If anyone contacts you in OK Wallet's name afterwards, check it first: " + VerifyPath, VerifyPath},
+		{"联系客服解除冻结并在新手机上登录；资产保存在账户中，不会随手机丢失。", "Contact support to unfreeze and sign in on a new phone; your funds stay with your account, not the phone.", ""},
+	},
+	FundsMissing: {
+		{"在交易记录中查看这笔交易的状态（处理中、已完成或失败）和交易编号。", "Check the transaction in your history: its status (pending, completed or failed) and its reference.", ""},
+		{"转账处理中时请勿重复转账；如果仍不清楚去向，请带上交易编号联系客服。", "Do not send it again while it is pending; if you still cannot tell where the money went, contact support with the reference.", ""},
+	},
+}
+
 // platformSteps are the steps that differ by platform.
 var platformSteps = map[string]map[string][]stepText{
 	AppMalfunction: {
@@ -124,9 +159,6 @@ var platformSteps = map[string]map[string][]stepText{
 
 // steps returns the steps of a cause for the platform, in the language.
 func steps(code, platform string, zh bool) []Step {
-	if _, ok := linkedSteps[code]; ok {
-		return linkSteps(code, zh)
-	}
 	list := append([]stepText{}, commonSteps[code]...)
 	if byPlatform, ok := platformSteps[code]; ok {
 		extra, ok := byPlatform[platform]
@@ -143,12 +175,20 @@ func steps(code, platform string, zh bool) []Step {
 			out = append(out, Step{Text: s.en, Risk: s.riskEn})
 		}
 	}
+	for _, s := range linkedSteps[code] {
+		if zh {
+			out = append(out, Step{Text: s.zh, Link: s.link})
+		} else {
+			out = append(out, Step{Text: s.en, Link: s.link})
+		}
+	}
 	return out
 }
 
 // Causes lists every cause code, in the order of the issue that fixed them.
 var Causes = []string{NetworkOffline, NetworkUnstable, AppOutdated, AppKnownCrash, AccountFrozen, AccountLoginRestricted,
-	DeviceStorageLow, DeviceMemoryLow, DeviceOSUnsupported, ServiceIncident, AppMalfunction, ScamContact, DeviceLost, FundsMissing, CodeNotReceived, Unknown}
+	DeviceStorageLow, DeviceMemoryLow, DeviceOSUnsupported, ServiceIncident, AppMalfunction, Unknown,
+	ScamContact, DeviceLost, FundsMissing}
 
 // Title is a cause's title in lang ("zh-CN" or "en"); unknown codes are
 // returned as they are.

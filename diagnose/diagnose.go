@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
-	"github.com/okcare/okcare/version"
 )
 
 // Cause codes (fixed; they are also ticket categories).
@@ -30,6 +29,15 @@ const (
 	ServiceIncident        = "service_incident"
 	AppMalfunction         = "app_malfunction"
 	Unknown                = "unknown"
+
+	// ScamContact: someone posing as support asked for a recovery phrase,
+	// a code or a password, or a phishing message or link reached the user.
+	ScamContact = "scam_contact"
+	// DeviceLost: the phone with the wallet on it was lost or stolen.
+	DeviceLost = "device_lost"
+	// FundsMissing: money is gone from the balance, or a transfer has not
+	// arrived.
+	FundsMissing = "funds_missing"
 )
 
 // Request is what the user and the app tell us.
@@ -86,17 +94,21 @@ type Cause struct {
 	Articles   []string `json:"articles"`
 }
 
-// Step is one thing to do, and what it risks; Link, when set, is the
-// help-center page that does it ("/support/freeze").
+// Step is one thing to do, and what it risks.
 type Step struct {
 	Text string `json:"text"`
 	Risk string `json:"risk,omitempty"`
+	// Link is a page of ours that does the step ("/support/freeze"), or "".
 	Link string `json:"link,omitempty"`
 }
 
 // Result is the diagnosis.
 type Result struct {
-	Causes        []Cause        `json:"causes"`
+	Causes []Cause `json:"causes"`
+	// Findings are what the server's truth says against the user's guess
+	// ("your account is active, not frozen"), in the user's language; the
+	// top cause's evidence starts with them too.
+	Findings      []string       `json:"findings,omitempty"`
 	Escalate      bool           `json:"escalate"`
 	TicketPrefill map[string]any `json:"ticket_prefill"`
 }
@@ -110,7 +122,11 @@ const (
 // Symptoms are what a user can say happens when the wallet is opened.
 var Symptoms = []string{"crash", "stuck_loading", "error_message", "other"}
 
-// Validate checks a request; it returns EINVALID or EINVALIDVERSION.
+// Validate checks a request; it returns EINVALID or EINVALIDVERSION. It
+// normalises the versions people and app stores write ("V5.3.0",
+// "5.3.0 (1234)", "iOS 17.4") to plain ones in place, and accepts an app
+// with only a platform or only a version (the other is then read from the
+// text, if it says).
 func Validate(r *Request) error {
 	switch {
 	case r.Lang != "zh-CN" && r.Lang != "en":
@@ -123,16 +139,27 @@ func Validate(r *Request) error {
 		return okcare.Errorf(okcare.EINVALID, "error_text is at most %d characters.", MaxErrorText)
 	}
 	if r.App != nil {
-		if !okcare.ValidPlatform(r.App.Platform) {
+		if r.App.Platform != "" && !okcare.ValidPlatform(r.App.Platform) {
 			return okcare.Errorf(okcare.EINVALID, "app.platform must be android or ios.")
 		}
-		if _, err := version.Parse(r.App.Version); err != nil {
-			return okcare.Errorf(okcare.EINVALIDVERSION, "app.version %q is not a version.", r.App.Version)
+		if r.App.Platform == "" && strings.TrimSpace(r.App.Version) == "" {
+			return okcare.Errorf(okcare.EINVALID, "app needs a platform or a version.")
+		}
+		if r.App.Version != "" {
+			v, ok := NormalizeVersion(r.App.Version)
+			if !ok {
+				return okcare.Errorf(okcare.EINVALIDVERSION, "app.version %q is not a version.", r.App.Version)
+			}
+			r.App.Version = v
 		}
 	}
 	if r.Device != nil {
-		if _, err := version.Parse(r.Device.OSVersion); r.Device.OSVersion != "" && err != nil {
-			return okcare.Errorf(okcare.EINVALIDVERSION, "device.os_version %q is not a version.", r.Device.OSVersion)
+		if r.Device.OSVersion != "" {
+			v, ok := NormalizeVersion(r.Device.OSVersion)
+			if !ok {
+				return okcare.Errorf(okcare.EINVALIDVERSION, "device.os_version %q is not a version.", r.Device.OSVersion)
+			}
+			r.Device.OSVersion = v
 		}
 		for _, v := range []*int{r.Device.FreeStorageMB, r.Device.FreeMemoryMB} {
 			if v != nil && (*v < 0 || *v > 1<<24) {
@@ -154,73 +181,79 @@ func Validate(r *Request) error {
 	return nil
 }
 
-// signal is one piece of evidence for a cause.
-type signal struct {
-	p        float64 // how strongly it alone suggests the cause
-	blocking bool    // server truth that stops the app by itself
-	evidence [2]string
-}
+// Causes below this probability are not shown (blocking ones always are).
+const minShown = 0.03
 
 // Diagnose ranks the causes. The request must have passed Validate.
 func Diagnose(r *Request, f Facts) *Result {
 	zh := r.Lang == "zh-CN"
-	signals := map[string][]signal{}
-	add := func(code string, s signal) { signals[code] = append(signals[code], s) }
-
-	serverSignals(r, f, add)
-	deviceSignals(r, add)
-	textSignals(r, signals, add)
-	symptomSignals(r, signals, add)
-
-	platform := ""
-	if r.App != nil {
-		platform = r.App.Platform
+	s, feats := featurize(r, f)
+	probs, _ := trained.probs(feats, s.excluded(r))
+	blocking := s.blocking(r)
+	ev := evidence(r, f, s)
+	textFor := trained.textSupport(feats)
+	pick := func(pair [2]string) string {
+		if zh {
+			return pair[0]
+		}
+		return pair[1]
+	}
+	quote := s.raw
+	if utf8.RuneCountInString(quote) > 60 {
+		quote = string([]rune(quote)[:60]) + "…"
 	}
 	var causes []Cause
-	for code, sigs := range signals {
-		c := Cause{Code: code, Title: title(code, zh), Steps: steps(code, platform, zh), Articles: articles[code], Evidence: []string{}}
-		miss := 1.0 // noisy-OR: the cause is absent only if every signal misleads
-		for _, s := range sigs {
-			miss *= 1 - s.p
-			c.Blocking = c.Blocking || s.blocking
-			ev := s.evidence[1]
-			if zh {
-				ev = s.evidence[0]
-			}
-			if ev != "" {
-				c.Evidence = append(c.Evidence, ev)
-			}
+	for j, code := range trained.causes {
+		p := probs[j]
+		if p < minShown && !blocking[code] {
+			continue
 		}
-		c.Confidence = round2(1 - miss)
+		c := Cause{Code: code, Confidence: max(round2(p), 0.01), Blocking: blocking[code], Title: title(code, zh),
+			Steps: steps(code, s.platform, zh), Articles: articles[code], Evidence: []string{}}
+		for _, e := range ev[code] {
+			c.Evidence = append(c.Evidence, pick(e))
+		}
+		if quote != "" && textFor[j] > 0 {
+			c.Evidence = append(c.Evidence, pick([2]string{"您的描述：“" + quote + "”", "Your description: \"" + quote + "\""}))
+		}
 		causes = append(causes, c)
 	}
 	sort.Slice(causes, func(i, j int) bool {
-		if ri, rj := rank(causes[i]), rank(causes[j]); ri != rj {
-			return ri < rj // the account's state, safety, then hard blockers first
+		if causes[i].Blocking != causes[j].Blocking {
+			return causes[i].Blocking // the server's truth first
 		}
 		if causes[i].Confidence != causes[j].Confidence {
 			return causes[i].Confidence > causes[j].Confidence
 		}
 		return causes[i].Code < causes[j].Code
 	})
-	if len(causes) == 0 || (!causes[0].Blocking && causes[0].Confidence < 0.3) {
-		causes = append(causes, Cause{Code: Unknown, Confidence: 0.2, Title: title(Unknown, zh), Evidence: []string{}, Steps: steps(Unknown, platform, zh), Articles: articles[Unknown]})
+	if len(causes) == 0 {
+		causes = append(causes, Cause{Code: Unknown, Confidence: 0.2, Title: title(Unknown, zh), Evidence: []string{}, Steps: steps(Unknown, s.platform, zh), Articles: articles[Unknown]})
 	}
 	if len(causes) > 5 {
 		causes = causes[:5]
 	}
-	top := causes[0]
 	res := &Result{Causes: causes}
-	res.Escalate = top.Code == AccountFrozen || top.Code == AccountLoginRestricted || top.Code == Unknown || safetyCauses[top.Code] || top.Confidence < 0.4
+	for _, fd := range findings(r, s, causes[0].Code) {
+		res.Findings = append(res.Findings, pick(fd))
+	}
+	if len(res.Findings) > 0 {
+		causes[0].Evidence = append(append([]string{}, res.Findings...), causes[0].Evidence...)
+	}
+	top := causes[0]
+	res.Escalate = escalated[top.Code] || top.Confidence < 0.4
 	res.TicketPrefill = prefill(r, top)
 	return res
 }
+
+// escalated are the causes only support can resolve.
+var escalated = map[string]bool{AccountFrozen: true, AccountLoginRestricted: true, Unknown: true, ScamContact: true, DeviceLost: true, FundsMissing: true}
 
 func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
 
 // prefill is what the ticket form starts with when the user still needs help.
 func prefill(r *Request, top Cause) map[string]any {
-	p := map[string]any{"category": top.Code, "symptom": r.Symptom, "description": strings.TrimSpace(r.Description)}
+	p := map[string]any{"category": top.Code, "confidence": top.Confidence, "symptom": r.Symptom, "description": strings.TrimSpace(r.Description)}
 	if r.ErrorText != "" {
 		p["error_text"] = r.ErrorText
 	}
@@ -234,4 +267,43 @@ func prefill(r *Request, top Cause) map[string]any {
 		p["network"] = r.Network
 	}
 	return p
+}
+
+// TicketText is what a ticket says about itself, for Classify.
+type TicketText struct {
+	Lang, Subject, Description string
+	// Platform, AppVersion and OSVersion are the intake's fields, if any.
+	Platform, AppVersion, OSVersion string
+}
+
+// Classify reads a ticket's cause from its words and the facts it carries,
+// with the same model as the wizard, for tickets that arrive without one
+// (mail, chat, callbacks, a form without a diagnosis). It returns the top
+// cause and its confidence.
+func Classify(t TicketText, f Facts) (string, float64) {
+	lang := t.Lang
+	if lang != "en" {
+		lang = "zh-CN"
+	}
+	text := strings.TrimSpace(t.Subject)
+	if d := strings.TrimSpace(t.Description); d != "" && !strings.Contains(d, text) {
+		text += "\n" + d
+	} else if d != "" {
+		text = d
+	}
+	if r := []rune(text); len(r) > MaxDescription {
+		text = string(r[:MaxDescription])
+	}
+	r := &Request{Lang: lang, Description: text}
+	if t.Platform != "" || t.AppVersion != "" {
+		r.App = &App{Platform: strings.ToLower(strings.TrimSpace(t.Platform)), Version: strings.TrimSpace(t.AppVersion)}
+	}
+	if t.OSVersion != "" {
+		r.Device = &Device{OSVersion: strings.TrimSpace(t.OSVersion)}
+	}
+	if Validate(r) != nil {
+		r.App, r.Device = nil, nil // a fact we cannot read is no fact
+	}
+	res := Diagnose(r, f)
+	return res.Causes[0].Code, res.Causes[0].Confidence
 }

@@ -137,7 +137,7 @@ func TestValidate(t *testing.T) {
 func TestEveryCauseHasContent(t *testing.T) {
 	codes := []string{diagnose.NetworkOffline, diagnose.NetworkUnstable, diagnose.AppOutdated, diagnose.AppKnownCrash, diagnose.AccountFrozen,
 		diagnose.AccountLoginRestricted, diagnose.DeviceStorageLow, diagnose.DeviceMemoryLow, diagnose.DeviceOSUnsupported,
-		diagnose.ServiceIncident, diagnose.AppMalfunction, diagnose.ScamContact, diagnose.DeviceLost, diagnose.FundsMissing, diagnose.CodeNotReceived}
+		diagnose.ServiceIncident, diagnose.AppMalfunction, diagnose.ScamContact, diagnose.DeviceLost, diagnose.FundsMissing}
 	examples := map[string]int{}
 	for _, e := range diagnose.Examples() {
 		examples[e.Cause]++

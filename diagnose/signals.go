@@ -2,13 +2,9 @@ package diagnose
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/okcare/okcare"
-	"github.com/okcare/okcare/version"
 )
-
-type adder func(code string, s signal)
 
 // frozenReasons say why an account was frozen, in words a customer reads;
 // other reason codes are staff shorthand and are not shown.
@@ -20,65 +16,108 @@ var frozenReasons = map[string][2]string{
 	okcare.ReasonCustomerRequest:    {"您本人申请紧急冻结", "your own emergency freeze"},
 }
 
-// serverSignals reads the server's truth: it needs no belief from the user.
-func serverSignals(r *Request, f Facts, add adder) {
-	if u := f.User; u != nil {
-		switch u.EffectiveState(f.Now) {
-		case okcare.AccountFrozen:
-			zh, en := "您的账户当前为冻结状态。", "Your account is frozen."
-			if why, ok := frozenReasons[u.StateReason]; ok {
-				zh, en = "您的账户当前为冻结状态（原因："+why[0]+"）。", "Your account is frozen (reason: "+why[1]+")."
-			}
-			add(AccountFrozen, signal{0.98, true, [2]string{zh, en}})
-		case okcare.AccountLoginRestricted:
-			until := ""
-			if u.RestrictedUntil != nil {
-				until = u.RestrictedUntil.Format("2006-01-02 15:04 MST")
-			}
-			add(AccountLoginRestricted, signal{0.95, true, [2]string{"您的账户登录受限" + suffix("，至 ", until) + "。", "Sign-in to your account is restricted" + suffix(" until ", until) + "."}})
+// evidence is what the facts say for each cause, in both languages
+// ([zh-CN, en]); it explains a ranking, it does not make it.
+func evidence(r *Request, f Facts, s *situation) map[string][][2]string {
+	ev := map[string][][2]string{}
+	add := func(code, zh, en string) { ev[code] = append(ev[code], [2]string{zh, en}) }
+	switch s.account {
+	case okcare.AccountFrozen:
+		zh, en := "您的账户当前为冻结状态。", "Your account is frozen."
+		if why, ok := frozenReasons[f.User.StateReason]; ok {
+			zh, en = "您的账户当前为冻结状态（原因："+why[0]+"）。", "Your account is frozen (reason: "+why[1]+")."
 		}
+		add(AccountFrozen, zh, en)
+	case okcare.AccountLoginRestricted:
+		until := ""
+		if f.User.RestrictedUntil != nil {
+			until = f.User.RestrictedUntil.Format("2006-01-02 15:04 MST")
+		}
+		add(AccountLoginRestricted, "您的账户登录受限"+suffix("，至 ", until)+"。", "Sign-in to your account is restricted"+suffix(" until ", until)+".")
 	}
-	for _, inc := range f.Incidents {
-		if inc.Status == okcare.IncidentResolved {
-			continue
-		}
-		p := 0.6
-		if inc.Severity == okcare.SeverityMajor || inc.Severity == okcare.SeverityMaintenance {
-			p = 0.9
-		}
+	for _, inc := range s.incidents {
 		titleEN, _ := inc.Localized("en")
-		add(ServiceIncident, signal{p, inc.Severity != okcare.SeverityMinor, [2]string{"当前有服务事件：" + inc.Title, "An incident is under way: " + titleEN}})
+		add(ServiceIncident, "当前有服务事件："+inc.Title, "An incident is under way: "+titleEN)
 	}
-	if r.App == nil {
-		return
-	}
-	policy := f.Policies[r.App.Platform]
-	if policy == nil {
-		return
-	}
-	app, _ := version.Parse(r.App.Version)
-	if lessThan(app, policy.MinVersion) {
-		add(AppOutdated, signal{0.99, true, [2]string{
-			fmt.Sprintf("您的版本 %s 低于最低要求 %s，必须更新。", r.App.Version, policy.MinVersion),
-			fmt.Sprintf("Your version %s is below the minimum %s and must be updated.", r.App.Version, policy.MinVersion)}})
-	} else if lessThan(app, policy.LatestVersion) {
-		add(AppOutdated, signal{0.35, false, [2]string{
-			fmt.Sprintf("有新版本 %s（您的版本 %s）。", policy.LatestVersion, r.App.Version),
-			fmt.Sprintf("A newer version %s is available (you have %s).", policy.LatestVersion, r.App.Version)}})
-	}
-	for _, kb := range policy.KnownBad {
-		if v, err := version.Parse(kb.Version); err == nil && version.Compare(v, app) == 0 {
-			add(AppKnownCrash, signal{0.95, true, [2]string{"版本 " + kb.Version + " 存在已知问题：" + kb.LocalizedNote(okcare.LangZH), "Version " + kb.Version + " has a known problem: " + kb.LocalizedNote(okcare.LangEN)}})
+	said := r.App == nil || r.App.Version == "" // the version came from the text
+	if s.appVer != "" {
+		src := [2]string{"", ""}
+		if said {
+			src = [2]string{"（根据您的描述）", " (from your description)"}
+		}
+		switch p := s.policy; {
+		case s.app == "below_min" && p != nil:
+			add(AppOutdated, fmt.Sprintf("您的版本 %s%s 低于最低要求 %s，必须更新。", s.appVer, src[0], p.MinVersion),
+				fmt.Sprintf("Your version %s%s is below the minimum %s and must be updated.", s.appVer, src[1], p.MinVersion))
+		case s.app == "below_min":
+			add(AppOutdated, fmt.Sprintf("您的版本 %s%s 低于最低要求，必须更新。", s.appVer, src[0]), fmt.Sprintf("Your version %s%s is below the minimum and must be updated.", s.appVer, src[1]))
+		case s.app == "supported" && p != nil:
+			add(AppOutdated, fmt.Sprintf("有新版本 %s（您的版本 %s）。", p.LatestVersion, s.appVer), fmt.Sprintf("A newer version %s is available (you have %s).", p.LatestVersion, s.appVer))
+		case s.app == "known_bad" && s.knownBad != nil:
+			kb := s.knownBad
+			add(AppKnownCrash, "版本 "+kb.Version+src[0]+" 存在已知问题："+kb.LocalizedNote(okcare.LangZH), "Version "+kb.Version+src[1]+" has a known problem: "+kb.LocalizedNote(okcare.LangEN))
+		case s.app == "maybe_known_bad":
+			add(AppKnownCrash, "版本 "+s.appVer+" 在部分平台上存在已知的闪退问题。", "Version "+s.appVer+" has a known crash on some platforms.")
 		}
 	}
-	if r.Device != nil && r.Device.OSVersion != "" {
-		osv, _ := version.Parse(r.Device.OSVersion)
-		if lessThan(osv, policy.MinOSVersion) {
-			add(DeviceOSUnsupported, signal{0.97, true, [2]string{
-				fmt.Sprintf("系统版本 %s 低于最低要求 %s。", r.Device.OSVersion, policy.MinOSVersion),
-				fmt.Sprintf("OS version %s is below the minimum %s.", r.Device.OSVersion, policy.MinOSVersion)}})
+	if s.os == "below_min" {
+		add(DeviceOSUnsupported, fmt.Sprintf("系统版本 %s 低于最低要求。", s.osVer), fmt.Sprintf("OS version %s is below the minimum.", s.osVer))
+	}
+	if n := r.Network; n != nil {
+		if n.Type == "none" {
+			add(NetworkOffline, "手机当前没有网络连接。", "The phone has no network connection.")
+		} else if n.Reachable != nil && !*n.Reachable {
+			add(NetworkOffline, "手机无法访问我们的服务器。", "The phone cannot reach our servers.")
+		}
+		if n.LatencyMS != nil && *n.LatencyMS >= slowNetworkMS {
+			add(NetworkUnstable, fmt.Sprintf("网络延迟很高（%d 毫秒）。", *n.LatencyMS), fmt.Sprintf("Network latency is high (%d ms).", *n.LatencyMS))
+		}
+		if n.PublicWiFi != nil && *n.PublicWiFi {
+			add(NetworkUnstable, "正在使用公共 Wi-Fi，可能拦截或不稳定。", "On public Wi-Fi, which may block or drop connections.")
 		}
 	}
+	if s.storage != nil && *s.storage < plentyStorageMB {
+		add(DeviceStorageLow, fmt.Sprintf("可用存储空间只有 %d MB。", *s.storage), fmt.Sprintf("Only %d MB of storage is free.", *s.storage))
+	} else if s.tf.StorageLow {
+		add(DeviceStorageLow, "您提到手机存储空间不足。", "You said the phone is short of storage.")
+	}
+	if s.memory != nil && *s.memory < plentyMemoryMB {
+		add(DeviceMemoryLow, fmt.Sprintf("可用运行内存只有 %d MB。", *s.memory), fmt.Sprintf("Only %d MB of memory is free.", *s.memory))
+	} else if s.tf.MemoryLow {
+		add(DeviceMemoryLow, "您提到手机运行内存不足。", "You said the phone is short of memory.")
+	}
+	if s.healthy(r) {
+		add(AppMalfunction, "版本、网络和手机空间都正常，问题出在应用本身。", "Your version, network and phone's space are all fine, so the fault is in the app itself.")
+	}
+	return ev
+}
+
+// findings are what the server's truth says against the user's guess:
+// "is my account frozen?" from an active account hears that it is not.
+func findings(r *Request, s *situation, top string) [][2]string {
+	var out [][2]string
+	has := func(concepts ...string) bool {
+		for _, c := range concepts {
+			if s.has(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if s.account == okcare.AccountActive && has("frozen", "restricted", "account_q") {
+		out = append(out, [2]string{"我们查询了您的账户：状态正常，没有被冻结，也没有登录限制，这不是打不开的原因。",
+			"We checked your account: it is active, not frozen and not restricted, so that is not why the app fails."})
+	}
+	if s.app == "latest" && top != AppOutdated && has("version_q", "update_required") {
+		out = append(out, [2]string{"您使用的已是最新版本（" + s.appVer + "），版本不是原因。", "You already have the latest version (" + s.appVer + "), so the version is not the cause."})
+	}
+	if n := r.Network; n != nil && n.Type != "none" && n.Reachable != nil && *n.Reachable && top != NetworkOffline && has("network_q", "network_error", "server_q") {
+		out = append(out, [2]string{"您的手机可以正常访问我们的服务器，网络连接不是原因。", "Your phone reaches our servers, so the connection is not the cause."})
+	}
+	if len(s.incidents) == 0 && top != ServiceIncident && has("server_q") {
+		out = append(out, [2]string{"目前我们没有已知的服务故障。", "We have no known service problem right now."})
+	}
+	return out
 }
 
 func suffix(sep, s string) string {
@@ -86,92 +125,4 @@ func suffix(sep, s string) string {
 		return ""
 	}
 	return sep + s
-}
-
-func lessThan(v version.Version, limit string) bool {
-	l, err := version.Parse(limit)
-	return err == nil && version.Compare(v, l) < 0
-}
-
-// Thresholds for device and network facts.
-const (
-	lowStorageMB  = 200
-	lowMemoryMB   = 150
-	slowNetworkMS = 1500
-)
-
-// deviceSignals reads what the phone reports about itself.
-func deviceSignals(r *Request, add adder) {
-	if n := r.Network; n != nil {
-		if n.Type == "none" {
-			add(NetworkOffline, signal{0.9, false, [2]string{"手机当前没有网络连接。", "The phone has no network connection."}})
-		} else if n.Reachable != nil && !*n.Reachable {
-			add(NetworkOffline, signal{0.85, false, [2]string{"手机无法访问我们的服务器。", "The phone cannot reach our servers."}})
-		}
-		if n.LatencyMS != nil && *n.LatencyMS >= slowNetworkMS {
-			add(NetworkUnstable, signal{0.7, false, [2]string{fmt.Sprintf("网络延迟很高（%d 毫秒）。", *n.LatencyMS), fmt.Sprintf("Network latency is high (%d ms).", *n.LatencyMS)}})
-		}
-		if n.PublicWiFi != nil && *n.PublicWiFi {
-			add(NetworkUnstable, signal{0.3, false, [2]string{"正在使用公共 Wi-Fi，可能拦截或不稳定。", "On public Wi-Fi, which may block or drop connections."}})
-		}
-	}
-	if d := r.Device; d != nil {
-		if d.FreeStorageMB != nil && *d.FreeStorageMB < lowStorageMB {
-			add(DeviceStorageLow, signal{0.75, false, [2]string{fmt.Sprintf("可用存储空间只有 %d MB。", *d.FreeStorageMB), fmt.Sprintf("Only %d MB of storage is free.", *d.FreeStorageMB)}})
-		}
-		if d.FreeMemoryMB != nil && *d.FreeMemoryMB < lowMemoryMB {
-			add(DeviceMemoryLow, signal{0.6, false, [2]string{fmt.Sprintf("可用运行内存只有 %d MB。", *d.FreeMemoryMB), fmt.Sprintf("Only %d MB of memory is free.", *d.FreeMemoryMB)}})
-		}
-	}
-}
-
-// textWeight scales the classifier's belief: words are softer evidence
-// than facts.
-const textWeight = 0.7
-
-// textSignals reads the user's own words. Words can say "it crashes after
-// the update" but not that the crash is a known one: that is a fact of the
-// release policy. So text evidence for app_known_crash counts for
-// app_malfunction unless the server already knows the version is bad.
-func textSignals(r *Request, signals map[string][]signal, add adder) {
-	text := strings.TrimSpace(r.Description + "\n" + r.ErrorText)
-	if text == "" {
-		return
-	}
-	post, known := textModel.posterior(text)
-	if known == 0 {
-		return // nothing the model recognises: no opinion
-	}
-	quote := text
-	if utf8Len(quote) > 60 {
-		quote = string([]rune(quote)[:60]) + "…"
-	}
-	if len(signals[AppKnownCrash]) == 0 {
-		post[AppMalfunction] += post[AppKnownCrash]
-		delete(post, AppKnownCrash)
-	}
-	for code, p := range post {
-		if p < 0.15 {
-			continue
-		}
-		add(code, signal{p * textWeight, false, [2]string{"您的描述：“" + quote + "”", "Your description: \"" + quote + "\""}})
-	}
-}
-
-func utf8Len(s string) int { return len([]rune(s)) }
-
-// symptomSignals adds what the chosen symptom suggests, softly, and only
-// where nothing stronger already points.
-func symptomSignals(r *Request, signals map[string][]signal, add adder) {
-	ev := func(zh, en string) [2]string { return [2]string{zh, en} }
-	switch r.Symptom {
-	case "crash":
-		if len(signals[AppKnownCrash]) == 0 {
-			add(AppMalfunction, signal{0.35, false, ev("应用启动时闪退。", "The app crashes on launch.")})
-		}
-	case "stuck_loading":
-		add(NetworkUnstable, signal{0.35, false, ev("应用一直停在加载中。", "The app stays on the loading screen.")})
-	case "error_message":
-		add(NetworkOffline, signal{0.2, false, ev("应用显示了错误提示。", "The app shows an error message.")})
-	}
 }

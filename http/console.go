@@ -293,7 +293,7 @@ func (s *Server) ticketPage(ctx context.Context, a *okcare.Agent, id string) (ma
 		"FirstBreached": t.FirstResponseBreached(s.Now()), "ResolutionBreached": t.ResolutionBreached(s.Now()),
 		"Balances": balanceLines(cc.Balances), "Transactions": transactionLines(cc.Transactions), "FreezeReasons": okcare.FreezeReasons,
 		"Statuses":   []string{okcare.TicketOpen, okcare.TicketPending, okcare.TicketOnHold, okcare.TicketSolved, okcare.TicketClosed},
-		"Priorities": []string{okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent}}
+		"Priorities": []string{okcare.PriorityLow, okcare.PriorityNormal, okcare.PriorityHigh, okcare.PriorityUrgent}, "Causes": causeCodes}
 	// The open incidents to link the ticket to, and the one it is about.
 	if data["OpenIncidents"], err = s.Store.Incidents(ctx, true); err != nil {
 		return nil, err
@@ -390,6 +390,10 @@ func (s *Server) registerConsole() {
 	})
 	agent("priority", func(r *http.Request, a *okcare.Agent, id string) error {
 		_, err := s.Store.SetTicketPriority(r.Context(), id, "agent:"+a.ID, r.PostFormValue("priority"))
+		return err
+	})
+	agent("category", func(r *http.Request, a *okcare.Agent, id string) error {
+		_, err := s.Store.SetTicketCategory(r.Context(), id, r.PostFormValue("category"), a.ID)
 		return err
 	})
 	agent("tags", func(r *http.Request, a *okcare.Agent, id string) error {

@@ -212,7 +212,9 @@ func (fx *hostileFixture) apiEndpoints() []apiEndpoint {
 			text(badInput).at("lang").with(enum(badInput, "EN", true)),
 			text(badInput).at("symptom").with(enum(badInput, "CRASH", false)),
 			text(badInput).at("description"),
-			text(badInput).at("app.platform").with(enum(badInput, "IOS", true)),
+			// An app with a version and no platform is a fact (the
+			// platform is read from the words, or left unknown).
+			text(badInput).at("app.platform").with(enum(badInput, "IOS", false)),
 			text(badVersion).at("app.version").with(versions()),
 		}},
 		{method: "POST", path: "/api/v1/diagnoses/{id}/feedback", body: map[string]any{"outcome": "solved"}, params: []pathParam{{"id", fx.diagnosis, notFound}}, fields: []field{

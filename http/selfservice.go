@@ -150,9 +150,3 @@ func (s *Server) pageConfirmSelfFreeze(w http.ResponseWriter, r *http.Request) {
 	s.freezePage(w, r, http.StatusOK, lang, "done", map[string]any{"DoneText": done,
 		"TicketText": fill(tr(lang, "freeze_done_ticket"), "number", strconv.FormatInt(res.TicketNumber, 10))})
 }
-
-// stepKey names the page text of a diagnosis step's link:
-// "/support/freeze" is "step_support_freeze".
-func stepKey(link string) string {
-	return strings.NewReplacer("/", "_", "-", "_").Replace(link)
-}

@@ -33,6 +33,7 @@ type Store interface {
 	okcare.DiagnosisService
 	okcare.ArticleService
 	okcare.TicketService
+	okcare.CategoryService
 	okcare.VerificationService
 	okcare.AuditService
 	okcare.ConsoleService
@@ -294,6 +295,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/api/v1/agent/tickets/{id}/priority", s.agent(okcare.RoleAgent, s.handleSetPriority))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/incident", s.agent(okcare.RoleAgent, s.handleLinkIncident))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/tags", s.agent(okcare.RoleAgent, s.handleTagTicket))
+	s.handle("POST", "/api/v1/agent/tickets/{id}/category", s.agent(okcare.RoleAgent, s.handleSetCategory))
+	s.handle("GET", "/api/v1/admin/category-labels", s.agent(okcare.RoleAdmin, s.handleCategoryLabels))
 	s.handle("POST", "/api/v1/agent/tickets/{id}/macros/{macro_id}", s.agent(okcare.RoleAgent, s.handleApplyMacro))
 	s.handle("GET", "/api/v1/agent/macros", s.agent(okcare.RoleAgent, s.handleListMacros))
 	s.handle("POST", "/api/v1/agent/macros", s.agent(okcare.RoleSupervisor, s.handleCreateMacro))

@@ -123,7 +123,6 @@ func (s *Server) templates() *template.Template {
 			"actor":     actorName,
 			"note":      noteText,
 			"cause":     diagnose.Title,
-			"stepKey":   stepKey,
 			"join":      strings.Join,
 			"hasPrefix": strings.HasPrefix,
 			"add":       func(a, b int) int { return a + b },

@@ -105,10 +105,14 @@ Content-Type: text/plain; charset=utf-8
 	if n := count("tickets"); n != 1 {
 		t.Fatalf("%d tickets after a duplicate delivery, want 1", n)
 	}
-	var id, subject, lang, number string
-	db.SQL().QueryRow(`SELECT id, number, subject, lang FROM tickets`).Scan(&id, &number, &subject, &lang)
+	var id, subject, lang, number, category, source string
+	db.SQL().QueryRow(`SELECT id, number, subject, lang, category, category_source FROM tickets`).Scan(&id, &number, &subject, &lang, &category, &source)
 	if subject != "钱包打不开" || lang != "zh-CN" {
 		t.Fatalf("ticket subject %q lang %q", subject, lang)
+	}
+	// Mail carries no category: the diagnosis model reads one in it.
+	if category != "app_malfunction" || source != "model" {
+		t.Fatalf("mailed ticket category %q from %q", category, source)
 	}
 	var ackSubject, ackBody, inReplyTo string
 	func() error {

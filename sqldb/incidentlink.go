@@ -11,7 +11,7 @@ import (
 
 // accountCauses are ticket categories about the customer's own account:
 // an outage does not explain them, so such tickets are not linked to it.
-var accountCauses = map[string]bool{"account_frozen": true, "account_login_restricted": true}
+var accountCauses = map[string]bool{"account_frozen": true, "account_login_restricted": true, "scam_contact": true, "device_lost": true}
 
 // incidentForNewTicket is the incident a ticket arriving now is about: the
 // newest one still open, unless the ticket is about the customer's account.

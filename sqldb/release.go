@@ -75,10 +75,14 @@ func (db *DB) SetReleasePolicy(ctx context.Context, p *okcare.ReleasePolicy) err
 
 // ReleasePolicy returns the policy of a platform.
 func (db *DB) ReleasePolicy(ctx context.Context, platform string) (*okcare.ReleasePolicy, error) {
+	return releasePolicy(ctx, db, platform)
+}
+
+func releasePolicy(ctx context.Context, q querier, platform string) (*okcare.ReleasePolicy, error) {
 	var p okcare.ReleasePolicy
 	var knownBad string
 	var updated int64
-	err := db.queryRow(ctx, `SELECT platform, min_version, latest_version, min_os_version, update_url, known_bad, updated_at, updated_by FROM releases WHERE platform = ?`, platform).
+	err := q.queryRow(ctx, `SELECT platform, min_version, latest_version, min_os_version, update_url, known_bad, updated_at, updated_by FROM releases WHERE platform = ?`, platform).
 		Scan(&p.Platform, &p.MinVersion, &p.LatestVersion, &p.MinOSVersion, &p.UpdateURL, &knownBad, &updated, &p.UpdatedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No release policy for %q.", platform)

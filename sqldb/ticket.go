@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/diagnose"
 	"github.com/okcare/okcare/notice"
 	"github.com/okcare/okcare/token"
 )
@@ -64,8 +66,8 @@ func validateNewTicket(req *okcare.NewTicket) error {
 			return okcare.Errorf(okcare.EINVALID, "An intake field is too long.")
 		}
 	}
-	if req.Category == "" {
-		req.Category = "unknown"
+	if req.Category != "" && !slices.Contains(diagnose.Causes, req.Category) {
+		return okcare.Errorf(okcare.EINVALID, "category must be one of the diagnosis causes.")
 	}
 	if req.Priority == "" {
 		req.Priority = okcare.PriorityNormal
@@ -159,7 +161,7 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 
 // createTicketTx writes a validated, masked ticket request inside tx (see
 // createTicket); intake is req.Intake as JSON, secrets the kinds of secret
-// masking hid (nil: none).
+// masking hid (nil: none). req is a copy: a retry classifies afresh.
 func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, intake []byte, secrets []string, with func(tx *Tx, t *okcare.Ticket) error) (t *okcare.Ticket, err error) {
 	err = func() error {
 		if req.IdempotencyKey != "" {
@@ -175,9 +177,18 @@ func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, 
 				return err
 			}
 		}
+		source, confidence := okcare.CategoryByCustomer, (*float64)(nil)
+		if req.Category == "" {
+			code, p, err := classifyTicket(ctx, tx, &req)
+			if err != nil {
+				return err
+			}
+			req.Category, source, confidence = code, okcare.CategoryByModel, &p
+		}
 		t = &okcare.Ticket{ID: token.ID("tkt_"), UserID: req.UserID, ContactEmail: req.ContactEmail, ContactPhone: req.ContactPhone,
 			Channel: req.Channel, Status: okcare.TicketNew, Priority: req.Priority, Category: req.Category, Lang: req.Lang,
-			Subject: req.Subject, Intake: req.Intake, CreatedAt: fromMicros(micros(tx.now)), UpdatedAt: fromMicros(micros(tx.now))}
+			Subject: req.Subject, Intake: req.Intake, CreatedAt: fromMicros(micros(tx.now)), UpdatedAt: fromMicros(micros(tx.now)),
+			CategorySource: source, CategoryConfidence: confidence}
 		if t.UserID != "" {
 			t.LinkedBy = okcare.LinkedSignedIn
 		}
@@ -200,9 +211,11 @@ func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, 
 			t.ResolutionDue = &due
 		}
 		_, err = tx.exec(ctx, `INSERT INTO tickets (id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake,
-			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due, link_method, incident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			idem_scope, idempotency_key, request_hash, created_at, updated_at, first_response_due, resolution_due, link_method, incident_id, category_source, category_confidence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Number, nullString(t.UserID), t.ContactEmail, t.ContactPhone, t.Channel, t.Status, t.Priority, t.Category, t.Lang, t.Subject, string(intake),
-			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue), t.LinkedBy, nullString(t.IncidentID))
+			idemScope(&req), nullString(req.IdempotencyKey), req.RequestHash, micros(tx.now), micros(tx.now), nullMicros(t.FirstResponseDue), nullMicros(t.ResolutionDue), t.LinkedBy, nullString(t.IncidentID),
+			t.CategorySource, t.CategoryConfidence)
 		if err != nil {
 			return err
 		}
@@ -327,7 +340,8 @@ func sentBefore(ctx context.Context, tx *Tx, ticketID, clientID, author string) 
 }
 
 const ticketColumns = `id, number, user_id, contact_email, contact_phone, channel, status, priority, category, lang, subject, intake, created_at, updated_at,
-	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags, link_method, COALESCE(incident_id, '')`
+	first_response_due, first_responded_at, resolution_due, pending_since, solved_at, assignee_id, tags, link_method, COALESCE(incident_id, ''),
+	category_source, category_confidence`
 
 func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var t okcare.Ticket
@@ -337,8 +351,9 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	var due, responded, resolve, paused, solved sql.NullInt64
 	var assignee sql.NullString
 	var tags string
+	var confidence sql.NullFloat64
 	err := row.Scan(&t.ID, &t.Number, &userID, &t.ContactEmail, &t.ContactPhone, &t.Channel, &t.Status, &t.Priority, &t.Category, &t.Lang, &t.Subject, &intake, &created, &updated,
-		&due, &responded, &resolve, &paused, &solved, &assignee, &tags, &t.LinkedBy, &t.IncidentID)
+		&due, &responded, &resolve, &paused, &solved, &assignee, &tags, &t.LinkedBy, &t.IncidentID, &t.CategorySource, &confidence)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, okcare.Errorf(okcare.ENOTFOUND, "No such ticket.")
 	} else if err != nil {
@@ -349,6 +364,9 @@ func scanTicket(row interface{ Scan(...any) error }) (*okcare.Ticket, error) {
 	t.ResolutionDue, t.PausedSince, t.SolvedAt, t.AssigneeID = fromNullMicros(resolve), fromNullMicros(paused), fromNullMicros(solved), assignee.String
 	if tags != "" {
 		t.Tags = strings.Split(tags, ",")
+	}
+	if confidence.Valid {
+		t.CategoryConfidence = &confidence.Float64
 	}
 	return &t, json.Unmarshal([]byte(intake), &t.Intake)
 }
@@ -496,6 +514,11 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		}
 		if err := insertMaskedMessage(ctx, tx, m); err != nil {
 			return err
+		}
+		if customer {
+			if err := reclassify(ctx, tx, t, m.Body); err != nil {
+				return err
+			}
 		}
 		if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
 			return err

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"Acknowledgements", testAcknowledgements},
 		{"CustomerLanguage", testCustomerLanguage},
 		{"IncidentLinking", testIncidentLinking},
+		{"TicketCategories", testTicketCategories},
 		{"LinkCodeDestinations", testLinkCodeDestinations},
 		{"LinkThenUnfreeze", testLinkThenUnfreeze},
 		{"SelfFreeze", testSelfFreeze},

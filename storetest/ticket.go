@@ -52,7 +52,7 @@ func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
 	}
 
 	anon, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "Guest@Example.com", Channel: okcare.ChannelWeb, Lang: "en", Intake: okcare.Intake{Description: "It crashes"}})
-	if err != nil || anon.ContactEmail != "guest@example.com" || anon.Number == first.Number || anon.Category != "unknown" {
+	if err != nil || anon.ContactEmail != "guest@example.com" || anon.Number == first.Number || anon.Category != "app_malfunction" || anon.CategorySource != okcare.CategoryByModel {
 		t.Fatalf("anonymous ticket = %+v, %v", anon, err)
 	}
 	for _, r := range []okcare.NewTicket{

@@ -124,8 +124,11 @@ func (f *helpCenterFeed) close() {
 
 // runKB runs `okcare kb <command>`.
 func runKB(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "export-labels" {
+		return runExportLabels(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "reindex" {
-		return usageError("usage: okcare kb reindex [--data-dir D | --db URL] [--kb-index DIR]")
+		return usageError("usage: okcare kb reindex [--data-dir D | --db URL] [--kb-index DIR]\n       okcare kb export-labels [--format tsv|json] [--out FILE] [--data-dir D | --db URL]")
 	}
 	c, fs, err := parseConfig("kb reindex", args[1:])
 	if err != nil {

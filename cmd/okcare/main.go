@@ -40,6 +40,7 @@ commands:
   admin create-agent     add a staff member: --email E --password-file F --role admin|supervisor|agent
   admin audit verify     check the audit log's hash chain from the first entry
   kb reindex             rebuild the help-center search index, with progress
+  kb export-labels       the agents' ticket-category corrections, as TSV or JSON
   calendar status        how far the holiday data reaches
   calendar check FILE    validate a year's holiday schedule file
   calendar import FILE   import it: --admin EMAIL (audited)

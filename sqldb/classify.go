@@ -1,0 +1,55 @@
+package sqldb
+
+import (
+	"context"
+	"strings"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/diagnose"
+)
+
+// classifyTicket gives a ticket that arrived without a category (mail,
+// chat, a callback, a form without a diagnosis) the cause the diagnosis
+// model reads in its text, judged against the release policies and the
+// customer's account as they stand in tx.
+func classifyTicket(ctx context.Context, tx *Tx, req *okcare.NewTicket) (string, float64, error) {
+	f := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{}, Now: tx.now}
+	for _, platform := range []string{okcare.PlatformAndroid, okcare.PlatformIOS} {
+		p, err := releasePolicy(ctx, tx, platform)
+		if err != nil && okcare.ErrorCode(err) != okcare.ENOTFOUND {
+			return "", 0, err
+		}
+		if p != nil {
+			f.Policies[platform] = p
+		}
+	}
+	if req.UserID != "" {
+		u, err := findUserByID(ctx, tx, req.UserID)
+		if err != nil && okcare.ErrorCode(err) != okcare.ENOTFOUND {
+			return "", 0, err
+		}
+		f.User = u
+	}
+	in := req.Intake
+	code, confidence := diagnose.Classify(diagnose.TicketText{Lang: req.Lang, Subject: req.Subject, Description: in.Description,
+		Platform: in.Platform, AppVersion: in.AppVersion, OSVersion: in.OSVersion}, f)
+	return code, confidence, nil
+}
+
+// reclassify reads a ticket the model left unknown again with the
+// customer's new message: a first mail that only said "help" gets its
+// cause when the customer explains. A category a person gave is never
+// touched.
+func reclassify(ctx context.Context, tx *Tx, t *okcare.Ticket, body string) error {
+	if t.CategorySource != okcare.CategoryByModel || t.Category != diagnose.Unknown {
+		return nil
+	}
+	req := okcare.NewTicket{UserID: t.UserID, Lang: t.Lang, Subject: t.Subject, Intake: t.Intake}
+	req.Intake.Description = strings.TrimSpace(t.Intake.Description + "\n" + body)
+	code, confidence, err := classifyTicket(ctx, tx, &req)
+	if err != nil || code == diagnose.Unknown {
+		return err
+	}
+	_, err = tx.exec(ctx, `UPDATE tickets SET category = ?, category_confidence = ? WHERE id = ?`, code, confidence, t.ID)
+	return err
+}
