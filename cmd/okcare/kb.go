@@ -22,8 +22,10 @@ func kbIndexPath(c *Config) string {
 	return filepath.Join(c.DataDir, "kb.bleve")
 }
 
-// openHelpCenter loads the shipped articles the store lacks and opens the
-// search index, rebuilding it when it is empty or articles were added.
+// openHelpCenter loads the shipped articles the store lacks (and new
+// shipped versions of articles nobody edited) and opens the search index,
+// rebuilding it when it is empty, articles were added or updated, or an
+// older okcare built it.
 func openHelpCenter(ctx context.Context, c *Config, db *sqldb.DB, logger *slog.Logger) (*search.Index, error) {
 	added, err := kb.Load(ctx, db)
 	if err != nil {
@@ -38,7 +40,7 @@ func openHelpCenter(ctx context.Context, c *Config, db *sqldb.DB, logger *slog.L
 		idx.Close()
 		return nil, err
 	}
-	if n == 0 || added > 0 {
+	if n == 0 || added > 0 || idx.Stale() {
 		articles, err := db.PublishedArticles(ctx)
 		if err == nil {
 			err = idx.Rebuild(articles, nil)
