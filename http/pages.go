@@ -91,7 +91,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	if q != "" {
 		idx, err := s.searchIndex()
 		if err == nil {
-			data["Results"], err = idx.Search(q, lang, 10)
+			data["Results"], err = s.searchHelp(r, idx, q, lang, 10)
 		}
 		if err != nil {
 			data["Error"] = customerErrorText(lang, err)
@@ -107,7 +107,11 @@ func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article.html", lang, a.Title, map[string]any{"Article": map[string]any{"HTML": markdown.Render("# " + a.Title + "\n\n" + a.Body)}})
+	// The vote form carries the search that led here; after a vote the
+	// page thanks the reader (voted=yes) or offers more help (voted=no).
+	s.render(w, r, http.StatusOK, "article.html", lang, a.Title, map[string]any{
+		"Article": map[string]any{"Slug": a.Slug, "HTML": markdown.Render("# " + a.Title + "\n\n" + markdown.Body(a.Body))},
+		"Query":   articleQuery(r), "Voted": r.URL.Query().Get("voted")})
 }
 
 func (s *Server) pageDiagnoseForm(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,7 @@ type Store interface {
 	okcare.FollowUpService
 	okcare.ChatService
 	okcare.ChatQueueService
+	okcare.HelpFeedbackService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -56,6 +57,9 @@ type Server struct {
 	// client address; ChatLimiter limits messages per chat.
 	ContactLimiter *RateLimiter
 	ChatLimiter    *RateLimiter
+	// FeedbackLimiter limits article votes, and the searches counted as
+	// finding nothing, per client address.
+	FeedbackLimiter *RateLimiter
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
 	// TeamCalendars, by channel, are the calendars of the teams answering
@@ -123,10 +127,12 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		// Enough for a family behind one address, not for a spam run.
 		ContactLimiter: NewRateLimiter(30, 10*time.Minute),
 		ChatLimiter:    NewRateLimiter(60, time.Minute),
-		Calendar:       chinaCalendar,
-		Chat:           &chat.Hub{Node: token.New("node_")},
-		mux:            http.NewServeMux(),
-		registry:       prometheus.NewRegistry(),
+		// A reader votes on a few articles; a script votes on hundreds.
+		FeedbackLimiter: NewRateLimiter(30, feedbackWindow),
+		Calendar:        chinaCalendar,
+		Chat:            &chat.Hub{Node: token.New("node_")},
+		mux:             http.NewServeMux(),
+		registry:        prometheus.NewRegistry(),
 	}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
@@ -164,6 +170,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /help", s.pageHelp)
 	s.mux.HandleFunc("GET /help/search", s.pageSearch)
 	s.mux.HandleFunc("GET /help/{slug}", s.pageArticle)
+	s.mux.HandleFunc("POST /help/{slug}/vote", s.pageVote)
 	s.mux.HandleFunc("GET /diagnose", s.pageDiagnoseForm)
 	s.mux.HandleFunc("POST /diagnose", s.pageDiagnose)
 	s.mux.HandleFunc("POST /diagnose/{id}/feedback", s.pageFeedback)
@@ -256,6 +263,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/admin/kb/articles/{slug}/{lang}/history", s.agent(okcare.RoleAgent, s.handleArticleHistory))
 	s.handle("POST", "/api/v1/admin/kb/preview", s.agent(okcare.RoleAgent, s.handlePreviewArticle))
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
+	s.handle("GET", "/api/v1/admin/kb/feedback", s.agent(okcare.RoleSupervisor, s.handleHelpFeedback))
 
 	// Unknown paths: the JSON envelope for API clients, a page in the
 	// customer's language for a browser.

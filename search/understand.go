@@ -63,14 +63,17 @@ func compile(forms []string) []form {
 			out = append(out, form{han: strings.ReplaceAll(f, " ", "")})
 			continue
 		}
-		w := words(f)
-		if len(w) == 0 {
-			continue
+		var w []string
+		for _, tok := range strings.Fields(f) {
+			ws := words(tok)
+			if len(ws) > 0 && strings.HasSuffix(tok, "*") {
+				ws[len(ws)-1] += "*"
+			}
+			w = append(w, ws...)
 		}
-		if strings.HasSuffix(f, "*") {
-			w[len(w)-1] += "*"
+		if len(w) > 0 {
+			out = append(out, form{words: w})
 		}
-		out = append(out, form{words: w})
 	}
 	return out
 }
