@@ -153,3 +153,24 @@ func TestTopicsFromFrontMatter(t *testing.T) {
 		}
 	}
 }
+
+// TestUntaggedArticleByTitle: an article without front matter (a new one,
+// not yet tagged) is about what its title says, so it outranks a tagged
+// article that only mentions the subject.
+func TestUntaggedArticleByTitle(t *testing.T) {
+	idx := shippedIndex(t)
+	for _, a := range []*okcare.Article{
+		{Slug: "lost-phone", Lang: "en", Title: "Lost or stolen phone", Body: "Sign out the lost device from another one, change your password and tell support, who can freeze the account for you."},
+		{Slug: "lost-phone", Lang: "zh-CN", Title: "手机丢失或被盗", Body: "在其他设备上退出丢失的设备，修改密码并联系客服，客服可以为您冻结账户。"},
+	} {
+		if err := idx.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ lang, q string }{{"en", "I lost my phone"}, {"zh-CN", "手机丢了怎么办"}, {"en", "phone was stolen what now"}} {
+		res, err := idx.Search(tc.q, tc.lang, 5)
+		if err != nil || len(res) == 0 || res[0].Slug != "lost-phone" {
+			t.Errorf("[%s] %q: %+v, %v; want lost-phone first", tc.lang, tc.q, res, err)
+		}
+	}
+}

@@ -198,6 +198,11 @@ func toDoc(a *okcare.Article) doc {
 			topics = append(topics, t)
 		}
 	}
+	if _, set := fields["topics"]; !set {
+		// An article that does not say what it is about is about what its
+		// title says: a new article ranks by meaning before anyone tags it.
+		topics = titleTopics(a.Title)
+	}
 	d.Topics = strings.Join(topics, ",")
 	if a.Lang == okcare.LangZH {
 		d.TitleZH, d.BodyZH = a.Title, text

@@ -2,8 +2,11 @@ package search
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/okcare/okcare/textnorm"
 )
 
 // question is what a query asks, read from its words: the languages it is
@@ -205,4 +208,17 @@ func conceptWords(concepts map[string]bool, lang string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// titleTopics are the concepts an article's title names, in the lexicon's
+// order, for an article whose front matter lists none.
+func titleTopics(title string) []string {
+	q := understand(textnorm.Simplified(textnorm.Fold(title)))
+	var out []string
+	for _, m := range matchers {
+		if q.concepts[m.id] && !slices.Contains(out, m.id) {
+			out = append(out, m.id)
+		}
+	}
+	return out
 }
