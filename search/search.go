@@ -342,15 +342,15 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 				ask.concepts[c] = true
 			}
 		}
-		en := unique(expand(fixed, okcare.LangEN) + " " + conceptWords(ask.concepts, okcare.LangEN))
-		addMatch("title_en", en, 3, false)
+		en := expand(fixed, okcare.LangEN)
+		addMatch("title_en", unique(en+" "+conceptWords(ask.concepts, okcare.LangEN)), 3, false)
 		addMatch("body_en", en, 1, false)
 		addMatch("title_en", unknown, 1, true) // typos: "pasword"
 		addMatch("body_en", unknown, 0.3, true)
 	}
 	if searchZH {
-		zh := unique(expand(withoutQuestionWords(words), okcare.LangZH) + " " + conceptWords(ask.concepts, okcare.LangZH))
-		addMatch("title_zh", zh, 3, false)
+		zh := expand(withoutQuestionWords(words), okcare.LangZH)
+		addMatch("title_zh", unique(zh+" "+conceptWords(ask.concepts, okcare.LangZH)), 3, false)
 		addMatch("body_zh", zh, 1, false)
 	}
 	// The fields are per language (an English article has no title_zh),
