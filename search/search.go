@@ -303,9 +303,9 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 	if !okcare.ValidLang(lang) {
 		return nil, okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
 	}
-	// Fold first: its table writes this domain's words as the articles do
-	// (帳 as 账), then every other traditional character is simplified.
-	folded := textnorm.Simplified(textnorm.Fold(q))
+	// Traditional Chinese first (Taiwan words such as 伺服器 are matched in
+	// traditional characters), then width, case and this domain's words.
+	folded := textnorm.Fold(textnorm.Simplified(q))
 	ask := understand(folded)
 	words := withoutBrand(folded)
 	// The page's language, and the query's: a Chinese query on the English

@@ -213,7 +213,7 @@ func conceptWords(concepts map[string]bool, lang string) string {
 // titleTopics are the concepts an article's title names, in the lexicon's
 // order, for an article whose front matter lists none.
 func titleTopics(title string) []string {
-	q := understand(textnorm.Simplified(textnorm.Fold(title)))
+	q := understand(textnorm.Fold(textnorm.Simplified(title)))
 	var out []string
 	for _, m := range matchers {
 		if q.concepts[m.id] && !slices.Contains(out, m.id) {
