@@ -156,12 +156,12 @@ func TestRelevanceIndependent(t *testing.T) {
 		}
 	}
 	floors("project set", project, 0.95, 0.90)
-	floors("independent tune", tuned, 0.75, 0.70)
+	floors("independent tune", tuned, 0.95, 0.90)
 	if os.Getenv("OKCARE_EVAL_HELDOUT") != "1" {
 		t.Log("held-out part not evaluated (OKCARE_EVAL_HELDOUT=1 to report it)")
 		return
 	}
 	held := evaluate(t, idx, heldout, true)
 	t.Logf("independent held-out: %s", held)
-	floors("independent held-out", held, 0.80, 0.75)
+	floors("independent held-out", held, 0.95, 0.90)
 }
