@@ -515,21 +515,30 @@ func longWords(q string, n int) string {
 // snippet returns about 120 characters of text around the first query word
 // found in it, or its start.
 func snippet(text, q string) string {
-	runes := []rune(text)
-	at := 0
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if idx := strings.Index(strings.ToLower(text), w); idx >= 0 {
-			at = utf8.RuneCountInString(text[:idx])
-			break
+	at := 0 // byte offset of the first query word found
+	if lower := strings.ToLower(text); len(lower) == len(text) {
+		for _, w := range strings.Fields(strings.ToLower(q)) {
+			if idx := strings.Index(lower, w); idx >= 0 {
+				at = idx
+				break
+			}
 		}
 	}
-	start := max(0, at-30)
-	end := min(len(runes), start+120)
-	s := string(runes[start:end])
+	start := at
+	for n := 0; n < 30 && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(text[:start])
+		start -= size
+	}
+	end := start
+	for n := 0; n < 120 && end < len(text); n++ {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+	}
+	s := text[start:end]
 	if start > 0 {
 		s = "…" + s
 	}
-	if end < len(runes) {
+	if end < len(text) {
 		s += "…"
 	}
 	return s

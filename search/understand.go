@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/okcare/okcare/textnorm"
 )
@@ -28,12 +29,6 @@ func words(folded string) []string {
 	})
 }
 
-// compact is folded text without spaces, for matching Chinese forms
-// however the user spaced them ("清除 缓存").
-func compact(folded string) string {
-	return strings.Join(strings.Fields(folded), "")
-}
-
 func hasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
@@ -43,14 +38,6 @@ func hasHan(s string) bool {
 	return false
 }
 
-// text is a folded query prepared for matching forms.
-type text struct {
-	compact string
-	words   []string
-}
-
-func newText(folded string) text { return text{compact: compact(folded), words: words(folded)} }
-
 // form is one way of saying a thing, prepared for matching: a Chinese
 // form by its characters, an English one by its words ("word*" matches
 // any word it starts).
@@ -59,57 +46,112 @@ type form struct {
 	words []string
 }
 
-func compile(forms []string) []form {
-	out := make([]form, 0, len(forms))
-	for _, f := range forms {
+// forms holds every form of the lexicon and the platforms, indexed so that
+// one pass over a query finds all it says: Chinese forms by their first
+// character, English ones by their first word (or its prefix, for
+// "word*").
+var forms struct {
+	all     []form
+	han     map[rune][]int
+	word    map[string][]int
+	prefix  map[string][]int // first word "crash*" under "crash"
+	longest int              // the longest prefix, in bytes
+}
+
+// compile adds forms to the index and returns their numbers.
+func compile(list []string) []int {
+	if forms.han == nil {
+		forms.han, forms.word, forms.prefix = map[rune][]int{}, map[string][]int{}, map[string][]int{}
+	}
+	var ids []int
+	for _, f := range list {
+		var fm form
 		if hasHan(f) {
-			out = append(out, form{han: strings.ReplaceAll(f, " ", "")})
-			continue
-		}
-		var w []string
-		for _, tok := range strings.Fields(f) {
-			ws := words(tok)
-			if len(ws) > 0 && strings.HasSuffix(tok, "*") {
-				ws[len(ws)-1] += "*"
+			fm.han = strings.ReplaceAll(f, " ", "")
+		} else {
+			for _, tok := range strings.Fields(f) {
+				ws := words(tok)
+				if len(ws) > 0 && strings.HasSuffix(tok, "*") {
+					ws[len(ws)-1] += "*"
+				}
+				fm.words = append(fm.words, ws...)
 			}
-			w = append(w, ws...)
+			if len(fm.words) == 0 {
+				continue
+			}
 		}
-		if len(w) > 0 {
-			out = append(out, form{words: w})
+		id := len(forms.all)
+		forms.all = append(forms.all, fm)
+		ids = append(ids, id)
+		switch first := ""; {
+		case fm.han != "":
+			r, _ := utf8.DecodeRuneInString(fm.han)
+			forms.han[r] = append(forms.han[r], id)
+		default:
+			first = fm.words[0]
+			if p, ok := strings.CutSuffix(first, "*"); ok {
+				forms.prefix[p] = append(forms.prefix[p], id)
+				forms.longest = max(forms.longest, len(p))
+			} else {
+				forms.word[first] = append(forms.word[first], id)
+			}
+		}
+	}
+	return ids
+}
+
+// said tells, by form number, which forms a query says.
+type said []bool
+
+// saying finds every form a folded query says.
+func saying(folded string) said {
+	out := make(said, len(forms.all))
+	c := strings.Join(strings.Fields(folded), "") // however the user spaced it ("清除 缓存")
+	for i, r := range c {
+		for _, id := range forms.han[r] {
+			if strings.HasPrefix(c[i:], forms.all[id].han) {
+				out[id] = true
+			}
+		}
+	}
+	ws := words(folded)
+	for start, w := range ws {
+		try := func(ids []int) {
+			for _, id := range ids {
+				if !out[id] && wordsAt(ws, start, forms.all[id].words) {
+					out[id] = true
+				}
+			}
+		}
+		try(forms.word[w])
+		for n := 1; n <= min(len(w), forms.longest); n++ {
+			try(forms.prefix[w[:n]])
 		}
 	}
 	return out
 }
 
-// has reports whether the text says f: a Chinese form anywhere, an English
-// form as its words in order with at most two words between neighbours.
-func (t text) has(f form) bool {
-	if f.han != "" {
-		return strings.Contains(t.compact, f.han)
+// wordsAt reports whether the words from start say want: its words in
+// order, at most two words between neighbours.
+func wordsAt(ws []string, start int, want []string) bool {
+	if !wordMatch(ws[start], want[0]) {
+		return false
 	}
-	for start := range t.words {
-		if !wordMatch(t.words[start], f.words[0]) {
-			continue
-		}
-		at, k := start, 1
-		for ; k < len(f.words); k++ {
-			next := -1
-			for j := at + 1; j < len(t.words) && j <= at+3; j++ {
-				if wordMatch(t.words[j], f.words[k]) {
-					next = j
-					break
-				}
-			}
-			if next < 0 {
+	at := start
+	for _, next := range want[1:] {
+		found := -1
+		for j := at + 1; j < len(ws) && j <= at+3; j++ {
+			if wordMatch(ws[j], next) {
+				found = j
 				break
 			}
-			at = next
 		}
-		if k == len(f.words) {
-			return true
+		if found < 0 {
+			return false
 		}
+		at = found
 	}
-	return false
+	return true
 }
 
 func wordMatch(word, form string) bool {
@@ -119,19 +161,19 @@ func wordMatch(word, form string) bool {
 	return word == form
 }
 
-func (t text) hasAny(forms []form) bool {
-	for _, f := range forms {
-		if t.has(f) {
+func (s said) any(ids []int) bool {
+	for _, id := range ids {
+		if s[id] {
 			return true
 		}
 	}
 	return false
 }
 
-// matcher is a concept with its forms prepared.
+// matcher is a concept with its forms' numbers.
 type matcher struct {
 	id, refines          string
-	forms, needs, unless []form
+	forms, needs, unless []int
 }
 
 var (
@@ -142,7 +184,7 @@ var (
 		}
 		return out
 	}()
-	platformForms = map[string][]form{"ios": compile(platforms["ios"]), "android": compile(platforms["android"])}
+	platformForms = map[string][]int{"ios": compile(platforms["ios"]), "android": compile(platforms["android"])}
 )
 
 // osVersion finds a system version named in the words: "iOS 12", "安卓7",
@@ -151,7 +193,7 @@ var osVersion = regexp.MustCompile(`(ios|android|安卓|鸿蒙|harmonyos)\s*\d+`
 
 // understand reads a folded query.
 func understand(folded string) question {
-	t := newText(folded)
+	t := saying(folded)
 	q := question{han: hasHan(folded), concepts: map[string]bool{}}
 	for _, r := range folded {
 		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
@@ -160,7 +202,7 @@ func understand(folded string) question {
 		}
 	}
 	for _, p := range []string{"ios", "android"} {
-		if t.hasAny(platformForms[p]) {
+		if t.any(platformForms[p]) {
 			if q.platform != "" {
 				q.platform = "" // both named: a comparison, no preference
 				break
@@ -169,18 +211,18 @@ func understand(folded string) question {
 		}
 	}
 	for _, c := range matchers {
-		if q.concepts[c.id] || !t.hasAny(c.forms) {
+		if q.concepts[c.id] || !t.any(c.forms) {
 			continue
 		}
-		if len(c.needs) > 0 && !t.hasAny(c.needs) {
+		if len(c.needs) > 0 && !t.any(c.needs) {
 			continue
 		}
-		if len(c.unless) > 0 && t.hasAny(c.unless) {
+		if len(c.unless) > 0 && t.any(c.unless) {
 			continue
 		}
 		q.concepts[c.id] = true
 	}
-	if osVersion.MatchString(folded) {
+	if strings.ContainsAny(folded, "0123456789") && osVersion.MatchString(folded) {
 		q.concepts["os-version"] = true
 	}
 	for _, c := range matchers {

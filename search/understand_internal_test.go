@@ -2,7 +2,9 @@ package search
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/okcare/okcare"
 )
@@ -88,4 +90,19 @@ func TestReopenAndStale(t *testing.T) {
 		t.Errorf("after a rebuild: stale %v, %v", idx.Stale(), err)
 	}
 	idx.Close()
+}
+
+func TestSnippet(t *testing.T) {
+	text := strings.Repeat("前文", 40) + "清除缓存会删除临时文件" + strings.Repeat("后文", 100)
+	got := snippet(text, "缓存")
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") || !strings.Contains(got, "清除缓存") || utf8.RuneCountInString(got) != 122 {
+		t.Errorf("snippet = %q (%d runes)", got, utf8.RuneCountInString(got))
+	}
+	if got := snippet("Short text.", "nothing"); got != "Short text." {
+		t.Errorf("short snippet = %q", got)
+	}
+	// Upper case that lower-cases to other lengths: no offset confusion.
+	if got := snippet("İİİ cache", "cache"); !utf8.ValidString(got) {
+		t.Errorf("snippet cut a character: %q", got)
+	}
 }
