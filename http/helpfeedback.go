@@ -108,7 +108,11 @@ func (s *Server) pageVote(w http.ResponseWriter, r *http.Request) {
 	}
 	csrf, _ := r.Cookie("csrf") // present: parsePageForm checked it
 	slug := r.PathValue("slug")
-	v := &okcare.ArticleVote{Slug: slug, Lang: lang, Helpful: helpful, Query: r.PostFormValue("q"), Voter: token.Hash(csrf.Value)}
+	articleLang := lang // the article's own, when it has none in the page's
+	if l := r.PostFormValue("article_lang"); l != "" {
+		articleLang = l
+	}
+	v := &okcare.ArticleVote{Slug: slug, Lang: articleLang, Helpful: helpful, Query: r.PostFormValue("q"), Voter: token.Hash(csrf.Value)}
 	if err := s.Store.VoteArticle(r.Context(), v); err != nil {
 		s.pageError(w, r, lang, err)
 		return

@@ -141,3 +141,40 @@ func TestNoGoodMatchReported(t *testing.T) {
 		t.Fatalf("console report: %d\n%s", status, page)
 	}
 }
+
+// TestArticleInOneLanguageOnly: an article written only in English is
+// found from the Chinese page, shown in a Chinese page, and voted on.
+func TestArticleInOneLanguageOnly(t *testing.T) {
+	ts := newTestServer(t)
+	a := &okcare.Article{Slug: "staking-rewards", Lang: "en", Title: "Staking rewards explained", Body: "How staking rewards are paid out every week.", CreatedBy: "agent:test"}
+	if err := ts.db.SaveArticleDraft(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	published, err := ts.db.PublishArticle(context.Background(), a.Slug, a.Lang, a.Version, "agent:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.srv.Search.Put(published); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsoleClient(t, ts)
+	_, body, _ := c.get("/help/search?lang=zh-CN&q=staking+rewards")
+	if !strings.Contains(body, `href="/help/staking-rewards?lang=zh-CN&amp;q=staking%20rewards"`) {
+		t.Fatalf("search page:\n%s", body)
+	}
+	status, body, _ := c.get("/help/staking-rewards?lang=zh-CN&q=staking+rewards")
+	if status != 200 || !strings.Contains(body, `<article class="doc card" id="article" lang="en">`) || !strings.Contains(body, "这篇文章对您有帮助吗？") {
+		t.Fatalf("article page: %d\n%s", status, body)
+	}
+	status, _, h := c.post("/help/staking-rewards/vote", url.Values{"lang": {"zh-CN"}, "article_lang": {"en"}, "helpful": {"yes"}, "q": {"staking rewards"}})
+	if status != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "lang=zh-CN") {
+		t.Fatalf("vote: %d %s", status, h.Get("Location"))
+	}
+	rep, _ := ts.db.HelpFeedback(context.Background(), time.Now().Add(-time.Hour), 10)
+	if len(rep.Articles) != 1 || rep.Articles[0] != (okcare.ArticleVotes{Slug: "staking-rewards", Lang: "en", Helpful: 1}) {
+		t.Fatalf("votes: %+v", rep.Articles)
+	}
+	if status, _, _ := c.post("/help/staking-rewards/vote", url.Values{"lang": {"zh-CN"}, "article_lang": {"fr"}, "helpful": {"yes"}}); status != 400 {
+		t.Errorf("vote in a bad language: %d", status)
+	}
+}

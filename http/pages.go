@@ -103,6 +103,11 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
 	a, err := s.Store.PublishedArticle(r.Context(), r.PathValue("slug"), lang)
+	if okcare.ErrorCode(err) == okcare.ENOTFOUND {
+		// An article written in one language only (search finds it from
+		// either page) is shown as it is, in a page of the reader's.
+		a, err = s.Store.PublishedArticle(r.Context(), r.PathValue("slug"), otherLang(lang))
+	}
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
@@ -110,8 +115,15 @@ func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
 	// The vote form carries the search that led here; after a vote the
 	// page thanks the reader (voted=yes) or offers more help (voted=no).
 	s.render(w, r, http.StatusOK, "article.html", lang, a.Title, map[string]any{
-		"Article": map[string]any{"Slug": a.Slug, "HTML": markdown.Render("# " + a.Title + "\n\n" + markdown.Body(a.Body))},
+		"Article": map[string]any{"Slug": a.Slug, "Lang": a.Lang, "HTML": markdown.Render("# " + a.Title + "\n\n" + markdown.Body(a.Body))},
 		"Query":   articleQuery(r), "Voted": r.URL.Query().Get("voted")})
+}
+
+func otherLang(lang string) string {
+	if lang == okcare.LangEN {
+		return okcare.LangZH
+	}
+	return okcare.LangEN
 }
 
 func (s *Server) pageDiagnoseForm(w http.ResponseWriter, r *http.Request) {
