@@ -102,6 +102,9 @@ type Ticket struct {
 	Tags []string `json:"tags,omitempty"`
 	// IncidentID is the incident the ticket is about, or "".
 	IncidentID string `json:"incident_id,omitempty"`
+	// SecretWarning is set on a ticket just created from text that had
+	// secrets in it (masked before it was stored).
+	SecretWarning *SecretWarning `json:"secret_warning,omitempty"`
 }
 
 // FirstResponseBreached reports whether the first-response target passed
@@ -153,6 +156,9 @@ type TicketMessage struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Attachments, when adding a message, are stored with it.
 	Attachments []*Attachment `json:"-"`
+	// SecretWarning is set on a customer's message just added whose text
+	// had secrets in it (masked before it was stored).
+	SecretWarning *SecretWarning `json:"secret_warning,omitempty"`
 }
 
 // Note is a note okcare writes on a ticket, in a form that does not
@@ -204,13 +210,19 @@ type QueueFilter struct {
 	Statuses []string
 	Category string
 	Lang     string
-	Limit    int
+	// Tag keeps tickets with this tag only: TagSecretExposed is the
+	// security team's queue.
+	Tag   string
+	Limit int
 }
 
 // TicketService keeps tickets and their conversations.
 type TicketService interface {
 	// CreateTicket opens a ticket with the intake as its first message,
-	// once per idempotency key. Returns EINVALID, EIDEMPOTENCYMISMATCH.
+	// once per idempotency key. Secrets in the customer's text (subject,
+	// intake, text attachments) are masked before anything is stored; the
+	// ticket is then flagged TagSecretExposed, urgent, and carries a
+	// SecretWarning. Returns EINVALID, EIDEMPOTENCYMISMATCH.
 	CreateTicket(ctx context.Context, req NewTicket) (*Ticket, error)
 
 	// FindTicket returns ENOTFOUND.
@@ -238,7 +250,10 @@ type TicketService interface {
 	UserTickets(ctx context.Context, userID string) ([]*Ticket, error)
 
 	// AddTicketMessage appends a message; a customer's reply to a pending or
-	// solved ticket reopens it. Returns EINVALID, ENOTFOUND, ECONFLICT (closed).
+	// solved ticket reopens it. Secrets in any message are masked before it
+	// is stored; in a customer's, they also flag the ticket as
+	// CreateTicket does and set m.SecretWarning. Returns EINVALID,
+	// ENOTFOUND, ECONFLICT (closed).
 	AddTicketMessage(ctx context.Context, m *TicketMessage) error
 
 	// ReplyAsAgent adds a staff message. A public one is mailed to the

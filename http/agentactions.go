@@ -173,7 +173,7 @@ func (s *Server) handleAnswerSurvey(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := okcare.QueueFilter{Category: q.Get("category"), Lang: q.Get("lang"), Limit: 100}
+	f := okcare.QueueFilter{Category: q.Get("category"), Lang: q.Get("lang"), Tag: q.Get("tag"), Limit: 100}
 	if v := q.Get("status"); v != "" {
 		f.Statuses = strings.Split(v, ",")
 	}

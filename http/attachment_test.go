@@ -122,7 +122,7 @@ func TestTicketFormAttachment(t *testing.T) {
 		out, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(out)
 	}
-	if status, body := post("page.html", []byte("<html><script>alert(1)</script></html>")); status != 400 || !strings.Contains(body, "form-error") {
+	if status, body := post("page.html", []byte("<html><script>alert(1)</script></html>")); status != 415 || !strings.Contains(body, "form-error") {
 		t.Fatalf("HTML file: %d", status)
 	}
 	if status, _ := post("huge.png", append(pngFile, make([]byte, 6<<20)...)); status != 413 {

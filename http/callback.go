@@ -39,7 +39,7 @@ func (s *Server) renderCallback(w http.ResponseWriter, r *http.Request, status i
 	}
 	phone := s.desk().Available(okcare.ChannelPhone, s.Now())
 	data["F"], data["Windows"] = f, s.callbackWindows(lang, f.Window)
-	data["Intro"] = fill(tr(lang, "cb_intro"), "open", clock(phone.Open), "close", clock(phone.Close), "promise", promiseText(lang, phone.FirstResponse))
+	data["Intro"] = fill(tr(lang, "cb_intro"), "open", clock(phone.Open), "close", clock(phone.Close), "promise", s.promise(lang, okcare.ChannelPhone, s.Now()))
 	s.render(w, r, status, "callback.html", lang, tr(lang, "cb_title"), data)
 }
 
@@ -96,10 +96,15 @@ func (s *Server) pageRequestCallback(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.renderCallback(w, r, http.StatusBadRequest, lang, f, map[string]any{"Error": customerErrorText(lang, err)})
+		setErrorCode(w, err)
+		s.renderCallback(w, r, errorStatus(err), lang, f, map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
-	s.renderCallback(w, r, http.StatusCreated, lang, f, map[string]any{"Ticket": t, "Promise": windowText(lang, win, s.Now())})
+	promise := windowText(lang, win, s.Now())
+	if s.replyByProvisional(t) {
+		promise += provisionalNote(lang)
+	}
+	s.renderCallback(w, r, http.StatusCreated, lang, f, map[string]any{"Ticket": t, "Promise": promise})
 }
 
 // callbackJSON is the API's answer to a callback request: the ticket and
@@ -134,5 +139,5 @@ func (s *Server) handleRequestCallback(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, CallFrom: win.From, CallBy: win.To})
+	writeJSON(w, http.StatusCreated, callbackJSON{ticketJSON: ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), ReplyByProvisional: s.replyByProvisional(t)}, CallFrom: win.From, CallBy: win.To})
 }

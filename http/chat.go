@@ -50,7 +50,7 @@ func (s *Server) chatTicket(r *http.Request) (*okcare.Ticket, error) {
 func (s *Server) chatAvailable(ctx context.Context, lang string) (ok bool, why map[string]string, err error) {
 	now := s.Now()
 	a := s.desk().Available(okcare.ChannelChat, now)
-	mail := promiseText(lang, s.desk().Promise(okcare.ChannelMail))
+	mail := s.promise(lang, okcare.ChannelMail, now)
 	if !a.OpenNow {
 		return false, map[string]string{"Title": tr(lang, "chat_closed_title"), "Text": fill(tr(lang, "chat_closed_text"),
 			"open", clock(a.Open), "close", clock(a.Close), "when", whenText(lang, a.NextOpen, now), "promise", mail)}, nil
@@ -88,7 +88,7 @@ func (s *Server) chatStartView(ctx context.Context, lang string, data map[string
 		return nil, err
 	}
 	a := s.desk().Available(okcare.ChannelChat, s.Now())
-	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", promiseText(lang, a.FirstResponse))
+	data["Intro"] = fill(tr(lang, "chat_intro"), "open", clock(a.Open), "close", clock(a.Close), "promise", s.promise(lang, okcare.ChannelChat, s.Now()))
 	ok, why, err := s.chatAvailable(ctx, lang)
 	if !ok {
 		data["Away"] = why
@@ -149,6 +149,7 @@ func (s *Server) chatFormError(w http.ResponseWriter, r *http.Request, lang stri
 		s.pageError(w, r, lang, err)
 		return
 	}
+	setErrorCode(w, err)
 	s.chatFormRefused(w, r, lang, customerErrorText(lang, err))
 }
 
@@ -167,6 +168,7 @@ func (s *Server) chatFormRefused(w http.ResponseWriter, r *http.Request, lang, w
 func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang string) {
 	email := strings.TrimSpace(r.PostFormValue("contact_email"))
 	if email == "" {
+		w.Header().Set(errorCodeHeader, okcare.EINVALID)
 		s.chatFormRefused(w, r, lang, tr(lang, "chat_need_email"))
 		return
 	}
@@ -176,8 +178,9 @@ func (s *Server) leaveMessage(w http.ResponseWriter, r *http.Request, lang strin
 		s.chatFormError(w, r, lang, err)
 		return
 	}
+	lead, note := s.replyByWords(lang, "chat_left_text", t.Ticket)
 	s.render(w, r, http.StatusCreated, "chat.html", lang, tr(lang, "chat_left_title"), map[string]any{"Left": t.Ticket,
-		"LeftText": fill(tr(lang, "chat_left_text"), "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now())})
+		"LeftText": fill(lead, "email", email), "ReplyBy": whenText(lang, t.ReplyBy, s.Now()), "Provisional": note})
 }
 
 // chatLine is a message as the chat page shows it.
@@ -262,6 +265,9 @@ func (s *Server) customerSays(ctx context.Context, t *okcare.Ticket, body string
 		return err
 	}
 	s.publishChat(t, m)
+	if w := m.SecretWarning; w != nil && w.Message != nil {
+		s.publishChat(t, w.Message) // the store hid a secret: say why, at once
+	}
 	return nil
 }
 

@@ -230,11 +230,13 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 
 // readChat reads what a browser sends until it goes: messages are stored
 // through say; typing signals, throttled, go to the other side unstored.
+// A frame that is not one strict JSON text message is answered with the
+// problem and its code, as a request would be, and stores nothing.
 func (s *Server) readChat(ctx context.Context, cancel func(), conn *websocket.Conn, t *okcare.Ticket, side, lang string, say func(context.Context, string) error) {
 	defer cancel()
 	var lastTyping time.Time
 	for {
-		_, data, err := conn.Read(ctx)
+		typ, data, err := conn.Read(ctx)
 		if err != nil {
 			return
 		}
@@ -242,24 +244,30 @@ func (s *Server) readChat(ctx context.Context, cancel func(), conn *websocket.Co
 			Body   string `json:"body"`
 			Typing bool   `json:"typing"`
 		}
-		if json.Unmarshal(data, &in) != nil {
-			continue
+		if typ != websocket.MessageText {
+			err = okcare.Errorf(okcare.EUNSUPPORTEDMEDIA, "Send chat messages as text.")
+		} else {
+			err = unmarshalStrict(data, &in)
 		}
-		if in.Typing {
+		if err == nil && in.Typing {
 			if now := time.Now(); now.Sub(lastTyping) >= typingEvery {
 				lastTyping = now
 				s.signalChat(chat.Event{Kind: chat.KindTyping, TicketID: t.ID, From: side, At: s.Now()})
 			}
 			continue
 		}
-		if strings.TrimSpace(in.Body) == "" {
+		if err == nil && strings.TrimSpace(in.Body) == "" {
 			continue
 		}
-		if err := say(ctx, in.Body); err != nil {
+		if err == nil {
+			err = say(ctx, in.Body)
+		}
+		if err != nil {
 			var problem struct {
 				Error string `json:"error"`
+				Code  string `json:"code"`
 			}
-			problem.Error = chatProblem(lang, err)
+			problem.Error, problem.Code = chatProblem(lang, err), okcare.ErrorCode(err)
 			raw, _ := json.Marshal(problem)
 			conn.Write(ctx, websocket.MessageText, raw)
 		}

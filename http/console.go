@@ -66,11 +66,12 @@ func (s *Server) staff(min okcare.AgentRole, h staffPage) http.HandlerFunc {
 // parseConsoleForm reads a bounded form and checks its CSRF token.
 func (s *Server) parseConsoleForm(w http.ResponseWriter, r *http.Request) (string, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	lang := pageLang(w, r)
 	if err := r.ParseForm(); err != nil {
-		s.consoleError(w, r, lang, nil, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
+		lang := pageLang(w, r)
+		s.consoleError(w, r, lang, nil, formError(err))
 		return lang, false
 	}
+	lang := pageLang(w, r) // the form's own lang, now that it is read
 	if err := checkCSRF(r); err != nil {
 		s.consoleError(w, r, lang, nil, err)
 		return lang, false
@@ -91,6 +92,7 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, status in
 	if a != nil {
 		data["IsSupervisor"] = a.Role.AtLeast(okcare.RoleSupervisor)
 		data["IsAdmin"] = a.Role.AtLeast(okcare.RoleAdmin)
+		data["CalendarBanner"] = s.calendarBanner(lang, a)
 	}
 	w.Header().Set("Cache-Control", "no-store") // customer data: never cached
 	s.render(w, r, status, name, lang, title, data)
@@ -103,6 +105,7 @@ func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, lang strin
 		status = http.StatusInternalServerError
 		s.Logger.Error("console", "path", r.URL.Path, "error", err)
 	}
+	setErrorCode(w, err)
 	s.renderConsole(w, r, status, "console_error.html", lang, a, consoleText[lang]["error"], map[string]any{"Error": okcare.ErrorMessage(err), "Back": r.Referer()})
 }
 
@@ -125,17 +128,18 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := localNext(r.PostFormValue("next"))
-	fail := func(status int, msg string) {
+	fail := func(status int, code, msg string) {
+		w.Header().Set(errorCodeHeader, code)
 		s.renderConsole(w, r, status, "console_login.html", lang, nil, consoleText[lang]["login_title"], map[string]any{"Next": next, "Error": msg})
 	}
 	ip := s.clientIP(r)
 	if !s.LoginLimiter.Allow("agent:"+ip, s.Now()) {
-		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
+		fail(http.StatusTooManyRequests, okcare.ERATELIMITED, consoleText[lang]["rate_limited"])
 		return
 	}
 	email := r.PostFormValue("email")
 	if wait := s.staffLogins.wait(email, s.Now()); wait > 0 {
-		fail(http.StatusTooManyRequests, consoleText[lang]["rate_limited"])
+		fail(http.StatusTooManyRequests, okcare.ERATELIMITED, consoleText[lang]["rate_limited"])
 		return
 	}
 	a, tok, err := s.Store.AgentLogin(r.Context(), email, r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
@@ -146,10 +150,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	switch okcare.ErrorCode(err) {
 	case "":
 	case okcare.EINVALIDCREDENTIALS:
-		fail(http.StatusUnauthorized, consoleText[lang]["bad_login"])
+		fail(http.StatusUnauthorized, okcare.EINVALIDCREDENTIALS, consoleText[lang]["bad_login"])
 		return
 	case okcare.ETOTPREQUIRED, okcare.ETOTPINVALID:
-		fail(http.StatusUnauthorized, consoleText[lang]["bad_totp"])
+		fail(http.StatusUnauthorized, okcare.ErrorCode(err), consoleText[lang]["bad_totp"])
 		return
 	default:
 		s.consoleError(w, r, lang, nil, err)
@@ -196,7 +200,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EINVALID, "Unknown status filter."))
 		return
 	}
-	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Limit: 100})
+	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Tag: q.Get("tag"), Limit: 100})
 	if err != nil {
 		s.consoleError(w, r, lang, a, err)
 		return
@@ -219,7 +223,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 	}
 	s.renderConsole(w, r, http.StatusOK, "console_queue.html", lang, a, consoleText[lang]["queue"], map[string]any{
 		"Queue": queue, "Mine": mine, "Team": team, "Me": me, "Now": s.Now(), "Names": staffNames(team),
-		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter")},
+		"Filter": map[string]string{"status": q.Get("status"), "category": q.Get("category"), "lang": q.Get("lang_filter"), "tag": q.Get("tag")},
 		"Causes": causeCodes, "Statuses": []string{"", "pending", "on_hold", "solved", "closed"},
 	})
 }

@@ -170,6 +170,8 @@ func noteText(c, names map[string]string, m *okcare.TicketMessage) string {
 		switch k {
 		case "by", "requested_by", "assignee":
 			v = actorName(c, names, v)
+		case "kinds": // sqldb.NoteSecretMasked
+			v = secretKindsText(c, v)
 		case "due":
 			if t, err := time.Parse(time.RFC3339, v); err == nil {
 				v = t.In(chinaCalendar.Location).Format("2006-01-02 15:04 (UTC+8)")

@@ -33,6 +33,7 @@ func (s *Server) consoleTOTPConfirm(w http.ResponseWriter, r *http.Request, a *o
 			s.consoleError(w, r, lang, a, berr)
 			return
 		}
+		setErrorCode(w, err)
 		s.renderConsole(w, r, http.StatusBadRequest, "console_2fa.html", lang, a, consoleText[lang]["totp_title"], map[string]any{"Enrolment": enr, "Link": otpauthLink(enr), "Error": consoleText[lang]["bad_totp"]})
 		return
 	} else if err != nil {

@@ -174,6 +174,7 @@ func (s *Server) consoleCreateMacro(w http.ResponseWriter, r *http.Request, a *o
 		Tags: splitTags(r.PostFormValue("tags"))}
 	if err := s.Store.CreateMacro(r.Context(), m); err != nil {
 		if code := okcare.ErrorCode(err); code == okcare.EINVALID || code == okcare.ECONFLICT {
+			setErrorCode(w, err)
 			s.renderMacros(w, r, codeStatus[code], a, lang, okcare.ErrorMessage(err))
 			return
 		}

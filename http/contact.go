@@ -33,7 +33,7 @@ func (s *Server) pageContact(w http.ResponseWriter, r *http.Request) {
 	var cards []contactCard
 	for _, a := range s.desk().All(now) {
 		c := contactCard{ID: "contact-" + a.Channel, Title: tr(lang, "ct_"+a.Channel), Hours: hoursText(lang, a),
-			Promise: tr(lang, "ct_promise_"+a.Channel) + promiseText(lang, a.FirstResponse), Now: nowText(lang, a, now), OpenNow: a.OpenNow,
+			Promise: tr(lang, "ct_promise_"+a.Channel) + s.promise(lang, a.Channel, now), Now: nowText(lang, a, now), OpenNow: a.OpenNow,
 			Action: tr(lang, "ct_"+a.Channel+"_go"), Text: tr(lang, "ct_"+a.Channel+"_text")}
 		if a.Channel == contact.Email {
 			c.Text = fill(c.Text, "address", s.supportAddress())

@@ -41,6 +41,7 @@ func withDesk(t *testing.T, ts *testServer, now string) {
 	ts.srv.Now = func() time.Time { return at }
 	// The limiters count in the server's time, which tests move back and forth.
 	ts.srv.ContactLimiter = okhttp.NewRateLimiter(1000, time.Minute)
+	ts.srv.ContactCeiling = okhttp.NewRateLimiter(1000, time.Minute)
 	ts.srv.ChatLimiter = okhttp.NewRateLimiter(1000, time.Minute)
 }
 

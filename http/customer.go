@@ -99,6 +99,7 @@ func (s *Server) pageSignIn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		status := codeStatus[okcare.ErrorCode(err)]
+		setErrorCode(w, err)
 		s.render(w, r, status, "signin.html", lang, uiText[lang]["signin_title"], map[string]any{"Next": next, "Login": login,
 			"Error": customerErrorText(lang, err), "NeedTOTP": okcare.ErrorCode(err) == okcare.ETOTPREQUIRED || okcare.ErrorCode(err) == okcare.ETOTPINVALID,
 			"Restricted": okcare.ErrorCode(err) == okcare.ELOGINRESTRICTED || okcare.ErrorCode(err) == okcare.EACCOUNTFROZEN})

@@ -73,7 +73,60 @@ func unmarshalStrict(body []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return okcare.Errorf(okcare.EINVALIDJSON, "The request body has data after the JSON value.")
 	}
+	// null decodes into a struct as nothing at all, and a repeated key as
+	// its last value, where another parser (a proxy's, a log's) may read
+	// the first: both are refused.
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return okcare.Errorf(okcare.EINVALIDJSON, "The request body must be a JSON object.")
+	}
+	if key, ok := duplicateKey(body); ok {
+		return okcare.Errorf(okcare.EINVALIDJSON, "Field %q appears twice.", key)
+	}
 	return nil
+}
+
+// duplicateKey finds a key repeated within one object of a valid JSON
+// text. It walks the tokens with a stack of its own, so nesting as deep
+// as the decoder allows costs no recursion.
+func duplicateKey(body []byte) (string, bool) {
+	type level struct {
+		object, wantKey bool
+		keys            map[string]bool
+	}
+	var stack []level
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false // the end (the decoder has checked the syntax)
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:top]
+			if top > 0 && stack[top-1].object {
+				stack[top-1].wantKey = true
+			}
+			continue
+		}
+		if top >= 0 && stack[top].object && stack[top].wantKey {
+			key, _ := tok.(string)
+			if stack[top].keys == nil {
+				stack[top].keys = map[string]bool{}
+			}
+			if stack[top].keys[key] {
+				return key, true
+			}
+			stack[top].keys[key], stack[top].wantKey = true, false
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok { // a value that opens an object or array
+			stack = append(stack, level{object: d == '{', wantKey: true})
+			continue
+		}
+		if top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
 }
 
 // hasNUL reports whether a JSON text holds a NUL, raw or escaped as \u0000

@@ -21,6 +21,13 @@ func TestUnmarshalStrict(t *testing.T) {
 		{`[]`, okcare.EINVALIDJSON},
 		{"{\"login\":\"\xff\"}", okcare.EINVALIDUTF8},
 		{"  {\"login\":\"钱包\"}\n", ""},
+		{`null`, okcare.EINVALIDJSON},
+		{` null `, okcare.EINVALIDJSON},
+		{`{"login":"a","login":"b"}`, okcare.EINVALIDJSON},
+		{`{"login":"a","device":{"id":"d","id":"e"}}`, okcare.EINVALIDJSON},
+		{`{"device":{"id":"d"},"login":"a","device":{"id":"d"}}`, okcare.EINVALIDJSON},
+		{`{"login":"a","device":{"id":"login","platform":"ios"},"password":"login"}`, ""},
+		{`{"login":"a","device":{"model":"{\"id\":1,\"id\":2}"}}`, ""},
 	} {
 		var req okcare.LoginRequest
 		if got := okcare.ErrorCode(unmarshalStrict([]byte(tt.body), &req)); got != tt.code {

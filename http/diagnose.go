@@ -34,6 +34,9 @@ type diagnoseResponse struct {
 	// Key opens an anonymous diagnosis later (feedback, a ticket).
 	Key string `json:"key,omitempty"`
 	*diagnose.Result
+	// SecretWarning says that secrets were hidden from the description
+	// before it was read or stored (secrets.go).
+	SecretWarning *okcare.SecretWarning `json:"secret_warning,omitempty"`
 }
 
 func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
@@ -51,12 +54,13 @@ func (s *Server) handleDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	warning := maskDiagnosis(&req)
 	d, res, err := s.runDiagnosis(r.Context(), &req, u)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: d.ID, Key: d.Key, Result: res})
+	writeJSON(w, http.StatusCreated, diagnoseResponse{ID: d.ID, Key: d.Key, Result: res, SecretWarning: warning})
 }
 
 // runDiagnosis diagnoses a validated request against the server's truth and

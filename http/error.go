@@ -8,6 +8,9 @@ import (
 	"github.com/okcare/okcare"
 )
 
+// codeMethodNotAllowed answers a known path asked with the wrong method.
+const codeMethodNotAllowed = "method_not_allowed"
+
 // codeStatus maps every error code to its HTTP status, in one place.
 var codeStatus = map[string]int{
 	okcare.EINVALID:             http.StatusBadRequest,
@@ -36,7 +39,9 @@ var codeStatus = map[string]int{
 	okcare.EINSUFFICIENTFUNDS:   http.StatusUnprocessableEntity,
 	okcare.ERATELIMITED:         http.StatusTooManyRequests,
 	okcare.EINTERNAL:            http.StatusInternalServerError,
-	"method_not_allowed":        http.StatusMethodNotAllowed,
+	okcare.EUNAVAILABLE:         http.StatusServiceUnavailable,
+	okcare.ESTORAGEFULL:         http.StatusInsufficientStorage,
+	codeMethodNotAllowed:        http.StatusMethodNotAllowed,
 }
 
 // errorBody is the one JSON envelope of every error response.
@@ -55,14 +60,24 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == okcare.EINTERNAL {
+	switch code {
+	case okcare.EINTERNAL:
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	case okcare.EUNAVAILABLE, okcare.ESTORAGEFULL:
+		// Not the request's fault, and not a bug: the operator needs the
+		// cause (the database, the disk), the client a retry later.
+		s.Logger.LogAttrs(r.Context(), slog.LevelWarn, "cannot serve now", slog.String("code", code), slog.String("method", r.Method),
 			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 	}
 	var body errorBody
 	body.Error.Code, body.Error.Message = code, msg
 	writeJSON(w, status, body)
 }
+
+// RetryAfter is the Retry-After (seconds) of every 503 and 507 answer: a
+// moment for the database to come back or the disk to be cleared.
+const RetryAfter = "5"
 
 // writeJSON writes v with the status. Encoding errors cannot be reported to
 // a client whose headers are already sent, so they are ignored.
@@ -71,4 +86,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// errorCodeHeader carries an error's stable code on the pages that show
+// it, as the JSON envelope does for API clients, so that monitoring (and
+// the hostile-input tests) can tell one refusal from another.
+const errorCodeHeader = "X-Error-Code"
+
+// errorStatus is the HTTP status of err's code.
+func errorStatus(err error) int {
+	if status, ok := codeStatus[okcare.ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
+// setErrorCode names err's code on a page about to be written.
+func setErrorCode(w http.ResponseWriter, err error) {
+	w.Header().Set(errorCodeHeader, okcare.ErrorCode(err))
 }

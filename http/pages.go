@@ -41,6 +41,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, lang string, 
 	if status >= 500 {
 		s.Logger.Error("page", "path", r.URL.Path, "error", err)
 	}
+	setErrorCode(w, err)
 	s.render(w, r, status, "search.html", lang, uiText[lang]["brand"], map[string]any{"Error": customerErrorText(lang, err)})
 }
 
@@ -139,7 +140,7 @@ const maxForm = 32 << 10
 func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) (string, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, okcare.LangZH, okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large."))
+		s.pageError(w, r, pageLang(w, r), formError(err))
 		return "", false
 	}
 	lang := pageLang(w, r)
@@ -152,6 +153,15 @@ func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) (string, 
 		return "", false
 	}
 	return lang, true
+}
+
+// formError says why a form could not be parsed: too large, or not a form.
+func formError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return okcare.Errorf(okcare.EBODYTOOLARGE, "The form is too large.")
+	}
+	return okcare.Errorf(okcare.EINVALID, "The form could not be read.")
 }
 
 // parseUploadForm is parsePageForm for a multipart form that may carry one
@@ -217,15 +227,17 @@ func (s *Server) pageDiagnose(w http.ResponseWriter, r *http.Request) {
 		req.Network = &diagnose.Network{Type: v}
 	}
 	if err := diagnose.Validate(req); err != nil {
+		setErrorCode(w, err)
 		s.render(w, r, http.StatusBadRequest, "diagnose.html", lang, uiText[lang]["wizard_title"], map[string]any{"Error": customerErrorText(lang, err)})
 		return
 	}
+	warning := maskDiagnosis(req)
 	d, res, err := s.runDiagnosis(r.Context(), req, nil)
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": d.ID, "Key": d.Key, "Result": res, "Titles": s.articleTitles(r, lang)})
+	s.render(w, r, http.StatusOK, "result.html", lang, uiText[lang]["result_title"], map[string]any{"ID": d.ID, "Key": d.Key, "Result": res, "Titles": s.articleTitles(r, lang), "Warning": warning})
 }
 
 func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
@@ -246,8 +258,7 @@ func (s *Server) pageFeedback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Prefill"] = prefillRows(d.Result, lang)
-		desk := s.desk()
-		data["ContactText"] = fill(tr(lang, "contact_text"), "email", promiseText(lang, desk.Promise(okcare.ChannelMail)), "chat", promiseText(lang, desk.Promise(okcare.ChannelChat)))
+		data["ContactText"] = fill(tr(lang, "contact_text"), "email", s.promise(lang, okcare.ChannelMail, s.Now()), "chat", s.promise(lang, okcare.ChannelChat, s.Now()))
 	}
 	s.render(w, r, http.StatusOK, "feedback.html", lang, uiText[lang]["contact_title"], data)
 }

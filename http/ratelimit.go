@@ -43,11 +43,15 @@ func (l *RateLimiter) Allow(key string, now time.Time) bool {
 		b = &bucket{tokens: l.burst, at: now}
 		l.buckets[key] = b
 	}
-	b.tokens += now.Sub(b.at).Seconds() / l.per.Seconds() * l.burst
+	// A clock that steps back (NTP, a test) refills nothing and takes
+	// nothing away.
+	if elapsed := now.Sub(b.at); elapsed > 0 {
+		b.tokens += elapsed.Seconds() / l.per.Seconds() * l.burst
+		b.at = now
+	}
 	if b.tokens > l.burst {
 		b.tokens = l.burst
 	}
-	b.at = now
 	if b.tokens < 1 {
 		return false
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +41,7 @@ type Store interface {
 	okcare.ChatService
 	okcare.ChatQueueService
 	okcare.HelpFeedbackService
+	okcare.CalendarService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
 	Ping(ctx context.Context) error
@@ -54,12 +56,18 @@ type Server struct {
 	// LoginLimiter limits login attempts per client address.
 	LoginLimiter *RateLimiter
 	// ContactLimiter limits new tickets, chats and callback requests per
-	// client address; ChatLimiter limits messages per chat.
+	// customer (account, else browser, else address: see contactAllowed);
+	// ContactCeiling is each address's ceiling over all of them;
+	// ChatLimiter limits messages per chat.
 	ContactLimiter *RateLimiter
+	ContactCeiling *RateLimiter
 	ChatLimiter    *RateLimiter
 	// FeedbackLimiter limits article votes, and the searches counted as
 	// finding nothing, per client address.
 	FeedbackLimiter *RateLimiter
+	// VisitorKey signs the browser ids contact limits count by; every node
+	// needs the same one (nil: a key for this process).
+	VisitorKey []byte
 	// Calendar is the support team's business calendar for promised times.
 	Calendar *slaclock.Calendar
 	// TeamCalendars, by channel, are the calendars of the teams answering
@@ -86,7 +94,18 @@ type Server struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for;
 	// without it only loopback connections may read /metrics.
 	MetricsToken string
+	// RequestTimeout is every request's deadline (zero: DefaultRequestTimeout;
+	// WebSockets excepted): the queries it runs inherit it, so with the
+	// database unreachable the client gets a 503 in time instead of a
+	// connection the server closes without an answer.
+	RequestTimeout time.Duration
+	// ProbeDir, if set, is where /readyz proves the node can write its
+	// disk (the data directory).
+	ProbeDir string
 
+	ready readiness
+
+	visitorOnce  sync.Once
 	staffLogins  staffThrottle
 	staffSockets staffSockets
 	launch       launchCache
@@ -124,8 +143,10 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		Logger:       logger,
 		Now:          time.Now,
 		LoginLimiter: NewRateLimiter(10, time.Minute),
-		// Enough for a family behind one address, not for a spam run.
+		// Enough for one customer on a bad day, not for a spam run; the
+		// ceiling is sized for thousands of customers behind one NAT.
 		ContactLimiter: NewRateLimiter(30, 10*time.Minute),
+		ContactCeiling: NewRateLimiter(3000, 10*time.Minute),
 		ChatLimiter:    NewRateLimiter(60, time.Minute),
 		// A reader votes on a few articles; a script votes on hundreds.
 		FeedbackLimiter: NewRateLimiter(30, feedbackWindow),
@@ -134,6 +155,14 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		mux:             http.NewServeMux(),
 		registry:        prometheus.NewRegistry(),
 	}
+	// A store that keeps the holiday data current (sqldb) gives the
+	// default calendar its data, so imports reach the pages.
+	if hb, ok := store.(interface{ HolidayBook() *slaclock.Book }); ok {
+		if cal, err := slaclock.New(slaclock.Shanghai(), 9*time.Hour, 18*time.Hour, hb.HolidayBook()); err == nil {
+			s.Calendar = cal
+		}
+	}
+	s.ready.drain = make(chan struct{})
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -191,6 +220,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("POST /csat", s.pageAnswerSurvey)
 
 	s.registerConsole()
+	s.registerCalendar()
 
 	s.handle("GET", "/app/v1/bootstrap", s.handleBootstrap)
 
@@ -266,14 +296,42 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/admin/kb/feedback", s.agent(okcare.RoleSupervisor, s.handleHelpFeedback))
 
 	// Unknown paths: the JSON envelope for API clients, a page in the
-	// customer's language for a browser.
+	// customer's language for a browser. A known path asked with a method
+	// it does not take is told which it does (405).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allowed := s.allowedMethods(r); len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			err := okcare.Errorf(codeMethodNotAllowed, "Use %s.", strings.Join(allowed, " or "))
+			if wantsPage(r) {
+				s.pageError(w, r, pageLang(w, r), err)
+			} else {
+				s.Error(w, r, err)
+			}
+			return
+		}
 		if !wantsPage(r) {
 			s.Error(w, r, okcare.Errorf(okcare.ENOTFOUND, "No such endpoint."))
 			return
 		}
 		s.pageError(w, r, pageLang(w, r), okcare.Errorf(okcare.ENOTFOUND, "No such page."))
 	})
+}
+
+// allowedMethods lists the methods that some route takes at r's path
+// (the catch-all aside), when r's own is not one of them.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // ServeHTTP applies the common middleware: panic recovery, security
@@ -283,6 +341,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	s.securityHeaders(rec, r)
+	if s.isDraining() && !isWebSocket(r) {
+		// net/http closes the connection after this answer: keep-alive
+		// clients move to another node before the listener closes, and
+		// no connection is closed while a request may be on its way.
+		// (A WebSocket upgrade sets its own Connection header.)
+		rec.Header().Set("Connection", "close")
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			s.Logger.Error("panic", "path", r.URL.Path, "panic", p)
@@ -298,10 +363,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Int("status", rec.status), slog.Duration("elapsed", elapsed))
 	}()
 	if s.cleanRequest(rec, r) {
+		ctx := context.WithValue(r.Context(), customerKey, &customerMemo{})
+		if !isWebSocket(r) {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, s.requestTimeout())
+			defer cancel()
+		}
 		// The same request the deferred metrics read: the mux sets its Pattern.
-		r = r.WithContext(context.WithValue(r.Context(), customerKey, &customerMemo{}))
+		r = r.WithContext(ctx)
 		s.mux.ServeHTTP(rec, r)
 	}
+}
+
+// DefaultRequestTimeout is a request's deadline when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
+
+func (s *Server) requestTimeout() time.Duration {
+	if s.RequestTimeout > 0 {
+		return s.RequestTimeout
+	}
+	return DefaultRequestTimeout
+}
+
+// isWebSocket reports an upgrade to a WebSocket, which lives as long as
+// the chat does and keeps its own deadlines.
+func isWebSocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
 // routeMetric holds the request counter and latency histogram of one route
@@ -343,18 +430,12 @@ type statusRecorder struct {
 // underlying writer (for hijacking and deadlines).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// WriteHeader records the status, and tells clients of a 503 or 507 when
+// to try again (every page, API and console answer passes here).
 func (r *statusRecorder) WriteHeader(status int) {
+	if (status == http.StatusServiceUnavailable || status == http.StatusInsufficientStorage) && r.Header().Get("Retry-After") == "" {
+		r.Header().Set("Retry-After", RetryAfter)
+	}
 	r.status = status
 	r.ResponseWriter.WriteHeader(status)
-}
-
-func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.Store.Ping(ctx); err != nil {
-		s.Logger.Warn("readiness check failed", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }

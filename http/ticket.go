@@ -40,9 +40,12 @@ type ticketRequest struct {
 // ticketJSON is a ticket as its customer sees it, with the promise made.
 type ticketJSON struct {
 	*okcare.Ticket
-	ReplyBy     time.Time               `json:"reply_by"`
-	Messages    []*okcare.TicketMessage `json:"messages,omitempty"`
-	Attachments []*okcare.Attachment    `json:"attachments,omitempty"`
+	ReplyBy time.Time `json:"reply_by"`
+	// ReplyByProvisional is set when the promise crosses days without
+	// holiday data (counted weekends only): it may be later.
+	ReplyByProvisional bool                    `json:"reply_by_provisional"`
+	Messages           []*okcare.TicketMessage `json:"messages,omitempty"`
+	Attachments        []*okcare.Attachment    `json:"attachments,omitempty"`
 }
 
 // forCustomer is a ticket as its customer may see it: no internal tags,
@@ -88,15 +91,6 @@ func (s *Server) attachDiagnosis(ctx context.Context, userID string, req *okcare
 	return nil
 }
 
-// contactAllowed applies the per-address limit on new tickets, chats and
-// callback requests.
-func (s *Server) contactAllowed(r *http.Request) error {
-	if !s.ContactLimiter.Allow("contact:"+s.clientIP(r), s.Now()) {
-		return okcare.Errorf(okcare.ERATELIMITED, "Too many requests from this address; try again in a few minutes.")
-	}
-	return nil
-}
-
 // createTicket is shared by the API and the web form.
 func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.NewTicket) (*ticketJSON, error) {
 	if u != nil {
@@ -113,7 +107,7 @@ func (s *Server) createTicket(ctx context.Context, u *okcare.User, req okcare.Ne
 	if _, err := s.Store.AssignTicket(ctx, t.ID); err != nil {
 		s.Logger.Warn("ticket not assigned", "ticket", t.ID, "error", err)
 	}
-	return &ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t)}, nil
+	return &ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), ReplyByProvisional: s.replyByProvisional(t)}, nil
 }
 
 func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request) {
@@ -186,7 +180,7 @@ func (s *Server) handleMyTicket(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), Messages: messagesForCustomer(msgs), Attachments: files})
+	writeJSON(w, http.StatusOK, ticketJSON{Ticket: forCustomer(t), ReplyBy: s.replyBy(t), ReplyByProvisional: s.replyByProvisional(t), Messages: messagesForCustomer(msgs), Attachments: files})
 }
 
 func (s *Server) handleReplyToTicket(w http.ResponseWriter, r *http.Request) {

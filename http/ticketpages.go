@@ -99,10 +99,13 @@ func (s *Server) pageCreateTicket(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.renderTicketForm(w, r, http.StatusBadRequest, lang, f, customerErrorText(lang, err))
+		setErrorCode(w, err)
+		s.renderTicketForm(w, r, errorStatus(err), lang, f, customerErrorText(lang, err))
 		return
 	}
-	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy})
+	lead, note := s.replyByWords(lang, "ticket_reply_by", t.Ticket)
+	s.render(w, r, http.StatusCreated, "ticket_done.html", lang, uiText[lang]["ticket_done_title"], map[string]any{"Ticket": t.Ticket, "ReplyBy": t.ReplyBy,
+		"ReplyByLead": lead, "Provisional": note})
 }
 
 // attachments is the list of one optional file.
@@ -130,7 +133,8 @@ func (s *Server) pageAnswerSurvey(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, lang, err)
 			return
 		}
-		s.render(w, r, http.StatusBadRequest, "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": customerErrorText(lang, err)})
+		setErrorCode(w, err)
+		s.render(w, r, errorStatus(err), "csat.html", lang, uiText[lang]["csat_title"], map[string]any{"Token": tok, "Ratings": []int{1, 2, 3, 4, 5}, "Error": customerErrorText(lang, err)})
 		return
 	}
 	s.render(w, r, http.StatusOK, "csat.html", lang, uiText[lang]["csat_thanks"], map[string]any{"Done": true})

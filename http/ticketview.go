@@ -144,8 +144,9 @@ func (s *Server) renderCustomerTicket(w http.ResponseWriter, r *http.Request, st
 		}
 	}
 	closed := t.Status == okcare.TicketClosed
+	lead, note := s.replyByWords(lang, "tv_reply_by", t)
 	s.render(w, r, status, "ticket_view.html", lang, uiText[lang]["ticket_number"]+" #"+strconv.FormatInt(t.Number, 10), map[string]any{
-		"Ticket": t, "Base": a.Base, "Messages": view, "Files": files, "ReplyBy": s.replyBy(t), "Error": errText,
+		"Ticket": t, "Base": a.Base, "Messages": view, "Files": files, "ReplyBy": s.replyBy(t), "ReplyByLead": lead, "Provisional": note, "Error": errText,
 		"Closed": closed, "CanRate": survey != nil && survey.AnsweredAt == nil, "Survey": survey, "Ratings": []int{1, 2, 3, 4, 5},
 		"Answered": t.FirstRespondedAt != nil, "Customer": s.customer(r), "Incident": incident,
 		"CanLink": t.UserID == "" && !closed, "CodeSentTo": codeSentTo})
@@ -203,6 +204,7 @@ func (s *Server) customerFormError(w http.ResponseWriter, r *http.Request, lang 
 	if t, ferr := s.Store.FindTicket(r.Context(), a.Ticket.ID); ferr == nil {
 		a.Ticket = t
 	}
+	setErrorCode(w, err)
 	s.renderCustomerTicket(w, r, codeStatus[okcare.ErrorCode(err)], lang, a, customerErrorText(lang, err))
 }
 

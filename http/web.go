@@ -41,10 +41,16 @@ var (
 	chatJSURL = hashedURL("chat", ".js", chatJS)
 )
 
-// pageLang picks the language: ?lang=, then the cookie, then
-// Accept-Language, then Chinese. An explicit choice is remembered.
+// pageLang picks the language: the form's lang (once the form is parsed),
+// ?lang=, then the cookie, then Accept-Language, then Chinese. An explicit
+// choice is remembered. It never reads the body itself: that is for the
+// form parsers, which bound it first.
 func pageLang(w http.ResponseWriter, r *http.Request) string {
-	if l := r.FormValue("lang"); okcare.ValidLang(l) {
+	l := r.URL.Query().Get("lang")
+	if v := r.PostForm.Get("lang"); v != "" {
+		l = v
+	}
+	if okcare.ValidLang(l) {
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 		return l
 	}
@@ -139,6 +145,7 @@ func (s *Server) templates() *template.Template {
 // render writes a page; data fields are reachable at the top level of the
 // template through the embedded map.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, lang, title string, data map[string]any) {
+	s.ensureVisitor(w, r)
 	p := map[string]any{"Lang": lang, "Title": title, "CSS": cssURL, "JS": jsURL, "SwitchURL": switchURL(r, lang), "CSRF": csrfToken(w, r), "T": uiText[lang],
 		"SignedIn": s.customer(r) != nil}
 	for k, v := range data {

@@ -45,55 +45,28 @@ func Shipped() ([]*okcare.Article, error) {
 		if fields != nil {
 			body = strings.TrimSuffix(string(raw), content) + body
 		}
-		out = append(out, &okcare.Article{Slug: base[:dot], Lang: base[dot+1:], Title: strings.TrimPrefix(title, "# "), Body: body, CreatedBy: shippedBy})
+		out = append(out, &okcare.Article{Slug: base[:dot], Lang: base[dot+1:], Title: strings.TrimPrefix(title, "# "), Body: body, CreatedBy: "system:kb"})
 	}
 	return out, nil
 }
 
 // Store is where Load writes.
 type Store interface {
-	okcare.ArticleService
+	// PublishShipped saves and publishes, in one transaction, the given
+	// articles the store has never published (sqldb.DB.PublishShipped),
+	// repairing any left as a lone draft by an interrupted start, and
+	// returns how many it published.
+	PublishShipped(ctx context.Context, articles []*okcare.Article) (int, error)
 }
 
-// shippedBy is the author of the shipped articles' versions.
-const shippedBy = "system:kb"
-
-// Load saves and publishes each shipped article that the store does not
-// have yet, and a new shipped version of one nobody has edited (every
-// version is the shipped text's, and the newest is published); an article
-// staff have edited is left alone. It returns how many it added or updated.
+// Load publishes each shipped article that the store has not published
+// yet, and a new shipped text of one nobody has edited, leaving edited
+// ones alone, all in one transaction: a start killed half way leaves
+// nothing half done. It returns how many it published.
 func Load(ctx context.Context, s Store) (int, error) {
 	articles, err := Shipped()
 	if err != nil {
 		return 0, err
 	}
-	added := 0
-	for _, a := range articles {
-		if history, err := s.ArticleHistory(ctx, a.Slug, a.Lang); err == nil {
-			if !untouched(history) || (history[0].Title == a.Title && history[0].Body == a.Body) {
-				continue
-			}
-		} else if okcare.ErrorCode(err) != okcare.ENOTFOUND {
-			return added, err
-		}
-		if err := s.SaveArticleDraft(ctx, a); err != nil {
-			return added, fmt.Errorf("%s/%s: %w", a.Slug, a.Lang, err)
-		}
-		if _, err := s.PublishArticle(ctx, a.Slug, a.Lang, a.Version, shippedBy); err != nil {
-			return added, err
-		}
-		added++
-	}
-	return added, nil
-}
-
-// untouched reports whether an article's history (newest first) is only
-// shipped versions, the newest of them published.
-func untouched(history []*okcare.Article) bool {
-	for _, v := range history {
-		if v.CreatedBy != shippedBy {
-			return false
-		}
-	}
-	return len(history) > 0 && history[0].Published
+	return s.PublishShipped(ctx, articles)
 }

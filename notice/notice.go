@@ -64,3 +64,18 @@ func IDs(lang string) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// SecretWarning is what a customer is told at once when okcare hid
+// secrets of kinds (secretscan's: "mnemonic", "private_key", …) from what
+// they sent: what was hidden, and that OK Wallet staff never ask for it.
+func SecretWarning(lang string, kinds []string) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = T(lang, "secret_kind_"+k, nil)
+	}
+	join := ", "
+	if lang != Languages[1] {
+		join = "、"
+	}
+	return T(lang, "secret_warning", Args{"What": strings.Join(names, join)})
+}

@@ -30,7 +30,7 @@ func TestCatalogsHaveTheSameMessages(t *testing.T) {
 // en, no template holes, and every argument used.
 func TestEveryMessageRendersInItsLanguage(t *testing.T) {
 	args := Args{"Number": 42, "Code": "123456", "Due": "2026-12-03 18:00", "Link": "https://help.example/t/x", "Channel": "email",
-		"Name": "photo.png", "Why": "x", "Subject": "s", "Body": "b", "Minutes": 5, "Cause": "c", "Agent": "a", "Rating": 5, "Incident": "i", "Days": 3}
+		"Name": "photo.png", "Why": "x", "Subject": "s", "Body": "b", "Minutes": 5, "Cause": "c", "Agent": "a", "Rating": 5, "Incident": "i", "Days": 3, "What": "w"}
 	for _, lang := range Languages {
 		ids, _ := IDs(lang)
 		for _, id := range ids {

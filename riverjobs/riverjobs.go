@@ -9,6 +9,7 @@
 package riverjobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -23,6 +24,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // MaxDeliveryAttempts is how often a notification is tried before it is
@@ -64,7 +66,9 @@ func Migrate(ctx context.Context, db *sql.DB, dialect string) error {
 
 // Runner is the River client with okcare's workers.
 type Runner struct {
-	client *river.Client[*sql.Tx]
+	client      *river.Client[*sql.Tx]
+	db          *sql.DB
+	rescueAfter time.Duration
 }
 
 // SLAScanner finds tickets near or past their targets and tickets left
@@ -94,7 +98,23 @@ type Options struct {
 	// periodic job, warning an hour before a target.
 	SLA         SLAScanner
 	SLAInterval time.Duration
+	// JobTimeout cancels a job's context after this long (zero:
+	// DefaultJobTimeout). RescueAfter is how long a job may stay running
+	// before another node (or this one, restarted) takes it for the work
+	// of a dead process and runs it again (zero: DefaultRescueAfter); it
+	// must be longer than JobTimeout, or live jobs would be run twice.
+	JobTimeout  time.Duration
+	RescueAfter time.Duration
 }
+
+// River's own default rescues a job only after an hour: a node killed in
+// the middle of a delivery left the alert pending for 61 minutes. A
+// delivery is bounded by its sender's deadline well inside JobTimeout, so
+// a job still running at RescueAfter belongs to a dead process.
+const (
+	DefaultJobTimeout  = time.Minute
+	DefaultRescueAfter = 2 * time.Minute
+)
 
 // SLAWatchArgs is the periodic SLA scan.
 type SLAWatchArgs struct{}
@@ -160,21 +180,40 @@ func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return SLAWatchArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
+	timeout, rescue := cmp.Or(opts.JobTimeout, DefaultJobTimeout), cmp.Or(opts.RescueAfter, DefaultRescueAfter)
+	if rescue <= timeout {
+		return nil, fmt.Errorf("jobs are rescued after %s, which must be longer than the job timeout %s", rescue, timeout)
+	}
+	// River rebuilds its job indexes every night; only their owner may.
+	// A server running as an application role (okcare migrate granted it
+	// only data privileges) leaves that to the owner.
+	var reindex []string
+	if dialect != "sqlite" {
+		var owner bool
+		if err := db.QueryRow(`SELECT COALESCE((SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass('river_job')), false)`).Scan(&owner); err != nil {
+			return nil, err
+		}
+		if !owner {
+			reindex = []string{}
+		}
+	}
 	client, err := river.NewClient(driver(db, dialect), &river.Config{
-		Logger:            opts.Logger.With("component", "river"),
-		Queues:            queues,
-		PeriodicJobs:      periodic,
-		Workers:           workers,
-		FetchPollInterval: opts.PollInterval,
-		FetchCooldown:     min(opts.PollInterval, 100*time.Millisecond),
-		JobTimeout:        time.Minute,
+		ReindexerIndexNames:  reindex,
+		Logger:               opts.Logger.With("component", "river"),
+		Queues:               queues,
+		PeriodicJobs:         periodic,
+		Workers:              workers,
+		FetchPollInterval:    opts.PollInterval,
+		FetchCooldown:        min(opts.PollInterval, 100*time.Millisecond),
+		JobTimeout:           timeout,
+		RescueStuckJobsAfter: rescue,
 		// SQLite and PostgreSQL through database/sql have no LISTEN: poll.
 		PollOnly: true,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{client: client}, nil
+	return &Runner{client: client, db: db, rescueAfter: rescue}, nil
 }
 
 // QueueDelivery inserts the delivery job of a notification in tx. It has
@@ -226,4 +265,60 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return err
 	}
 	return w.store.MarkSent(ctx, n.ID)
+}
+
+// QueueHealth is the job queue as /readyz reports it.
+type QueueHealth struct {
+	// Jobs counts the jobs kept, by River state (available, running,
+	// retryable, scheduled, completed, discarded...).
+	Jobs map[string]int `json:"jobs"`
+	// Stuck are running jobs older than RescueAfter: their process died
+	// and the leader's next rescue pass will run them again.
+	Stuck int `json:"stuck"`
+	// OldestWaiting is how long the oldest job due to run has waited, in
+	// seconds: a growing figure means nobody is working the queue.
+	OldestWaiting float64 `json:"oldest_waiting_s"`
+}
+
+// Health reads the queue's state.
+func (r *Runner) Health(ctx context.Context) (*QueueHealth, error) {
+	h := &QueueHealth{Jobs: map[string]int{}}
+	rows, err := r.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM river_job GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		h.Jobs[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if h.Jobs[string(rivertype.JobStateRunning)] > 0 {
+		running, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateRunning).First(1000))
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range running.Jobs {
+			if j.AttemptedAt != nil && time.Since(*j.AttemptedAt) > r.rescueAfter {
+				h.Stuck++
+			}
+		}
+	}
+	if h.Jobs[string(rivertype.JobStateAvailable)] > 0 {
+		oldest, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateAvailable).
+			OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1))
+		if err != nil {
+			return nil, err
+		}
+		if len(oldest.Jobs) == 1 {
+			h.OldestWaiting = max(0, time.Since(oldest.Jobs[0].ScheduledAt).Seconds())
+		}
+	}
+	return h, nil
 }

@@ -2,6 +2,7 @@ package riverjobs_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -47,9 +48,8 @@ func TestDeliveryJobs(t *testing.T) {
 			ctx := context.Background()
 			db := store.Open(t)
 			db.PasswordParams = password.TestParams
-			if err := riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
-				t.Fatal(err)
-			}
+			// River's tables are the owner's; the jobs run as the application role.
+			storetest.AsOwner(t, db, func(owner *sql.DB) error { return riverjobs.Migrate(ctx, owner, db.Dialect().Name) })
 			email, sms := &flakySender{failures: 1}, &flakySender{}
 			runner, err := riverjobs.New(db.SQL(), db.Dialect().Name, riverjobs.Options{
 				Store: db, Senders: map[string]notify.Sender{okcare.ChannelEmail: email, okcare.ChannelSMS: sms},
@@ -113,9 +113,8 @@ func TestSLAWatchJob(t *testing.T) {
 		t.Run(store.Name, func(t *testing.T) {
 			ctx := context.Background()
 			db := store.Open(t)
-			if err := riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
-				t.Fatal(err)
-			}
+			// River's tables are the owner's; the jobs run as the application role.
+			storetest.AsOwner(t, db, func(owner *sql.DB) error { return riverjobs.Migrate(ctx, owner, db.Dialect().Name) })
 			due := time.Now().Add(-time.Minute) // already overdue
 			tk, err := db.CreateTicket(ctx, okcare.NewTicket{ContactEmail: "wen@example.com", Channel: okcare.ChannelMail, Lang: "en",
 				Intake: okcare.Intake{Description: "help"}, FirstResponseDue: &due})
@@ -143,5 +142,16 @@ func TestSLAWatchJob(t *testing.T) {
 				time.Sleep(100 * time.Millisecond)
 			}
 		})
+	}
+}
+
+// TestRescueMustOutlastTimeout: a rescue time no longer than the job
+// timeout would run live jobs twice; it is refused.
+func TestRescueMustOutlastTimeout(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	_, err := riverjobs.New(db.SQL(), "sqlite", riverjobs.Options{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PollInterval: time.Second, JobTimeout: time.Minute, RescueAfter: time.Minute})
+	if err == nil || !strings.Contains(err.Error(), "must be longer than the job timeout") {
+		t.Fatalf("rescue after = timeout: %v", err)
 	}
 }

@@ -79,6 +79,11 @@ const (
 	// shared character pair) are not answers.
 	relativeFloor = 0.3
 	wordFloor     = 0.1
+	// floorArticles is how many articles the word floor needs: word scores
+	// (tf-idf, scaled by how many of the query's clauses matched) are
+	// comparable across queries only over a corpus of some size; a help
+	// center of a handful of articles gets the relative floor alone.
+	floorArticles = 20
 	// mainCandidates bounds the articles a concept adds as candidates.
 	mainCandidates = 8
 )
@@ -172,7 +177,7 @@ func (c *catalog) rank(hits []hit, ask question, lang, q string, limit int) []Re
 		if len(out) == limit || cd.score <= 0 || cd.score < relativeFloor*order[0].score {
 			break
 		}
-		if cd.concept == 0 && cd.words < wordFloor {
+		if cd.concept == 0 && cd.words < wordFloor && c.n >= floorArticles {
 			continue
 		}
 		e := c.docs[cd.slug+"/"+lang]

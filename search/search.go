@@ -36,9 +36,16 @@ import (
 
 // Index is the help-center search index.
 type Index struct {
-	mu  sync.RWMutex
-	idx bleve.Index
-	cat catalog // what ranking and results need of each article, in memory
+	// writeMu orders the writers (Put, Rebuild, Sync) among themselves, so
+	// that a sync that read the store before a publish cannot write over
+	// the publish's own update; mu guards the index for searches.
+	writeMu sync.Mutex
+	mu      sync.RWMutex
+	idx     bleve.Index
+	// versions are the article versions indexed, by doc id ("slug/lang");
+	// nil until read back from the index (see knownVersions).
+	versions map[string]int
+	cat      catalog // what ranking and results need of each article, in memory (under mu)
 }
 
 // Result is one search hit.
@@ -69,6 +76,9 @@ type doc struct {
 	BodyZH   string `json:"body_zh,omitempty"`
 	TitleEN  string `json:"title_en,omitempty"`
 	BodyEN   string `json:"body_en,omitempty"`
+	// Version is the article version indexed: Sync compares it with the
+	// store's published version.
+	Version int `json:"version"`
 }
 
 func indexMapping() mapping.IndexMapping {
@@ -102,6 +112,9 @@ func indexMapping() mapping.IndexMapping {
 	d.AddFieldMappingsAt("body_zh", text("cjk"))
 	d.AddFieldMappingsAt("title_en", text("en"))
 	d.AddFieldMappingsAt("body_en", text("en"))
+	version := bleve.NewNumericFieldMapping()
+	version.Index, version.Store = false, true
+	d.AddFieldMappingsAt("version", version)
 	m.DefaultMapping = d
 	return m
 }
@@ -188,7 +201,7 @@ func (i *Index) Count() (uint64, error) { return i.idx.DocCount() }
 func toDoc(a *okcare.Article) doc {
 	fields, body := markdown.FrontMatter(a.Body)
 	text := strings.Join(strings.Fields(markdown.Text(body)), " ")
-	d := doc{Slug: a.Slug, Lang: a.Lang, Title: a.Title, Text: text, Format: format}
+	d := doc{Slug: a.Slug, Lang: a.Lang, Title: a.Title, Text: text, Format: format, Version: a.Version}
 	if p := strings.ToLower(strings.TrimSpace(fields["platform"])); platforms[p] != nil {
 		d.Platform = p
 	}
@@ -216,15 +229,23 @@ func (d doc) entry() *entry {
 	return &entry{slug: d.Slug, lang: d.Lang, title: d.Title, text: d.Text, platform: d.Platform, topics: markdown.List(d.Topics)}
 }
 
+// docID is an article's id in the index.
+func docID(slug, lang string) string { return slug + "/" + lang }
+
 // Put indexes (or replaces) the published version of an article.
 func (i *Index) Put(a *okcare.Article) error {
+	i.writeMu.Lock()
+	defer i.writeMu.Unlock()
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	d := toDoc(a)
-	if err := i.idx.Index(a.Slug+"/"+a.Lang, d); err != nil {
+	if err := i.idx.Index(docID(a.Slug, a.Lang), d); err != nil {
 		return err
 	}
-	i.cat.put(a.Slug+"/"+a.Lang, d.entry())
+	if i.versions != nil {
+		i.versions[docID(a.Slug, a.Lang)] = a.Version
+	}
+	i.cat.put(docID(a.Slug, a.Lang), d.entry())
 	i.cat.recount()
 	return nil
 }
@@ -232,8 +253,11 @@ func (i *Index) Put(a *okcare.Article) error {
 // Rebuild replaces the whole index content with articles, calling progress
 // after each batch.
 func (i *Index) Rebuild(articles []*okcare.Article, progress func(done, total int)) error {
+	i.writeMu.Lock()
+	defer i.writeMu.Unlock()
 	i.mu.Lock()
 	defer i.mu.Unlock()
+	i.versions = nil // read back on the next Sync
 	ids, err := i.allIDs()
 	if err != nil {
 		return err
@@ -244,7 +268,7 @@ func (i *Index) Rebuild(articles []*okcare.Article, progress func(done, total in
 	for start := 0; start < len(articles); start += batchSize {
 		b := i.idx.NewBatch()
 		for _, a := range articles[start:min(start+batchSize, len(articles))] {
-			id := a.Slug + "/" + a.Lang
+			id := docID(a.Slug, a.Lang)
 			keep[id] = true
 			d := toDoc(a)
 			if err := b.Index(id, d); err != nil {

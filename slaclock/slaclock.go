@@ -2,78 +2,133 @@
 // business calendar: working hours each working day, weekends off, the
 // statutory holidays off, and the weekend days worked in exchange (调休)
 // on. It is pure: the calendar is data, time is passed in.
+//
+// The holidays are known a year at a time, from the State Council's notice
+// (usually published in November for the next year). Past the last known
+// year the calendar counts weekends only, and says so: Coverage reports
+// how far the data reaches, Provisional whether a deadline crosses a day
+// past it. Validate checks a new year's schedule before it is used.
 package slaclock
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
-	"strings"
+	"sync"
 	"time"
 )
 
-// Calendar is a team's business calendar.
+// Calendar is a team's business calendar: its working hours over the
+// holiday data of a Book, which several calendars (one per team) share.
+// Past the data (a year whose holiday schedule is not known) every
+// weekday counts as working and every weekend day as off; Provisional
+// tells a deadline computed so.
 type Calendar struct {
 	// Location is the team's time zone (Asia/Shanghai).
 	Location *time.Location
 	// Open and Close bound the working day, as offsets from midnight.
 	Open, Close time.Duration
-	off, work   map[string]bool // "2006-01-02"
+	book        *Book
 }
 
 //go:embed cn_holidays.txt
 var cnHolidays string
 
-// China returns the mainland calendar for 2025-2026 with the given working
-// hours (09:00-18:00 is Open 9h, Close 18h).
-func China(open, close time.Duration) (*Calendar, error) {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600) // no tz database: China has no DST
+var shipped = sync.OnceValues(func() ([]Schedule, error) {
+	s, problems := ParseSchedules(cnHolidays)
+	if len(problems) > 0 {
+		return nil, problems
 	}
-	return ParseCalendar(cnHolidays, loc, open, close)
+	return s, nil
+})
+
+// Shipped returns the holiday schedules okcare ships (cn_holidays.txt:
+// 2025 and 2026).
+func Shipped() []Schedule {
+	s, err := shipped()
+	if err != nil {
+		panic("slaclock: shipped holidays: " + err.Error()) // embedded: a broken file is a build defect
+	}
+	return append([]Schedule(nil), s...)
 }
 
-// ParseCalendar reads "YYYY-MM-DD off|work [name]" lines.
-func ParseCalendar(data string, loc *time.Location, open, close time.Duration) (*Calendar, error) {
+// Shanghai is the mainland's time zone (a fixed UTC+8 where the system
+// has no time zone database: China has no daylight saving time).
+func Shanghai() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// New returns a calendar with the given working hours on book's holidays
+// (09:00-18:00 is open 9h, close 18h).
+func New(loc *time.Location, open, close time.Duration, book *Book) (*Calendar, error) {
 	if open < 0 || close > 24*time.Hour || open >= close {
 		return nil, fmt.Errorf("working hours must satisfy 0 <= open < close <= 24h")
 	}
-	c := &Calendar{Location: loc, Open: open, Close: close, off: map[string]bool{}, work: map[string]bool{}}
-	sc := bufio.NewScanner(strings.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			return nil, fmt.Errorf("line %d: want 'YYYY-MM-DD off|work'", n)
-		}
-		if _, err := time.Parse("2006-01-02", f[0]); err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
-		}
-		switch f[1] {
-		case "off":
-			c.off[f[0]] = true
-		case "work":
-			c.work[f[0]] = true
-		default:
-			return nil, fmt.Errorf("line %d: %q is neither off nor work", n, f[1])
-		}
+	if book == nil {
+		book = NewBook(nil)
 	}
-	return c, sc.Err()
+	return &Calendar{Location: loc, Open: open, Close: close, book: book}, nil
 }
+
+// China returns the mainland calendar on the shipped holidays, with the
+// given working hours, on a book of its own.
+func China(open, close time.Duration) (*Calendar, error) {
+	return New(Shanghai(), open, close, NewBook(NewData(Shipped()...)))
+}
+
+// ParseCalendar reads "YYYY-MM-DD off|work [name]" lines (holiday and
+// workday, "year" lines and date ranges are accepted too) into a calendar
+// on a book of its own. Each year with a line counts as known. The
+// contents are not validated: this is the operator's own file.
+func ParseCalendar(data string, loc *time.Location, open, close time.Duration) (*Calendar, error) {
+	schedules, err := ParseHolidaysFile(data)
+	if err != nil {
+		return nil, err
+	}
+	return New(loc, open, close, NewBook(NewData(schedules...)))
+}
+
+// ParseHolidaysFile reads a --holidays-file: ParseSchedules' format, where
+// "year" lines and names may be left out.
+func ParseHolidaysFile(data string) ([]Schedule, error) {
+	schedules, problems := parseSchedules(data, false)
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return schedules, nil
+}
+
+// Book returns the holiday data the calendar reads.
+func (c *Calendar) Book() *Book { return c.book }
+
+// WithData returns the calendar's working hours on fixed data d (to
+// compare deadlines before and after an import).
+func (c *Calendar) WithData(d *Data) *Calendar {
+	return &Calendar{Location: c.Location, Open: c.Open, Close: c.Close, book: NewBook(d)}
+}
+
+// WithHours returns a calendar on the same holiday data with other hours.
+func (c *Calendar) WithHours(open, close time.Duration) (*Calendar, error) {
+	return New(c.Location, open, close, c.book)
+}
+
+// data is the holiday data now.
+func (c *Calendar) data() *Data { return c.book.Data() }
 
 // IsWorkday reports whether the calendar day containing t is a working day.
 func (c *Calendar) IsWorkday(t time.Time) bool {
+	return c.isWorkday(c.data(), t)
+}
+
+// isWorkday is IsWorkday on d: a listed day is what the list says, any
+// other day a working day from Monday to Friday.
+func (c *Calendar) isWorkday(d *Data, t time.Time) bool {
 	t = t.In(c.Location)
-	key := t.Format("2006-01-02")
-	if c.work[key] {
-		return true
-	}
-	if c.off[key] {
-		return false
+	if day, ok := d.lookup(t.Format("2006-01-02")); ok {
+		return day.Kind == Workday
 	}
 	wd := t.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
@@ -98,9 +153,10 @@ func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 	if d < 0 {
 		panic("slaclock: negative duration")
 	}
+	data := c.data()
 	day := c.dayStart(start)
 	for i := 0; i < 3660; i++ { // at most ten years of days
-		if c.IsWorkday(day) {
+		if c.isWorkday(data, day) {
 			open, close := day.Add(c.Open), day.Add(c.Close)
 			from := open
 			if start.After(from) {
@@ -123,8 +179,9 @@ func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 // after a).
 func (c *Calendar) Between(a, b time.Time) time.Duration {
 	var total time.Duration
+	data := c.data()
 	for day := c.dayStart(a); day.Before(b); day = c.nextDay(day) {
-		if !c.IsWorkday(day) {
+		if !c.isWorkday(data, day) {
 			continue
 		}
 		from, to := day.Add(c.Open), day.Add(c.Close)

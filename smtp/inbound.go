@@ -169,6 +169,19 @@ func (rc *Receiver) own(addr string) bool {
 	return false
 }
 
+// forUs says whether addr is the support mailbox, with or without a plus
+// part (a reply's token), in any case. Without a configured mailbox every
+// address is.
+func (rc *Receiver) forUs(addr string) bool {
+	if rc.Address == "" {
+		return true
+	}
+	local, domain, _ := strings.Cut(strings.ToLower(addr), "@")
+	base, _, _ := strings.Cut(local, "+")
+	ourLocal, ourDomain, _ := strings.Cut(strings.ToLower(rc.Address), "@")
+	return base == ourLocal && domain == ourDomain
+}
+
 func nonEmpty(s, fallback string) string {
 	if strings.TrimSpace(s) != "" {
 		return s

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/okcare/okcare"
@@ -43,10 +45,23 @@ type session struct {
 	rcpt []string
 }
 
-func (s *session) Mail(from string, _ *gosmtp.MailOptions) error { s.from = from; return nil }
+// Mail takes the envelope sender; one that is not text is refused (without
+// SMTPUTF8, which this listener does not offer, it must be ASCII anyway).
+func (s *session) Mail(from string, _ *gosmtp.MailOptions) error {
+	if !utf8.ValidString(from) || strings.ContainsFunc(from, unicode.IsControl) {
+		return &gosmtp.SMTPError{Code: 553, EnhancedCode: gosmtp.EnhancedCode{5, 1, 7}, Message: "Bad sender address"}
+	}
+	s.from = from
+	return nil
+}
 
 // Rcpt records the recipient: a reply's token may be in its plus part.
+// Only the support mailbox (with or without a plus part) receives here;
+// mail for anyone else is refused, not filed as a ticket.
 func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if !s.rc.forUs(to) {
+		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox here; support mail goes to " + s.rc.Address}
+	}
 	s.rcpt = append(s.rcpt, to)
 	return nil
 }

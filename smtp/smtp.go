@@ -6,7 +6,9 @@ package smtp
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -36,9 +38,20 @@ type Sender struct {
 	// ReplyKey makes the reply tokens (see ReplyToken); the Receiver needs
 	// the same key. Without it mail carries no reply address.
 	ReplyKey []byte
+	// Timeout bounds a whole delivery, from dialling to QUIT (zero:
+	// DefaultSendTimeout); the context's deadline, if sooner, wins. A relay
+	// that accepts the connection and then hangs fails the send by then
+	// instead of holding the job until River gives up on it.
+	Timeout time.Duration
 }
 
-// Send delivers n to n.To through the relay.
+// DefaultSendTimeout is how long one delivery to the relay may take.
+const DefaultSendTimeout = 30 * time.Second
+
+// Send delivers n to n.To through the relay, within Timeout and ctx's
+// deadline. The Message-ID comes from the notification's id, so a retried
+// delivery (after a timeout, or a crash before it was recorded) is the
+// same message to a receiver that deduplicates.
 func (s *Sender) Send(ctx context.Context, n *okcare.Notification) error {
 	if strings.ContainsAny(n.To, "\r\n") {
 		return fmt.Errorf("recipient contains a line break")
@@ -47,16 +60,44 @@ func (s *Sender) Send(ctx context.Context, n *okcare.Notification) error {
 	if err != nil {
 		return err
 	}
-	to := []string{msg.envelopeTo}
-	if !s.PlainText {
-		return gosmtp.SendMail(s.Addr, nil, msg.envelopeFrom, to, bytes.NewReader(msg.data))
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultSendTimeout
 	}
-	c, err := gosmtp.Dial(s.Addr)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", s.Addr)
 	if err != nil {
 		return err
 	}
+	// go-smtp sets a deadline per command; closing the connection when the
+	// context ends bounds the whole conversation.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	err = s.converse(conn, msg)
+	if ctx.Err() != nil {
+		return fmt.Errorf("smtp relay %s: %w", s.Addr, ctx.Err())
+	}
+	return err
+}
+
+// converse speaks SMTP on conn: STARTTLS unless PlainText, then the
+// message, then QUIT.
+func (s *Sender) converse(conn net.Conn, msg *composed) error {
+	var c *gosmtp.Client
+	if s.PlainText {
+		c = gosmtp.NewClient(conn)
+	} else {
+		host, _, _ := net.SplitHostPort(s.Addr)
+		var err error
+		if c, err = gosmtp.NewClientStartTLS(conn, &tls.Config{ServerName: host}); err != nil {
+			conn.Close()
+			return err
+		}
+	}
 	defer c.Close()
-	if err := c.SendMail(msg.envelopeFrom, to, bytes.NewReader(msg.data)); err != nil {
+	if err := c.SendMail(msg.envelopeFrom, []string{msg.envelopeTo}, bytes.NewReader(msg.data)); err != nil {
 		return err
 	}
 	return c.Quit()

@@ -52,8 +52,14 @@ func acknowledge(ctx context.Context, tx *Tx, t *okcare.Ticket, ack *okcare.Tick
 		return err
 	}
 	args := notice.Args{"Number": t.Number, "Link": link, "Due": beijingMinute(*t.FirstResponseDue)}
+	// A deadline over days without holiday data counts weekends only: the
+	// customer is told it may be later.
+	provisional := ""
+	if tx.db.calendarFor(t.Channel).Provisional(t.CreatedAt, *t.FirstResponseDue) {
+		provisional = "_provisional"
+	}
 	if channel == okcare.ChannelSMS {
-		return enqueueThreaded(ctx, tx, t.UserID, channel, to, EventTicketAck, "", notice.T(t.Lang, "ack_sms", args), t.ID, "")
+		return enqueueThreaded(ctx, tx, t.UserID, channel, to, EventTicketAck, "", notice.T(t.Lang, "ack_sms"+provisional, args), t.ID, "")
 	}
 	subject := notice.T(t.Lang, "ack_subject", args)
 	inReplyTo := ""
@@ -64,12 +70,16 @@ func acknowledge(ctx context.Context, tx *Tx, t *okcare.Ticket, ack *okcare.Tick
 			subject = notice.T(t.Lang, "ack_subject_reply", args)
 		}
 	}
-	parts := []string{notice.T(t.Lang, "ack_body", args)}
+	parts := []string{notice.T(t.Lang, "ack_body"+provisional, args)}
 	switch t.Channel {
 	case okcare.ChannelMail, okcare.ChannelChat, okcare.ChannelPhone:
 		parts = append(parts, notice.T(t.Lang, "ack_promise_"+t.Channel, nil))
 	}
-	parts = append(parts, notice.T(t.Lang, "ack_link", args), notice.T(t.Lang, "ack_safety", nil))
+	safety := notice.T(t.Lang, "ack_safety", nil)
+	if w := t.SecretWarning; w != nil {
+		safety = w.Text // what was hidden from the request, and why (secrets.go)
+	}
+	parts = append(parts, notice.T(t.Lang, "ack_link", args), safety)
 	return enqueueThreaded(ctx, tx, t.UserID, channel, to, EventTicketAck, subject, strings.Join(parts, "\n\n"), t.ID, inReplyTo)
 }
 

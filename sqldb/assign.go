@@ -145,6 +145,10 @@ func (db *DB) TicketAssignee(ctx context.Context, ticketID string) (string, erro
 // could take when it arrived is not forgotten. It returns how many it
 // assigned.
 func (db *DB) AssignWaiting(ctx context.Context) (int, error) {
+	var online int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM agents WHERE presence = 'online'`).Scan(&online); err != nil || online == 0 {
+		return 0, err // nobody to give them to: not even the queue is read
+	}
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open')
 		ORDER BY first_response_due, created_at LIMIT 500`)
 	if err != nil {

@@ -67,6 +67,7 @@ func (db *DB) AddAttachment(ctx context.Context, ticketID, author string, a *okc
 		if t.Status == okcare.TicketClosed {
 			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
 		}
+		secrets := maskAttachments([]*okcare.Attachment{a}, t.Lang) // see secrets.go
 		m := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: fmt.Sprintf("📎 %s (%s)", a.Filename, humanSize(a.Size))}
 		if err := insertTicketMessage(ctx, tx, m); err != nil {
 			return err
@@ -74,8 +75,14 @@ func (db *DB) AddAttachment(ctx context.Context, ticketID, author string, a *okc
 		if err := insertAttachments(ctx, tx, t.ID, m.ID, []*okcare.Attachment{a}); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, micros(tx.now), t.ID)
-		return err
+		if _, err = tx.exec(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, micros(tx.now), t.ID); err != nil || secrets == nil || !customerAuthor(author) {
+			return err
+		}
+		w, err := db.flagSecret(ctx, tx, t, secrets)
+		if err != nil {
+			return err
+		}
+		return mailSecretWarning(ctx, tx, t, w)
 	})
 }
 

@@ -43,6 +43,34 @@ func (db *DB) ImportUsers(ctx context.Context, emails []string, passwordHash, de
 	return ids, db.Optimize(ctx)
 }
 
+// ImportSessions opens one app session per user, in batches of 1000 per
+// transaction, and returns their bearer tokens in the same order. It is
+// for benchmarks that need a sessions table as large as the users table.
+func (db *DB) ImportSessions(ctx context.Context, userIDs []string, progress func(done int)) ([]string, error) {
+	tokens := make([]string, len(userIDs))
+	for start := 0; start < len(userIDs); start += 1000 {
+		end := min(start+1000, len(userIDs))
+		err := db.inTx(ctx, func(tx *Tx) error {
+			for i := start; i < end; i++ {
+				tokens[i] = token.New("okw_")
+				if _, err := tx.exec(ctx, `INSERT INTO sessions (id, user_id, token_hash, device_id, platform, os_version, app_version, model, ip, created_at, last_seen_at)
+					VALUES (?, ?, ?, ?, 'android', '14', '5.3.0', '', '', ?, ?)`,
+					token.ID("ses_"), userIDs[i], token.Hash(tokens[i]), fmt.Sprintf("bench-%d", i), micros(tx.now), micros(tx.now)); err != nil {
+					return fmt.Errorf("session of %s: %w", userIDs[i], err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	return tokens, db.Optimize(ctx)
+}
+
 // ImportTicket is one ticket for ImportTickets.
 type ImportTicket struct {
 	ContactEmail, Channel, Status, Category, Lang, Subject, Body string

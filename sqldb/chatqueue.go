@@ -99,6 +99,7 @@ func (db *DB) RateChat(ctx context.Context, ticketID string, rating int, comment
 		if answered.Valid {
 			return okcare.Errorf(okcare.ECONFLICT, "Thank you, this chat was already rated.")
 		}
+		comment = (&masker{lang: t.Lang}).text(comment) // secrets.go
 		_, err = tx.exec(ctx, `UPDATE csat SET rating = ?, comment = ?, answered_at = ? WHERE ticket_id = ?`, rating, comment, micros(tx.now), ticketID)
 		return err
 	})

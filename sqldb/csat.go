@@ -126,6 +126,7 @@ func (db *DB) answerSurvey(ctx context.Context, column, key string, rating int, 
 		if answered.Valid {
 			return okcare.Errorf(okcare.ECONFLICT, "Thank you, this survey was already answered.")
 		}
+		comment = (&masker{lang: okcare.LangZH}).text(comment) // secrets.go
 		_, err = tx.exec(ctx, `UPDATE csat SET rating = ?, comment = ?, answered_at = ? WHERE `+column+` = ?`, rating, comment, micros(tx.now), key)
 		return err
 	})

@@ -113,6 +113,8 @@ type DB struct {
 	// ones, so that none opens a connection (and the file) after Close.
 	prepWG  sync.WaitGroup
 	closing atomic.Bool
+	// holidays is the holiday data the calendars read (sqldb/calendar.go).
+	holidays *holidayState
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -123,7 +125,8 @@ type DB struct {
 	// SLAAlertTo, when set, is the team mailbox told about SLA breaches.
 	SLAAlertTo string
 	// Calendar and Policies set tickets' SLA targets; nil means the
-	// mainland calendar, 09:00-18:00, and slaclock.Default().
+	// mainland calendar, 09:00-18:00, and slaclock.Default(). Calendars
+	// made on HolidayBook() follow imported holiday years.
 	Calendar *slaclock.Calendar
 	Policies slaclock.Policies
 	// TeamCalendars, by channel, are the business calendars of the teams
@@ -190,20 +193,11 @@ func New(db *sql.DB, d Dialect) *DB {
 		Now:            time.Now,
 		PasswordParams: password.DefaultParams,
 		LoginPolicy:    DefaultLoginPolicy,
+		holidays:       newHolidayState(),
 	}
 	store.touches = newSessionTouches(store)
 	return store
 }
-
-// mainland is the default business calendar; its data is embedded and
-// always parses.
-var mainland = func() *slaclock.Calendar {
-	c, err := slaclock.China(9*time.Hour, 18*time.Hour)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}()
 
 // calendarFor is the business calendar of the team answering a channel.
 func (db *DB) calendarFor(channel string) *slaclock.Calendar {
@@ -217,7 +211,7 @@ func (db *DB) calendar() *slaclock.Calendar {
 	if db.Calendar != nil {
 		return db.Calendar
 	}
-	return mainland
+	return db.holidays.office
 }
 
 func (db *DB) policies() slaclock.Policies {
@@ -518,14 +512,17 @@ func MigrationFiles(fsys fs.FS) fs.FS {
 // Migrate applies the *.sql files of migrations in name order, each once,
 // each in its own transaction, recording them in schema_migrations.
 func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
-	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	names, err := fs.Glob(migrations, "*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
+	if db.migrated(ctx, names) {
+		return nil // nothing to do, and no DDL an application role may not run
+	}
+	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
 	for _, name := range names {
 		body, err := fs.ReadFile(migrations, name)
 		if err != nil {
@@ -553,4 +550,32 @@ func (db *DB) Migrate(ctx context.Context, migrations fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// migrated reports whether every one of names is recorded as applied. Any
+// error (no schema_migrations yet, say) means "not known to be": the
+// migration path then creates or reports what is missing.
+func (db *DB) migrated(ctx context.Context, names []string) bool {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			return false
+		}
+		applied[name] = true
+	}
+	if rows.Err() != nil {
+		return false
+	}
+	for _, name := range names {
+		if !applied[name] {
+			return false
+		}
+	}
+	return true
 }

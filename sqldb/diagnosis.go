@@ -19,6 +19,10 @@ func (db *DB) SaveDiagnosis(ctx context.Context, d *okcare.Diagnosis) error {
 		d.Key = token.New("dgk_")
 		keyHash = sql.NullString{String: token.Hash(d.Key), Valid: true}
 	}
+	// What the customer wrote, and anything the result quotes of it, with
+	// its secrets masked (secrets.go).
+	d.Request, _ = maskJSON(d.Request, d.Lang)
+	d.Result, _ = maskJSON(d.Result, d.Lang)
 	// An advisory record: see durability.go.
 	return db.inRelaxedTx(ctx, func(tx *Tx) error {
 		d.CreatedAt = fromMicros(micros(tx.now))

@@ -39,6 +39,8 @@ const (
 	NoteSLAResolutionBreached = "sla_resolution_breached"
 	NoteSLAResolutionWarning  = "sla_resolution_warning"
 	NoteCallLogged            = "call_logged"
+	NoteSLARetimedFirst       = "sla_retimed_first"
+	NoteSLARetimedResolution  = "sla_retimed_resolution"
 )
 
 // noteEnglish is the body each note key is written with.
@@ -61,6 +63,9 @@ var noteEnglish = map[string]string{
 	NoteSLAResolutionBreached: "SLA breached: resolution was due {due}.",
 	NoteSLAResolutionWarning:  "SLA warning: resolution is due {due}.",
 	NoteCallLogged:            "Call by {by}: {outcome}",
+	NoteSecretMasked:          "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged secret_exposed and urgent; the customer was warned.",
+	NoteSLARetimedFirst:       "Target moved for the {year} holiday schedule: the first response is now due {due}.",
+	NoteSLARetimedResolution:  "Target moved for the {year} holiday schedule: resolution is now due {due}.",
 }
 
 // NoteKeys lists every key the store writes notes with.

@@ -91,7 +91,7 @@ func (db *DB) ReleasePolicy(ctx context.Context, platform string) (*okcare.Relea
 
 func validateIncident(inc *okcare.Incident) error {
 	switch {
-	case inc.Title == "" || utf8.RuneCountInString(inc.Title) > 200:
+	case strings.TrimSpace(inc.Title) == "" || utf8.RuneCountInString(inc.Title) > 200:
 		return okcare.Errorf(okcare.EINVALID, "title is required (at most 200 characters).")
 	case utf8.RuneCountInString(inc.Message) > 5000 || utf8.RuneCountInString(inc.MessageEN) > 5000:
 		return okcare.Errorf(okcare.EINVALID, "message is at most 5000 characters.")

@@ -232,6 +232,11 @@ func (db *DB) recentFailures(ctx context.Context, q querier, userID string, now 
 // count as failed sign-ins; past the limit it refuses without checking, so
 // a stolen session cannot guess the password either.
 func (db *DB) reauthenticate(ctx context.Context, u *okcare.User, pw, code string) error {
+	// A password or code longer than any there can be is malformed, not a
+	// guess: refused before it counts against the account.
+	if len(pw) > 4*password.MaxLength || len(code) > maxCodeLength {
+		return okcare.Errorf(okcare.EINVALID, "The password or code is too long.")
+	}
 	failures, err := db.recentFailures(ctx, db, u.ID, db.Now())
 	if err != nil {
 		return err
@@ -396,11 +401,13 @@ func (db *DB) ChangePassword(ctx context.Context, userID, keepSessionID, current
 	if err != nil {
 		return err
 	}
-	if err := db.reauthenticate(ctx, u, current, code); err != nil {
-		return err
-	}
+	// A new password that could never be set is refused before the
+	// current one is checked (and counted).
 	if p := password.Problem(next, u.Email, u.Phone); p != "" {
 		return okcare.Errorf(okcare.EWEAKPASSWORD, "%s", p)
+	}
+	if err := db.reauthenticate(ctx, u, current, code); err != nil {
+		return err
 	}
 	newHash, err := password.Hash(next, db.PasswordParams)
 	if err != nil {

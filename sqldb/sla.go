@@ -91,8 +91,8 @@ func (db *DB) slaAlert(ctx context.Context, tx *Tx, t *okcare.Ticket, event, sub
 // resolution target is near or past while their clock runs (pending
 // tickets are paused), each once.
 func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
-	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE resolution_due IS NOT NULL AND resolution_due <= ?
-		AND status IN ('new', 'open', 'on_hold') AND sla_resolution_breached_at IS NULL`, micros(now.Add(warnWithin)))
+	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE resolution_due IS NOT NULL AND status IN ('new', 'open', 'on_hold')
+		AND sla_resolution_breached_at IS NULL AND resolution_due <= ?`, micros(now.Add(warnWithin)))
 	if err != nil {
 		return 0, 0, err
 	}

@@ -129,11 +129,16 @@ func (db *DB) CreateTicket(ctx context.Context, req okcare.NewTicket) (*okcare.T
 // own transaction once the ticket is written (a chat's token, say), so a
 // crash leaves both or neither.
 func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(tx *Tx, t *okcare.Ticket) error) (*okcare.Ticket, error) {
+	secrets := maskNewTicket(&req) // see secrets.go
 	if err := validateNewTicket(&req); err != nil {
 		return nil, err
 	}
 	if err := checkAttachments(req.Attachments); err != nil {
 		return nil, err
+	}
+	secrets = mergeKinds(secrets, maskAttachments(req.Attachments, req.Lang))
+	if secrets != nil {
+		req.Priority = okcare.PriorityUrgent // for the security team, from the start
 	}
 	req.Intake.DiagnosisKey = "" // a secret, never kept
 	intake, err := json.Marshal(req.Intake)
@@ -191,11 +196,16 @@ func (db *DB) createTicket(ctx context.Context, req okcare.NewTicket, with func(
 			author = "user:" + t.UserID
 		}
 		first := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: req.Intake.Description}
-		if err := insertTicketMessage(ctx, tx, first); err != nil {
+		if err := insertMaskedMessage(ctx, tx, first); err != nil { // maskNewTicket did
 			return err
 		}
 		if err := insertAttachments(ctx, tx, t.ID, first.ID, req.Attachments); err != nil {
 			return err
+		}
+		if secrets != nil {
+			if t.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
+				return err
+			}
 		}
 		if with != nil {
 			if err := with(tx, t); err != nil {
@@ -224,7 +234,15 @@ func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
 	return micros(due)
 }
 
+// insertTicketMessage stores a message, its secrets masked whoever wrote
+// it (a note may quote the customer).
 func insertTicketMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
+	maskMessage(m, okcare.LangEN)
+	return insertMaskedMessage(ctx, tx, m)
+}
+
+// insertMaskedMessage stores a message its caller has masked already.
+func insertMaskedMessage(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
 	m.ID, m.CreatedAt = token.ID("msg_"), fromMicros(micros(tx.now))
 	_, err := tx.exec(ctx, `INSERT INTO ticket_messages (id, ticket_id, author, public, body, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), micros(tx.now))
@@ -303,6 +321,9 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 	if len(f.Statuses) > 6 {
 		return nil, okcare.Errorf(okcare.EINVALID, "Too many statuses.")
 	}
+	if f.Tag != "" && !tagPattern.MatchString(f.Tag) {
+		return nil, okcare.Errorf(okcare.EINVALID, "A tag is lower-case letters, digits, - and _.")
+	}
 	var parts []string
 	var args []any
 	for i, st := range f.Statuses {
@@ -318,6 +339,10 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 		if f.Lang != "" {
 			part += ` AND lang = ?`
 			args = append(args, f.Lang)
+		}
+		if f.Tag != "" {
+			part += ` AND ',' || tags || ',' LIKE ? ESCAPE '\'`
+			args = append(args, "%,"+strings.ReplaceAll(f.Tag, "_", `\_`)+",%")
 		}
 		parts = append(parts, `SELECT * FROM (`+part+` ORDER BY first_response_due, created_at LIMIT ?) AS q`+strconv.Itoa(i))
 		args = append(args, f.Limit)
@@ -367,8 +392,9 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		if t.Status == okcare.TicketClosed {
 			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
 		}
+		secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
 		status := t.Status
-		customer := strings.HasPrefix(m.Author, "user:") || m.Author == "contact"
+		customer := customerAuthor(m.Author)
 		if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
 			status = okcare.TicketOpen
 		}
@@ -382,10 +408,20 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 		} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
 			return err
 		}
-		if err := insertTicketMessage(ctx, tx, m); err != nil {
+		if err := insertMaskedMessage(ctx, tx, m); err != nil {
 			return err
 		}
-		return insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments)
+		if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
+			return err
+		}
+		if !customer || secrets == nil {
+			return nil
+		}
+		t.Status = status
+		if m.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
+			return err
+		}
+		return mailSecretWarning(ctx, tx, t, m.SecretWarning)
 	})
 }
 
@@ -432,7 +468,7 @@ func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, body s
 	if t.Channel == okcare.ChannelChat {
 		return m, nil // chatting live: the chat shows the reply at once
 	}
-	return m, mailCustomer(ctx, tx, t, "ticket_reply", body)
+	return m, mailCustomer(ctx, tx, t, "ticket_reply", m.Body) // as stored: masked
 }
 
 // mailCustomer sends a staff message on a ticket to its customer, threaded
@@ -540,38 +576,44 @@ func (db *DB) SetTicketPriority(ctx context.Context, ticketID, actor, priority s
 		if err != nil {
 			return err
 		}
-		switch {
-		case t.Status == okcare.TicketClosed:
-			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
-		case t.Priority == priority:
-			return nil
-		}
-		cal := db.calendarFor(t.Channel)
-		old, pol := db.policies().For(t.Channel, t.Priority), db.policies().For(t.Channel, priority)
-		first := cal.Due(pol.FirstResponse, t.CreatedAt)
-		resolve := cal.Due(pol.Resolution, t.CreatedAt)
-		if t.ResolutionDue != nil {
-			if paused := cal.Between(cal.Due(old.Resolution, t.CreatedAt), *t.ResolutionDue); paused > 0 {
-				resolve = cal.Add(resolve, paused)
-			}
-		}
-		if t.FirstRespondedAt != nil && t.FirstResponseDue != nil {
-			first = *t.FirstResponseDue // answered: the first-response record stands
-		}
-		if _, err := tx.exec(ctx, `UPDATE tickets SET priority = ?, first_response_due = ?, resolution_due = ?, updated_at = ?,
-			sla_warned_at = CASE WHEN ? THEN NULL ELSE sla_warned_at END,
-			sla_breached_at = CASE WHEN ? THEN NULL ELSE sla_breached_at END,
-			sla_resolution_warned_at = CASE WHEN ? THEN NULL ELSE sla_resolution_warned_at END,
-			sla_resolution_breached_at = CASE WHEN ? THEN NULL ELSE sla_resolution_breached_at END WHERE id = ?`,
-			priority, micros(first), micros(resolve), micros(tx.now),
-			first.After(tx.now), first.After(tx.now), resolve.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
-			return err
-		}
-		if err := addNote(ctx, tx, t.ID, NotePrioritySet, map[string]string{"priority": priority, "by": actor}); err != nil {
-			return err
-		}
-		t, err = findTicket(ctx, tx, t.ID)
+		t, err = db.setPriority(ctx, tx, t, actor, priority)
 		return err
 	})
 	return t, err
+}
+
+// setPriority is SetTicketPriority on t, locked by the caller; it returns
+// the ticket as it is now.
+func (db *DB) setPriority(ctx context.Context, tx *Tx, t *okcare.Ticket, actor, priority string) (*okcare.Ticket, error) {
+	switch {
+	case t.Status == okcare.TicketClosed:
+		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
+	case t.Priority == priority:
+		return t, nil
+	}
+	cal := db.calendarFor(t.Channel)
+	old, pol := db.policies().For(t.Channel, t.Priority), db.policies().For(t.Channel, priority)
+	first := cal.Due(pol.FirstResponse, t.CreatedAt)
+	resolve := cal.Due(pol.Resolution, t.CreatedAt)
+	if t.ResolutionDue != nil {
+		if paused := cal.Between(cal.Due(old.Resolution, t.CreatedAt), *t.ResolutionDue); paused > 0 {
+			resolve = cal.Add(resolve, paused)
+		}
+	}
+	if t.FirstRespondedAt != nil && t.FirstResponseDue != nil {
+		first = *t.FirstResponseDue // answered: the first-response record stands
+	}
+	if _, err := tx.exec(ctx, `UPDATE tickets SET priority = ?, first_response_due = ?, resolution_due = ?, updated_at = ?,
+		sla_warned_at = CASE WHEN ? THEN NULL ELSE sla_warned_at END,
+		sla_breached_at = CASE WHEN ? THEN NULL ELSE sla_breached_at END,
+		sla_resolution_warned_at = CASE WHEN ? THEN NULL ELSE sla_resolution_warned_at END,
+		sla_resolution_breached_at = CASE WHEN ? THEN NULL ELSE sla_resolution_breached_at END WHERE id = ?`,
+		priority, micros(first), micros(resolve), micros(tx.now),
+		first.After(tx.now), first.After(tx.now), resolve.After(tx.now), resolve.After(tx.now), t.ID); err != nil {
+		return nil, err
+	}
+	if err := addNote(ctx, tx, t.ID, NotePrioritySet, map[string]string{"priority": priority, "by": actor}); err != nil {
+		return nil, err
+	}
+	return findTicket(ctx, tx, t.ID)
 }

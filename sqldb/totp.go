@@ -113,6 +113,10 @@ func newRecoveryCode() string {
 	return raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
 }
 
+// maxCodeLength bounds what may be typed as a second-factor code: a
+// recovery code with generous spacing fits, anything longer is malformed.
+const maxCodeLength = 64
+
 func normalizeRecoveryCode(s string) string {
 	return strings.ToLower(strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s)))
 }

@@ -13,8 +13,14 @@ import (
 	"github.com/okcare/okcare/token"
 )
 
+const emailPart = `[^\p{Z}\p{Cc}\s@<>()\[\]\\,;:"]`
+
 var (
-	emailPattern  = regexp.MustCompile(`^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{1,63}$`)
+	// An address as people type it: no spaces or controls (any script's),
+	// and none of the characters that let a mail header read more into it
+	// than one plain address (<>()[]\,;:"), such as a display name or a
+	// second recipient.
+	emailPattern  = regexp.MustCompile(`^` + emailPart + `{1,64}@` + emailPart + `{1,190}\.` + emailPart + `{1,63}$`)
 	phonePattern  = regexp.MustCompile(`^\+?[0-9]{6,15}$`)
 	reasonPattern = regexp.MustCompile(`^[a-z0-9_]{2,64}$`)
 )

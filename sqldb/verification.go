@@ -285,6 +285,12 @@ func verified(ctx context.Context, tx *Tx, t *okcare.Ticket) (bool, error) {
 
 // TakeAction performs a verified action on the ticket's user.
 func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) (*okcare.Approval, error) {
+	// An unknown action is a malformed request whatever the ticket's state.
+	switch action {
+	case okcare.ActionLiftRestriction, okcare.ActionRevokeSessions, okcare.ActionPasswordReset, okcare.ActionUnfreeze:
+	default:
+		return nil, okcare.Errorf(okcare.EINVALID, "Unknown action %q.", action)
+	}
 	actor := "agent:" + agentID
 	var approval *okcare.Approval
 	var resetToken string
@@ -348,8 +354,6 @@ func (db *DB) TakeAction(ctx context.Context, ticketID, agentID, action string) 
 				return err
 			}
 			return addNote(ctx, tx, t.ID, NoteUnfreezeRequested, map[string]string{"by": actor, "approval": approval.ID})
-		default:
-			return okcare.Errorf(okcare.EINVALID, "Unknown action %q.", action)
 		}
 		return addNote(ctx, tx, t.ID, NoteActionTaken, map[string]string{"action": action, "by": actor})
 	})

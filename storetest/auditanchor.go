@@ -32,9 +32,10 @@ func testAuditSignaturesAndAnchors(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if err := db.VerifyAuditAnchors(ctx, anchors); err != nil {
 		t.Fatal(err)
 	}
+	owner := Owner(t, db) // the attacker has the owner's password
 	exec := func(q string) {
 		t.Helper()
-		if _, err := db.SQL().Exec(q); err != nil {
+		if _, err := owner.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -50,7 +51,7 @@ func testAuditSignaturesAndAnchors(t *testing.T, db *sqldb.DB, clock *Clock) {
 		actor, action, target, details, prev, hash, mac string
 	}
 	entries := func() []row {
-		rows, err := db.SQL().Query(`SELECT seq, at, actor, action, target, details, prev_hash, hash, mac FROM audit_log ORDER BY seq`)
+		rows, err := owner.Query(`SELECT seq, at, actor, action, target, details, prev_hash, hash, mac FROM audit_log ORDER BY seq`)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -70,6 +70,9 @@ func Run(t *testing.T, open Opener) {
 		{"Diagnoses", testDiagnoses},
 		{"Articles", testArticles},
 		{"HelpFeedback", testHelpFeedback},
+		{"ShippedArticles", testShippedArticles},
+		{"Heartbeat", testHeartbeat},
+		{"PublishedVersions", testPublishedVersions},
 		{"Tickets", testTickets},
 		{"Audit", testAudit},
 		{"AuditSignaturesAndAnchors", testAuditSignaturesAndAnchors},
@@ -86,6 +89,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResolutionClock", testResolutionClock},
 		{"Priority", testPriority},
 		{"TeamCalendars", testTeamCalendars},
+		{"Holidays", testHolidays},
 		{"CustomerContext", testCustomerContext},
 		{"WalletReadsAudited", testWalletReadsAudited},
 		{"MacrosAndTags", testMacrosAndTags},
@@ -99,6 +103,8 @@ func Run(t *testing.T, open Opener) {
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
 		{"SystemNotes", testSystemNotes},
+		{"MalformedInput", testMalformedInput},
+		{"SecretsNeverStored", testSecretsNeverStored},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := open(t)

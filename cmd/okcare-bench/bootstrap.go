@@ -9,13 +9,12 @@ import (
 	"sort"
 	"time"
 
-	"github.com/okcare/okcare"
 	okhttp "github.com/okcare/okcare/http"
 	"github.com/okcare/okcare/password"
 )
 
 // benchBootstrap compares GET /app/v1/bootstrap (signed in, on a store of
-// `accounts` users) with a bare net/http handler that returns a JSON body of
+// `accounts` users, each with a session) with a bare net/http handler that returns a JSON body of
 // the same size, both driven by the same load generator over loopback.
 func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, concurrency, rounds int) error {
 	db, cleanup, err := openStore(ctx, "sqlite", "")
@@ -30,26 +29,33 @@ func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, c
 	}
 	fmt.Printf("loading %d accounts ...\n", accounts)
 	t0 := time.Now()
-	if _, err := db.ImportUsers(ctx, emails, hash, "100000", func(done int) {
-		if done%20000 == 0 || done == accounts {
+	ids, err := db.ImportUsers(ctx, emails, hash, "100000", func(done int) {
+		if done%100000 == 0 || done == accounts {
 			fmt.Printf("  %d/%d accounts (%s)\n", done, accounts, time.Since(t0).Round(time.Second))
 		}
-	}); err != nil {
+	})
+	if err != nil {
+		return err
+	}
+	// Every account signed in once: a sessions table as large as the users
+	// table, as a deployed wallet has (the load then uses tokens spread
+	// over the whole range).
+	t0 = time.Now()
+	all, err := db.ImportSessions(ctx, ids, func(done int) {
+		if done%100000 == 0 || done == accounts {
+			fmt.Printf("  %d/%d sessions (%s)\n", done, accounts, time.Since(t0).Round(time.Second))
+		}
+	})
+	if err != nil {
 		return err
 	}
 	var pages, pageSize int64
 	db.SQL().QueryRow(`PRAGMA page_count`).Scan(&pages)
 	db.SQL().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
-	fmt.Printf("database holds %d accounts in %d MiB\n", accounts, pages*pageSize>>20)
-	// Sessions for 1000 accounts spread over the whole range.
+	fmt.Printf("database holds %d accounts and %d sessions in %d MiB\n", accounts, len(all), pages*pageSize>>20)
 	var tokens []string
-	for i := 0; i < accounts; i += max(1, accounts/1000) {
-		_, tok, err := db.Login(ctx, okcare.LoginRequest{Login: emails[i], Password: "bench-password-1",
-			Device: okcare.Device{ID: "bench", Platform: "android", OSVersion: "14", AppVersion: "5.3.0"}})
-		if err != nil {
-			return err
-		}
-		tokens = append(tokens, tok)
+	for i := 0; i < len(all); i += max(1, len(all)/10000) {
+		tokens = append(tokens, all[i])
 	}
 
 	okcareURL, stop1, err := serve(okhttp.NewServer(db, quiet))

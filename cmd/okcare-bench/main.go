@@ -6,6 +6,8 @@
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
+//	okcare-bench secrets [-duration 10s]
+//	okcare-bench scans [-store sqlite|postgres] [-sizes 10000,100000,1000000] [-runs 21]
 package main
 
 import (
@@ -31,7 +33,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets|scans|secrets [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -42,6 +44,8 @@ func main() {
 	store := fs.String("store", "sqlite", "sqlite or postgres")
 	dsn := fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL for -store postgres")
 	tickets := fs.Int("tickets", 100000, "tickets in the queue (tickets)")
+	sizes := fs.String("sizes", "10000,100000,1000000", "ticket counts the periodic scans are timed at (scans)")
+	runs := fs.Int("runs", 21, "timed runs of each scan per size (scans)")
 	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
@@ -63,8 +67,12 @@ func main() {
 		err = benchKB(ctx, *articles, *duration)
 	case "tickets":
 		err = benchTickets(ctx, *store, *dsn, *tickets, *duration, *concurrency)
+	case "scans":
+		err = benchScans(ctx, *store, *dsn, *sizes, *runs)
 	case "transfers":
 		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
+	case "secrets":
+		err = benchSecrets(*duration)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

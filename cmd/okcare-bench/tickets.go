@@ -32,6 +32,7 @@ func benchTickets(ctx context.Context, kind, dsn string, queueTickets int, durat
 	srv := okhttp.NewServer(db, quiet)
 	srv.LoginLimiter = okhttp.NewRateLimiter(1<<30, time.Minute)
 	srv.ContactLimiter = okhttp.NewRateLimiter(1<<30, time.Minute) // one address sends everything here
+	srv.ContactCeiling = okhttp.NewRateLimiter(1<<30, time.Minute)
 	okcareURL, stop, err := serve(srv)
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ func runMigrate(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	fmt.Printf("migrations applied to %s\n", kind)
+	if role := c.appRole(); role != "" && kind == "postgres" {
+		fmt.Printf("privileges granted to %s\n", role)
+	}
 	return nil
 }
 

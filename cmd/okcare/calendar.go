@@ -1,24 +1,26 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/okcare/okcare/slaclock"
+	"github.com/okcare/okcare/sqldb"
 )
 
 // loadCalendar builds the support team's business calendar: the configured
-// working hours in Asia/Shanghai over the shipped mainland holidays, or
-// over the --holidays-file when one is given.
-func loadCalendar(c *Config) (*slaclock.Calendar, error) {
-	return calendarWithHours(c, c.Hours)
+// working hours in Asia/Shanghai on book's holidays (the store's, which
+// follow imported years).
+func loadCalendar(c *Config, book *slaclock.Book) (*slaclock.Calendar, error) {
+	return calendarWithHours(c.Hours, book)
 }
 
 // loadTeamCalendars reads --team-hours ("chat=08:00-22:00,phone=...") into
 // a calendar per channel, on the same holidays.
-func loadTeamCalendars(c *Config) (map[string]*slaclock.Calendar, error) {
+func loadTeamCalendars(c *Config, book *slaclock.Book) (map[string]*slaclock.Calendar, error) {
 	teams := map[string]*slaclock.Calendar{}
 	for _, item := range strings.Split(c.TeamHours, ",") {
 		if strings.TrimSpace(item) == "" {
@@ -33,7 +35,7 @@ func loadTeamCalendars(c *Config) (map[string]*slaclock.Calendar, error) {
 		if !ok {
 			return nil, fmt.Errorf("team hours %q: want channel=HH:MM-HH:MM with channel web, api, email, chat or phone", item)
 		}
-		cal, err := calendarWithHours(c, hours)
+		cal, err := calendarWithHours(hours, book)
 		if err != nil {
 			return nil, err
 		}
@@ -42,27 +44,53 @@ func loadTeamCalendars(c *Config) (map[string]*slaclock.Calendar, error) {
 	return teams, nil
 }
 
-func calendarWithHours(c *Config, hours string) (*slaclock.Calendar, error) {
+func calendarWithHours(hours string, book *slaclock.Book) (*slaclock.Calendar, error) {
 	open, close, err := parseHours(hours)
 	if err != nil {
 		return nil, err
 	}
+	return slaclock.New(slaclock.Shanghai(), open, close, book)
+}
+
+// loadHolidayBase reads the --holidays-file, the holidays under the
+// imported years in place of the shipped ones; nil without one.
+func loadHolidayBase(c *Config) ([]slaclock.Schedule, error) {
 	if c.Holidays == "" {
-		return slaclock.China(open, close)
+		return nil, nil
 	}
 	data, err := os.ReadFile(c.Holidays)
 	if err != nil {
 		return nil, fmt.Errorf("holidays file: %w", err)
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	cal, err := slaclock.ParseCalendar(string(data), loc, open, close)
+	base, err := slaclock.ParseHolidaysFile(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("holidays file %s: %w", c.Holidays, err)
 	}
-	return cal, nil
+	return base, nil
+}
+
+// setUpCalendars gives the store its holidays (the --holidays-file, then
+// the imported years) and its team calendars, hours and policies, as
+// serve and the calendar command both need them.
+func setUpCalendars(ctx context.Context, c *Config, db *sqldb.DB) error {
+	base, err := loadHolidayBase(c)
+	if err != nil {
+		return err
+	}
+	if base != nil {
+		db.SetHolidayBase(base)
+	}
+	if _, err := db.RefreshHolidays(ctx); err != nil {
+		return fmt.Errorf("read the imported holidays: %w", err)
+	}
+	if db.Calendar, err = loadCalendar(c, db.HolidayBook()); err != nil {
+		return err
+	}
+	if db.Policies, err = loadPolicies(c); err != nil {
+		return err
+	}
+	db.TeamCalendars, err = loadTeamCalendars(c, db.HolidayBook())
+	return err
 }
 
 // parseHours reads "09:00-18:00"; "24:00" closes at midnight, so

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/slaclock"
 )
 
 func TestLoadCalendarAndPolicies(t *testing.T) {
@@ -18,7 +19,12 @@ func TestLoadCalendarAndPolicies(t *testing.T) {
 
 	c := DefaultConfig()
 	c.Hours, c.Holidays, c.SLAPolicy = "10:00-19:00", holidays, policy
-	cal, err := loadCalendar(&c)
+	base, err := loadHolidayBase(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := slaclock.NewBook(slaclock.NewData(base...))
+	cal, err := loadCalendar(&c, book)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,25 +44,30 @@ func TestLoadCalendarAndPolicies(t *testing.T) {
 	}
 
 	for _, bad := range []Config{
-		{Hours: "18:00-09:00"}, {Hours: "9-18"}, {Hours: "24:00-24:00"}, {Hours: "00:00-24:30"}, {Hours: "09:00-18:00", Holidays: filepath.Join(dir, "missing")},
+		{Hours: "18:00-09:00"}, {Hours: "9-18"}, {Hours: "24:00-24:00"}, {Hours: "00:00-24:30"},
 	} {
-		if _, err := loadCalendar(&bad); err == nil {
+		if _, err := loadCalendar(&bad, book); err == nil {
 			t.Errorf("loadCalendar(%+v) succeeded", bad)
 		}
 	}
+	for _, bad := range []string{filepath.Join(dir, "missing"), policy} {
+		if _, err := loadHolidayBase(&Config{Holidays: bad}); err == nil {
+			t.Errorf("holidays file %s accepted", bad)
+		}
+	}
 	c.Hours, c.Holidays = "00:00-24:00", ""
-	if allDay, err := loadCalendar(&c); err != nil || !allDay.IsOpen(time.Date(2026, 11, 25, 23, 59, 30, 0, allDay.Location)) {
+	if allDay, err := loadCalendar(&c, book); err != nil || !allDay.IsOpen(time.Date(2026, 11, 25, 23, 59, 30, 0, allDay.Location)) {
 		t.Fatalf("00:00-24:00 is not open at 23:59: %v", err)
 	}
 	c.Hours, c.Holidays = "10:00-19:00", holidays
 	c.TeamHours = "chat=08:00-22:00, phone=09:00-20:00"
-	teams, err := loadTeamCalendars(&c)
+	teams, err := loadTeamCalendars(&c, book)
 	if err != nil || teams["chat"].Close != 22*time.Hour || teams["phone"].Open != 9*time.Hour || teams["chat"].IsWorkday(thursday) {
 		t.Fatalf("team calendars %v %v", teams, err)
 	}
 	for _, bad := range []string{"fax=09:00-18:00", "chat", "chat=late"} {
 		c.TeamHours = bad
-		if _, err := loadTeamCalendars(&c); err == nil {
+		if _, err := loadTeamCalendars(&c, book); err == nil {
 			t.Errorf("team hours %q accepted", bad)
 		}
 	}

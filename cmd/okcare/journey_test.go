@@ -61,7 +61,10 @@ func startJourney(t *testing.T, store string, extra ...string) *journey {
 	args := []string{"--demo", "--data-dir", dataDir(t), "--smtp-relay", relay, "--smtp-plaintext",
 		"--smtp-listen", "127.0.0.1:0", "--support-address", "support@" + domain}
 	if store == "postgres" {
-		args = append(args, "--db", storetest.PostgresSchemaDSN(t))
+		// As in production: migrated by the schema's owner, served by
+		// an application role that cannot rewrite the ledger or audit log.
+		owner, app := storetest.PostgresRoleDSNs(t)
+		args = append(args, "--db", app, "--migrate-db", owner)
 		t.Setenv("OKCARE_SECRET_KEY", secretbox.NewKey())
 	}
 	m, out, _ := startMain(t, append(args, extra...)...)

@@ -15,6 +15,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal a second one stops the process at once.
+	context.AfterFunc(ctx, stop)
 	if err := run(ctx, os.Args[1:]); err != nil {
 		var usage usageError
 		if errors.As(err, &usage) {
@@ -38,6 +40,9 @@ commands:
   admin create-agent     add a staff member: --email E --password-file F --role admin|supervisor|agent
   admin audit verify     check the audit log's hash chain from the first entry
   kb reindex             rebuild the help-center search index, with progress
+  calendar status        how far the holiday data reaches
+  calendar check FILE    validate a year's holiday schedule file
+  calendar import FILE   import it: --admin EMAIL (audited)
 
 Run "okcare <command> -h" for the flags of a command.`
 
@@ -56,11 +61,14 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		<-ctx.Done()
+		m.Drain()
 		return m.Close()
 	case "migrate":
 		return runMigrate(ctx, args[1:])
 	case "kb":
 		return runKB(ctx, args[1:])
+	case "calendar":
+		return runCalendar(ctx, args[1:], os.Stdout, os.Stderr)
 	case "admin":
 		if len(args) > 1 && args[1] == "create-agent" {
 			return runCreateAgent(ctx, args[2:])

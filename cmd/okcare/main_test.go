@@ -277,7 +277,7 @@ func TestKBReindexAndIndexSurvivesRestart(t *testing.T) {
 	}
 	m2, _, logs := startMain(t, "--data-dir", dir)
 	defer m2.Close()
-	if !strings.Contains(logs.String(), "articles_added=0 indexed=44") {
+	if !strings.Contains(logs.String(), "articles_added=0 reindexed=0 indexed=44") {
 		t.Fatalf("restart rebuilt or lost the index:\n%s", logs.String())
 	}
 	if get("http://"+m2.Listener.Addr().String()) == 0 {

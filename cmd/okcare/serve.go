@@ -36,12 +36,14 @@ type Main struct {
 	Logs io.Writer
 
 	DB         *sqldb.DB
+	Server     *okhttp.Server
 	HTTPServer *http.Server
 	Listener   net.Listener
 	Logger     *slog.Logger
 
 	Jobs   *riverjobs.Runner
 	Search *search.Index
+	kbFeed *helpCenterFeed
 	// ChatRelay carries live chat between nodes when --nats-url is set.
 	ChatRelay *oknats.Relay
 	// MailServer receives support mail when --smtp-listen is set.
@@ -51,7 +53,17 @@ type Main struct {
 	// nil: the system resolver. Tests set it to stay off the network.
 	MailDNS smtp.LookupTXT
 
+	// debug serves the profiler when --debug-listen is set.
+	debug debugListener
+	// dirLock is held on the data directory from the start of Run to the
+	// end of Close.
+	dirLock *dataDirLock
+
 	optimizeStop chan struct{}
+	// CalendarRefresh is how often the imported holidays are read again
+	// (zero: a minute).
+	CalendarRefresh            time.Duration
+	calendarStop, calendarDone chan struct{}
 	// AnchorEvery is how often the audit head is anchored (zero: a minute).
 	AnchorEvery time.Duration
 	anchorStop  chan struct{}
@@ -112,12 +124,21 @@ func newLogger(c Config, w io.Writer) (*slog.Logger, error) {
 }
 
 // openStore opens PostgreSQL when a URL is configured, else embedded SQLite.
-// Opening applies okcare's migrations and River's.
+// Opening applies okcare's migrations and River's: as the owner of
+// --migrate-db when it is given (granting the application role), else
+// through --db itself, where there is nothing to do once the owner has
+// migrated.
 func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
 	var db *sqldb.DB
 	var err error
-	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+	if c.MigrateDB != "" {
+		if err := migrateAsOwner(ctx, c.MigrateDB, c.appRole()); err != nil {
+			return nil, "", err
+		}
+	}
+	if isPostgres(c.DB) {
 		db, err = postgres.Open(ctx, c.DB)
+		err = migrationHint(err)
 	} else if c.DB != "" {
 		return nil, "", fmt.Errorf("--db must be a postgres:// URL (or empty for embedded SQLite)")
 	} else {
@@ -129,7 +150,15 @@ func openStore(ctx context.Context, c *Config) (*sqldb.DB, string, error) {
 	kind := db.Dialect().Name
 	if err := riverjobs.Migrate(ctx, db.SQL(), kind); err != nil {
 		db.Close()
-		return nil, "", err
+		return nil, "", migrationHint(err)
+	}
+	if c.MigrateDB == "" && c.AppRole != "" && kind == "postgres" {
+		// okcare migrate --db OWNER --app-role ROLE: one role migrates
+		// and grants the other.
+		if err := postgres.GrantApp(ctx, db.SQL(), c.AppRole); err != nil {
+			db.Close()
+			return nil, "", err
+		}
 	}
 	if db.Secrets, err = loadSecrets(c, kind); err != nil {
 		db.Close()
@@ -179,20 +208,19 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Logger = logger
+	// Before anything touches the directory or the database.
+	if m.dirLock, err = lockDataDir(m.Config.DataDir); err != nil {
+		return err
+	}
 	db, kind, err := openStore(ctx, &m.Config)
 	if err != nil {
 		return err
 	}
 	m.DB = db
-	if db.Calendar, err = loadCalendar(&m.Config); err != nil {
+	if err := setUpCalendars(ctx, &m.Config, db); err != nil {
 		return err
 	}
-	if db.Policies, err = loadPolicies(&m.Config); err != nil {
-		return err
-	}
-	if db.TeamCalendars, err = loadTeamCalendars(&m.Config); err != nil {
-		return err
-	}
+	m.startCalendarRefresh(logger)
 	db.LoginPolicy.MaxFailures, db.LoginPolicy.RestrictFor = m.Config.LoginMax, m.Config.RestrictFor
 	logger.Info("store open", "store", kind)
 
@@ -226,11 +254,20 @@ func (m *Main) Run(ctx context.Context) error {
 		m.printDemo(creds)
 	}
 
+	if m.Config.KBSync <= 0 {
+		return fmt.Errorf("--kb-sync-interval must be positive")
+	}
 	if m.Search, err = openHelpCenter(ctx, &m.Config, db, logger); err != nil {
 		return err
 	}
+	m.kbFeed = startHelpCenterFeed(m.Search, db, m.Config.KBSync, logger)
 	srv := okhttp.NewServer(db, logger)
+	m.Server = srv
 	srv.TrustProxy, srv.MetricsToken = m.Config.TrustProxy, m.Config.MetricsTok
+	srv.VisitorKey = db.Secrets.Derive("okcare visitor cookie v1")
+	srv.RequestTimeout, srv.ProbeDir = m.Config.ReqTimeout, m.Config.DataDir
+	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "jobs", Check: func(ctx context.Context) (any, error) { return m.Jobs.Health(ctx) }})
+	srv.AddReadyCheck(okhttp.ReadyCheck{Name: "search", Check: m.kbFeed.health})
 	if srv.TrustedProxies, err = m.Config.trustedProxies(); err != nil {
 		return err
 	}
@@ -247,12 +284,16 @@ func (m *Main) Run(ctx context.Context) error {
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
+		// Past the request deadline, so that the 503 it produces is sent.
+		WriteTimeout:   max(30*time.Second, m.Config.ReqTimeout+10*time.Second),
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 32 << 10,
 	}
 	logger.Info("listening", "addr", "http://"+m.Listener.Addr().String())
 	if err := m.startMail(logger); err != nil {
+		return err
+	}
+	if err := m.debug.start(m.Config.DebugListen, logger); err != nil {
 		return err
 	}
 	go func() {
@@ -293,19 +334,23 @@ func mailReplyKey(db *sqldb.DB) []byte {
 // startJobs starts River with the configured notification senders and
 // makes the store queue a delivery job with every notification it writes.
 func (m *Main) startJobs(ctx context.Context, logger *slog.Logger) error {
+	if m.Config.SendTimeout >= m.Config.JobTimeout {
+		return fmt.Errorf("--send-timeout %s must be shorter than --job-timeout %s", m.Config.SendTimeout, m.Config.JobTimeout)
+	}
 	senders := map[string]notify.Sender{}
 	if m.Config.Demo {
 		senders[okcare.ChannelEmail], senders[okcare.ChannelSMS] = notify.DemoSender{}, notify.DemoSender{}
 	}
 	if m.Config.SMTPRelay != "" {
 		senders[okcare.ChannelEmail] = &smtp.Sender{Addr: m.Config.SMTPRelay, From: m.Config.SMTPFrom, PlainText: m.Config.SMTPPlain,
-			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB)}
+			SupportAddress: m.Config.SupportAddr, ReplyKey: mailReplyKey(m.DB), Timeout: m.Config.SendTimeout}
 	}
 	if m.Config.SMSWebhook != "" {
-		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{Timeout: 10 * time.Second}}
+		senders[okcare.ChannelSMS] = &notify.WebhookSender{URL: m.Config.SMSWebhook, Client: &http.Client{}, Timeout: m.Config.SendTimeout}
 	}
 	m.DB.SLAAlertTo = m.Config.SLAAlertTo
-	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB})
+	jobs, err := riverjobs.New(m.DB.SQL(), m.DB.Dialect().Name, riverjobs.Options{Store: m.DB, Senders: senders, Logger: logger, PollInterval: time.Second, SLA: m.DB,
+		JobTimeout: m.Config.JobTimeout, RescueAfter: m.Config.RescueAfter})
 	if err != nil {
 		return err
 	}
@@ -322,12 +367,30 @@ func (m *Main) printDemo(c *demo.Credentials) {
 		c.AdminEmail, c.AdminPassword, strings.Join(c.Staff, ", "), m.Config.Listen, c.UserPassword, strings.Join(c.Users, ", "))
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to 20 s),
-// lets running jobs finish and closes the store.
+// Drain is the first step of a graceful stop (SIGTERM): /readyz answers
+// 503 at once so that load balancers send new work elsewhere, answers ask
+// their clients to close keep-alive connections, and requests are still
+// served for the drain delay. Then Close stops the listener.
+func (m *Main) Drain() {
+	if m.Server == nil {
+		return
+	}
+	m.Server.StartDraining()
+	m.Logger.Info("draining", "for", m.Config.DrainDelay)
+	time.Sleep(m.Config.DrainDelay)
+}
+
+// Close stops accepting requests, closes idle connections, lets in-flight
+// requests and running jobs finish (up to --shutdown-timeout each) and
+// closes the store.
 func (m *Main) Close() error {
 	var errs []error
+	stopWithin := m.Config.StopTimeout
+	if stopWithin <= 0 {
+		stopWithin = 30 * time.Second
+	}
 	if m.HTTPServer != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 		defer cancel()
 		errs = append(errs, m.HTTPServer.Shutdown(ctx))
 	} else if m.Listener != nil {
@@ -336,19 +399,26 @@ func (m *Main) Close() error {
 	if m.MailServer != nil {
 		errs = append(errs, m.MailServer.Close())
 	}
+	errs = append(errs, m.debug.close())
 	if m.ChatRelay != nil {
 		errs = append(errs, m.ChatRelay.Close())
 	}
 	if m.Jobs != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 		defer cancel()
 		errs = append(errs, m.Jobs.Stop(ctx))
 	}
+	m.kbFeed.close() // before the index it writes closes
+	m.kbFeed = nil
 	if m.Search != nil {
 		errs = append(errs, m.Search.Close())
 	}
 	if m.optimizeStop != nil {
 		close(m.optimizeStop)
+	}
+	if m.calendarStop != nil {
+		close(m.calendarStop)
+		<-m.calendarDone
 	}
 	if m.anchorStop != nil {
 		close(m.anchorStop)
@@ -357,7 +427,10 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
-	if m.Logger != nil {
+	started := m.dirLock != nil
+	errs = append(errs, m.dirLock.release())
+	m.dirLock = nil
+	if m.Logger != nil && started {
 		m.Logger.Info("stopped")
 	}
 	return errors.Join(errs...)
