@@ -41,6 +41,7 @@ type Store interface {
 	okcare.FollowUpService
 	okcare.ChatService
 	okcare.ChatQueueService
+	okcare.HelpFeedbackService
 	okcare.CalendarService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
@@ -62,6 +63,9 @@ type Server struct {
 	ContactLimiter *RateLimiter
 	ContactCeiling *RateLimiter
 	ChatLimiter    *RateLimiter
+	// FeedbackLimiter limits article votes, and the searches counted as
+	// finding nothing, per client address.
+	FeedbackLimiter *RateLimiter
 	// VisitorKey signs the browser ids contact limits count by; every node
 	// needs the same one (nil: a key for this process).
 	VisitorKey []byte
@@ -148,10 +152,12 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		ContactLimiter: NewRateLimiter(30, 10*time.Minute),
 		ContactCeiling: NewRateLimiter(3000, 10*time.Minute),
 		ChatLimiter:    NewRateLimiter(60, time.Minute),
-		Calendar:       chinaCalendar,
-		Chat:           &chat.Hub{Node: token.New("node_")},
-		mux:            http.NewServeMux(),
-		registry:       prometheus.NewRegistry(),
+		// A reader votes on a few articles; a script votes on hundreds.
+		FeedbackLimiter: NewRateLimiter(30, feedbackWindow),
+		Calendar:        chinaCalendar,
+		Chat:            &chat.Hub{Node: token.New("node_")},
+		mux:             http.NewServeMux(),
+		registry:        prometheus.NewRegistry(),
 	}
 	// A store that keeps the holiday data current (sqldb) gives the
 	// default calendar its data, so imports reach the pages.
@@ -197,6 +203,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /help", s.pageHelp)
 	s.mux.HandleFunc("GET /help/search", s.pageSearch)
 	s.mux.HandleFunc("GET /help/{slug}", s.pageArticle)
+	s.mux.HandleFunc("POST /help/{slug}/vote", s.pageVote)
 	s.mux.HandleFunc("GET /diagnose", s.pageDiagnoseForm)
 	s.mux.HandleFunc("POST /diagnose", s.pageDiagnose)
 	s.mux.HandleFunc("POST /diagnose/{id}/feedback", s.pageFeedback)
@@ -292,6 +299,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/admin/kb/articles/{slug}/{lang}/history", s.agent(okcare.RoleAgent, s.handleArticleHistory))
 	s.handle("POST", "/api/v1/admin/kb/preview", s.agent(okcare.RoleAgent, s.handlePreviewArticle))
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
+	s.handle("GET", "/api/v1/admin/kb/feedback", s.agent(okcare.RoleSupervisor, s.handleHelpFeedback))
 
 	// Unknown paths: the JSON envelope for API clients, a page in the
 	// customer's language for a browser. A known path asked with a method
