@@ -107,6 +107,11 @@ func (s *Server) consoleReports(w http.ResponseWriter, r *http.Request, a *okcar
 		s.consoleError(w, r, lang, a, err)
 		return
 	}
+	help, err := s.helpFeedback(r.Context(), days)
+	if err != nil {
+		s.consoleError(w, r, lang, a, err)
+		return
+	}
 	var frtLabels []string
 	var frtValues []float64
 	maxFRT := 0.0
@@ -123,7 +128,7 @@ func (s *Server) consoleReports(w http.ResponseWriter, r *http.Request, a *okcar
 	}
 	text := consoleText[lang]
 	s.renderConsole(w, r, http.StatusOK, "console_reports.html", lang, a, text["reports"], map[string]any{
-		"Report": rep, "Days": days, "Periods": reportPeriods, "Deflection": defl,
+		"Report": rep, "Days": days, "Periods": reportPeriods, "Deflection": defl, "Help": help,
 		"FirstRate": rate(rep.FirstResponse), "ResolutionRate": rate(rep.Resolution),
 		"FRT":       columns(frtLabels, frtValues, maxFRT, func(v float64) string { return fmt.Sprint(int(v)) }),
 		"CSAT":      columns(weekLabels, weekValues, 5, func(v float64) string { return fmt.Sprintf("%.1f", v) }),

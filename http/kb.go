@@ -50,7 +50,7 @@ func (s *Server) handleKBSearch(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	res, err := idx.Search(r.URL.Query().Get("q"), lang, limit)
+	res, err := s.searchHelp(r, idx, r.URL.Query().Get("q"), lang, limit)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -93,7 +93,7 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 	if q != "" {
 		idx, err := s.searchIndex()
 		if err == nil {
-			data["Results"], err = idx.Search(q, lang, 10)
+			data["Results"], err = s.searchHelp(r, idx, q, lang, 10)
 		}
 		if err != nil {
 			data["Error"] = customerErrorText(lang, err)
@@ -105,11 +105,27 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
 	lang := pageLang(w, r)
 	a, err := s.Store.PublishedArticle(r.Context(), r.PathValue("slug"), lang)
+	if okcare.ErrorCode(err) == okcare.ENOTFOUND {
+		// An article written in one language only (search finds it from
+		// either page) is shown as it is, in a page of the reader's.
+		a, err = s.Store.PublishedArticle(r.Context(), r.PathValue("slug"), otherLang(lang))
+	}
 	if err != nil {
 		s.pageError(w, r, lang, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article.html", lang, a.Title, map[string]any{"Article": map[string]any{"HTML": markdown.Render("# " + a.Title + "\n\n" + a.Body)}})
+	// The vote form carries the search that led here; after a vote the
+	// page thanks the reader (voted=yes) or offers more help (voted=no).
+	s.render(w, r, http.StatusOK, "article.html", lang, a.Title, map[string]any{
+		"Article": map[string]any{"Slug": a.Slug, "Lang": a.Lang, "HTML": markdown.Render("# " + a.Title + "\n\n" + markdown.Body(a.Body))},
+		"Query":   articleQuery(r), "Voted": r.URL.Query().Get("voted")})
+}
+
+func otherLang(lang string) string {
+	if lang == okcare.LangEN {
+		return okcare.LangZH
+	}
+	return okcare.LangEN
 }
 
 func (s *Server) pageDiagnoseForm(w http.ResponseWriter, r *http.Request) {

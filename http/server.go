@@ -45,6 +45,7 @@ type Store interface {
 	okcare.ChannelService
 	okcare.AntiPhishingService
 	okcare.WalletCaseService
+	okcare.HelpFeedbackService
 	okcare.CalendarService
 	// ReportFacts supplies the support reports (see sqldb.DB.ReportFacts).
 	ReportFacts(ctx context.Context, since time.Time) ([]reports.TicketFacts, []reports.Rating, error)
@@ -73,6 +74,9 @@ type Server struct {
 	// VerifyLimiter limits official-channel and staff-code checks per
 	// client address.
 	VerifyLimiter *RateLimiter
+	// FeedbackLimiter limits article votes, and the searches counted as
+	// finding nothing, per client address.
+	FeedbackLimiter *RateLimiter
 	// VisitorKey signs the browser ids contact limits count by; every node
 	// needs the same one (nil: a key for this process).
 	VisitorKey []byte
@@ -162,10 +166,12 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 		// A household's worth, not a run through a list of contacts.
 		SelfServiceLimiter: NewRateLimiter(10, 10*time.Minute),
 		VerifyLimiter:      NewRateLimiter(60, 10*time.Minute),
-		Calendar:           chinaCalendar,
-		Chat:               &chat.Hub{Node: token.New("node_")},
-		mux:                http.NewServeMux(),
-		registry:           prometheus.NewRegistry(),
+		// A reader votes on a few articles; a script votes on hundreds.
+		FeedbackLimiter: NewRateLimiter(30, feedbackWindow),
+		Calendar:        chinaCalendar,
+		Chat:            &chat.Hub{Node: token.New("node_")},
+		mux:             http.NewServeMux(),
+		registry:        prometheus.NewRegistry(),
 	}
 	// A store that keeps the holiday data current (sqldb) gives the
 	// default calendar its data, so imports reach the pages.
@@ -211,6 +217,7 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("GET /help", s.pageHelp)
 	s.mux.HandleFunc("GET /help/search", s.pageSearch)
 	s.mux.HandleFunc("GET /help/{slug}", s.pageArticle)
+	s.mux.HandleFunc("POST /help/{slug}/vote", s.pageVote)
 	s.mux.HandleFunc("GET /diagnose", s.pageDiagnoseForm)
 	s.mux.HandleFunc("POST /diagnose", s.pageDiagnose)
 	s.mux.HandleFunc("POST /diagnose/{id}/feedback", s.pageFeedback)
@@ -323,6 +330,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/api/v1/admin/kb/articles/{slug}/{lang}/history", s.agent(okcare.RoleAgent, s.handleArticleHistory))
 	s.handle("POST", "/api/v1/admin/kb/preview", s.agent(okcare.RoleAgent, s.handlePreviewArticle))
 	s.handle("GET", "/api/v1/admin/reports/deflection", s.agent(okcare.RoleAgent, s.handleDeflectionReport))
+	s.handle("GET", "/api/v1/admin/kb/feedback", s.agent(okcare.RoleSupervisor, s.handleHelpFeedback))
 
 	// Unknown paths: the JSON envelope for API clients, a page in the
 	// customer's language for a browser. A known path asked with a method

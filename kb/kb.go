@@ -11,13 +11,17 @@ import (
 	"strings"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/markdown"
 )
 
 //go:embed articles/*.md
 var files embed.FS
 
 // Shipped returns the shipped articles: file "<slug>.<lang>.md" whose first
-// line is "# Title".
+// line is "# Title", or which starts with front matter (`platform:`,
+// `topics:`; see markdown.FrontMatter) followed by that line. The front
+// matter stays at the start of the article's body, so that whoever edits
+// the article edits it too.
 func Shipped() ([]*okcare.Article, error) {
 	names, err := fs.Glob(files, "articles/*.md")
 	if err != nil {
@@ -32,11 +36,16 @@ func Shipped() ([]*okcare.Article, error) {
 		}
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "articles/"), ".md")
 		dot := strings.LastIndex(base, ".")
-		title, body, _ := strings.Cut(string(raw), "\n")
+		fields, content := markdown.FrontMatter(string(raw))
+		title, body, _ := strings.Cut(content, "\n")
 		if dot < 0 || !strings.HasPrefix(title, "# ") {
-			return nil, fmt.Errorf("%s: want <slug>.<lang>.md starting with '# Title'", name)
+			return nil, fmt.Errorf("%s: want <slug>.<lang>.md starting with '# Title' (after any front matter)", name)
 		}
-		out = append(out, &okcare.Article{Slug: base[:dot], Lang: base[dot+1:], Title: strings.TrimPrefix(title, "# "), Body: strings.TrimSpace(body), CreatedBy: "system:kb"})
+		body = strings.TrimSpace(body)
+		if fields != nil {
+			body = strings.TrimSuffix(string(raw), content) + body
+		}
+		out = append(out, &okcare.Article{Slug: base[:dot], Lang: base[dot+1:], Title: strings.TrimPrefix(title, "# "), Body: body, CreatedBy: "system:kb"})
 	}
 	return out, nil
 }
@@ -51,8 +60,9 @@ type Store interface {
 }
 
 // Load publishes each shipped article that the store has not published
-// yet, leaving edited ones alone, all in one transaction: a start killed
-// half way leaves nothing half done. It returns how many it published.
+// yet, and a new shipped text of one nobody has edited, leaving edited
+// ones alone, all in one transaction: a start killed half way leaves
+// nothing half done. It returns how many it published.
 func Load(ctx context.Context, s Store) (int, error) {
 	articles, err := Shipped()
 	if err != nil {

@@ -23,9 +23,11 @@ var (
 	}()
 )
 
-// Render returns sanitised HTML for Markdown source. Raw HTML in the source
-// is never passed through: goldmark drops it, and the sanitiser would too.
+// Render returns sanitised HTML for Markdown source, without its front
+// matter. Raw HTML in the source is never passed through: goldmark drops
+// it, and the sanitiser would too.
 func Render(src string) template.HTML {
+	src = Body(src)
 	var buf bytes.Buffer
 	if err := renderer.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
@@ -33,9 +35,10 @@ func Render(src string) template.HTML {
 	return template.HTML(policy.SanitizeBytes(buf.Bytes()))
 }
 
-// Text returns the plain text of Markdown source with tags removed, for
-// search snippets.
+// Text returns the plain text of Markdown source with tags and front
+// matter removed, for search snippets.
 func Text(src string) string {
+	src = Body(src)
 	var buf bytes.Buffer
 	if err := renderer.Convert([]byte(src), &buf); err != nil {
 		return src

@@ -67,3 +67,34 @@ func FuzzRender(f *testing.F) {
 		assertSafe(t, src, string(markdown.Render(src)))
 	})
 }
+
+func TestFrontMatter(t *testing.T) {
+	for _, tc := range []struct {
+		src        string
+		fields     map[string]string
+		body, html string
+	}{
+		{"---\nplatform: ios\ntopics: cache, reinstall\n---\n\nText", map[string]string{"platform": "ios", "topics": "cache, reinstall"}, "Text", "<p>Text</p>"},
+		{"---\r\nplatform: android\r\n---\r\nText", map[string]string{"platform": "android"}, "Text", "<p>Text</p>"},
+		{"No front matter", nil, "No front matter", "<p>No front matter</p>"},
+		// A thematic break and a paragraph are Markdown, not front matter.
+		{"---\nA paragraph.\n---\n", nil, "---\nA paragraph.\n---\n", "<hr>"},
+		{"---\nplatform: ios\n", nil, "---\nplatform: ios\n", "<hr>"},
+	} {
+		fields, body := markdown.FrontMatter(tc.src)
+		if len(fields) != len(tc.fields) || body != tc.body {
+			t.Errorf("FrontMatter(%q) = %v, %q; want %v, %q", tc.src, fields, body, tc.fields, tc.body)
+		}
+		for k, v := range tc.fields {
+			if fields[k] != v {
+				t.Errorf("FrontMatter(%q)[%s] = %q, want %q", tc.src, k, fields[k], v)
+			}
+		}
+		if html := string(markdown.Render(tc.src)); !strings.Contains(html, tc.html) || (tc.fields != nil && strings.Contains(html, "platform")) {
+			t.Errorf("Render(%q) = %q, want it to contain %q and no front matter", tc.src, html, tc.html)
+		}
+	}
+	if got := markdown.List("cache，crash, , reinstall"); strings.Join(got, "|") != "cache|crash|reinstall" {
+		t.Errorf("List = %q", got)
+	}
+}

@@ -1,18 +1,27 @@
-// Package search is the help center's full-text index, on bleve. Chinese is
+// Package search is the help center's search, on bleve. Chinese is
 // analysed as Chinese (bleve's cjk analyzer: width folding and character
 // bigrams, so 闪退 matches 闪退 and not every text with 退 in it); English
 // with stemming (crashes finds crash). Queries get synonyms from both
 // languages and fuzzy matching for English typos. The index lives in a
 // directory and survives restarts; publishing an article updates it at once.
+//
+// Words find candidates; what the question asks ranks them (rank.go): the
+// platform it names (iPhone, 苹果, 华为) and the concepts it is about
+// (concepts.go) against each article's front matter (`platform:`,
+// `topics:`). A query is searched in the languages it is written in as
+// well as the page's, and an article is shown in the page's language when
+// it has one. Results far below the best, or near zero, are not answers.
 package search
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -36,26 +45,37 @@ type Index struct {
 	// versions are the article versions indexed, by doc id ("slug/lang");
 	// nil until read back from the index (see knownVersions).
 	versions map[string]int
+	cat      catalog // what ranking and results need of each article, in memory (under mu)
 }
 
 // Result is one search hit.
 type Result struct {
-	Slug    string  `json:"slug"`
+	Slug string `json:"slug"`
+	// Lang is the language of the title and snippet: the page's, unless
+	// the article exists only in the other language.
+	Lang    string  `json:"lang"`
 	Title   string  `json:"title"`
 	Snippet string  `json:"snippet"`
 	Score   float64 `json:"score"`
 }
 
+// format is the version of what a document holds; an index built by an
+// older okcare has older documents and is rebuilt (Stale).
+const format = 2
+
 // doc is what is indexed per article and language.
 type doc struct {
-	Slug    string `json:"slug"`
-	Lang    string `json:"lang"`
-	Title   string `json:"title"`
-	Text    string `json:"text"`
-	TitleZH string `json:"title_zh,omitempty"`
-	BodyZH  string `json:"body_zh,omitempty"`
-	TitleEN string `json:"title_en,omitempty"`
-	BodyEN  string `json:"body_en,omitempty"`
+	Slug     string `json:"slug"`
+	Lang     string `json:"lang"`
+	Title    string `json:"title"`
+	Text     string `json:"text"`
+	Platform string `json:"platform,omitempty"`
+	Topics   string `json:"topics,omitempty"`
+	Format   int    `json:"format"`
+	TitleZH  string `json:"title_zh,omitempty"`
+	BodyZH   string `json:"body_zh,omitempty"`
+	TitleEN  string `json:"title_en,omitempty"`
+	BodyEN   string `json:"body_en,omitempty"`
 	// Version is the article version indexed: Sync compares it with the
 	// store's published version.
 	Version int `json:"version"`
@@ -83,6 +103,11 @@ func indexMapping() mapping.IndexMapping {
 	d.AddFieldMappingsAt("lang", keyword())
 	d.AddFieldMappingsAt("title", stored())
 	d.AddFieldMappingsAt("text", stored())
+	d.AddFieldMappingsAt("platform", stored())
+	d.AddFieldMappingsAt("topics", stored())
+	num := bleve.NewNumericFieldMapping()
+	num.Index, num.Store = false, true
+	d.AddFieldMappingsAt("format", num)
 	d.AddFieldMappingsAt("title_zh", text("cjk"))
 	d.AddFieldMappingsAt("body_zh", text("cjk"))
 	d.AddFieldMappingsAt("title_en", text("en"))
@@ -98,7 +123,7 @@ func indexMapping() mapping.IndexMapping {
 func Open(path string) (*Index, error) {
 	if path == "" {
 		idx, err := bleve.NewMemOnly(indexMapping())
-		return &Index{idx: idx}, err
+		return &Index{idx: idx, cat: newCatalog()}, err
 	}
 	idx, err := bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
@@ -107,7 +132,44 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
-	return &Index{idx: idx}, nil
+	i := &Index{idx: idx, cat: newCatalog()}
+	if err := i.loadCatalog(); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	return i, nil
+}
+
+// Stale reports whether the index holds documents of an older format
+// (built by an older okcare): rebuild it.
+func (i *Index) Stale() bool {
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	return i.cat.stale
+}
+
+// loadCatalog reads every document's stored fields into the catalog.
+func (i *Index) loadCatalog() error {
+	n, err := i.idx.DocCount()
+	if err != nil || n == 0 {
+		return err
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), int(n), 0, false)
+	req.Fields = []string{"slug", "lang", "title", "text", "platform", "topics", "format"}
+	res, err := i.idx.Search(req)
+	if err != nil {
+		return err
+	}
+	for _, h := range res.Hits {
+		str := func(k string) string { v, _ := h.Fields[k].(string); return v }
+		f, _ := h.Fields["format"].(float64)
+		if int(f) != format {
+			i.cat.stale = true
+		}
+		i.cat.put(h.ID, &entry{slug: str("slug"), lang: str("lang"), title: str("title"), text: str("text"), platform: str("platform"), topics: markdown.List(str("topics"))})
+	}
+	i.cat.recount()
+	return nil
 }
 
 // Close closes the index.
@@ -134,15 +196,37 @@ func (i *Index) Settle(max time.Duration) {
 // Count returns how many article versions are indexed.
 func (i *Index) Count() (uint64, error) { return i.idx.DocCount() }
 
+// toDoc is what the index keeps of an article. The front matter gives
+// the platform and topics: values search does not know are dropped.
 func toDoc(a *okcare.Article) doc {
-	text := strings.Join(strings.Fields(markdown.Text(a.Body)), " ")
-	d := doc{Slug: a.Slug, Lang: a.Lang, Title: a.Title, Text: text, Version: a.Version}
+	fields, body := markdown.FrontMatter(a.Body)
+	text := strings.Join(strings.Fields(markdown.Text(body)), " ")
+	d := doc{Slug: a.Slug, Lang: a.Lang, Title: a.Title, Text: text, Format: format, Version: a.Version}
+	if p := strings.ToLower(strings.TrimSpace(fields["platform"])); platforms[p] != nil {
+		d.Platform = p
+	}
+	var topics []string
+	for _, t := range markdown.List(strings.ToLower(fields["topics"])) {
+		if known[t] {
+			topics = append(topics, t)
+		}
+	}
+	if _, set := fields["topics"]; !set {
+		// An article that does not say what it is about is about what its
+		// title says: a new article ranks by meaning before anyone tags it.
+		topics = titleTopics(a.Title)
+	}
+	d.Topics = strings.Join(topics, ",")
 	if a.Lang == okcare.LangZH {
 		d.TitleZH, d.BodyZH = a.Title, text
 	} else {
 		d.TitleEN, d.BodyEN = a.Title, text
 	}
 	return d
+}
+
+func (d doc) entry() *entry {
+	return &entry{slug: d.Slug, lang: d.Lang, title: d.Title, text: d.Text, platform: d.Platform, topics: markdown.List(d.Topics)}
 }
 
 // docID is an article's id in the index.
@@ -154,12 +238,15 @@ func (i *Index) Put(a *okcare.Article) error {
 	defer i.writeMu.Unlock()
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if err := i.idx.Index(docID(a.Slug, a.Lang), toDoc(a)); err != nil {
+	d := toDoc(a)
+	if err := i.idx.Index(docID(a.Slug, a.Lang), d); err != nil {
 		return err
 	}
 	if i.versions != nil {
 		i.versions[docID(a.Slug, a.Lang)] = a.Version
 	}
+	i.cat.put(docID(a.Slug, a.Lang), d.entry())
+	i.cat.recount()
 	return nil
 }
 
@@ -176,15 +263,18 @@ func (i *Index) Rebuild(articles []*okcare.Article, progress func(done, total in
 		return err
 	}
 	keep := map[string]bool{}
+	cat := newCatalog()
 	const batchSize = 200
 	for start := 0; start < len(articles); start += batchSize {
 		b := i.idx.NewBatch()
 		for _, a := range articles[start:min(start+batchSize, len(articles))] {
 			id := docID(a.Slug, a.Lang)
 			keep[id] = true
-			if err := b.Index(id, toDoc(a)); err != nil {
+			d := toDoc(a)
+			if err := b.Index(id, d); err != nil {
 				return err
 			}
+			cat.put(id, d.entry())
 		}
 		if err := i.idx.Batch(b); err != nil {
 			return err
@@ -199,7 +289,12 @@ func (i *Index) Rebuild(articles []*okcare.Article, progress func(done, total in
 			b.Delete(id)
 		}
 	}
-	return i.idx.Batch(b)
+	if err := i.idx.Batch(b); err != nil {
+		return err
+	}
+	cat.recount()
+	i.cat = cat
+	return nil
 }
 
 func (i *Index) allIDs() ([]string, error) {
@@ -222,7 +317,8 @@ func (i *Index) allIDs() ([]string, error) {
 // MaxQuery is the longest query accepted, in characters.
 const MaxQuery = 200
 
-// Search returns the best matches for q in lang, at most limit.
+// Search returns the best answers to q on a page in lang, at most limit;
+// none when nothing answers it well.
 func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 	q = strings.TrimSpace(q)
 	if q == "" || utf8.RuneCountInString(q) > MaxQuery || !utf8.ValidString(q) {
@@ -231,50 +327,112 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 	if !okcare.ValidLang(lang) {
 		return nil, okcare.Errorf(okcare.EINVALID, "lang must be zh-CN or en.")
 	}
-	expanded := expand(textnorm.Fold(q), lang)
-	suffix := "en"
-	if lang == okcare.LangZH {
-		suffix = "zh"
+	// Traditional Chinese first (Taiwan words such as 伺服器 are matched in
+	// traditional characters), then width, case and this domain's words.
+	folded := textnorm.Fold(textnorm.Simplified(q))
+	ask := understand(folded)
+	words := withoutBrand(folded)
+	// The page's language, and the query's: a Chinese query on the English
+	// page finds the Chinese articles, an English one on the Chinese page
+	// the English ones. Latin words inside a Chinese query ("一直loading")
+	// are names the Chinese articles use too (iOS, Wi-Fi) or concepts, and
+	// do not cost a second language's search.
+	searchZH := lang == okcare.LangZH || ask.han
+	searchEN := lang == okcare.LangEN || (ask.latin && !ask.han)
+	var should []query.Query
+	addMatch := func(field, text string, boost float64, fuzzy bool) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		m := bleve.NewMatchQuery(text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		if fuzzy {
+			// One edit, first letter kept: looser matching of short
+			// words would match half the dictionary.
+			m.SetFuzziness(1)
+			m.SetPrefix(1)
+		}
+		should = append(should, m)
 	}
-	build := func(fuzzyWords string) query.Query {
-		var should []query.Query
-		addMatch := func(field, text string, boost float64, fuzzy bool) {
-			m := bleve.NewMatchQuery(text)
-			m.SetField(field)
-			m.SetBoost(boost)
-			if fuzzy {
-				// One edit, first letter kept: looser matching of short
-				// words would match half the dictionary.
-				m.SetFuzziness(1)
-				m.SetPrefix(1)
+	if searchEN {
+		// Only a word the index does not know can be a typo, and only then
+		// is fuzzy matching (which walks the term dictionary) worth its
+		// cost. The check is a dictionary lookup, so one search runs.
+		latin := latinWords(words)
+		fixed, unknown := i.correctTypos(latin)
+		if fixed != latin {
+			for c := range understand(fixed).concepts {
+				ask.concepts[c] = true
 			}
-			should = append(should, m)
 		}
-		addMatch("title_"+suffix, expanded, 3, false)
-		addMatch("body_"+suffix, expanded, 1, false)
-		if fuzzyWords != "" {
-			addMatch("title_en", fuzzyWords, 1, true) // typos: "pasword"
-			addMatch("body_en", fuzzyWords, 0.3, true)
+		en := expand(fixed, okcare.LangEN)
+		addMatch("title_en", unique(en+" "+conceptWords(ask.concepts, okcare.LangEN)), 3, false)
+		addMatch("body_en", en, 1, false)
+		addMatch("title_en", unknown, 1, true) // typos: "pasword"
+		addMatch("body_en", unknown, 0.3, true)
+	}
+	if searchZH {
+		zh := expand(withoutQuestionWords(words), okcare.LangZH)
+		addMatch("title_zh", unique(zh+" "+conceptWords(ask.concepts, okcare.LangZH)), 3, false)
+		addMatch("body_zh", zh, 1, false)
+	}
+	// The fields are per language (an English article has no title_zh),
+	// so the field choice is the language filter: no conjunction with a
+	// lang term, which cost half of each search.
+	hits, err := i.run(bleve.NewDisjunctionQuery(should...), max(4*limit, 40))
+	if err != nil {
+		return nil, err
+	}
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	return i.cat.rank(hits, ask, lang, q, limit), nil
+}
+
+// brand is the product's name, which every article says: it tells
+// articles apart no better than "the".
+var brand = regexp.MustCompile(`\bok\s*(wallet|钱包)|ok钱包|okwallet`)
+
+// withoutBrand drops the product's name from a folded query, unless that
+// is all it says.
+func withoutBrand(folded string) string {
+	if rest := strings.TrimSpace(brand.ReplaceAllString(folded, " ")); rest != "" {
+		return rest
+	}
+	return folded
+}
+
+// questionWords are how Chinese questions are put, not what they are
+// about; their character pairs (怎么, 什么) are in half the articles.
+var questionWords = strings.NewReplacer("为什么", " ", "怎么办", " ", "怎么样", " ", "怎么", " ", "什么", " ", "如何", " ", "是不是", " ", "能不能", " ",
+	"可不可以", " ", "可以", " ", "我的", " ", "你们", " ", "请问", " ", "哪里", " ", "一下", " ", "吗", " ", "呢", " ", "吧", " ", "啊", " ", "了", " ", "的", " ")
+
+// withoutQuestionWords drops question words from a folded Chinese query,
+// unless that is all it says.
+func withoutQuestionWords(folded string) string {
+	if rest := strings.TrimSpace(questionWords.Replace(folded)); rest != "" {
+		return rest
+	}
+	return folded
+}
+
+// unique drops repeated words: each costs another posting-list walk.
+func unique(s string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range strings.Fields(s) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
 		}
-		// The fields are per language (an English article has no
-		// title_zh), so the field choice is the language filter: no
-		// conjunction with a lang term, which cost half of each search.
-		return bleve.NewDisjunctionQuery(should...)
 	}
-	// Only a word the index does not know can be a typo, and only then is
-	// fuzzy matching (which walks the term dictionary) worth its cost. The
-	// check is a dictionary lookup, so it comes first and one search runs.
-	fuzzy := ""
-	if lang == okcare.LangEN {
-		if fixed, unknown := i.correctTypos(q); fixed != q || unknown != "" {
-			expanded, fuzzy = expand(textnorm.Fold(fixed), lang), unknown
-		}
-	}
-	res, err := i.run(build(fuzzy), limit)
-	for k := range res {
-		res[k].Snippet = snippet(res[k].Snippet, q)
-	}
-	return res, err
+	return strings.Join(out, " ")
+}
+
+// latinWords keeps the Latin words of a query: Chinese characters cannot
+// match an English article.
+func latinWords(folded string) string {
+	return strings.Join(strings.FieldsFunc(folded, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Han, r) }), " ")
 }
 
 // correctTypos looks at each word of five letters or more that no English
@@ -346,21 +504,23 @@ func (i *Index) knownWord(w string) bool {
 	return true
 }
 
-func (i *Index) run(q query.Query, limit int) ([]Result, error) {
+// hit is a document the words found, with its score.
+type hit struct {
+	id    string
+	score float64
+}
+
+func (i *Index) run(q query.Query, limit int) ([]hit, error) {
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
-	req.Fields = []string{"slug", "title", "text"}
 	i.mu.RLock()
 	res, err := i.idx.Search(req)
 	i.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Result, 0, len(res.Hits))
+	out := make([]hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		slug, _ := h.Fields["slug"].(string)
-		title, _ := h.Fields["title"].(string)
-		text, _ := h.Fields["text"].(string) // the full text; Search cuts the snippet
-		out = append(out, Result{Slug: slug, Title: title, Snippet: text, Score: h.Score})
+		out = append(out, hit{h.ID, h.Score})
 	}
 	return out, nil
 }
@@ -379,21 +539,30 @@ func longWords(q string, n int) string {
 // snippet returns about 120 characters of text around the first query word
 // found in it, or its start.
 func snippet(text, q string) string {
-	runes := []rune(text)
-	at := 0
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if idx := strings.Index(strings.ToLower(text), w); idx >= 0 {
-			at = utf8.RuneCountInString(text[:idx])
-			break
+	at := 0 // byte offset of the first query word found
+	if lower := strings.ToLower(text); len(lower) == len(text) {
+		for _, w := range strings.Fields(strings.ToLower(q)) {
+			if idx := strings.Index(lower, w); idx >= 0 {
+				at = idx
+				break
+			}
 		}
 	}
-	start := max(0, at-30)
-	end := min(len(runes), start+120)
-	s := string(runes[start:end])
+	start := at
+	for n := 0; n < 30 && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(text[:start])
+		start -= size
+	}
+	end := start
+	for n := 0; n < 120 && end < len(text); n++ {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+	}
+	s := text[start:end]
 	if start > 0 {
 		s = "…" + s
 	}
-	if end < len(runes) {
+	if end < len(text) {
 		s += "…"
 	}
 	return s

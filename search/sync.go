@@ -60,10 +60,13 @@ func (i *Index) Sync(ctx context.Context, src Source) (int, error) {
 		return 0, err
 	}
 	b := i.idx.NewBatch()
+	docs := make([]doc, 0, len(articles))
 	for _, a := range articles {
-		if err := b.Index(docID(a.Slug, a.Lang), toDoc(a)); err != nil {
+		d := toDoc(a)
+		if err := b.Index(docID(a.Slug, a.Lang), d); err != nil {
 			return 0, err
 		}
+		docs = append(docs, d)
 	}
 	for _, id := range gone {
 		b.Delete(id)
@@ -73,12 +76,15 @@ func (i *Index) Sync(ctx context.Context, src Source) (int, error) {
 	if err := i.idx.Batch(b); err != nil {
 		return 0, err
 	}
-	for _, a := range articles {
+	for k, a := range articles {
 		i.versions[docID(a.Slug, a.Lang)] = a.Version
+		i.cat.put(docID(a.Slug, a.Lang), docs[k].entry())
 	}
 	for _, id := range gone {
 		delete(i.versions, id)
+		delete(i.cat.docs, id)
 	}
+	i.cat.recount()
 	return len(articles) + len(gone), nil
 }
 

@@ -20,8 +20,10 @@ const ShippedBy = "system:kb"
 // it existed. Now an article is published with its first version or not
 // at all, and an article left that way by an older version (only shipped
 // drafts, none published) is repaired by publishing its latest draft.
-// Articles staff have written on are left alone: a published article, and
-// an unpublished one with a staff draft, are theirs.
+// An article nobody has edited (only shipped versions, the latest
+// published) gets a new shipped text as its next version, published.
+// Articles staff have written on are left alone: one with any staff
+// version is theirs.
 //
 // Rows are locked in slug and language order, so two nodes starting at
 // once on PostgreSQL queue instead of both writing version 1.
@@ -57,9 +59,6 @@ func publishShipped(ctx context.Context, tx *Tx, a *okcare.Article) (bool, error
 	if err := tx.queryRow(ctx, `SELECT published_version FROM articles WHERE slug = ? AND lang = ?`+tx.db.dialect.ForUpdate, a.Slug, a.Lang).Scan(&published); err != nil {
 		return false, err
 	}
-	if published.Valid {
-		return false, nil
-	}
 	var latest, staff int
 	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0), COALESCE(SUM(CASE WHEN created_by <> ? THEN 1 ELSE 0 END), 0)
 		FROM article_versions WHERE slug = ? AND lang = ?`, ShippedBy, a.Slug, a.Lang).Scan(&latest, &staff); err != nil {
@@ -68,7 +67,25 @@ func publishShipped(ctx context.Context, tx *Tx, a *okcare.Article) (bool, error
 	if staff > 0 {
 		return false, nil
 	}
-	if latest == 0 {
+	if published.Valid {
+		// Nobody has edited it: a new shipped text (front matter, a
+		// correction) becomes its next version, published.
+		if int(published.Int64) != latest {
+			return false, nil
+		}
+		var title, body string
+		if err := tx.queryRow(ctx, `SELECT title, body FROM article_versions WHERE slug = ? AND lang = ? AND version = ?`, a.Slug, a.Lang, latest).Scan(&title, &body); err != nil {
+			return false, err
+		}
+		if title == a.Title && body == a.Body {
+			return false, nil
+		}
+		latest++
+		if _, err := tx.exec(ctx, `INSERT INTO article_versions (slug, lang, version, title, body, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			a.Slug, a.Lang, latest, a.Title, a.Body, micros(tx.now), ShippedBy); err != nil {
+			return false, err
+		}
+	} else if latest == 0 {
 		latest = 1
 		if _, err := tx.exec(ctx, `INSERT INTO article_versions (slug, lang, version, title, body, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			a.Slug, a.Lang, latest, a.Title, a.Body, micros(tx.now), ShippedBy); err != nil {

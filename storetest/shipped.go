@@ -61,8 +61,23 @@ func testShippedArticles(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if hist, _ := db.ArticleHistory(ctx, "check-network", "en"); len(hist) != 1 || !hist[0].Published || hist[0].CreatedBy != sqldb.ShippedBy {
 		t.Fatalf("check-network/en: %+v", hist)
 	}
-	// The next start finds nothing to do.
+	// The next start gives the repaired article, which nobody edited, the
+	// shipped text as its next version; the staff's stay theirs.
+	if n, err := kb.Load(ctx, db); err != nil || n != 1 {
+		t.Fatalf("second Load published %d (%v), want 1", n, err)
+	}
+	for _, s := range shipped {
+		if s.Slug == "account-frozen" && s.Lang == "en" {
+			if a, err := db.PublishedArticle(ctx, "account-frozen", "en"); err != nil || a.Version != 2 || a.Title != s.Title || a.Body != s.Body || a.CreatedBy != sqldb.ShippedBy {
+				t.Fatalf("the untouched article did not get the shipped text: %+v %v", a, err)
+			}
+		}
+	}
+	if a, _ := db.PublishedArticle(ctx, "update-app", "en"); a == nil || a.Title != "Update okcare" {
+		t.Fatalf("the staff's article was replaced: %+v", a)
+	}
+	// Then a start finds nothing to do.
 	if n, err := kb.Load(ctx, db); err != nil || n != 0 {
-		t.Fatalf("second Load published %d (%v)", n, err)
+		t.Fatalf("third Load published %d (%v)", n, err)
 	}
 }

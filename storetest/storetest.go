@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"Diagnoses", testDiagnoses},
 		{"Articles", testArticles},
+		{"HelpFeedback", testHelpFeedback},
 		{"ShippedArticles", testShippedArticles},
 		{"Heartbeat", testHeartbeat},
 		{"PublishedVersions", testPublishedVersions},

@@ -19,3 +19,19 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+func TestSimplified(t *testing.T) {
+	for in, want := range map[string]string{
+		"雙重認證":            "双重认证",
+		"帳戶被凍結了怎麼辦":       "账户被冻结了怎么办",
+		"無法連線伺服器":         "无法连接服务器",
+		"公共網路安全嗎":         "公共网络安全吗",
+		"清除快取":            "清除缓存",
+		"已经是简体 and ASCII": "已经是简体 and ASCII",
+		"":                "",
+	} {
+		if got := textnorm.Simplified(in); got != want {
+			t.Errorf("Simplified(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -25,9 +25,11 @@ func kbIndexPath(c *Config) string {
 	return filepath.Join(c.DataDir, "kb.bleve")
 }
 
-// openHelpCenter loads the shipped articles the store lacks and opens the
-// search index, bringing it to the store's published articles: those
-// published (on any node) while this one was down are indexed now.
+// openHelpCenter loads the shipped articles the store lacks (and new
+// shipped texts of articles nobody edited) and opens the search index,
+// bringing it to the store's published articles: those published (on any
+// node) while this one was down are indexed now. An index an older okcare
+// built is rebuilt first.
 func openHelpCenter(ctx context.Context, c *Config, db *sqldb.DB, logger *slog.Logger) (*search.Index, error) {
 	added, err := kb.Load(ctx, db)
 	if err != nil {
@@ -36,6 +38,18 @@ func openHelpCenter(ctx context.Context, c *Config, db *sqldb.DB, logger *slog.L
 	idx, err := search.Open(kbIndexPath(c))
 	if err != nil {
 		return nil, err
+	}
+	if idx.Stale() {
+		// Built by an older okcare: its documents lack what ranking reads
+		// (front matter), so every one is indexed again.
+		articles, err := db.PublishedArticles(ctx)
+		if err == nil {
+			err = idx.Rebuild(articles, nil)
+		}
+		if err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("rebuild search index: %w", err)
+		}
 	}
 	changed, err := idx.Sync(ctx, db)
 	if err != nil {
