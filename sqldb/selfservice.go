@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -51,10 +52,18 @@ func init() {
 }
 
 // contactHash is how a self-service request remembers its contact: enough
-// to count requests per contact, without keeping the address itself.
-func contactHash(contact string) string {
-	sum := sha256.Sum256([]byte("okcare self-service contact v1|" + contact))
-	return hex.EncodeToString(sum[:])
+// to count requests per contact, without keeping the address itself. It
+// is an HMAC under a key derived from the secret key, which the database
+// does not hold, so a copy of the table cannot be turned back into phone
+// numbers by trying them all (an unkeyed hash of a phone number can).
+func (db *DB) contactHash(contact string) string {
+	if db.Secrets == nil {
+		sum := sha256.Sum256([]byte("okcare self-service contact v1|" + contact))
+		return hex.EncodeToString(sum[:])
+	}
+	mac := hmac.New(sha256.New, db.Secrets.Derive("okcare self-service contact v1"))
+	mac.Write([]byte(contact))
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // parseContact normalizes an email address or phone number a customer
@@ -82,7 +91,7 @@ func sixDigits() (string, error) {
 // selfServiceRequest records a request for contact, after the throttle,
 // and returns the account registered to it (nil for none).
 func selfServiceRequest(ctx context.Context, tx *Tx, id, purpose, contact, channel, codeHash, lang string, expires time.Time) (*okcare.User, error) {
-	hash := contactHash(contact)
+	hash := tx.db.contactHash(contact)
 	var recent int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM self_service_requests WHERE purpose = ? AND contact_hash = ? AND created_at > ?`,
 		purpose, hash, micros(tx.now.Add(-time.Hour))).Scan(&recent); err != nil {

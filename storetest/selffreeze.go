@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +209,14 @@ func testSelfFreeze(t *testing.T, db *sqldb.DB, clock *Clock) {
 	// No contact is kept in clear.
 	if n := countRows(t, db, `SELECT COUNT(*) FROM self_service_requests WHERE contact_hash LIKE '%@%' OR contact_hash LIKE '%+86%'`); n != 0 {
 		t.Fatal("a contact is stored in clear")
+	}
+	// Nor as a hash anyone could recompute from a list of phone numbers:
+	// the hash is keyed with the secret key.
+	unkeyed := sha256.Sum256([]byte("okcare self-service contact v1|lin@example.com"))
+	var same int
+	db.SQL().QueryRow(db.Rebind(`SELECT COUNT(*) FROM self_service_requests WHERE contact_hash = ?`), hex.EncodeToString(unkeyed[:])).Scan(&same)
+	if same != 0 {
+		t.Fatal("a contact is stored as its unkeyed hash")
 	}
 }
 
