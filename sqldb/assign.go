@@ -57,8 +57,7 @@ func (db *DB) SetAgentPresence(ctx context.Context, agentID, presence string, ca
 // ticket stays in the queue).
 func (db *DB) AssignTicket(ctx context.Context, ticketID string) (string, error) {
 	// Nobody online (nights, holidays): no write transaction at all.
-	var online int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM agents WHERE presence = 'online'`).Scan(&online); err != nil || online == 0 {
+	if online, err := db.anyoneOnline(ctx); err != nil || !online {
 		return "", err
 	}
 	var chosen string
@@ -139,14 +138,20 @@ func (db *DB) TicketAssignee(ctx context.Context, ticketID string) (string, erro
 	return a.String, err
 }
 
+// anyoneOnline reports whether any agent is online to take a ticket.
+func (db *DB) anyoneOnline(ctx context.Context) (bool, error) {
+	var online int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM agents WHERE presence = 'online'`).Scan(&online)
+	return online > 0, err
+}
+
 // AssignWaiting offers the unassigned new and open tickets, most urgent
 // target first, to the agents available now (see AssignTicket). It runs
 // when an agent comes online and from the SLA watch, so a ticket nobody
 // could take when it arrived is not forgotten. It returns how many it
 // assigned.
 func (db *DB) AssignWaiting(ctx context.Context) (int, error) {
-	var online int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM agents WHERE presence = 'online'`).Scan(&online); err != nil || online == 0 {
+	if online, err := db.anyoneOnline(ctx); err != nil || !online {
 		return 0, err // nobody to give them to: not even the queue is read
 	}
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open')
