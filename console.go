@@ -153,4 +153,17 @@ type ChatService interface {
 	// ChatMessagesSince lists a ticket's public messages after seq, in
 	// order, at most limit: what a chat window missed.
 	ChatMessagesSince(ctx context.Context, ticketID string, seq int64, limit int) ([]*TicketMessage, error)
+
+	// AddChatMessages stores messages, in order, and returns once they are
+	// durable: a message whose Author is "agent:<id>" as ReplyAsAgentOnce
+	// stores a reply (Public as given), any other as AddTicketMessage
+	// does (attachments are not taken). They may share one commit with
+	// each other and with other callers' messages; each is decided as if
+	// alone, after the ones before it, so a refused one (EINVALID,
+	// ENOTFOUND, ECONFLICT for a closed ticket or someone else's client
+	// id) changes nothing and does not affect the rest, and a client id
+	// already stored, earlier in the same call too, answers the stored
+	// message with Replayed set. The messages are filled in where stored;
+	// errs[i] is message i's refusal. err is set only if none was stored.
+	AddChatMessages(ctx context.Context, ms []*TicketMessage) (errs []error, err error)
 }

@@ -103,6 +103,7 @@ type DB struct {
 	assets  sync.Map // code -> *okcare.Asset, as found (assets never change)
 	hot     HotReader
 	group   *groupCommitter
+	chat    *chatCommitter
 	relaxed *relaxedWriter
 	ckpt    *checkpointer
 	touches *sessionTouches
@@ -253,6 +254,9 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.close()
+	}
+	if db.chat != nil {
+		db.chat.close()
 	}
 	db.touches.close()
 	if db.relaxed != nil {

@@ -473,65 +473,77 @@ func (db *DB) UserTickets(ctx context.Context, userID string) ([]*okcare.Ticket,
 // AddTicketMessage appends a message. A customer's reply to a pending or
 // solved ticket puts it back in the queue as open.
 func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) error {
+	if err := checkNewMessage(m); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *Tx) error { return addMessageTx(ctx, tx, m) })
+}
+
+// checkNewMessage refuses what no transaction needs to see: an empty or
+// too long body, bad attachments, a malformed client id.
+func checkNewMessage(m *okcare.TicketMessage) error {
 	if strings.TrimSpace(m.Body) == "" || utf8.RuneCountInString(m.Body) > maxTicketText {
 		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
 	}
 	if err := checkAttachments(m.Attachments); err != nil {
 		return err
 	}
-	if err := checkClientID(m.ClientID); err != nil {
+	return checkClientID(m.ClientID)
+}
+
+// addMessageTx is AddTicketMessage's transaction body (checkNewMessage
+// done). It refuses (a closed ticket, someone else's client id) before
+// writing anything.
+func addMessageTx(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
+	db := tx.db
+	t, err := lockTicket(ctx, tx, m.TicketID)
+	if err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		t, err := lockTicket(ctx, tx, m.TicketID)
-		if err != nil {
+	if first, err := sentBefore(ctx, tx, t.ID, m.ClientID, m.Author); err != nil || first != nil {
+		if first != nil {
+			*m = *first
+		}
+		return err
+	}
+	if t.Status == okcare.TicketClosed {
+		return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
+	}
+	secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
+	status := t.Status
+	customer := customerAuthor(m.Author)
+	if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
+		status = okcare.TicketOpen
+	}
+	// Leaving pending (a customer's answer) stops the auto-solve clock
+	// and restarts the resolution clock.
+	if status != t.Status && t.Status == okcare.TicketPending {
+		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = NULL, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
+			status, micros(tx.now), db.resumedDue(t, tx.now), t.ID); err != nil {
 			return err
 		}
-		if first, err := sentBefore(ctx, tx, t.ID, m.ClientID, m.Author); err != nil || first != nil {
-			if first != nil {
-				*m = *first
-			}
+	} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
+		return err
+	}
+	if err := insertMaskedMessage(ctx, tx, m); err != nil {
+		return err
+	}
+	if customer {
+		if err := reclassify(ctx, tx, t, m.Body); err != nil {
 			return err
 		}
-		if t.Status == okcare.TicketClosed {
-			return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
-		}
-		secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
-		status := t.Status
-		customer := customerAuthor(m.Author)
-		if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
-			status = okcare.TicketOpen
-		}
-		// Leaving pending (a customer's answer) stops the auto-solve clock
-		// and restarts the resolution clock.
-		if status != t.Status && t.Status == okcare.TicketPending {
-			if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = NULL, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
-				status, micros(tx.now), db.resumedDue(t, tx.now), t.ID); err != nil {
-				return err
-			}
-		} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
-			return err
-		}
-		if err := insertMaskedMessage(ctx, tx, m); err != nil {
-			return err
-		}
-		if customer {
-			if err := reclassify(ctx, tx, t, m.Body); err != nil {
-				return err
-			}
-		}
-		if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
-			return err
-		}
-		if !customer || secrets == nil {
-			return nil
-		}
-		t.Status = status
-		if m.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
-			return err
-		}
-		return mailSecretWarning(ctx, tx, t, m.SecretWarning)
-	})
+	}
+	if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
+		return err
+	}
+	if !customer || secrets == nil {
+		return nil
+	}
+	t.Status = status
+	if m.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
+		return err
+	}
+	return mailSecretWarning(ctx, tx, t, m.SecretWarning)
 }
 
 // ReplyAsAgent adds a staff message; see okcare.TicketService.
@@ -542,28 +554,41 @@ func (db *DB) ReplyAsAgent(ctx context.Context, ticketID, agentID, body string, 
 // ReplyAsAgentOnce adds a staff message once per client id; see
 // okcare.TicketService.
 func (db *DB) ReplyAsAgentOnce(ctx context.Context, ticketID, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
-	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
-		return nil, okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
-	}
-	if err := checkClientID(clientID); err != nil {
+	if err := checkReply(body, clientID); err != nil {
 		return nil, err
 	}
 	var m *okcare.TicketMessage
 	err := db.inTx(ctx, func(tx *Tx) error {
-		t, err := lockTicket(ctx, tx, ticketID)
-		if err != nil {
-			return err
-		}
-		if m, err = sentBefore(ctx, tx, t.ID, clientID, "agent:"+agentID); err != nil || m != nil {
-			return err
-		}
-		m, err = replyAsAgent(ctx, tx, t, agentID, clientID, body, public)
+		var err error
+		m, err = replyOnceTx(ctx, tx, ticketID, agentID, clientID, body, public)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkReply refuses a staff message no transaction needs to see.
+func checkReply(body, clientID string) error {
+	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
+		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	}
+	return checkClientID(clientID)
+}
+
+// replyOnceTx is ReplyAsAgentOnce's transaction body (checkReply done). It
+// refuses (a closed ticket, someone else's client id) before writing
+// anything.
+func replyOnceTx(ctx context.Context, tx *Tx, ticketID, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
+	t, err := lockTicket(ctx, tx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	if m, err := sentBefore(ctx, tx, t.ID, clientID, "agent:"+agentID); err != nil || m != nil {
+		return m, err
+	}
+	return replyAsAgent(ctx, tx, t, agentID, clientID, body, public)
 }
 
 // replyAsAgent adds a staff message to t (locked by the caller).

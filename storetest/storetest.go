@@ -109,6 +109,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChatQueue", testChatQueue},
 		{"MessageClientIDs", testMessageClientIDs},
 		{"MessageOrder", testMessageOrder},
+		{"ChatBatch", testChatBatch},
 		{"HostileSubjects", testHostileSubjects},
 		{"SolveSurveyAndPending", testSolveSurveyAndPending},
 		{"Assignment", testAssignment},
