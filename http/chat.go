@@ -259,37 +259,76 @@ func (s *Server) pageChat(w http.ResponseWriter, r *http.Request) {
 
 // customerSays stores a customer's chat message and tells the watchers.
 // It is the one way a customer's chat words reach the store (the socket,
-// the plain form), so whatever must be done to them before they are kept
-// is done here. A resend under the same client id returns the stored
-// message and tells nobody again.
+// the plain form, the API), through customerSay, so whatever must be done
+// to them before they are kept is done there. A resend under the same
+// client id returns the stored message and tells nobody again.
 func (s *Server) customerSays(ctx context.Context, t *okcare.Ticket, clientID, body string) (*okcare.TicketMessage, error) {
-	if !s.ChatLimiter.Allow("chat:"+t.ID, s.Now()) {
-		return nil, okcare.Errorf(okcare.ERATELIMITED, "You are sending messages too fast; wait a moment.")
-	}
+	ms, errs := s.customerSay(ctx, t, []chatIn{{ClientID: clientID, Body: body}})
+	return ms[0], errs[0]
+}
+
+// customerSay stores a customer's chat messages, in order, in as few
+// commits as the store manages (see okcare.ChatService.AddChatMessages),
+// and tells the watchers of each stored one; it returns each message or
+// why it was refused.
+func (s *Server) customerSay(ctx context.Context, t *okcare.Ticket, in []chatIn) ([]*okcare.TicketMessage, []error) {
 	author := "contact"
 	if t.UserID != "" {
 		author = "user:" + t.UserID
 	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: body, ClientID: clientID}
-	if err := s.Store.AddTicketMessage(ctx, m); err != nil {
-		return nil, err
-	}
-	s.publishChat(t, m)
-	if w := m.SecretWarning; w != nil && w.Message != nil {
-		s.publishChat(t, w.Message) // the store hid a secret: say why, at once
-	}
-	return m, nil
+	return s.storeChat(ctx, t, author, in, func() error {
+		if !s.ChatLimiter.Allow("chat:"+t.ID, s.Now()) {
+			return okcare.Errorf(okcare.ERATELIMITED, "You are sending messages too fast; wait a moment.")
+		}
+		return nil
+	})
 }
 
 // agentSays stores an agent's public chat reply and tells the watchers;
 // a resend under the same client id tells nobody again.
 func (s *Server) agentSays(ctx context.Context, t *okcare.Ticket, agentID, clientID, body string) (*okcare.TicketMessage, error) {
-	m, err := s.Store.ReplyAsAgentOnce(ctx, t.ID, agentID, clientID, body, true)
-	if err != nil {
-		return nil, err
+	ms, errs := s.agentSay(ctx, t, agentID, []chatIn{{ClientID: clientID, Body: body}})
+	return ms[0], errs[0]
+}
+
+// agentSay is customerSay for an agent's public replies.
+func (s *Server) agentSay(ctx context.Context, t *okcare.Ticket, agentID string, in []chatIn) ([]*okcare.TicketMessage, []error) {
+	return s.storeChat(ctx, t, "agent:"+agentID, in, func() error { return nil })
+}
+
+// storeChat stores by author the messages in that allow lets through,
+// and publishes each one stored, in order (and the notice of a hidden
+// secret right after its message).
+func (s *Server) storeChat(ctx context.Context, t *okcare.Ticket, author string, in []chatIn, allow func() error) ([]*okcare.TicketMessage, []error) {
+	ms, errs := make([]*okcare.TicketMessage, len(in)), make([]error, len(in))
+	var batch []*okcare.TicketMessage
+	var at []int
+	for i, c := range in {
+		if errs[i] = allow(); errs[i] == nil {
+			ms[i] = &okcare.TicketMessage{TicketID: t.ID, Author: author, Public: true, Body: c.Body, ClientID: c.ClientID}
+			batch, at = append(batch, ms[i]), append(at, i)
+		}
 	}
-	s.publishChat(t, m)
-	return m, nil
+	if len(batch) == 0 {
+		return ms, errs
+	}
+	berrs, err := s.Store.AddChatMessages(ctx, batch)
+	for k, i := range at {
+		if err != nil {
+			ms[i], errs[i] = nil, err
+			continue
+		}
+		if errs[i] = berrs[k]; errs[i] != nil {
+			ms[i] = nil
+			continue
+		}
+		m := ms[i]
+		s.publishChat(t, m)
+		if w := m.SecretWarning; w != nil && w.Message != nil {
+			s.publishChat(t, w.Message) // the store hid a secret: say why, at once
+		}
+	}
+	return ms, errs
 }
 
 // publishChat tells the chat's watchers of a new public message, once: a

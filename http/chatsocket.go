@@ -72,8 +72,8 @@ func (s *Server) customerChatSocket(w http.ResponseWriter, r *http.Request) {
 	if !okcare.ValidLang(lang) {
 		lang = t.Lang
 	}
-	s.chatSocket(w, r, t, sideCustomer, lang, func(ctx context.Context, clientID, body string) (*okcare.TicketMessage, error) {
-		return s.customerSays(ctx, t, clientID, body)
+	s.chatSocket(w, r, t, sideCustomer, lang, func(ctx context.Context, in []chatIn) ([]*okcare.TicketMessage, []error) {
+		return s.customerSay(ctx, t, in)
 	})
 }
 
@@ -92,8 +92,8 @@ func (s *Server) agentChatSocket(w http.ResponseWriter, r *http.Request, a *okca
 		defer s.staffSockets.add(c.Value, cancel)()
 		go s.recheckStaffSession(ctx, c.Value, cancel)
 	}
-	s.chatSocket(w, r.WithContext(ctx), t, sideAgent, lang, func(ctx context.Context, clientID, body string) (*okcare.TicketMessage, error) {
-		return s.agentSays(ctx, t, a.ID, clientID, body)
+	s.chatSocket(w, r.WithContext(ctx), t, sideAgent, lang, func(ctx context.Context, in []chatIn) ([]*okcare.TicketMessage, []error) {
+		return s.agentSay(ctx, t, a.ID, in)
 	})
 }
 
@@ -136,9 +136,10 @@ const (
 	kindPong = "pong" // the answer to the browser's heartbeat
 )
 
-// sayFunc stores what one side of a chat sends, under the browser's id
-// for it, and tells the watchers; a resend returns the stored message.
-type sayFunc func(ctx context.Context, clientID, body string) (*okcare.TicketMessage, error)
+// sayFunc stores, in order, what one side of a chat sent, under the
+// browser's ids, and tells the watchers; a resend returns the stored
+// message. It returns each message as stored, or why it was not.
+type sayFunc func(ctx context.Context, in []chatIn) ([]*okcare.TicketMessage, []error)
 
 // chatSocket runs one browser's live chat: it sends the messages after
 // ?since_seq= (all without it), then every new one, in conversation
@@ -275,14 +276,21 @@ type chatIn struct {
 	Ping     bool   `json:"ping"`
 }
 
-// readChat reads what a browser sends until it goes. A message is stored
-// through say and only then acknowledged, with its id, seq and time: the
-// page keeps it pending (and sends it again after reconnecting) until
-// that ack. Messages are taken one at a time, in the order sent. A frame
-// that is not one strict JSON text message is answered with the problem
-// and its code, as a request would be, and stores nothing.
+// maxSaying is how many of a socket's messages may wait to be stored and
+// acknowledged; past that the socket stops reading until some are.
+const maxSaying = 64
+
+// readChat reads what a browser sends until it goes. A message is queued
+// for storeLoop, which stores and acknowledges it, while the next frames
+// are read: a page's backlog after a reconnect reaches the store
+// together. Heartbeats and typing are answered at once, even while a
+// commit is slow. A frame that is not one strict JSON text message is
+// answered with the problem and its code, as a request would be, and
+// stores nothing.
 func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) {
 	defer cancel()
+	saying := make(chan chatIn, maxSaying)
+	go c.storeLoop(saying, cancel, lang, say)
 	var lastTyping time.Time
 	for {
 		typ, data, err := c.conn.Read(c.ctx)
@@ -308,19 +316,57 @@ func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) 
 			}
 		case strings.TrimSpace(in.Body) == "":
 		default:
-			m, serr := say(c.ctx, in.ClientID, in.Body)
-			if serr != nil {
-				code := okcare.ErrorCode(serr)
-				err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID, ClientID: in.ClientID}, Error: chatProblem(lang, serr), Code: code,
-					Retry: code == okcare.EINTERNAL || code == okcare.ERATELIMITED})
-				break
+			select {
+			case saying <- in:
+			case <-c.ctx.Done():
+				return
 			}
-			ack := chatEvent(c.ticket, m)
-			ack.Kind = kindAck
-			err = c.send(ack)
 		}
 		if err != nil {
 			return
+		}
+	}
+}
+
+// storeLoop stores the socket's messages as readChat queues them, all
+// that are waiting at once, and acknowledges each after its commit (or
+// says why it was refused), in the order they were sent. Messages still
+// queued when the socket closes are neither stored nor acknowledged: the
+// page sends them again.
+func (c *chatConn) storeLoop(saying <-chan chatIn, cancel func(), lang string, say sayFunc) {
+	defer cancel()
+	for {
+		var batch []chatIn
+		select {
+		case in := <-saying:
+			batch = append(batch, in)
+		case <-c.ctx.Done():
+			return
+		}
+	more:
+		for len(batch) < maxSaying {
+			select {
+			case in := <-saying:
+				batch = append(batch, in)
+			default:
+				break more
+			}
+		}
+		ms, errs := say(c.ctx, batch)
+		for i, in := range batch {
+			var err error
+			if serr := errs[i]; serr != nil {
+				code := okcare.ErrorCode(serr)
+				err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID, ClientID: in.ClientID}, Error: chatProblem(lang, serr), Code: code,
+					Retry: code == okcare.EINTERNAL || code == okcare.ERATELIMITED || code == okcare.EUNAVAILABLE})
+			} else {
+				ack := chatEvent(c.ticket, ms[i])
+				ack.Kind = kindAck
+				err = c.send(ack)
+			}
+			if err != nil {
+				return
+			}
 		}
 	}
 }
