@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"math/bits"
 	"slices"
 	"strings"
@@ -151,13 +152,19 @@ func (c *chatCommitter) close() {
 }
 
 // chatBatch stores the jobs' messages in one transaction (on conn, else
-// the pool), runs it again when the database aborted it as a deadlock
-// victim, and answers every job.
+// the pool) and answers every job. It runs the batch first without a
+// savepoint per message, which costs PostgreSQL two round trips each:
+// the lone paths refuse a message (closed ticket, someone else's id)
+// before writing anything, so a refusal needs no undoing. A message that
+// fails after writing (a database error) fails that run; the batch then
+// runs again with a savepoint per message, where such a failure undoes
+// that message alone. A deadlock victim runs again as it was.
 func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) error {
 	var stored [][]*okcare.TicketMessage
 	var errs [][]error
+	savepoints := false
 	run := func(tx *Tx) (err error) {
-		stored, errs, err = chatBatchTx(ctx, tx, jobs)
+		stored, errs, err = chatBatchTx(ctx, tx, jobs, savepoints)
 		return err
 	}
 	var err error
@@ -166,6 +173,10 @@ func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) er
 			err = db.inConnTx(ctx, conn, run)
 		} else {
 			err = db.inTx(ctx, run)
+		}
+		if errors.Is(err, errMessageFailed) && !savepoints {
+			savepoints, attempt = true, attempt-1
+			continue
 		}
 		if !db.retryable(err) {
 			break
@@ -186,12 +197,26 @@ func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) er
 	return err
 }
 
-// chatBatchTx stores each message of the jobs in its own savepoint, in
-// order, on copies (so that a batch run again starts from what was sent),
-// and returns the stored copies and each one's refusal. Where rows are
+// errMessageFailed is how chatBatchTx without savepoints gives up on a
+// run because one message failed in a way that may have written part of
+// it.
+var errMessageFailed = errors.New("a chat message failed inside its batch")
+
+// refusal reports whether err is a lone path's refusal of a message
+// (returned before it writes anything) rather than a database failure.
+func refusal(err error) bool {
+	var e *okcare.Error
+	return errors.As(err, &e) && e.Code != okcare.EINTERNAL
+}
+
+// chatBatchTx stores each message of the jobs in order, on copies (so
+// that a batch run again starts from what was sent), and returns the
+// stored copies and each one's refusal. With savepoints each message runs
+// in its own, and any failure of one is undone alone; without, a failure
+// other than a refusal ends the run with errMessageFailed. Where rows are
 // locked (PostgreSQL) it first locks every ticket of the batch in id
 // order, so that two nodes' batches cannot deadlock on each other.
-func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob) ([][]*okcare.TicketMessage, [][]error, error) {
+func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob, savepoints bool) ([][]*okcare.TicketMessage, [][]error, error) {
 	if tx.db.dialect.ForUpdate != "" {
 		if err := lockTickets(ctx, tx, jobs); err != nil {
 			return nil, nil, err
@@ -206,6 +231,17 @@ func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob) ([][]*okcare.Tick
 			}
 			if err := j.ctx.Err(); err != nil {
 				errs[i][k] = err // given up before it ran: nothing done
+				continue
+			}
+			if !savepoints {
+				m, err := addChatMessageTx(ctx, tx, in)
+				if err != nil && !refusal(err) {
+					if tx.db.retryable(err) {
+						return nil, nil, err
+					}
+					return nil, nil, fmt.Errorf("%w: %w", errMessageFailed, err)
+				}
+				stored[i][k], errs[i][k] = m, err
 				continue
 			}
 			if _, err := tx.exec(ctx, `SAVEPOINT chat_message`); err != nil {
@@ -254,8 +290,8 @@ func lockTickets(ctx context.Context, tx *Tx, jobs []*chatJob) error {
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	if len(ids) == 0 {
-		return nil
+	if len(ids) < 2 {
+		return nil // the message's own lock is the batch's only one
 	}
 	// The list is padded to a power of two (repeating the last id), so
 	// that few statement texts are ever prepared.

@@ -326,7 +326,10 @@ func sentBefore(ctx context.Context, tx *Tx, ticketID, clientID, author string) 
 	if clientID == "" {
 		return nil, nil
 	}
-	m, err := scanMessage(tx.queryRow(ctx, `SELECT `+messageColumns+` FROM ticket_messages WHERE ticket_id = ? AND client_id = ?`, ticketID, clientID))
+	// "client_id <> ''" lets both engines use the partial unique index on
+	// (ticket_id, client_id); without it SQLite (and PostgreSQL's generic
+	// plans) read every message of the ticket.
+	m, err := scanMessage(tx.queryRow(ctx, `SELECT `+messageColumns+` FROM ticket_messages WHERE ticket_id = ? AND client_id = ? AND client_id <> ''`, ticketID, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {

@@ -4,6 +4,7 @@
 //
 //	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
+//	okcare-bench messages [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
 //	okcare-bench secrets [-duration 10s]
@@ -33,7 +34,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets|scans|secrets [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|messages|kb|tickets|scans|secrets [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -71,6 +72,8 @@ func main() {
 		err = benchScans(ctx, *store, *dsn, *sizes, *runs)
 	case "transfers":
 		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
+	case "messages":
+		err = benchMessages(ctx, *store, *dsn, *duration, *concurrency)
 	case "secrets":
 		err = benchSecrets(*duration)
 	default:
