@@ -267,14 +267,21 @@ func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob, savepoints bool) 
 
 // addChatMessageTx stores a copy of in as its lone method would.
 func addChatMessageTx(ctx context.Context, tx *Tx, in *okcare.TicketMessage) (*okcare.TicketMessage, error) {
+	var m *okcare.TicketMessage
+	var err error
 	if agentID, ok := strings.CutPrefix(in.Author, "agent:"); ok {
-		return replyOnceTx(ctx, tx, in.TicketID, agentID, in.ClientID, in.Body, in.Public)
+		m, err = replyOnceTx(ctx, tx, in.TicketID, agentID, in.ClientID, in.Body, in.Public)
+	} else {
+		c := *in
+		m, err = &c, addMessageTx(ctx, tx, &c)
 	}
-	m := *in
-	if err := addMessageTx(ctx, tx, &m); err != nil {
+	if err == nil && tx.db.chatFault != nil {
+		err = tx.db.chatFault(m) // a test's failure after the writes
+	}
+	if err != nil {
 		return nil, err
 	}
-	return &m, nil
+	return m, nil
 }
 
 // lockTickets locks the rows of every ticket the jobs write to, in id

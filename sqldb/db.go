@@ -104,6 +104,9 @@ type DB struct {
 	hot     HotReader
 	group   *groupCommitter
 	chat    *chatCommitter
+	// chatFault, set by tests only, fails a chat message after it was
+	// written (sqldb/export_test.go).
+	chatFault func(*okcare.TicketMessage) error
 	relaxed *relaxedWriter
 	ckpt    *checkpointer
 	touches *sessionTouches
