@@ -107,9 +107,9 @@ type DB struct {
 	// chatFault, set by tests only, fails a chat message after it was
 	// written (sqldb/export_test.go).
 	chatFault func(*okcare.TicketMessage) error
-	relaxed *relaxedWriter
-	ckpt    *checkpointer
-	touches *sessionTouches
+	relaxed   *relaxedWriter
+	ckpt      *checkpointer
+	touches   *sessionTouches
 	// walletReads remembers when a staff member's read of a ticket's
 	// wallet was last audited (per node).
 	walletReads sync.Map
