@@ -16,6 +16,7 @@ import (
 	"github.com/okcare/okcare/notify"
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/storetest"
 )
 
@@ -59,16 +60,9 @@ func TestDeliveryJobs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.DeliveryJobs = runner.QueueDelivery
 			// The event happens before the workers start: the job waits in the
 			// database, as it would across a restart.
-			u, err := db.Register(ctx, okcare.RegisterRequest{Email: "mei@example.com", Phone: "+8613700000000", Password: "blue-kettle-42"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "security_review", Actor: "system"}); err != nil {
-				t.Fatal(err)
-			}
+			freezeWithAlerts(t, db, runner, "mei@example.com", "+8613700000000")
 			if err := runner.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -187,14 +181,7 @@ func TestDiscardedDeliveryIsMarkedFailed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.DeliveryJobs = runner.QueueDelivery
-			u, err := db.Register(ctx, okcare.RegisterRequest{Email: "lan@example.com", Password: "blue-kettle-42"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "security_review", Actor: "system"}); err != nil {
-				t.Fatal(err)
-			}
+			freezeWithAlerts(t, db, runner, "lan@example.com", "")
 			if err := runner.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -220,5 +207,20 @@ func TestDiscardedDeliveryIsMarkedFailed(t *testing.T) {
 				t.Errorf("sender called %d times, want 1 (one attempt allowed)", n)
 			}
 		})
+	}
+}
+
+// freezeWithAlerts queues deliveries through runner, then registers a user
+// with the given contacts and freezes their account, which alerts each.
+func freezeWithAlerts(t *testing.T, db *sqldb.DB, runner *riverjobs.Runner, email, phone string) {
+	t.Helper()
+	ctx := context.Background()
+	db.DeliveryJobs = runner.QueueDelivery
+	u, err := db.Register(ctx, okcare.RegisterRequest{Email: email, Phone: phone, Password: "blue-kettle-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "security_review", Actor: "system"}); err != nil {
+		t.Fatal(err)
 	}
 }
