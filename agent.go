@@ -62,6 +62,15 @@ type AgentService interface {
 
 	// AgentLogout ends the session of a staff token.
 	AgentLogout(ctx context.Context, token string) error
+
+	// StaffSignInFailures lists the failed staff sign-ins for a login
+	// since a time, oldest first, as every node recorded them;
+	// RecordStaffSignInFailure adds one (and forgets those older than
+	// forgetBefore, for every login); ClearStaffSignInFailures forgets a
+	// login's after it signed in.
+	StaffSignInFailures(ctx context.Context, login string, since time.Time) ([]time.Time, error)
+	RecordStaffSignInFailure(ctx context.Context, login string, at, forgetBefore time.Time) error
+	ClearStaffSignInFailures(ctx context.Context, login string) error
 }
 
 // Notification is a message waiting in, or sent from, the durable outbox.

@@ -202,6 +202,7 @@ func Diagnose(r *Request, f Facts) *Result {
 	if utf8.RuneCountInString(quote) > 60 {
 		quote = string([]rune(quote)[:60]) + "…"
 	}
+	first := trained.causes[top(trained.causes, probs, blocking)]
 	var causes []Cause
 	for j, code := range trained.causes {
 		p := probs[j]
@@ -219,6 +220,9 @@ func Diagnose(r *Request, f Facts) *Result {
 		causes = append(causes, c)
 	}
 	sort.Slice(causes, func(i, j int) bool {
+		if (causes[i].Code == first) != (causes[j].Code == first) {
+			return causes[i].Code == first
+		}
 		if causes[i].Blocking != causes[j].Blocking {
 			return causes[i].Blocking // the server's truth first
 		}

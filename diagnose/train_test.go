@@ -435,7 +435,7 @@ func bestTemperature(logits [][]float64, masks [][]bool, ys []int) (float64, flo
 // trains (same top cause on every training row), so that a change of
 // features without retraining fails.
 func TestTrainModel(t *testing.T) {
-	cases := splitCases(readLabelled(t, "testdata/independent.tsv"), "tune")
+	cases := tuneCases(t)
 	examples := parseExamples(examplesTSV)
 	rows := trainingRows(cases, examples, trainSeed)
 	counts := map[string]int{}
@@ -518,7 +518,7 @@ func TestCVGrid(t *testing.T) {
 	if !*grid {
 		t.Skip("run with -grid")
 	}
-	cases := splitCases(readLabelled(t, "testdata/independent.tsv"), "tune")
+	cases := tuneCases(t)
 	examples := parseExamples(examplesTSV)
 	for _, reg := range []float64{0.0003, 0.001, 0.002} {
 		for _, aw := range []float64{0.6} {
@@ -537,3 +537,10 @@ func TestCVGrid(t *testing.T) {
 }
 
 var grid = flag.Bool("grid", false, "run the cross-validation grid")
+
+// tuneCases are the rows of both independent sets the model may learn
+// from: their tune splits (the held-out splits are never trained on).
+func tuneCases(t testing.TB) []labelledCase {
+	return append(splitCases(readLabelled(t, "testdata/independent.tsv"), "tune"),
+		splitCases(readLabelled(t, "testdata/independent_safety.tsv"), "tune")...)
+}

@@ -138,14 +138,15 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := r.PostFormValue("email")
-	if wait := s.staffLogins.wait(email, s.Now()); wait > 0 {
+	if wait := s.staffSignInWait(r.Context(), email); wait > 0 {
 		fail(http.StatusTooManyRequests, okcare.ERATELIMITED, consoleText[lang]["rate_limited"])
 		return
 	}
-	a, tok, err := s.Store.AgentLogin(r.Context(), email, r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
-	s.staffSignInFailed(email, err)
+	pw, code := r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp"))
+	a, tok, err := s.Store.AgentLogin(r.Context(), email, pw, code, ip)
+	s.staffSignInFailed(r.Context(), email, pw, code, err)
 	if err == nil {
-		s.staffLogins.succeed(email)
+		s.staffSignInSucceeded(r.Context(), email)
 	}
 	switch okcare.ErrorCode(err) {
 	case "":

@@ -1,9 +1,14 @@
 package http_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -159,30 +164,63 @@ func mustPrefixes(t *testing.T, cidrs ...string) []netip.Prefix {
 	return out
 }
 
-// Guesses at one staff account spread over many addresses are slowed per
-// account, and the owner is never locked out: half a minute after the
-// last failure, the right password and code get in.
+// Guesses at one staff account spread over many addresses and nodes are
+// slowed per account, and the owner is never locked out: half a minute
+// after the last failure, the right password and code get in. A second
+// node on the same store counts the same failures.
 func TestStaffSignInThrottledPerAccount(t *testing.T) {
-	ts := newTestServer(t)
-	now := time.Now()
-	ts.srv.Now = func() time.Time { return now }
-	ts.srv.TrustProxy = true
-	code := ts.staffCode(t, ts.creds.AdminEmail)
-	try := func(ip, pw, totp string) int {
-		status, _, _ := ts.call(t, "POST", "/api/v1/agent/sessions", "", map[string]string{"email": ts.creds.AdminEmail, "password": pw, "totp_code": totp}, "X-Forwarded-For", ip)
-		return status
-	}
-	for i := 0; i < 5; i++ {
-		if status := try("203.0.113."+strconv.Itoa(i), "guess-"+strconv.Itoa(i)+"-password", ""); status != 401 {
-			t.Fatalf("guess %d: %d", i+1, status)
-		}
-	}
-	if status := try("198.51.100.1", ts.creds.AdminPassword, code); status != 429 {
-		t.Fatalf("right after five guesses from five addresses: %d, want 429", status)
-	}
-	now = now.Add(31 * time.Second)
-	if status := try("198.51.100.1", ts.creds.AdminPassword, code); status != 201 {
-		t.Fatalf("the owner half a minute later: %d", status)
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			if store == "postgres" && os.Getenv("OKCARE_TEST_POSTGRES") == "" {
+				t.Skip("OKCARE_TEST_POSTGRES not set")
+			}
+			ts := newTestServerOn(t, store)
+			now := time.Now()
+			clock := func() time.Time { return now }
+			ts.srv.Now = clock
+			ts.srv.TrustProxy = true
+			// Node b: another server on the same store.
+			b := okhttp.NewServer(ts.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			b.Now, b.TrustProxy = clock, true
+			b.LoginLimiter = okhttp.NewRateLimiter(1000, time.Minute)
+			nodeB := httptest.NewServer(b)
+			defer nodeB.Close()
+			code := ts.staffCode(t, ts.creds.AdminEmail)
+			try := func(node, ip, pw, totp string) int {
+				raw, _ := json.Marshal(map[string]string{"email": ts.creds.AdminEmail, "password": pw, "totp_code": totp})
+				req, _ := http.NewRequest("POST", node+"/api/v1/agent/sessions", bytes.NewReader(raw))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Forwarded-For", ip)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			for i := 0; i < 5; i++ {
+				node := ts.URL
+				if i%2 == 1 {
+					node = nodeB.URL // the guesser alternates between nodes
+				}
+				if status := try(node, "203.0.113."+strconv.Itoa(i), "guess-"+strconv.Itoa(i)+"-password", ""); status != 401 {
+					t.Fatalf("guess %d: %d", i+1, status)
+				}
+			}
+			for name, node := range map[string]string{"a": ts.URL, "b": nodeB.URL} {
+				if status := try(node, "198.51.100.1", ts.creds.AdminPassword, code); status != 429 {
+					t.Fatalf("node %s right after five guesses from five addresses over two nodes: %d, want 429", name, status)
+				}
+			}
+			now = now.Add(31 * time.Second)
+			if status := try(nodeB.URL, "198.51.100.1", ts.creds.AdminPassword, code); status != 201 {
+				t.Fatalf("the owner half a minute later: %d", status)
+			}
+			// Signed in: the failures are forgotten on every node.
+			if status := try(ts.URL, "198.51.100.1", "guess-after-password", ""); status != 401 {
+				t.Fatalf("one wrong password after signing in: %d, want 401 (not throttled)", status)
+			}
+		})
 	}
 }
 

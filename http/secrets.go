@@ -47,16 +47,18 @@ func containsKind(kinds []string, k string) bool {
 // banner on a flagged ticket; they join consoleText at start.
 var secretLabels = map[string]map[string]string{
 	"zh-CN": {
-		"note_secret_masked": "已在保存前隐藏客户发来的敏感信息：{kinds}。工单已标记为 secret_exposed 并升为紧急，客户已收到提醒。",
+		"note_secret_masked": "已在保存前隐藏客户发来的敏感信息：{kinds}。工单已标记为“泄露敏感信息”并升为紧急，客户已收到提醒。",
 		"sk_mnemonic":        "助记词", "sk_private_key": "私钥", "sk_keystore": "密钥文件", "sk_code": "验证码", "sk_password": "密码",
-		"secret_queue":  "只看泄露了敏感信息的工单",
-		"secret_banner": "安全提醒：客户在这张工单里发送过助记词、私钥或验证码等敏感信息，已在保存前隐藏（内容不可见）。请按安全流程处理：提醒客户立即转移或冻结资产，切勿索要或复述任何秘密信息。",
+		"secret_queue":       "只看泄露了敏感信息的工单",
+		"tag_secret_exposed": "泄露敏感信息",
+		"secret_banner":      "安全提醒：客户在这张工单里发送过助记词、私钥或验证码等敏感信息，已在保存前隐藏（内容不可见）。请按安全流程处理：提醒客户立即转移或冻结资产，切勿索要或复述任何秘密信息。",
 	},
 	"en": {
-		"note_secret_masked": "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged secret_exposed and urgent; the customer was warned.",
+		"note_secret_masked": "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged “secret exposed” and urgent; the customer was warned.",
 		"sk_mnemonic":        "recovery phrase", "sk_private_key": "private key", "sk_keystore": "keystore file", "sk_code": "verification code", "sk_password": "password",
-		"secret_queue":  "Secrets exposed only",
-		"secret_banner": "Security: the customer sent a secret in this ticket (a recovery phrase, key or code). It was hidden before it was stored and cannot be seen. Follow the security procedure: help them secure or freeze their funds, and never ask for or repeat any secret.",
+		"secret_queue":       "Secrets exposed only",
+		"tag_secret_exposed": "secret exposed",
+		"secret_banner":      "Security: the customer sent a secret in this ticket (a recovery phrase, key or code). It was hidden before it was stored and cannot be seen. Follow the security procedure: help them secure or freeze their funds, and never ask for or repeat any secret.",
 	},
 }
 

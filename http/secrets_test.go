@@ -103,8 +103,16 @@ func TestSecretsMaskedAndCustomerWarned(t *testing.T) {
 		t.Fatalf("the security queue is not the flagged tickets:\n%s", visibleText(page))
 	}
 	_, page, _ = agent.get("/console/tickets/" + chatID + "?lang=zh-CN")
-	if !strings.Contains(visibleText(page), "已在保存前隐藏客户发来的敏感信息：助记词。") {
+	if !strings.Contains(visibleText(page), "已在保存前隐藏客户发来的敏感信息：助记词。") || !strings.Contains(visibleText(page), "泄露敏感信息") {
 		t.Fatalf("console ticket page in Chinese:\n%s", visibleText(page))
+	}
+	// The flag is named in the page's language, in the ticket, its note
+	// and the queue: no raw tag code on a Chinese page.
+	_, queuePage, _ := agent.get("/console?lang=zh-CN")
+	for name, p := range map[string]string{"ticket": page, "queue": queuePage} {
+		if strings.Contains(visibleText(p), "secret_exposed") {
+			t.Errorf("the Chinese console %s page shows the raw tag %s:\n%s", name, "secret_exposed", visibleText(p))
+		}
 	}
 	assertNoSecretsLogged(t, ts, "oyster rack", pastedKey)
 }

@@ -121,7 +121,6 @@ type Server struct {
 	ready readiness
 
 	visitorOnce  sync.Once
-	staffLogins  staffThrottle
 	staffSockets staffSockets
 	launch       launchCache
 	tmplOnce     sync.Once

@@ -1,65 +1,52 @@
 package http
 
 import (
-	"strings"
-	"sync"
+	"context"
 	"time"
 )
 
-// staffThrottle slows guessing at one staff account from many addresses
-// without locking its owner out: after staffFreeFailures failed sign-ins
-// within staffFailureWindow, each further attempt must wait staffRetryAfter
-// after the last failure. The owner waits half a minute at worst; a guesser
-// spread over any number of addresses gets two tries a minute. Per node.
-type staffThrottle struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
-}
-
+// The staff sign-in throttle slows guessing at one staff account from many
+// addresses, and through every node, without locking its owner out: after
+// staffFreeFailures failed sign-ins within staffFailureWindow, each further
+// attempt must wait staffRetryAfter after the last failure. The owner
+// waits half a minute at worst; a guesser spread over any number of
+// addresses and nodes gets two tries a minute. The failures are kept in the
+// store, so every node counts the same ones.
 const (
 	staffFreeFailures  = 5
 	staffFailureWindow = 15 * time.Minute
 	staffRetryAfter    = 30 * time.Second
+	// maxStaffCodeLength is longer than any code staff type (six digits,
+	// or a recovery code).
+	maxStaffCodeLength = 64
 )
 
-// wait is how long the next attempt for email must wait at now (zero: go).
-func (t *staffThrottle) wait(email string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	recent := t.recent(email, now)
-	if len(recent) < staffFreeFailures {
+// staffWait is how long the next attempt must wait at now after the
+// given failures within the window, oldest first (zero: go).
+func staffWait(failures []time.Time, now time.Time) time.Duration {
+	if len(failures) < staffFreeFailures {
 		return 0
 	}
-	if d := recent[len(recent)-1].Add(staffRetryAfter).Sub(now); d > 0 {
-		return d
-	}
-	return 0
+	return max(0, failures[len(failures)-1].Add(staffRetryAfter).Sub(now))
 }
 
-// fail records a failed sign-in for email at now.
-func (t *staffThrottle) fail(email string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.failures == nil {
-		t.failures = map[string][]time.Time{}
+// staffSignInWait is how long a sign-in for email must wait now. A store
+// that cannot answer lets the attempt through to the password check
+// (which then fails the same way on a store that is down), rather than
+// locking staff out.
+func (s *Server) staffSignInWait(ctx context.Context, email string) time.Duration {
+	now := s.Now()
+	failures, err := s.Store.StaffSignInFailures(ctx, email, now.Add(-staffFailureWindow))
+	if err != nil {
+		s.Logger.Warn("staff sign-in throttle unreadable", "error", err)
+		return 0
 	}
-	key := strings.ToLower(strings.TrimSpace(email))
-	t.failures[key] = append(t.recent(key, now), now)
+	return staffWait(failures, now)
 }
 
-// succeed forgets email's failures.
-func (t *staffThrottle) succeed(email string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, strings.ToLower(strings.TrimSpace(email)))
-}
-
-// recent are email's failures within the window (the caller holds mu).
-func (t *staffThrottle) recent(email string, now time.Time) []time.Time {
-	list := t.failures[strings.ToLower(strings.TrimSpace(email))]
-	i := 0
-	for i < len(list) && now.Sub(list[i]) > staffFailureWindow {
-		i++
+// staffSignInSucceeded forgets email's failures.
+func (s *Server) staffSignInSucceeded(ctx context.Context, email string) {
+	if err := s.Store.ClearStaffSignInFailures(ctx, email); err != nil {
+		s.Logger.Warn("staff sign-in failures not cleared", "error", err)
 	}
-	return list[i:]
 }

@@ -69,6 +69,7 @@ type Runner struct {
 	client      *river.Client[*sql.Tx]
 	db          *sql.DB
 	rescueAfter time.Duration
+	maxAttempts int
 }
 
 // SLAScanner finds tickets near or past their targets and tickets left
@@ -105,6 +106,12 @@ type Options struct {
 	// must be longer than JobTimeout, or live jobs would be run twice.
 	JobTimeout  time.Duration
 	RescueAfter time.Duration
+	// MaxDeliveryAttempts is how often a notification is tried (zero:
+	// MaxDeliveryAttempts).
+	MaxDeliveryAttempts int
+	// SweepInterval is how often the books are closed on deliveries the
+	// queue gave up on without the worker recording it (zero: a minute).
+	SweepInterval time.Duration
 }
 
 // River's own default rescues a job only after an hour: a node killed in
@@ -168,8 +175,11 @@ func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLAWatchArgs]) erro
 func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{store: opts.Store, senders: opts.Senders, logger: opts.Logger})
-	queues := map[string]river.QueueConfig{"notifications": {MaxWorkers: 4}}
-	var periodic []*river.PeriodicJob
+	queues := map[string]river.QueueConfig{"notifications": {MaxWorkers: 4}, "sweep": {MaxWorkers: 1}}
+	sweeper := &sweepWorker{store: opts.Store, logger: opts.Logger}
+	river.AddWorker(workers, sweeper)
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.SweepInterval, time.Minute)),
+		func() (river.JobArgs, *river.InsertOpts) { return DeliverySweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
 	if opts.SLA != nil {
 		river.AddWorker(workers, &slaWorker{sla: opts.SLA, logger: opts.Logger})
 		queues["sla"] = river.QueueConfig{MaxWorkers: 1}
@@ -213,13 +223,15 @@ func New(db *sql.DB, dialect string, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{client: client, db: db, rescueAfter: rescue}, nil
+	sweeper.client = client
+	return &Runner{client: client, db: db, rescueAfter: rescue, maxAttempts: cmp.Or(opts.MaxDeliveryAttempts, MaxDeliveryAttempts)}, nil
 }
 
 // QueueDelivery inserts the delivery job of a notification in tx. It has
 // the signature of sqldb.DB.DeliveryJobs.
 func (r *Runner) QueueDelivery(ctx context.Context, tx *sql.Tx, notificationID string) error {
-	_, err := r.client.InsertTx(ctx, tx, DeliverArgs{NotificationID: notificationID}, nil)
+	_, err := r.client.InsertTx(ctx, tx, DeliverArgs{NotificationID: notificationID},
+		&river.InsertOpts{Queue: "notifications", MaxAttempts: r.maxAttempts})
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/okcare/okcare/notify"
 	"github.com/okcare/okcare/password"
 	"github.com/okcare/okcare/riverjobs"
+	"github.com/okcare/okcare/sqldb"
 	"github.com/okcare/okcare/storetest"
 )
 
@@ -58,16 +60,9 @@ func TestDeliveryJobs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.DeliveryJobs = runner.QueueDelivery
 			// The event happens before the workers start: the job waits in the
 			// database, as it would across a restart.
-			u, err := db.Register(ctx, okcare.RegisterRequest{Email: "mei@example.com", Phone: "+8613700000000", Password: "blue-kettle-42"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "security_review", Actor: "system"}); err != nil {
-				t.Fatal(err)
-			}
+			freezeWithAlerts(t, db, runner, "mei@example.com", "+8613700000000")
 			if err := runner.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -153,5 +148,79 @@ func TestRescueMustOutlastTimeout(t *testing.T) {
 		PollInterval: time.Second, JobTimeout: time.Minute, RescueAfter: time.Minute})
 	if err == nil || !strings.Contains(err.Error(), "must be longer than the job timeout") {
 		t.Fatalf("rescue after = timeout: %v", err)
+	}
+}
+
+// panickingSender crashes in the middle of every send, as a sender with a
+// bug would; River then discards the job on its last attempt without the
+// worker recording anything.
+type panickingSender struct{ calls atomic.Int32 }
+
+func (s *panickingSender) Send(context.Context, *okcare.Notification) error {
+	s.calls.Add(1)
+	panic("sender crashed mid-send")
+}
+
+// TestDiscardedDeliveryIsMarkedFailed: a delivery whose last attempt never
+// returned (a panic here; a node killed mid-send, rescued with no attempts
+// left, is the same for River) is discarded by the queue. The sweep marks
+// its notification failed instead of leaving it pending forever.
+func TestDiscardedDeliveryIsMarkedFailed(t *testing.T) {
+	for _, store := range storetest.Stores {
+		t.Run(store.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := store.Open(t)
+			db.PasswordParams = password.TestParams
+			storetest.AsOwner(t, db, func(owner *sql.DB) error { return riverjobs.Migrate(ctx, owner, db.Dialect().Name) })
+			crashing := &panickingSender{}
+			runner, err := riverjobs.New(db.SQL(), db.Dialect().Name, riverjobs.Options{
+				Store: db, Senders: map[string]notify.Sender{okcare.ChannelEmail: crashing, okcare.ChannelSMS: crashing},
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond,
+				MaxDeliveryAttempts: 1, SweepInterval: 200 * time.Millisecond,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			freezeWithAlerts(t, db, runner, "lan@example.com", "")
+			if err := runner.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer runner.Stop(ctx)
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				out, err := db.Outbox(ctx, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(out) == 1 && out[0].Status == okcare.NotificationFailed {
+					if !strings.Contains(out[0].LastError, "gave up") {
+						t.Errorf("last error %q does not say the queue gave up", out[0].LastError)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("notification not marked failed after its job was discarded: %+v (sender called %d times)", out, crashing.calls.Load())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if n := crashing.calls.Load(); n != 1 {
+				t.Errorf("sender called %d times, want 1 (one attempt allowed)", n)
+			}
+		})
+	}
+}
+
+// freezeWithAlerts queues deliveries through runner, then registers a user
+// with the given contacts and freezes their account, which alerts each.
+func freezeWithAlerts(t *testing.T, db *sqldb.DB, runner *riverjobs.Runner, email, phone string) {
+	t.Helper()
+	ctx := context.Background()
+	db.DeliveryJobs = runner.QueueDelivery
+	u, err := db.Register(ctx, okcare.RegisterRequest{Email: email, Phone: phone, Password: "blue-kettle-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ChangeState(ctx, okcare.StateChangeRequest{UserID: u.ID, To: okcare.AccountFrozen, Reason: "security_review", Actor: "system"}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -63,7 +63,7 @@ var noteEnglish = map[string]string{
 	NoteSLAResolutionBreached: "SLA breached: resolution was due {due}.",
 	NoteSLAResolutionWarning:  "SLA warning: resolution is due {due}.",
 	NoteCallLogged:            "Call by {by}: {outcome}",
-	NoteSecretMasked:          "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged secret_exposed and urgent; the customer was warned.",
+	NoteSecretMasked:          "Secrets hidden from the customer's text before it was stored: {kinds}. The ticket is flagged “secret exposed” and urgent; the customer was warned.",
 	NoteSLARetimedFirst:       "Target moved for the {year} holiday schedule: the first response is now due {due}.",
 	NoteSLARetimedResolution:  "Target moved for the {year} holiday schedule: resolution is now due {due}.",
 }

@@ -204,6 +204,12 @@ func (db *DB) ConfirmVerification(ctx context.Context, verificationID, agentID, 
 }
 
 func (db *DB) confirmVerification(ctx context.Context, verificationID, actor, code string) (*okcare.Verification, error) {
+	// A code is six digits: anything else cannot be right and is refused
+	// before it is counted, so a mistyped or hostile value does not use up
+	// the customer's attempts.
+	if !isSixDigits(strings.TrimSpace(code)) {
+		return nil, okcare.Errorf(okcare.EINVALID, "The code is the six digits we sent.")
+	}
 	var v okcare.Verification
 	var failure error
 	err := db.inTx(ctx, func(tx *Tx) error {
@@ -480,4 +486,17 @@ func (db *DB) ResetPassword(ctx context.Context, tok, newPassword string) error 
 		}
 		return enqueueSecurityAlert(ctx, tx, u, okcare.EventPasswordChanged)
 	})
+}
+
+// isSixDigits reports whether s is a six-digit code.
+func isSixDigits(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

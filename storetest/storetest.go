@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reauthentication", testReauthentication},
 		{"StaffSecondFactor", testStaffSecondFactor},
 		{"StaffSessionLifetimes", testStaffSessionLifetimes},
+		{"StaffSignInFailuresShared", testStaffSignInFailures},
 		{"SessionIdleExpiry", testSessionIdleExpiry},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},
