@@ -46,6 +46,9 @@ type Index struct {
 	// nil until read back from the index (see knownVersions).
 	versions map[string]int
 	cat      catalog // what ranking and results need of each article, in memory (under mu)
+	// recreated is why Open dropped an unreadable index and made a new,
+	// empty one (nil if it did not).
+	recreated error
 }
 
 // Result is one search hit.
@@ -126,19 +129,35 @@ func Open(path string) (*Index, error) {
 		return &Index{idx: idx, cat: newCatalog()}, err
 	}
 	idx, err := bleve.Open(path)
+	var broken error
+	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		// The index is derived from the store's published articles: one a
+		// crash left unreadable (a kill during its first write leaves a
+		// half-written mapping) is dropped and built again, never a reason
+		// for the node not to start.
+		broken = err
+		if err := os.RemoveAll(path); err != nil {
+			return nil, fmt.Errorf("search index %s: unreadable (%v) and not removable: %w", path, broken, err)
+		}
+		idx, err = nil, bleve.ErrorIndexPathDoesNotExist
+	}
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		idx, err = bleve.New(path, indexMapping())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
-	i := &Index{idx: idx, cat: newCatalog()}
+	i := &Index{idx: idx, cat: newCatalog(), recreated: broken}
 	if err := i.loadCatalog(); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
 	return i, nil
 }
+
+// Recreated is why Open found the index unreadable and started an empty
+// one in its place (nil if it did not): the caller fills it from the store.
+func (i *Index) Recreated() error { return i.recreated }
 
 // Stale reports whether the index holds documents of an older format
 // (built by an older okcare): rebuild it.

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -130,5 +131,40 @@ func TestSyncFollowsTheStore(t *testing.T) {
 	sync(1)
 	if got := slugs(t, idx, "numbat", "en"); len(got) != 1 {
 		t.Fatalf("after restart, the new version is not found: %v", got)
+	}
+}
+
+// TestUnreadableIndexIsRebuilt: an index a crash left unreadable (its
+// mapping half written) does not stop Open: it is dropped, an empty one
+// takes its place, says why, and Sync fills it from the store.
+func TestUnreadableIndexIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kb.bleve")
+	idx, err := search.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &memSource{articles: map[string]*okcare.Article{}}
+	src.publish(&okcare.Article{Slug: "offline-mode", Lang: "en", Version: 1, Title: "Offline mode", Body: "The zebrafinch screen means no network."})
+	if _, err := idx.Sync(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if err := os.WriteFile(filepath.Join(path, "index_meta.json"), []byte(`{"storage":"scorch","index_type":"scor`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	idx, err = search.Open(path)
+	if err != nil {
+		t.Fatalf("an unreadable index stops Open: %v", err)
+	}
+	defer idx.Close()
+	if idx.Recreated() == nil {
+		t.Fatal("Open does not say it recreated the index")
+	}
+	if n, err := idx.Sync(ctx, src); err != nil || n != 1 {
+		t.Fatalf("Sync after recreating: %d (%v)", n, err)
+	}
+	if got := slugs(t, idx, "zebrafinch", "en"); len(got) != 1 {
+		t.Fatalf("not found after the rebuild: %v", got)
 	}
 }

@@ -39,6 +39,9 @@ func openHelpCenter(ctx context.Context, c *Config, db *sqldb.DB, logger *slog.L
 	if err != nil {
 		return nil, err
 	}
+	if cause := idx.Recreated(); cause != nil {
+		logger.Warn("search index was unreadable; rebuilding it from the store", "error", cause)
+	}
 	if idx.Stale() {
 		// Built by an older okcare: its documents lack what ranking reads
 		// (front matter), so every one is indexed again.
