@@ -142,7 +142,11 @@ func TestSigtermUnderLoad(t *testing.T) {
 		t.Fatalf("the upload in flight at the signal: %d %v", s.status, s.err)
 	}
 	var before, after, refused, reset int
-	closing := signalled.Add(drain - 20*time.Millisecond) // the listener closes at about signalled+drain
+	// The listener closes at about signalled+drain. A request the client
+	// started just before that may reach the server after it, on a loaded
+	// machine by a few hundred milliseconds: the margin keeps the check to
+	// requests that certainly arrived during the drain delay.
+	closing := signalled.Add(drain - 250*time.Millisecond)
 	for _, s := range log {
 		switch {
 		case s.err == nil:
