@@ -27,17 +27,19 @@ const maxBatch = 1024
 // several, each on its own connection: while one batch waits for its
 // commit, another is read and decided. Batches lock their rows in one
 // order (see prefetch), so two batches over the same accounts wait for
-// each other instead of deadlocking.
+// each other instead of deadlocking, and the writers keep their batches
+// apart where they can see who a movement touches (see claims).
 //
 // It batches opportunistically: a writer takes whatever is waiting when it
 // finishes the previous batch and never waits to fill one, so an idle
 // system commits a lone transfer at once.
 type groupCommitter struct {
-	db    *DB
-	queue chan *moveJob
-	stop  chan struct{}
-	wg    sync.WaitGroup
-	once  sync.Once
+	db     *DB
+	queue  chan *moveJob
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	once   sync.Once
+	claims *claims
 	// batches and movements count what the writers committed or failed.
 	batches, movements atomic.Int64
 }
@@ -61,10 +63,10 @@ func (db *DB) EnableGroupCommit(writers int) {
 	if db.group != nil {
 		return
 	}
-	g := &groupCommitter{db: db, queue: make(chan *moveJob, 4*maxBatch), stop: make(chan struct{})}
-	for i := 0; i < max(writers, 1); i++ {
+	g := &groupCommitter{db: db, queue: make(chan *moveJob, 4*maxBatch), stop: make(chan struct{}), claims: newClaims()}
+	for w := 0; w < max(writers, 1); w++ {
 		g.wg.Add(1)
-		go g.run()
+		go g.run(w)
 	}
 	db.group = g
 }
@@ -93,6 +95,11 @@ var errStoreClosed = errors.New("store is closed")
 func (g *groupCommitter) submit(ctx context.Context, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
 	job := &moveJob{ctx: ctx, req: req, asset: asset, amount: amount, done: make(chan struct{})}
 	select {
+	case <-g.stop:
+		return nil, errStoreClosed
+	default:
+	}
+	select {
 	case g.queue <- job:
 	case <-g.stop:
 		return nil, errStoreClosed
@@ -106,7 +113,7 @@ func (g *groupCommitter) submit(ctx context.Context, req okcare.MovementRequest,
 	return job.m, job.err
 }
 
-func (g *groupCommitter) run() {
+func (g *groupCommitter) run(w int) {
 	defer g.wg.Done()
 	// A dedicated connection keeps its page cache and prepared statements
 	// warm from batch to batch.
@@ -117,25 +124,23 @@ func (g *groupCommitter) run() {
 		}
 	}()
 	for {
-		var first *moveJob
-		select {
-		case first = <-g.queue:
-		case <-g.stop:
-			return
-		}
-		batch := []*moveJob{first}
-	fill:
-		for len(batch) < maxBatch {
+		batch, wake := g.claims.take(w, g.queue)
+		if len(batch) == 0 {
+			// Nothing runnable: wait for a movement, or for another
+			// batch to end its claims on held ones.
 			select {
 			case j := <-g.queue:
-				batch = append(batch, j)
-			default:
-				break fill
+				g.claims.hold(j)
+			case <-wake:
+			case <-g.stop:
+				return
 			}
+			continue
 		}
 		if conn == nil {
 			var err error
 			if conn, err = g.db.dedicatedConn(context.Background()); err != nil {
+				g.claims.release(w, batch)
 				g.fail(batch, err)
 				continue
 			}
@@ -146,6 +151,7 @@ func (g *groupCommitter) run() {
 			conn.Close()
 			conn = nil
 		}
+		g.claims.release(w, batch)
 		for _, j := range batch {
 			close(j.done)
 		}
@@ -159,9 +165,21 @@ func (g *groupCommitter) fail(batch []*moveJob, err error) {
 	}
 }
 
-// close stops the writers after the batches in progress; closing twice is
+// close stops the writers after the batches in progress and answers the
+// movements still waiting (nothing moved for them); closing twice is
 // harmless.
 func (g *groupCommitter) close() {
 	g.once.Do(func() { close(g.stop) })
 	g.wg.Wait()
+	waiting := g.claims.drain()
+	for {
+		select {
+		case j := <-g.queue:
+			waiting = append(waiting, j)
+			continue
+		default:
+		}
+		break
+	}
+	g.fail(waiting, errStoreClosed)
 }
