@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
+	"strings"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/ledger"
 	"github.com/okcare/okcare/token"
 )
 
@@ -65,9 +68,12 @@ func (db *DB) runBatch(ctx context.Context, conn *sql.Conn, jobs []*moveJob) err
 // whole transaction.
 //
 // Where rows are locked (PostgreSQL), the prefetch has locked every row
-// the batch decides on, in the order lone movements lock them, and every
-// account must exist already (else the batch returns missingAccounts):
-// creating one now would take a lock out of that order. Deciding then
+// the batch decides on, in the order lone movements lock them. Creating a
+// missing account now would take a lock out of that order: the batch is
+// decided with empty stand-ins for them, and if a movement that passes
+// needs one, it returns missingAccounts instead of writing (runBatch
+// creates them and runs the batch again; a refused movement creates
+// nothing). Deciding then
 // only reads what was prefetched, in memory, and writes nothing, so it
 // needs no savepoint per movement, which would cost two round trips
 // each. A failed statement aborts a PostgreSQL transaction, so an error
@@ -82,9 +88,7 @@ func moveBatchTx(ctx context.Context, tx *Tx, batch []*moveJob) error {
 	}
 	locking := tx.db.dialect.ForUpdate != ""
 	if locking {
-		if missing := bs.pre.missingAccounts(batch); len(missing) > 0 {
-			return missing
-		}
+		bs.pre.placeholdMissing(batch)
 	}
 	for _, j := range batch {
 		if j.err != nil {
@@ -123,6 +127,11 @@ func moveBatchTx(ctx context.Context, tx *Tx, batch []*moveJob) error {
 			return err
 		}
 	}
+	if locking {
+		if missing := placeheld(bs.list); len(missing) > 0 {
+			return missing
+		}
+	}
 	return writeBookings(ctx, tx, bs.list)
 }
 
@@ -141,16 +150,17 @@ func (m missingAccounts) Error() string {
 	return fmt.Sprintf("%d ledger accounts to create first", len(m))
 }
 
-// missingAccounts lists the accounts the prefetched jobs would move money
-// between that do not exist: those of senders and recipients that do.
-func (p *prefetched) missingAccounts(jobs []*moveJob) missingAccounts {
-	seen := map[[3]string]bool{}
-	var out missingAccounts
+// placeholdMissing stands in an empty account, not yet in the database,
+// for each account the prefetched jobs would move money between that does
+// not exist: those of senders and recipients that do. Deciding can then
+// refuse a movement on it without creating it (an empty sender account
+// covers nothing); if a movement that passes needs one, the batch returns
+// placeheld's list instead of writing.
+func (p *prefetched) placeholdMissing(jobs []*moveJob) {
 	need := func(kind, id, asset string) {
 		k := [3]string{kind, id, asset}
-		if a, asked := p.accounts[k]; asked && a == nil && !seen[k] {
-			seen[k] = true
-			out = append(out, k)
+		if a, asked := p.accounts[k]; asked && a == nil {
+			p.accounts[k] = &ledger.Account{ID: placeholderPrefix + strings.Join(k[:], "\x00"), Asset: asset, Balance: new(big.Int)}
 		}
 	}
 	for _, j := range jobs {
@@ -165,6 +175,26 @@ func (p *prefetched) missingAccounts(jobs []*moveJob) missingAccounts {
 			}
 		} else if to, ok := p.recipientOf(r.ToUser); ok && to.id != "" {
 			need(ownerUser, to.id, asset)
+		}
+	}
+}
+
+// placeholderPrefix starts the id of an account placeholdMissing stood in.
+const placeholderPrefix = "\x00new\x00"
+
+// placeheld lists, in lock order, the stood-in accounts that decided
+// bookings touch.
+func placeheld(list []*booking) missingAccounts {
+	seen := map[string]bool{}
+	var out missingAccounts
+	for _, b := range list {
+		for id := range b.balances {
+			if strings.HasPrefix(id, placeholderPrefix) && !seen[id] {
+				seen[id] = true
+				var k [3]string
+				copy(k[:], strings.SplitN(strings.TrimPrefix(id, placeholderPrefix), "\x00", 3))
+				out = append(out, k)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b [3]string) int { return slices.Compare(a[:], b[:]) })

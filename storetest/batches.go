@@ -172,3 +172,39 @@ func testBatchRefusals(t *testing.T, db *sqldb.DB, _ *Clock) {
 		t.Fatal(err)
 	}
 }
+
+// testRefusedFirstMovement refuses a first movement to a recipient with
+// no account yet: no row changes, the account included; one that passes
+// then creates it.
+func testRefusedFirstMovement(t *testing.T, db *sqldb.DB, _ *Clock) {
+	seedAssets(t, db)
+	alice, bob := mustRegister(t, db, "alice@example.com"), mustRegister(t, db, "bob@example.com")
+	db.Deposit(ctx, alice.ID, "CNY", "1", "")
+	accounts := func() int {
+		var n int
+		if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM ledger_accounts`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := accounts()
+	_, err := db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindPayment, FromUserID: alice.ID, ToMerchant: "mch_coffee", Asset: "CNY", Amount: "2",
+		IdempotencyKey: "p1", RequestHash: "p1"})
+	wantCode(t, err, okcare.EINSUFFICIENTFUNDS)
+	_, err = transfer(db, alice.ID, bob.ID, "CNY", "2", "t1")
+	wantCode(t, err, okcare.EINSUFFICIENTFUNDS)
+	_, err = transfer(db, bob.ID, alice.ID, "CNY", "1", "t2") // bob has no account either
+	wantCode(t, err, okcare.EINSUFFICIENTFUNDS)
+	if got := accounts(); got != before {
+		t.Fatalf("refused movements left %d accounts, want %d", got, before)
+	}
+	if _, err := transfer(db, alice.ID, bob.ID, "CNY", "0.5", "t3"); err != nil {
+		t.Fatal(err)
+	}
+	if got := accounts(); got != before+1 || balance(t, db, bob.ID, "CNY") != "50" {
+		t.Fatalf("after a first transfer: %d accounts, bob %s", got, balance(t, db, bob.ID, "CNY"))
+	}
+	if err := db.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentBatches", testConcurrentBatches},
 		{"KeyInConcurrentBatches", testKeyInConcurrentBatches},
 		{"BatchRefusals", testBatchRefusals},
+		{"RefusedFirstMovement", testRefusedFirstMovement},
 		{"LedgerImmutable", testLedgerImmutable},
 		{"Transactions", testTransactions},
 		{"ReleasePolicy", testReleasePolicy},
