@@ -27,6 +27,7 @@ var Dialect = sqldb.Dialect{
 	ForUpdate:         " FOR UPDATE",
 	IsUniqueViolation: isUniqueViolation,
 	IsRetryable:       isRetryable,
+	ArrayParams:       true,
 	NextTicketNumber:  "SELECT nextval('ticket_number_seq')",
 	// Any constant key works; it only has to be the same on every node.
 	LockMigrations: "SELECT pg_advisory_xact_lock(7065637261)",
@@ -48,6 +49,10 @@ func isRetryable(err error) bool {
 	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
 }
 
+// GroupWriters is how many batching writers run money movements (see
+// sqldb.EnableGroupCommit), each on a connection of its own.
+const GroupWriters = 2
+
 // Open connects to the database at dsn (a postgres:// URL) and applies the
 // migrations.
 func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
@@ -55,8 +60,10 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(20)
+	// The group committer's writers keep a connection each, beside the
+	// pool's 20 for everything else.
+	db.SetMaxOpenConns(20 + GroupWriters)
+	db.SetMaxIdleConns(20 + GroupWriters)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect postgres: %w", err)
@@ -66,5 +73,6 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate postgres: %w", err)
 	}
+	store.EnableGroupCommit(GroupWriters)
 	return store, nil
 }

@@ -115,16 +115,15 @@ func alertRecipient(ctx context.Context, tx *Tx, pre *prefetched, m *okcare.Move
 	return mask(email), nil
 }
 
-// writeMoneyAlerts queues the alerts of written bookings, all in a few
-// statements.
-func writeMoneyAlerts(ctx context.Context, tx *Tx, list []*booking) error {
+// moneyAlertMessages are the messages of the alerts of bookings.
+func moneyAlertMessages(list []*booking) []outgoing {
 	var msgs []outgoing
 	for _, b := range list {
 		if a := b.alert; a != nil {
 			msgs = append(msgs, alertMessages(a.user, a.event, "alert_"+a.event, a.args)...)
 		}
 	}
-	return writeNotifications(ctx, tx, msgs)
+	return msgs
 }
 
 // alertRecoveryCodeUsed tells a customer that one of their recovery codes

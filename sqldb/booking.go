@@ -99,37 +99,16 @@ func book(ctx context.Context, tx *Tx, m *okcare.Movement, fromKind, fromID, toK
 }
 
 // writeBookings stores decided bookings: journal entries, postings, new
-// balances, movements and idempotency keys, each table in as few
-// statements as the batch allows.
+// balances, movements, idempotency keys and the alerts they call for, each
+// table in as few statements as the batch allows (on PostgreSQL one
+// statement for them all, see writeBookingsOnce).
 func writeBookings(ctx context.Context, tx *Tx, list []*booking) error {
 	if len(list) == 0 {
 		return nil
 	}
-	now := micros(tx.now)
-	var entries, postings, movements, keys [][]any
-	final := map[string]*ledger.Account{}
-	for _, b := range list {
-		m := b.m
-		entries = append(entries, []any{m.EntryID, m.ID, m.Kind, m.Memo, now})
-		for _, p := range b.postings {
-			postings = append(postings, []any{m.EntryID, p.AccountID, m.Asset, p.Amount.String(), now})
-		}
-		movements = append(movements, []any{m.ID, m.Kind, m.FromUserID, m.ToUserID, m.ToMerchantID, m.Asset, m.Minor.String(), m.Memo, m.EntryID, now})
-		if b.key != nil {
-			keys = append(keys, []any{b.key.FromUserID, b.key.IdempotencyKey, b.key.RequestHash, m.ID, now})
-		}
-		for id, a := range b.balances {
-			final[id] = a // later bookings of the batch hold later balances
-		}
-	}
-	ids := make([]string, 0, len(final))
-	for id := range final {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var balances [][]any
-	for _, id := range ids {
-		balances = append(balances, []any{id, final[id].Balance.String()})
+	r := newBookingRows(tx, list)
+	if tx.db.dialect.ArrayParams {
+		return writeBookingsOnce(ctx, tx, r)
 	}
 	steps := []struct {
 		prefix string
@@ -137,20 +116,59 @@ func writeBookings(ctx context.Context, tx *Tx, list []*booking) error {
 		rows   [][]any
 		suffix string
 	}{
-		{`INSERT INTO journal_entries (id, movement_id, kind, memo, created_at) VALUES `, 5, entries, ``},
-		{`INSERT INTO postings (entry_id, account_id, asset, amount, created_at) VALUES `, 5, postings, ``},
+		{`INSERT INTO journal_entries (id, movement_id, kind, memo, created_at) VALUES `, 5, r.entries, ``},
+		{`INSERT INTO postings (entry_id, account_id, asset, amount, created_at) VALUES `, 5, r.postings, ``},
 		// All new balances in one statement (VALUES columns are named
 		// column1, column2... in both stores).
-		{`UPDATE ledger_accounts SET balance = v.column2 FROM (VALUES `, 2, balances, `) AS v WHERE ledger_accounts.id = v.column1`},
-		{`INSERT INTO movements (id, kind, from_user_id, to_user_id, to_merchant_id, asset, amount, memo, entry_id, created_at) VALUES `, 10, movements, ``},
-		{`INSERT INTO idempotency_keys (user_id, key, request_hash, movement_id, created_at) VALUES `, 5, keys, ``},
+		{`UPDATE ledger_accounts SET balance = v.column2 FROM (VALUES `, 2, r.balances, `) AS v WHERE ledger_accounts.id = v.column1`},
+		{`INSERT INTO movements (id, kind, from_user_id, to_user_id, to_merchant_id, asset, amount, memo, entry_id, created_at) VALUES `, 10, r.movements, ``},
+		{`INSERT INTO idempotency_keys (user_id, key, request_hash, movement_id, created_at) VALUES `, 5, r.keys, ``},
+		{`INSERT INTO notifications (` + newNotificationColumns + `) VALUES `, 11, r.notifications, ``},
 	}
 	for _, s := range steps {
 		if err := insertRows(ctx, tx, s.prefix, s.cols, s.rows, s.suffix); err != nil {
 			return err
 		}
 	}
-	return writeMoneyAlerts(ctx, tx, list)
+	return queueDeliveries(ctx, tx, r.notificationIDs)
+}
+
+// bookingRows are the rows that bookings write, table by table.
+type bookingRows struct {
+	entries, postings, balances, movements, keys, notifications [][]any
+	notificationIDs                                             []string
+}
+
+func newBookingRows(tx *Tx, list []*booking) *bookingRows {
+	now := micros(tx.now)
+	r := &bookingRows{}
+	final := map[string]*ledger.Account{}
+	for _, b := range list {
+		m := b.m
+		r.entries = append(r.entries, []any{m.EntryID, m.ID, string(m.Kind), m.Memo, now})
+		for _, p := range b.postings {
+			r.postings = append(r.postings, []any{m.EntryID, p.AccountID, m.Asset, p.Amount.String(), now})
+		}
+		r.movements = append(r.movements, []any{m.ID, string(m.Kind), m.FromUserID, m.ToUserID, m.ToMerchantID, m.Asset, m.Minor.String(), m.Memo, m.EntryID, now})
+		if b.key != nil {
+			r.keys = append(r.keys, []any{b.key.FromUserID, b.key.IdempotencyKey, b.key.RequestHash, m.ID, now})
+		}
+		for id, a := range b.balances {
+			final[id] = a // later bookings of the batch hold later balances
+		}
+	}
+	// Balances in id order: the order in which PostgreSQL updates them is
+	// then the same for every batch.
+	ids := make([]string, 0, len(final))
+	for id := range final {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		r.balances = append(r.balances, []any{id, final[id].Balance.String()})
+	}
+	r.notifications, r.notificationIDs = notificationRows(tx, moneyAlertMessages(list))
+	return r
 }
 
 // insertRows runs prefix + "(?, ...), (?, ...)" + suffix over rows, in

@@ -42,6 +42,10 @@ type Dialect struct {
 	// run again (PostgreSQL's deadlock victim or serialization failure);
 	// nil where that cannot happen.
 	IsRetryable func(error) bool
+	// ArrayParams: a statement takes a whole column as one array
+	// parameter (PostgreSQL's unnest), so a batch writes each table with
+	// one statement of one shape.
+	ArrayParams bool
 	// LockMigrations, if set, runs inside the migration transaction to keep
 	// two nodes from migrating at once.
 	LockMigrations string
@@ -420,12 +424,15 @@ func scrubNUL(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
 		if s, ok := a.(string); ok {
-			a = strings.ReplaceAll(s, "\x00", "\uFFFD")
+			a = scrubText(s)
 		}
 		out[i] = a
 	}
 	return out
 }
+
+// scrubText is scrubNUL for one string.
+func scrubText(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if hasNUL(args) {

@@ -125,6 +125,10 @@ func validateMovement(req okcare.MovementRequest) error {
 		return okcare.Errorf(okcare.EINVALID, "merchant_id is required.")
 	case utf8.RuneCountInString(req.Memo) > 140:
 		return okcare.Errorf(okcare.EINVALID, "memo is at most 140 characters.")
+	case strings.IndexByte(req.Memo, 0) >= 0:
+		// Refused here, not when the batch writes it: a write that fails
+		// fails the whole batch.
+		return errNUL
 	}
 	return nil
 }

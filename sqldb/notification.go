@@ -76,6 +76,18 @@ func enqueueThreaded(ctx context.Context, tx *Tx, userID, channel, to, event, su
 // few statements) and queues the delivery of each, inside tx. A body that
 // carries a one-time secret is stored sealed.
 func writeNotifications(ctx context.Context, tx *Tx, msgs []outgoing) error {
+	rows, ids := notificationRows(tx, msgs)
+	if err := insertRows(ctx, tx, `INSERT INTO notifications (`+newNotificationColumns+`) VALUES `, 11, rows, ``); err != nil {
+		return err
+	}
+	return queueDeliveries(ctx, tx, ids)
+}
+
+// newNotificationColumns are the columns notificationRows fills.
+const newNotificationColumns = `id, user_id, channel, to_addr, event, subject, body, status, created_at, ticket_id, in_reply_to`
+
+// notificationRows returns the outbox rows of msgs and their ids.
+func notificationRows(tx *Tx, msgs []outgoing) ([][]any, []string) {
 	rows := make([][]any, len(msgs))
 	ids := make([]string, len(msgs))
 	for i, m := range msgs {
@@ -86,14 +98,18 @@ func writeNotifications(ctx context.Context, tx *Tx, msgs []outgoing) error {
 		}
 		rows[i] = []any{ids[i], m.userID, m.channel, m.to, m.event, m.subject, body, okcare.NotificationPending, micros(tx.now), m.ticketID, m.inReplyTo}
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO notifications (id, user_id, channel, to_addr, event, subject, body, status, created_at, ticket_id, in_reply_to) VALUES `, 11, rows, ``); err != nil {
-		return err
+	return rows, ids
+}
+
+// queueDeliveries queues the delivery of written notifications, if a
+// queue is configured.
+func queueDeliveries(ctx context.Context, tx *Tx, ids []string) error {
+	if tx.db.DeliveryJobs == nil {
+		return nil
 	}
-	if tx.db.DeliveryJobs != nil {
-		for _, id := range ids {
-			if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
-				return fmt.Errorf("queue delivery of %s: %w", id, err)
-			}
+	for _, id := range ids {
+		if err := tx.db.DeliveryJobs(ctx, tx.tx, id); err != nil {
+			return fmt.Errorf("queue delivery of %s: %w", id, err)
 		}
 	}
 	return nil

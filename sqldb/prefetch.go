@@ -70,8 +70,8 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		lock, order = tx.db.dialect.ForUpdate, " ORDER BY id"
 		sortStrings(senders)
 	}
-	err := eachValueChunk(senders, func(args []any, in string) error {
-		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+in+`)`+order+lock, args...)
+	err := eachIn(tx, senders, func(in string, args []any) error {
+		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users WHERE id`+in+order+lock, args...)
 		if err != nil {
 			return err
 		}
@@ -88,8 +88,13 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := eachChunk(keys, func(args []any, n int) error {
-		return scanRows(ctx, tx, `SELECT user_id, key, request_hash, movement_id FROM idempotency_keys WHERE (user_id, key) IN (VALUES `+valueRows(n, 2)+`)`, args, func(s func(...any) error) error {
+	err = lookupTuples(ctx, tx, keys, 2,
+		func(values string) string {
+			return `SELECT user_id, key, request_hash, movement_id FROM idempotency_keys WHERE (user_id, key) IN (VALUES ` + values + `)`
+		},
+		`SELECT k.user_id, k.key, k.request_hash, k.movement_id FROM unnest(?::text[], ?::text[]) AS q(user_id, key)
+			CROSS JOIN LATERAL (SELECT * FROM idempotency_keys i WHERE i.user_id = q.user_id AND i.key = q.key LIMIT 1) AS k`,
+		func(s func(...any) error) error {
 			var user, key, hash, movement string
 			if err := s(&user, &key, &hash, &movement); err != nil {
 				return err
@@ -97,7 +102,7 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 			p.keys[[2]string{user, key}] = [2]string{hash, movement}
 			return nil
 		})
-	}); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	addRecipient := func(s func(...any) error) error {
@@ -118,18 +123,18 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		return nil
 	}
 	const recipientColumns = `SELECT id, state, COALESCE(email, ''), COALESCE(phone, '') FROM users WHERE `
-	if err := eachValueChunk(recipientIDs, func(args []any, in string) error {
-		return scanRows(ctx, tx, recipientColumns+`id IN (`+in+`)`, args, addRecipient)
+	if err := eachIn(tx, recipientIDs, func(in string, args []any) error {
+		return scanRows(ctx, tx, recipientColumns+`id`+in, args, addRecipient)
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachValueChunk(logins, func(args []any, in string) error {
-		return scanRows(ctx, tx, recipientColumns+`email IN (`+in+`) OR phone IN (`+in+`)`, append(args, args...), addRecipient)
+	if err := eachIn(tx, logins, func(in string, args []any) error {
+		return scanRows(ctx, tx, recipientColumns+`email`+in+` OR phone`+in, append(args, args...), addRecipient)
 	}); err != nil {
 		return nil, err
 	}
-	if err := eachValueChunk(merchants, func(args []any, in string) error {
-		return scanRows(ctx, tx, `SELECT id, name FROM merchants WHERE id IN (`+in+`)`, args, func(s func(...any) error) error {
+	if err := eachIn(tx, merchants, func(in string, args []any) error {
+		return scanRows(ctx, tx, `SELECT id, name FROM merchants WHERE id`+in, args, func(s func(...any) error) error {
 			var id, name string
 			if err := s(&id, &name); err != nil {
 				return err
@@ -182,8 +187,8 @@ func prefetch(ctx context.Context, tx *Tx, jobs []*moveJob) (*prefetched, error)
 		if lock != "" {
 			sortStrings(ids)
 		}
-		err := eachValueChunk(ids, func(args []any, in string) error {
-			return scanRows(ctx, tx, `SELECT id, owner_id, balance, allow_negative FROM ledger_accounts WHERE owner_kind = ? AND asset = ? AND owner_id IN (`+in+`)`+lockOrder+lock,
+		err := eachIn(tx, ids, func(in string, args []any) error {
+			return scanRows(ctx, tx, `SELECT id, owner_id, balance, allow_negative FROM ledger_accounts WHERE owner_kind = ? AND asset = ? AND owner_id`+in+lockOrder+lock,
 				append([]any{ka[0], ka[1]}, args...), func(s func(...any) error) error {
 					a := &ledger.Account{Asset: ka[1]}
 					var owner, bal string
@@ -227,17 +232,22 @@ func (p *prefetched) prefetchPaid(ctx context.Context, tx *Tx, jobs []*moveJob) 
 			pairs = append(pairs, []any{k.from, k.toUser, k.toMerchant})
 		}
 	}
-	return eachChunk(pairs, func(args []any, n int) error {
-		return scanRows(ctx, tx, `SELECT DISTINCT from_user_id, to_user_id, to_merchant_id FROM movements WHERE (from_user_id, to_user_id, to_merchant_id) IN (VALUES `+valueRows(n, 3)+`)`,
-			args, func(s func(...any) error) error {
-				var k pair
-				if err := s(&k.from, &k.toUser, &k.toMerchant); err != nil {
-					return err
-				}
-				p.paid[k] = true
-				return nil
-			})
-	})
+	return lookupTuples(ctx, tx, pairs, 3,
+		func(values string) string {
+			return `SELECT DISTINCT from_user_id, to_user_id, to_merchant_id FROM movements WHERE (from_user_id, to_user_id, to_merchant_id) IN (VALUES ` + values + `)`
+		},
+		// One probe of the pair index per pair, reading one movement at
+		// most, not every movement between the two.
+		`SELECT q.f, q.t, q.m FROM unnest(?::text[], ?::text[], ?::text[]) AS q(f, t, m)
+			CROSS JOIN LATERAL (SELECT 1 FROM movements WHERE from_user_id = q.f AND to_user_id = q.t AND to_merchant_id = q.m LIMIT 1) AS one`,
+		func(s func(...any) error) error {
+			var k pair
+			if err := s(&k.from, &k.toUser, &k.toMerchant); err != nil {
+				return err
+			}
+			p.paid[k] = true
+			return nil
+		})
 }
 
 // recipientOf returns what the prefetch found for a recipient as the
@@ -255,6 +265,51 @@ func (p *prefetched) recipientOf(toUser string) (recipient, bool) {
 // starts like one, and emails have an @.
 func isUserID(s string) bool {
 	return strings.HasPrefix(s, userIDPrefix) && !strings.Contains(s, "@")
+}
+
+// eachIn calls fn with an "IN" condition on values and its arguments:
+// where the dialect takes arrays, once, with " = ANY(?)" and the values as
+// one array (one statement shape, one plan); else with " IN (?, ...)" in
+// chunks (see eachChunk).
+func eachIn(tx *Tx, values []any, fn func(in string, args []any) error) error {
+	if !tx.db.dialect.ArrayParams {
+		return eachValueChunk(values, func(args []any, in string) error { return fn(" IN ("+in+")", args) })
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	col := make([]string, len(values))
+	for i, v := range values {
+		col[i] = scrubText(v.(string))
+	}
+	return fn(" = ANY(?::text[])", []any{col})
+}
+
+// lookupTuples runs a query over tuples of text values and calls fn with
+// each row's Scan: where the dialect takes arrays, arrayQuery once with one
+// array per column; else inQuery(rows as VALUES) in chunks. Joining
+// LATERAL ... LIMIT 1 keeps PostgreSQL to one index probe per tuple: with
+// a plain join it hashes the tuples and scans the whole table while the
+// table looks small, which grows with the table.
+func lookupTuples(ctx context.Context, tx *Tx, rows [][]any, cols int, inQuery func(values string) string, arrayQuery string, fn func(scan func(...any) error) error) error {
+	if !tx.db.dialect.ArrayParams {
+		return eachChunk(rows, func(args []any, n int) error {
+			return scanRows(ctx, tx, inQuery(valueRows(n, cols)), args, fn)
+		})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	args, err := arrayColumns(rows, strings.Repeat("t", cols))
+	if err != nil {
+		return err
+	}
+	for _, a := range args {
+		for i, v := range a.([]string) {
+			a.([]string)[i] = scrubText(v)
+		}
+	}
+	return scanRows(ctx, tx, arrayQuery, args, fn)
 }
 
 // eachChunk calls fn with the rows in chunks of a power-of-two count n,

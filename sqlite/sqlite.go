@@ -145,7 +145,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		// money movements into shared commits (see sqldb.EnableGroupCommit).
 		// Both this and relaxed writes keep a connection of their own,
 		// which the single connection of ":memory:" cannot spare.
-		store.EnableGroupCommit()
+		store.EnableGroupCommit(1)
 		store.EnableChatCommit() // and chat messages likewise
 		store.EnableRelaxedWrites()
 		store.EnableBackgroundCheckpoints(time.Second)

@@ -279,7 +279,7 @@ func testTransactions(t *testing.T, db *sqldb.DB, _ *Clock) {
 	}
 }
 
-// testMoveBatch runs movements in one transaction, as SQLite's group
+// testMoveBatch runs movements in one transaction, as the group
 // committer does: each sees the ones before it, and a rejected one leaves
 // the others untouched.
 func testMoveBatch(t *testing.T, db *sqldb.DB, _ *Clock) {

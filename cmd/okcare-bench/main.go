@@ -3,7 +3,7 @@
 // ratio means something.
 //
 //	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
-//	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
+//	okcare-bench transfers [-store sqlite|postgres] [-via store|http] [-writers n] [-duration 10s] [-concurrency 32]
 //	okcare-bench messages [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
@@ -48,6 +48,8 @@ func main() {
 	sizes := fs.String("sizes", "10000,100000,1000000", "ticket counts the periodic scans are timed at (scans)")
 	runs := fs.Int("runs", 21, "timed runs of each scan per size (scans)")
 	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
+	via := fs.String("via", "store", "store (Move at the store) or http (POST /api/v1/transfers) (transfers)")
+	writers := fs.Int("writers", 0, "group-commit writers for money movements (transfers; 0: the store's default)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
@@ -71,7 +73,7 @@ func main() {
 	case "scans":
 		err = benchScans(ctx, *store, *dsn, *sizes, *runs)
 	case "transfers":
-		err = benchTransfers(ctx, *store, *dsn, *duration, *concurrency)
+		err = benchTransfers(ctx, *store, *dsn, *via, *duration, *concurrency, *writers)
 	case "messages":
 		err = benchMessages(ctx, *store, *dsn, *duration, *concurrency)
 	case "secrets":
