@@ -5,6 +5,7 @@
 //	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
+//	okcare-bench kbsearch [-store sqlite|postgres] [-articles 10000] [-duration 10s] [-rounds 3]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
 //	okcare-bench secrets [-duration 10s]
 //	okcare-bench scans [-store sqlite|postgres] [-sizes 10000,100000,1000000] [-runs 21]
@@ -33,7 +34,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|tickets|scans|secrets [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|kb|kbsearch|tickets|scans|secrets [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -65,6 +66,8 @@ func main() {
 		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
 	case "kb":
 		err = benchKB(ctx, *articles, *duration)
+	case "kbsearch":
+		err = benchKBSearch(ctx, *store, *dsn, *articles, *duration, *rounds)
 	case "tickets":
 		err = benchTickets(ctx, *store, *dsn, *tickets, *duration, *concurrency)
 	case "scans":
