@@ -52,6 +52,16 @@ var subjects = []subject{
 	{nouns: lx("商户/merchant", "收款码/payment code", "扫码/QR scan", "门店/shop", "退款/refund"), verbs: lx("扫码/scan", "申请/request", "退回/return"), topics: []string{"money-missing"}},
 	{nouns: lx("隐私/privacy", "个人信息/personal data", "权限/permission", "通知/notification"), verbs: lx("授权/allow", "撤回/revoke", "管理/manage"), topics: []string{"security"}},
 	{nouns: lx("页面/page", "加载/loading", "白屏/blank screen", "转圈/spinner"), verbs: lx("刷新/refresh", "等待/wait for", "重试/retry"), topics: []string{"loading", "server"}},
+	{nouns: lx("企业账户/business account", "营业执照/business licence", "对公账户/corporate account", "财务人员/accountant", "审批流程/approval flow"), verbs: lx("开通/open", "审核/review", "授权/authorise"), topics: nil},
+	{nouns: lx("税费/tax", "个税/income tax", "扣缴/withholding", "年度汇算/annual return", "完税证明/tax certificate"), verbs: lx("申报/file", "缴纳/settle", "打印/print"), topics: nil},
+	{nouns: lx("子女账户/child account", "监护人/guardian", "零花钱/pocket money", "消费限制/spending control"), verbs: lx("创建/create", "限制/restrict", "批准/approve"), topics: nil},
+	{nouns: lx("机票/flight ticket", "酒店预订/hotel booking", "火车票/train ticket", "签证/visa", "行程/itinerary"), verbs: lx("预订/book", "改签/rebook", "退订/cancel the booking of"), topics: nil},
+	{nouns: lx("保单/policy", "理赔/claim", "保费/premium", "受益人/beneficiary", "免赔额/deductible"), verbs: lx("投保/buy", "续保/renew", "理赔/claim on"), topics: nil},
+	{nouns: lx("手表/smartwatch", "平板/tablet", "电脑/computer", "浏览器/browser", "网页版/web version"), verbs: lx("登录/sign in to", "同步/sync", "退出/sign out of"), topics: []string{"wont-open", "update"}},
+	{nouns: lx("快递/parcel", "运单号/tracking number", "收货地址/delivery address", "签收/delivery confirmation"), verbs: lx("寄出/send", "跟踪/follow", "修改/edit"), topics: nil},
+	{nouns: lx("话费/phone credit", "流量包/data plan", "宽带/broadband", "燃气费/gas bill", "物业费/property fee"), verbs: lx("缴费/pay", "查询/check", "自动扣款/auto-pay"), topics: nil},
+	{nouns: lx("定期存款/fixed deposit", "收益/returns", "风险等级/risk level", "赎回/redemption", "净值/net asset value"), verbs: lx("购买/buy", "赎回/redeem", "比较/compare"), topics: nil},
+	{nouns: lx("反馈/feedback", "投诉/complaint", "建议/suggestion", "满意度/satisfaction", "评价/rating"), verbs: lx("提交/send", "撤回/withdraw", "补充/add to"), topics: []string{"contact", "process"}},
 }
 
 // general are words any article may use, most common first.
@@ -62,7 +72,9 @@ var general = lx("问题/problem", "时间/time", "信息/information", "操作/
 	"列表/list", "标签/tab", "窗口/window", "链接/link", "图片/picture", "文件/file", "截图/screenshot", "位置/location", "语言/language", "地区/region",
 	"家人/family", "朋友/friend", "同事/colleague", "公司/company", "学校/school", "旅行/travel", "购物/shopping", "外卖/food delivery", "打车/ride", "水电费/utility bill",
 	"房租/rent", "工资/salary", "理财/savings", "基金/fund", "保险/insurance", "贷款/loan", "还款/repayment", "利息/interest", "额度/credit line", "分期/instalment",
-	"早上/morning", "晚上/evening", "周末/weekend", "节假日/public holiday", "春节/Spring Festival", "国庆/National Day", "高峰期/peak hours", "夜间/overnight", "今天/today", "明天/tomorrow")
+	"早上/morning", "晚上/evening", "国家/country", "城市/city", "年龄/age", "性别/gender", "职业/occupation", "收入/income", "合同/contract", "协议/agreement",
+	"条款/terms", "政策/policy", "规定/rule", "法律/law", "监管/regulator", "银行卡号/card number", "有效期/expiry date", "二维码/QR code", "版本号/version number", "型号/model",
+	"电量/battery", "充电/charging", "蓝牙/Bluetooth", "摄像头/camera", "麦克风/microphone", "相册/photo album", "通讯录/contacts", "日历/calendar", "天气/weather", "地图/map", "周末/weekend", "节假日/public holiday", "春节/Spring Festival", "国庆/National Day", "高峰期/peak hours", "夜间/overnight", "今天/today", "明天/tomorrow")
 
 // lx parses "中文/English" pairs.
 func lx(pairs ...string) []lexeme {
