@@ -105,7 +105,8 @@ type ConsoleService interface {
 	Team(ctx context.Context) ([]*AgentStatus, error)
 
 	// AgentTickets lists the tickets assigned to an agent that are not yet
-	// solved, most urgent target first.
+	// solved, most urgent target first, with the fields a list shows (as
+	// QueueFilter.Brief).
 	AgentTickets(ctx context.Context, agentID string) ([]*Ticket, error)
 }
 

@@ -232,6 +232,11 @@ type QueueFilter struct {
 	// security team's queue.
 	Tag   string
 	Limit int
+	// Brief reads only what a list of tickets shows (number, subject,
+	// tags, cause, channel, language, status, first-response target and
+	// reply, assignee), for the console's queue page: no intake, contact
+	// or other deadlines.
+	Brief bool
 }
 
 // TicketService keeps tickets and their conversations.

@@ -201,7 +201,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, a *okcare.
 		s.consoleError(w, r, lang, a, okcare.Errorf(okcare.EINVALID, "Unknown status filter."))
 		return
 	}
-	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Tag: q.Get("tag"), Limit: 100})
+	queue, err := s.Store.Queue(r.Context(), okcare.QueueFilter{Statuses: statuses, Category: q.Get("category"), Lang: q.Get("lang_filter"), Tag: q.Get("tag"), Limit: 100, Brief: true})
 	if err != nil {
 		s.consoleError(w, r, lang, a, err)
 		return

@@ -117,18 +117,19 @@ func (s *Server) templates() *template.Template {
 				}
 				return t.In(chinaCalendar.Location).Format("01-02 15:04")
 			},
-			"left":      func(now time.Time, due *time.Time) string { return timeLeftPtr(now, due) },
-			"late":      func(now time.Time, due *time.Time) bool { return due != nil && now.After(*due) },
-			"label":     labelAny,
-			"actor":     actorName,
-			"note":      noteText,
-			"cause":     diagnose.Title,
-			"join":      strings.Join,
-			"hasPrefix": strings.HasPrefix,
-			"add":       func(a, b int) int { return a + b },
-			"sub":       func(a, b int) int { return a - b },
-			"chatJS":    func() string { return chatJSURL },
-			"list":      func(v ...string) []string { return v },
+			"left":       func(now time.Time, due *time.Time) string { return timeLeftPtr(now, due) },
+			"late":       func(now time.Time, due *time.Time) bool { return due != nil && now.After(*due) },
+			"label":      labelAny,
+			"actor":      actorName,
+			"note":       noteText,
+			"cause":      diagnose.Title,
+			"ticketRows": ticketRows,
+			"join":       strings.Join,
+			"hasPrefix":  strings.HasPrefix,
+			"add":        func(a, b int) int { return a + b },
+			"sub":        func(a, b int) int { return a - b },
+			"chatJS":     func() string { return chatJSURL },
+			"list":       func(v ...string) []string { return v },
 			"dict": func(kv ...any) map[string]any {
 				m := map[string]any{}
 				for i := 0; i+1 < len(kv); i += 2 {

@@ -22,6 +22,7 @@ type catalog struct {
 	// main lists, per concept, the articles whose main subject it is:
 	// candidates even when the words find nothing.
 	main  map[string][]string
+	langs map[string]int // articles per language
 	stale bool
 }
 
@@ -33,8 +34,9 @@ func (c *catalog) put(id string, e *entry) { c.docs[id] = e }
 
 // recount recomputes the per-article figures after a change.
 func (c *catalog) recount() {
-	c.slugs, c.df, c.main = map[string]*entry{}, map[string]int{}, map[string][]string{}
+	c.slugs, c.df, c.main, c.langs = map[string]*entry{}, map[string]int{}, map[string][]string{}, map[string]int{}
 	for _, e := range c.docs {
+		c.langs[e.lang]++
 		if prev, ok := c.slugs[e.slug]; !ok || (e.lang < prev.lang) {
 			c.slugs[e.slug] = e // the same in both languages; pick one stably
 		}

@@ -29,6 +29,7 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"  // registers "en"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/markdown"
 	"github.com/okcare/okcare/textnorm"
@@ -49,6 +50,9 @@ type Index struct {
 	// recreated is why Open dropped an unreadable index and made a new,
 	// empty one (nil if it did not).
 	recreated error
+	// KeepCommonTerms searches the body fields with every term, common
+	// or not (see terms.go): for measuring what leaving them out costs.
+	KeepCommonTerms bool
 }
 
 // Result is one search hit.
@@ -359,8 +363,29 @@ func (i *Index) Search(q, lang string, limit int) ([]Result, error) {
 	searchZH := lang == okcare.LangZH || ask.han
 	searchEN := lang == okcare.LangEN || (ask.latin && !ask.han)
 	var should []query.Query
+	i.mu.RLock()
+	perLang := map[string]int{okcare.LangZH: i.cat.langs[okcare.LangZH], okcare.LangEN: i.cat.langs[okcare.LangEN]}
+	i.mu.RUnlock()
+	var reader index.IndexReader
+	if !i.KeepCommonTerms && max(perLang[okcare.LangZH], perLang[okcare.LangEN]) >= commonFrom {
+		if adv, err := i.idx.Advanced(); err == nil {
+			if reader, err = adv.Reader(); err == nil {
+				defer reader.Close()
+			}
+		}
+	}
 	addMatch := func(field, text string, boost float64, fuzzy bool) {
 		if strings.TrimSpace(text) == "" {
+			return
+		}
+		if !fuzzy {
+			terms := i.terms(field, text)
+			if strings.HasPrefix(field, "body_") {
+				terms = i.withoutCommon(reader, field, terms, perLang[fieldLang[field]])
+			}
+			if len(terms) > 0 {
+				should = append(should, termClause(field, terms, boost))
+			}
 			return
 		}
 		m := bleve.NewMatchQuery(text)

@@ -351,9 +351,10 @@ func (db *DB) Team(ctx context.Context) ([]*okcare.AgentStatus, error) {
 	return out, rows.Err()
 }
 
-// AgentTickets lists an agent's unsolved tickets, most urgent first.
+// AgentTickets lists an agent's unsolved tickets, most urgent first, with
+// a list's fields.
 func (db *DB) AgentTickets(ctx context.Context, agentID string) ([]*okcare.Ticket, error) {
-	return db.listTickets(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', 'on_hold')
+	return db.listBrief(ctx, `SELECT `+briefColumns+` FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', 'on_hold')
 		ORDER BY first_response_due, created_at LIMIT 200`, agentID)
 }
 

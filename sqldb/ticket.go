@@ -428,8 +428,10 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 		if !validTicketStatus(st) {
 			return nil, okcare.Errorf(okcare.EINVALID, "Unknown status %q.", st)
 		}
-		part := `SELECT ` + ticketColumns + ` FROM tickets WHERE status = ?`
-		args = append(args, st)
+		// The status is one of a known few, written into the statement:
+		// bound, it made SQLite re-plan the statement on every run (its
+		// planner statistics weigh each bound value).
+		part := `SELECT id, first_response_due, created_at FROM tickets WHERE status = '` + st + `'`
 		if f.Category != "" {
 			part += ` AND category = ?`
 			args = append(args, f.Category)
@@ -445,9 +447,47 @@ func (db *DB) Queue(ctx context.Context, f okcare.QueueFilter) ([]*okcare.Ticket
 		parts = append(parts, `SELECT * FROM (`+part+` ORDER BY first_response_due, created_at LIMIT ?) AS q`+strconv.Itoa(i))
 		args = append(args, f.Limit)
 	}
-	q := strings.Join(parts, ` UNION ALL `) + ` ORDER BY first_response_due, created_at LIMIT ?`
+	// The merge picks ids inside the indexes; only the tickets shown are
+	// read whole.
+	columns := ticketColumns
+	if f.Brief {
+		columns = briefColumns
+	}
+	q := `SELECT ` + columns + ` FROM tickets WHERE id IN (SELECT id FROM (` + strings.Join(parts, ` UNION ALL `) +
+		` ORDER BY first_response_due, created_at LIMIT ?) AS queue) ORDER BY first_response_due, created_at`
 	args = append(args, f.Limit)
+	if f.Brief {
+		return db.listBrief(ctx, q, args...)
+	}
 	return db.listTickets(ctx, q, args...)
+}
+
+// briefColumns are what QueueFilter.Brief reads: a list's columns.
+const briefColumns = `id, number, channel, status, category, lang, subject, first_response_due, first_responded_at, assignee_id, tags`
+
+// listBrief runs a query selecting briefColumns.
+func (db *DB) listBrief(ctx context.Context, q string, args ...any) ([]*okcare.Ticket, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*okcare.Ticket{}
+	for rows.Next() {
+		var t okcare.Ticket
+		var due, responded sql.NullInt64
+		var assignee sql.NullString
+		var tags string
+		if err := rows.Scan(&t.ID, &t.Number, &t.Channel, &t.Status, &t.Category, &t.Lang, &t.Subject, &due, &responded, &assignee, &tags); err != nil {
+			return nil, err
+		}
+		t.FirstResponseDue, t.FirstRespondedAt, t.AssigneeID = fromNullMicros(due), fromNullMicros(responded), assignee.String
+		if tags != "" {
+			t.Tags = strings.Split(tags, ",")
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
 }
 
 // listTickets runs a query selecting ticketColumns.

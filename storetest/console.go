@@ -156,7 +156,9 @@ func testMacrosAndTags(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 	mine, _ := db.AgentTickets(ctx, agent.ID)
 	team, _ := db.Team(ctx)
-	if len(mine) != 1 || mine[0].ID != other.ID || len(team) != 1 || team[0].Load != 1 || team[0].Presence != "online" || team[0].Capacity != 3 {
+	full, _ := db.FindTicket(ctx, other.ID)
+	if len(mine) != 1 || mine[0].ID != other.ID || mine[0].Number != full.Number || mine[0].Status != full.Status || mine[0].AssigneeID != agent.ID ||
+		mine[0].Subject != full.Subject || !mine[0].FirstResponseDue.Equal(*full.FirstResponseDue) || len(team) != 1 || team[0].Load != 1 || team[0].Presence != "online" || team[0].Capacity != 3 {
 		t.Fatalf("agent tickets %d, team %+v", len(mine), team)
 	}
 }

@@ -125,6 +125,18 @@ func testTickets(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if err != nil || len(q) != 2 || q[0].ID != urgent.ID || q[1].ID != relaxed.ID {
 		t.Fatalf("frozen queue: %v %v", q, err)
 	}
+	brief, err := db.Queue(ctx, okcare.QueueFilter{Category: "account_frozen", Lang: "zh-CN", Limit: 10, Brief: true})
+	if err != nil || len(brief) != 2 {
+		t.Fatalf("brief queue: %v %v", brief, err)
+	}
+	for k, b := range brief {
+		full := q[k]
+		if b.ID != full.ID || b.Number != full.Number || b.Subject != full.Subject || b.Category != full.Category || b.Channel != full.Channel ||
+			b.Lang != full.Lang || b.Status != full.Status || !b.FirstResponseDue.Equal(*full.FirstResponseDue) || b.AssigneeID != full.AssigneeID ||
+			strings.Join(b.Tags, ",") != strings.Join(full.Tags, ",") || b.Intake.Description != "" {
+			t.Fatalf("brief row %d: %+v, want the list fields of %+v and no intake", k, b, full)
+		}
+	}
 	if q, _ := db.Queue(ctx, okcare.QueueFilter{Statuses: []string{okcare.TicketOpen}, Limit: 10}); len(q) != 1 || q[0].ID != anon.ID {
 		t.Fatalf("open queue: %v", q)
 	}

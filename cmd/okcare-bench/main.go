@@ -6,7 +6,9 @@
 //	okcare-bench transfers [-store sqlite|postgres] [-via store|http] [-writers n] [-duration 10s] [-concurrency 32]
 //	okcare-bench messages [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
+//	okcare-bench kbsearch [-store sqlite|postgres] [-articles 10000] [-duration 10s] [-rounds 3]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
+//	okcare-bench console [-store sqlite|postgres] [-tickets 100000] [-agents 8] [-duration 10s] [-rounds 3]
 //	okcare-bench secrets [-duration 10s]
 //	okcare-bench scans [-store sqlite|postgres] [-sizes 10000,100000,1000000] [-runs 21]
 package main
@@ -34,7 +36,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|messages|kb|tickets|scans|secrets [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|messages|kb|kbsearch|tickets|console|scans|secrets [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -44,6 +46,7 @@ func main() {
 	concurrency := fs.Int("concurrency", 32, "concurrent clients")
 	store := fs.String("store", "sqlite", "sqlite or postgres")
 	dsn := fs.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL for -store postgres")
+	agents := fs.Int("agents", 8, "staff members signed in, one client each (console)")
 	tickets := fs.Int("tickets", 100000, "tickets in the queue (tickets)")
 	sizes := fs.String("sizes", "10000,100000,1000000", "ticket counts the periodic scans are timed at (scans)")
 	runs := fs.Int("runs", 21, "timed runs of each scan per size (scans)")
@@ -68,6 +71,8 @@ func main() {
 		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
 	case "kb":
 		err = benchKB(ctx, *articles, *duration)
+	case "kbsearch":
+		err = benchKBSearch(ctx, *store, *dsn, *articles, *duration, *rounds)
 	case "tickets":
 		err = benchTickets(ctx, *store, *dsn, *tickets, *duration, *concurrency)
 	case "scans":
@@ -76,6 +81,8 @@ func main() {
 		err = benchTransfers(ctx, *store, *dsn, *via, *duration, *concurrency, *writers)
 	case "messages":
 		err = benchMessages(ctx, *store, *dsn, *duration, *concurrency)
+	case "console":
+		err = benchConsole(ctx, *store, *dsn, *tickets, *agents, *duration, *rounds)
 	case "secrets":
 		err = benchSecrets(*duration)
 	default:

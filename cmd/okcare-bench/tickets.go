@@ -86,45 +86,19 @@ func benchTickets(ctx context.Context, kind, dsn string, queueTickets int, durat
 	ours := drive("POST /api/v1/tickets", duration, concurrency, func(w, seq int) error { return post(okcareURL, w, seq) })
 	fmt.Printf("  %s\n  %s\n  tickets/s %.0f; ratio %.2f\n", base, ours, ours.perSecond(), ours.perSecond()/base.perSecond())
 
-	// The queue, with queueTickets tickets: 90% solved or closed, the rest
-	// new, open, pending or on hold, over 12 causes and both languages.
 	fmt.Printf("loading %d tickets ...\n", queueTickets)
-	t0, now := time.Now(), time.Now()
-	statuses := []string{"solved", "closed", "solved", "closed", "solved", "closed", "solved", "closed", "solved", "new", "open", "pending", "on_hold"}
-	causes := []string{"network_offline", "network_unstable", "app_outdated", "app_known_crash", "account_frozen", "account_login_restricted",
-		"device_storage_low", "device_memory_low", "device_os_unsupported", "service_incident", "app_malfunction", "unknown"}
-	err = db.ImportTickets(ctx, queueTickets, func(i int) sqldb.ImportTicket {
-		created := now.Add(-time.Duration(queueTickets-i) * time.Minute)
-		return sqldb.ImportTicket{ContactEmail: fmt.Sprintf("q%d@bench.example", i%5000), Channel: []string{"email", "web", "chat", "phone"}[i%4],
-			Status: statuses[i%len(statuses)], Category: causes[i%len(causes)], Lang: []string{"zh-CN", "en"}[i%3%2],
-			Subject: fmt.Sprintf("打不开 #%d", i), Body: "一直转圈", CreatedAt: created, FirstResponseDue: created.Add(72 * time.Hour)}
-	}, func(done int) {
-		if done%25000 == 0 || done == queueTickets {
-			fmt.Printf("  %d/%d (%s)\n", done, queueTickets, time.Since(t0).Round(time.Second))
-		}
-	})
-	if err != nil {
+	if err := loadQueue(ctx, db, queueTickets); err != nil {
 		return err
 	}
 	agent := &okcare.Agent{Email: "bench-agent@okcare.example", Role: okcare.RoleSupervisor}
 	if err := db.CreateAgent(ctx, agent, "bench-staff-pass-1"); err != nil {
 		return err
 	}
-	// Staff sign in with a second factor: set it up as the console would,
-	// then sign in with a recovery code.
-	enr, err := db.BeginAgentTOTP(ctx, agent.ID)
+	recovery, err := enrolTOTP(ctx, db, agent.ID)
 	if err != nil {
 		return err
 	}
-	code, err := totp.Code(enr.Secret, db.Now(), totp.Digits)
-	if err != nil {
-		return err
-	}
-	recovery, err := db.ConfirmAgentTOTP(ctx, agent.ID, code)
-	if err != nil {
-		return err
-	}
-	_, token, err := db.AgentLogin(ctx, agent.Email, "bench-staff-pass-1", recovery[0], "")
+	_, token, err := db.AgentLogin(ctx, agent.Email, "bench-staff-pass-1", recovery, "")
 	if err != nil {
 		return err
 	}
@@ -169,10 +143,49 @@ func benchTickets(ctx context.Context, kind, dsn string, queueTickets int, durat
 		return err
 	})
 	filtered := drive("queue by cause+lang", duration, concurrency, func(w, seq int) error {
-		_, err := get(browser, okcareURL+"/console?category="+causes[seq%len(causes)]+"&lang_filter=en", "")
+		_, err := get(browser, okcareURL+"/console?category="+queueCauses[seq%len(queueCauses)]+"&lang_filter=en", "")
 		return err
 	})
 	fmt.Printf("  %s\n  %s\n  %s\n  %s\n", static, console, api, filtered)
 	fmt.Printf("console queue p99 %s with %d tickets; throughput ratio to the static page %.2f\n", console.p99.Round(time.Microsecond), queueTickets, console.perSecond()/static.perSecond())
 	return nil
+}
+
+// queueCauses are the causes the loaded tickets have.
+var queueCauses = []string{"network_offline", "network_unstable", "app_outdated", "app_known_crash", "account_frozen", "account_login_restricted",
+	"device_storage_low", "device_memory_low", "device_os_unsupported", "service_incident", "app_malfunction", "unknown"}
+
+// loadQueue imports n tickets: 90% solved or closed, the rest new, open,
+// pending or on hold, over 12 causes and both languages.
+func loadQueue(ctx context.Context, db *sqldb.DB, n int) error {
+	t0, now := time.Now(), time.Now()
+	statuses := []string{"solved", "closed", "solved", "closed", "solved", "closed", "solved", "closed", "solved", "new", "open", "pending", "on_hold"}
+	return db.ImportTickets(ctx, n, func(i int) sqldb.ImportTicket {
+		created := now.Add(-time.Duration(n-i) * time.Minute)
+		return sqldb.ImportTicket{ContactEmail: fmt.Sprintf("q%d@bench.example", i%5000), Channel: []string{"email", "web", "chat", "phone"}[i%4],
+			Status: statuses[i%len(statuses)], Category: queueCauses[i%len(queueCauses)], Lang: []string{"zh-CN", "en"}[i%3%2],
+			Subject: fmt.Sprintf("打不开 #%d", i), Body: "一直转圈", CreatedAt: created, FirstResponseDue: created.Add(72 * time.Hour)}
+	}, func(done int) {
+		if done%25000 == 0 || done == n {
+			fmt.Printf("  %d/%d (%s)\n", done, n, time.Since(t0).Round(time.Second))
+		}
+	})
+}
+
+// enrolTOTP sets up a staff member's second factor as the console does
+// and returns one of their recovery codes, to sign in with.
+func enrolTOTP(ctx context.Context, db *sqldb.DB, agentID string) (string, error) {
+	enr, err := db.BeginAgentTOTP(ctx, agentID)
+	if err != nil {
+		return "", err
+	}
+	code, err := totp.Code(enr.Secret, db.Now(), totp.Digits)
+	if err != nil {
+		return "", err
+	}
+	recovery, err := db.ConfirmAgentTOTP(ctx, agentID, code)
+	if err != nil {
+		return "", err
+	}
+	return recovery[0], nil
 }
