@@ -2,7 +2,7 @@
 // run, because these machines are noisy: absolute numbers mean little, the
 // ratio means something.
 //
-//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
+//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5] [-keep DIR]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
@@ -47,6 +47,7 @@ func main() {
 	sizes := fs.String("sizes", "10000,100000,1000000", "ticket counts the periodic scans are timed at (scans)")
 	runs := fs.Int("runs", 21, "timed runs of each scan per size (scans)")
 	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
+	keep := fs.String("keep", "", "directory to keep the loaded database in and reuse it from (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
@@ -62,7 +63,7 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "bootstrap":
-		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
+		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds, *keep)
 	case "kb":
 		err = benchKB(ctx, *articles, *duration)
 	case "tickets":
@@ -87,7 +88,6 @@ func main() {
 // queue their jobs as in production.
 func openStore(ctx context.Context, kind, dsn string) (*sqldb.DB, func(), error) {
 	var db *sqldb.DB
-	var err error
 	cleanup := func() {}
 	if kind == "postgres" {
 		schema := fmt.Sprintf("okcare_bench_%d", time.Now().UnixNano())
@@ -109,11 +109,29 @@ func openStore(ctx context.Context, kind, dsn string) (*sqldb.DB, func(), error)
 		if err != nil {
 			return nil, nil, err
 		}
-		cleanup = func() { os.RemoveAll(dir) }
-		if db, err = sqlite.Open(ctx, filepath.Join(dir, "okcare.db")); err != nil {
+		db, closeDB, err := openStoreAt(ctx, filepath.Join(dir, "okcare.db"))
+		if err != nil {
+			os.RemoveAll(dir)
 			return nil, nil, err
 		}
+		return db, func() { closeDB(); os.RemoveAll(dir) }, nil
 	}
+	return prepareStore(ctx, db, cleanup)
+}
+
+// openStoreAt opens a fresh SQLite store at path, prepared as openStore does.
+func openStoreAt(ctx context.Context, path string) (*sqldb.DB, func(), error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return prepareStore(ctx, db, func() {})
+}
+
+// prepareStore adds River's tables, test password costs, a secret box and
+// the demo data to a new store; cleanup runs after it is closed.
+func prepareStore(ctx context.Context, db *sqldb.DB, cleanup func()) (*sqldb.DB, func(), error) {
+	var err error
 	if err = riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
 		return nil, nil, err
 	}
