@@ -360,7 +360,9 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 		(db.LoginPolicy.SessionMaxAge > 0 && now.Sub(s.CreatedAt) > db.LoginPolicy.SessionMaxAge) {
 		return nil, nil, errUnauthorized()
 	}
-	db.touches.touch(s.ID, now)
+	if now.Sub(s.LastSeenAt) >= touchGranularity {
+		db.touches.touch(s.ID, now)
+	}
 	return &s, &u, nil
 }
 
