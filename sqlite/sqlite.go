@@ -102,13 +102,12 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	// Reads through a memory map and a 16 MiB page cache per connection
-	// instead of a read(2) per page. The map covers the first 2 GiB, the
-	// most this SQLite build maps (SQLITE_MAX_MMAP_SIZE 0x7fff0000); it
-	// is address space, not memory: the pages are the kernel's page cache,
-	// shared by every connection. With 256 MiB, a million accounts with a
-	// session each (1.5 GiB) read most session and user pages with
-	// pread(2): 42 % of the session lookup's time.
-	q.Add("_pragma", "mmap_size(2147418112)")
+	// instead of a read(2) per page. Not a larger map: SQLite unmaps a
+	// reader's whole map when it sees another connection's commit, so under
+	// writes every page it touches afterwards faults in again. At a million
+	// accounts (1.5 GiB) with a commit every 2 ms, a 2 GiB map made the
+	// session lookup 70-87 us of CPU against 40 us with this one (docs/benchmarks.md).
+	q.Add("_pragma", "mmap_size(268435456)")
 	q.Add("_pragma", "cache_size(-16384)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if path != ":memory:" {
