@@ -21,7 +21,7 @@ import (
 // benchBootstrap compares GET /app/v1/bootstrap (signed in, on a store of
 // `accounts` users, each with a session) with a bare net/http handler that returns a JSON body of
 // the same size, both driven by the same load generator over loopback.
-func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, concurrency, rounds int, keep string) error {
+func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, concurrency, rounds int, keep string, writes int) error {
 	db, tokens, cleanup, err := bootstrapStore(ctx, accounts, keep)
 	if err != nil {
 		return err
@@ -29,6 +29,14 @@ func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, c
 	defer cleanup()
 	if rounds == 0 {
 		return nil // -rounds 0 -keep DIR only loads
+	}
+	if writes > 0 {
+		// A deployment's other traffic commits all the time, and every
+		// commit costs SQLite's readers their map and page cache.
+		stop := make(chan struct{})
+		defer close(stop)
+		go backgroundWrites(db, accounts, writes, stop)
+		fmt.Printf("background: %d commits/s (one user row rewritten each)\n", writes)
 	}
 
 	okcareURL, stop1, err := serve(okhttp.NewServer(db, quiet))
@@ -175,4 +183,19 @@ func bootstrapStore(ctx context.Context, accounts int, keep string) (*sqldb.DB, 
 		cleanup = func() { db.Close() } // keep the file
 	}
 	return db, tokens, cleanup, nil
+}
+
+// backgroundWrites commits about perSecond single-row updates a second
+// (a user row rewritten unchanged) until stop is closed.
+func backgroundWrites(db *sqldb.DB, accounts, perSecond int, stop chan struct{}) {
+	tick := time.NewTicker(time.Second / time.Duration(perSecond))
+	defer tick.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			db.SQL().Exec(`UPDATE users SET lang = lang WHERE rowid = ?`, 1+(i*7919)%max(accounts, 1))
+		}
+	}
 }

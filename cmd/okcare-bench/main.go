@@ -2,7 +2,7 @@
 // run, because these machines are noisy: absolute numbers mean little, the
 // ratio means something.
 //
-//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5] [-keep DIR]
+//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5] [-keep DIR] [-writes 0]
 //	okcare-bench transfers [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
 //	okcare-bench tickets [-store sqlite|postgres] [-tickets 100000] [-duration 10s] [-concurrency 32]
@@ -47,6 +47,7 @@ func main() {
 	sizes := fs.String("sizes", "10000,100000,1000000", "ticket counts the periodic scans are timed at (scans)")
 	runs := fs.Int("runs", 21, "timed runs of each scan per size (scans)")
 	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
+	writes := fs.Int("writes", 0, "commits per second by other traffic during the runs (bootstrap)")
 	keep := fs.String("keep", "", "directory to keep the loaded database in and reuse it from (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
@@ -63,7 +64,7 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "bootstrap":
-		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds, *keep)
+		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds, *keep, *writes)
 	case "kb":
 		err = benchKB(ctx, *articles, *duration)
 	case "tickets":
