@@ -174,7 +174,9 @@ type UserService interface {
 	// EACCOUNTFROZEN, ELOGINRESTRICTED, EACCOUNTCLOSED.
 	Login(ctx context.Context, req LoginRequest) (*Session, string, error)
 
-	// Authenticate resolves a bearer token. Returns EUNAUTHORIZED.
+	// Authenticate resolves a bearer token. The session has its ID, UserID
+	// and times, not its device or IP (ListSessions has them). Returns
+	// EUNAUTHORIZED.
 	Authenticate(ctx context.Context, token string) (*Session, *User, error)
 
 	// ListSessions returns the user's sessions, newest first, revoked ones included.

@@ -39,10 +39,14 @@ func (s *Server) customer(r *http.Request) *okcare.User {
 	return u
 }
 
-// customerMemo holds a request's signed-in customer once looked up.
+// customerMemo holds a request's signed-in customer once looked up: by
+// the help-center cookie (user) and by the app's bearer token (bearer).
 type customerMemo struct {
 	user *okcare.User
 	done bool
+
+	bearerUser *okcare.User
+	bearerDone bool
 }
 
 type customerKeyType struct{}

@@ -16,14 +16,24 @@ import (
 const maxDiagnoseBody = 16 << 10
 
 // optionalUser returns the signed-in user, or nil for no or a stale token.
+// A request that asks twice (the contact limits, then its handler) looks
+// the token up once; a failed lookup is not kept, so the second asker sees
+// the error too.
 func (s *Server) optionalUser(r *http.Request) (*okcare.User, error) {
 	tok := bearer(r)
 	if tok == "" {
 		return nil, nil
 	}
+	memo, _ := r.Context().Value(customerKey).(*customerMemo)
+	if memo != nil && memo.bearerDone {
+		return memo.bearerUser, nil
+	}
 	_, u, err := s.Store.Authenticate(r.Context(), tok)
 	if okcare.ErrorCode(err) == okcare.EUNAUTHORIZED {
-		return nil, nil
+		u, err = nil, nil
+	}
+	if memo != nil && err == nil {
+		memo.bearerUser, memo.bearerDone = u, true
 	}
 	return u, err
 }

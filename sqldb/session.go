@@ -327,6 +327,9 @@ func errUnauthorized() error {
 
 // Authenticate resolves a bearer token to its live session and user. A
 // frozen account's sessions stay valid so the app can show why it is frozen.
+// The session carries its id, user and times, not its device and address
+// (ListSessions has those): no caller needs them, and each column of this
+// query, which every authenticated call makes, costs the driver time.
 func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *okcare.User, error) {
 	if tok == "" || len(tok) > 200 {
 		return nil, nil, errUnauthorized()
@@ -338,10 +341,10 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	var u okcare.User
 	var userCreated int64
 	var state string
-	err := db.queryRowHot(ctx, `SELECT s.id, s.user_id, s.device_id, s.platform, s.os_version, s.app_version, s.model, s.ip, s.created_at, s.last_seen_at, s.revoked_at,
+	err := db.queryRowHot(ctx, `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at,
 		COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until, u.totp_secret IS NOT NULL, u.lang, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, []any{token.Hash(tok)},
-		&s.ID, &s.UserID, &s.Device.ID, &s.Device.Platform, &s.Device.OSVersion, &s.Device.AppVersion, &s.Device.Model, &s.IP, &created, &seen, &revoked,
+		&s.ID, &s.UserID, &created, &seen, &revoked,
 		&u.Email, &u.Phone, &state, &u.StateReason, &until, &u.TOTPEnabled, &u.Lang, &userCreated)
 	u.State = okcare.AccountState(state)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -357,7 +360,9 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 		(db.LoginPolicy.SessionMaxAge > 0 && now.Sub(s.CreatedAt) > db.LoginPolicy.SessionMaxAge) {
 		return nil, nil, errUnauthorized()
 	}
-	db.touches.touch(s.ID, now)
+	if now.Sub(s.LastSeenAt) >= touchGranularity {
+		db.touches.touch(s.ID, now)
+	}
 	return &s, &u, nil
 }
 

@@ -9,6 +9,12 @@ import (
 // touchInterval is how often buffered session activity is written.
 const touchInterval = 5 * time.Second
 
+// touchGranularity is how far a session's last use is kept up to date: a
+// use within a minute of the last one recorded is not recorded again, so
+// an app's burst of calls costs one write, not one per flush. The idle
+// expiry (days) can only come that much earlier, never later.
+const touchGranularity = time.Minute
+
 // sessionTouches buffers "this session was just used" marks and writes them
 // in one transaction every touchInterval. Writing last_seen_at on the
 // request path cost a durable commit per session per minute, which on

@@ -230,6 +230,23 @@ func testSessionIdleExpiry(t *testing.T, db *sqldb.DB, clock *Clock) {
 	if len(sessions) != 1 || !sessions[0].LastSeenAt.Equal(clock.Now()) {
 		t.Fatalf("last seen %v, want %v", sessions[0].LastSeenAt, clock.Now())
 	}
+	// Uses within a minute of the last one recorded are not recorded again
+	// (one write per burst of calls); the next one after that minute is.
+	seen := clock.Now()
+	clock.Advance(40 * time.Second)
+	if _, _, err := db.Authenticate(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if sessions, _ := db.ListSessions(ctx, s.UserID); !sessions[0].LastSeenAt.Equal(seen) {
+		t.Fatalf("a use 40 s later moved last seen to %v", sessions[0].LastSeenAt)
+	}
+	clock.Advance(21 * time.Second)
+	if _, _, err := db.Authenticate(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if sessions, _ := db.ListSessions(ctx, s.UserID); !sessions[0].LastSeenAt.Equal(clock.Now()) {
+		t.Fatalf("last seen %v after a use 61 s later, want %v", sessions[0].LastSeenAt, clock.Now())
+	}
 	clock.Advance(db.LoginPolicy.SessionIdle - time.Hour)
 	if _, _, err := db.Authenticate(ctx, tok); err != nil {
 		t.Fatalf("session expired although used within the idle limit: %v", err)

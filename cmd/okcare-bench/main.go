@@ -2,7 +2,7 @@
 // run, because these machines are noisy: absolute numbers mean little, the
 // ratio means something.
 //
-//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5]
+//	okcare-bench bootstrap [-accounts 100000] [-duration 10s] [-concurrency 32] [-rounds 5] [-keep DIR] [-writes 0]
 //	okcare-bench transfers [-store sqlite|postgres] [-via store|http] [-writers n] [-duration 10s] [-concurrency 32]
 //	okcare-bench messages [-store sqlite|postgres] [-duration 10s] [-concurrency 32]
 //	okcare-bench kb [-articles 10000] [-duration 10s]
@@ -53,6 +53,8 @@ func main() {
 	rounds := fs.Int("rounds", 5, "alternating rounds of baseline and okcare (bootstrap)")
 	via := fs.String("via", "store", "store (Move at the store) or http (POST /api/v1/transfers) (transfers)")
 	writers := fs.Int("writers", 0, "group-commit writers for money movements (transfers; 0: the store's default)")
+	writes := fs.Int("writes", 0, "commits per second by other traffic during the runs (bootstrap)")
+	keep := fs.String("keep", "", "directory to keep the loaded database in and reuse it from (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
@@ -68,7 +70,7 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "bootstrap":
-		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds)
+		err = benchBootstrap(ctx, *accounts, *duration, *concurrency, *rounds, *keep, *writes)
 	case "kb":
 		err = benchKB(ctx, *articles, *duration)
 	case "kbsearch":
@@ -99,7 +101,6 @@ func main() {
 // queue their jobs as in production.
 func openStore(ctx context.Context, kind, dsn string) (*sqldb.DB, func(), error) {
 	var db *sqldb.DB
-	var err error
 	cleanup := func() {}
 	if kind == "postgres" {
 		schema := fmt.Sprintf("okcare_bench_%d", time.Now().UnixNano())
@@ -121,11 +122,29 @@ func openStore(ctx context.Context, kind, dsn string) (*sqldb.DB, func(), error)
 		if err != nil {
 			return nil, nil, err
 		}
-		cleanup = func() { os.RemoveAll(dir) }
-		if db, err = sqlite.Open(ctx, filepath.Join(dir, "okcare.db")); err != nil {
+		db, closeDB, err := openStoreAt(ctx, filepath.Join(dir, "okcare.db"))
+		if err != nil {
+			os.RemoveAll(dir)
 			return nil, nil, err
 		}
+		return db, func() { closeDB(); os.RemoveAll(dir) }, nil
 	}
+	return prepareStore(ctx, db, cleanup)
+}
+
+// openStoreAt opens a fresh SQLite store at path, prepared as openStore does.
+func openStoreAt(ctx context.Context, path string) (*sqldb.DB, func(), error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return prepareStore(ctx, db, func() {})
+}
+
+// prepareStore adds River's tables, test password costs, a secret box and
+// the demo data to a new store; cleanup runs after it is closed.
+func prepareStore(ctx context.Context, db *sqldb.DB, cleanup func()) (*sqldb.DB, func(), error) {
+	var err error
 	if err = riverjobs.Migrate(ctx, db.SQL(), db.Dialect().Name); err != nil {
 		return nil, nil, err
 	}
