@@ -176,8 +176,8 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	defer cancel()
 	c := &chatConn{s: s, conn: conn, ctx: ctx, ticket: t, side: side, last: since}
 	// Subscribed before catching up, so nothing falls between the two.
-	events, stop := s.Chat.Subscribe(t.ID)
-	defer stop()
+	sub := s.Chat.Subscribe(t.ID)
+	defer sub.Cancel()
 	if side == sideAgent {
 		s.signalChat(chat.Event{Kind: chat.KindJoin, TicketID: t.ID, From: sideAgent, At: s.Now()})
 		defer s.signalChat(chat.Event{Kind: chat.KindLeave, TicketID: t.ID, From: sideAgent, At: s.Now()})
@@ -204,7 +204,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	}
 
 	go s.readChat(c, cancel, lang, say)
-	go c.pingLoop(cancel, s.chatPing())
+	defer c.startPings(cancel, s.chatPing())()
 	every := s.ChatRefresh
 	if every <= 0 {
 		every = chatRefresh
@@ -214,6 +214,35 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	catchTick := time.NewTicker(chatCatchUpOutage)
 	defer catchTick.Stop()
 	lastCatchUp := time.Now()
+	// handle passes one event of the hub on to the browser.
+	handle := func(e chat.Event) (err error) {
+		switch {
+		case e.Kind == "":
+			err = c.deliver(e)
+			// An answer means an agent has joined; once the line says so,
+			// only the end (an event of its own) or the refresh change it,
+			// so an answer needs no read of the queue.
+			if err == nil && e.From == sideAgent && last.Kind != chat.KindJoin {
+				err = status()
+			}
+		case e.Kind == chat.KindResync:
+			lastCatchUp = time.Now()
+			if err = c.catchUp(); err == nil {
+				err = status()
+			}
+		case e.Kind == chat.KindTyping && e.From != side:
+			err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
+		case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
+			err = status()
+		case e.Kind == chat.KindEnd:
+			if side == sideCustomer {
+				err = status()
+			} else {
+				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
+			}
+		}
+		return err
+	}
 	for {
 		var err error
 		select {
@@ -237,27 +266,10 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 				lastCatchUp = now
 				err = c.catchUp()
 			}
-		case e := <-events:
-			switch {
-			case e.Kind == "":
-				err = c.deliver(e)
-				if err == nil && e.From == sideAgent {
-					err = status() // an answer means an agent has joined
-				}
-			case e.Kind == chat.KindResync:
-				lastCatchUp = time.Now()
-				if err = c.catchUp(); err == nil {
-					err = status()
-				}
-			case e.Kind == chat.KindTyping && e.From != side:
-				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
-			case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-				err = status()
-			case e.Kind == chat.KindEnd:
-				if side == sideCustomer {
-					err = status()
-				} else {
-					err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
+		case <-sub.Ready():
+			for _, e := range sub.Take() {
+				if err = handle(e); err != nil {
+					break
 				}
 			}
 		}
