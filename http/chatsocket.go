@@ -213,7 +213,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	defer tick.Stop()
 	catchTick := time.NewTicker(chatCatchUpOutage)
 	defer catchTick.Stop()
-	lastCatchUp := time.Now()
+	lastCatchUp, lastStatus := time.Now(), time.Now()
 	// handle passes one event of the hub on to the browser.
 	handle := func(e chat.Event) (err error) {
 		switch {
@@ -255,8 +255,14 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 			// it has not had acknowledged it sends again there.
 			conn.Close(websocket.StatusServiceRestart, "reconnect")
 			return
-		case <-tick.C:
-			err = status()
+		case now := <-tick.C:
+			// Once an agent has joined, the line changes only when the
+			// chat ends, which the hub tells at once: while it is live,
+			// the store is read again only as a slow safety net.
+			if last.Kind != chat.KindJoin || !s.Chat.Live() || now.Sub(lastStatus) >= chatCatchUpAlways {
+				lastStatus = now
+				err = status()
+			}
 		case now := <-catchTick.C:
 			// While the relay is down other nodes' messages reach this
 			// node only through the store; when it is up, a slow safety
