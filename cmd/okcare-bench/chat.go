@@ -76,6 +76,7 @@ type chatRun struct {
 	rate                int
 	sent, answered      int
 	lost, late, refused int
+	closed              int // sockets the server had closed by the step's end
 	p50, p99, max       time.Duration
 	cores               float64 // the server's CPU over the step
 	rss                 int64
@@ -226,6 +227,16 @@ func chatTarget(ctx context.Context, o chatOptions, target string) ([]chatRun, e
 		}
 	}()
 	fmt.Printf("%s: %d chats open (%d sockets) in %s; server RSS %d MiB\n", target, o.chats, 2*o.chats, time.Since(t0).Round(time.Millisecond), srv.rss()>>20)
+	// Sockets the server closes are counted, with the first reason: the
+	// load clients do not reconnect, so their chats' answers are lost.
+	var closed atomic.Int64
+	var firstClose atomic.Value
+	closedBy := func(side string, i int, err error) {
+		if ctx.Err() == nil {
+			closed.Add(1)
+			firstClose.CompareAndSwap(nil, fmt.Sprintf("%s socket of chat %d: %v", side, i, err))
+		}
+	}
 	rt := &roundTrips{step: -1}
 	var stepNo atomic.Int64
 	stepNo.Store(-1)
@@ -234,6 +245,7 @@ func chatTarget(ctx context.Context, o chatOptions, target string) ([]chatRun, e
 			for {
 				_, data, err := agents[i].Read(ctx)
 				if err != nil {
+					closedBy("agent", i, err)
 					return
 				}
 				for _, m := range proto.parse(ctx, agents[i], data) {
@@ -249,6 +261,7 @@ func chatTarget(ctx context.Context, o chatOptions, target string) ([]chatRun, e
 			for {
 				_, data, err := customers[i].Read(ctx)
 				if err != nil {
+					closedBy("customer", i, err)
 					return
 				}
 				at := time.Now()
@@ -331,6 +344,10 @@ func chatTarget(ctx context.Context, o chatOptions, target string) ([]chatRun, e
 		r.p50, r.p99 = pct(50), pct(99)
 		if len(lat) > 0 {
 			r.max = lat[len(lat)-1]
+		}
+		r.closed = int(closed.Load())
+		if r.closed > 0 {
+			fmt.Printf("  %d sockets closed by the server so far; first: %s\n", r.closed, firstClose.Load())
 		}
 		if warmUp {
 			fmt.Printf("  warm-up: %d of %d answered\n", r.answered, r.sent)
