@@ -379,6 +379,8 @@ func benchChatIdle(ctx context.Context, o chatOptions) error {
 		fmt.Printf("%s: server RSS %d MiB with %d chats and no socket\n", target, base>>20, most)
 		cctx, cancel := context.WithCancel(ctx)
 		var open []*websocket.Conn
+		var closed atomic.Int64
+		var firstClose atomic.Value
 		prevN, prevRSS := 0, base
 		for _, n := range o.sockets {
 			t0 := time.Now()
@@ -395,6 +397,10 @@ func benchChatIdle(ctx context.Context, o chatOptions) error {
 					for {
 						_, data, err := c.Read(cctx)
 						if err != nil {
+							if cctx.Err() == nil {
+								closed.Add(1)
+								firstClose.CompareAndSwap(nil, err.Error())
+							}
 							return
 						}
 						proto.parse(cctx, c, data)
@@ -407,6 +413,10 @@ func benchChatIdle(ctx context.Context, o chatOptions) error {
 			time.Sleep(10 * time.Second) // a few ping rounds and status refreshes
 			cpu := srv.cpu() - cpu0
 			rss := srv.rss()
+			if n := int(closed.Load()); n > 0 {
+				fmt.Printf("  %d of %d sockets closed by the server (first: %s); the figures below are over the open ones\n", n, len(open), firstClose.Load())
+			}
+			n = len(open) - int(closed.Load())
 			fmt.Printf("  %-10s %6d idle sockets (opened in %s): server RSS %5d MiB, %.1f KiB a socket over the empty server, %.1f KiB a socket over the last stage; %.2f cores while idle\n",
 				target, n, opened.Round(time.Millisecond), rss>>20, float64(rss-base)/float64(n)/1024, float64(rss-prevRSS)/float64(n-prevN)/1024, cpu.Seconds()/10)
 			prevN, prevRSS = n, rss
