@@ -35,8 +35,9 @@ type dialer struct {
 	client *http.Client
 }
 
-// perSourceIP is how many sockets are opened from one source address.
-const perSourceIP = 20000
+// perSourceIP is how many sockets are opened from one source address: the
+// kernel finds a free ephemeral port slowly once most of its 28k are taken.
+const perSourceIP = 10000
 
 func newDialer() *dialer {
 	d := &dialer{}
