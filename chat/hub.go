@@ -71,7 +71,7 @@ type Hub struct {
 	Relay Relay
 
 	mu     sync.Mutex
-	subs   map[string]map[chan Event]struct{}
+	subs   map[string]map[*Subscription]struct{}
 	agents map[string]int // agents in each chat, from join and leave
 }
 
@@ -79,29 +79,84 @@ type Hub struct {
 // misses some; it reads what it missed from the store when it sees the gap.
 const bufferSize = 64
 
-// Subscribe watches a ticket until cancel is called.
-func (h *Hub) Subscribe(ticketID string) (events <-chan Event, cancel func()) {
-	ch := make(chan Event, bufferSize)
+// Subscription is one watcher of a ticket. Its queue of undelivered
+// events takes memory only while it holds some: an idle watcher (most of
+// them, most of the time) costs a few hundred bytes, not a buffer of
+// bufferSize events.
+type Subscription struct {
+	h        *Hub
+	ticketID string
+	ready    chan struct{} // holds a token while the queue is not empty
+	once     sync.Once
+
+	mu    sync.Mutex
+	queue []Event // nil while empty; at most bufferSize
+}
+
+// Ready is signalled when events are waiting; Take them then.
+func (s *Subscription) Ready() <-chan struct{} { return s.ready }
+
+// Take returns the waiting events, oldest first, and empties the queue.
+func (s *Subscription) Take() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queue
+	s.queue = nil // the queue's memory goes with the events
+	return q
+}
+
+// Len counts the waiting events.
+func (s *Subscription) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// Cancel ends the subscription; calling it again is harmless.
+func (s *Subscription) Cancel() {
+	s.once.Do(func() {
+		h := s.h
+		h.mu.Lock()
+		delete(h.subs[s.ticketID], s)
+		if len(h.subs[s.ticketID]) == 0 {
+			delete(h.subs, s.ticketID)
+		}
+		h.mu.Unlock()
+	})
+}
+
+// offer queues e, never blocking: a watcher bufferSize events behind
+// misses it, and sees the gap.
+func (s *Subscription) offer(e Event) {
+	s.mu.Lock()
+	if len(s.queue) >= bufferSize {
+		s.mu.Unlock()
+		return
+	}
+	if s.queue == nil {
+		s.queue = make([]Event, 0, 2) // most bursts are a message and its answer
+	}
+	s.queue = append(s.queue, e)
+	s.mu.Unlock()
+	select {
+	case s.ready <- struct{}{}:
+	default: // already signalled
+	}
+}
+
+// Subscribe watches a ticket until the subscription is cancelled.
+func (h *Hub) Subscribe(ticketID string) *Subscription {
+	s := &Subscription{h: h, ticketID: ticketID, ready: make(chan struct{}, 1)}
 	h.mu.Lock()
 	if h.subs == nil {
-		h.subs = map[string]map[chan Event]struct{}{}
+		h.subs = map[string]map[*Subscription]struct{}{}
 	}
 	if h.subs[ticketID] == nil {
-		h.subs[ticketID] = map[chan Event]struct{}{}
+		h.subs[ticketID] = map[*Subscription]struct{}{}
 	}
-	h.subs[ticketID][ch] = struct{}{}
+	h.subs[ticketID][s] = struct{}{}
 	h.mu.Unlock()
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			h.mu.Lock()
-			delete(h.subs[ticketID], ch)
-			if len(h.subs[ticketID]) == 0 {
-				delete(h.subs, ticketID)
-			}
-			h.mu.Unlock()
-		})
-	}
+	return s
 }
 
 // Publish delivers e here and hands it to the relay.
@@ -130,11 +185,8 @@ func (h *Hub) Deliver(e Event) {
 			delete(h.agents, e.TicketID)
 		}
 	}
-	for ch := range h.subs[e.TicketID] {
-		select {
-		case ch <- e:
-		default:
-		}
+	for s := range h.subs[e.TicketID] {
+		s.offer(e)
 	}
 }
 
@@ -174,11 +226,8 @@ func (h *Hub) Resync() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for ticketID, subs := range h.subs {
-		for ch := range subs {
-			select {
-			case ch <- Event{Kind: KindResync, TicketID: ticketID}:
-			default: // a full buffer: the watcher will see a gap anyway
-			}
+		for s := range subs {
+			s.offer(Event{Kind: KindResync, TicketID: ticketID}) // a full queue: the watcher will see a gap anyway
 		}
 	}
 }

@@ -123,8 +123,8 @@ func TestChatResendIsNoop(t *testing.T) {
 	agent.signIn("agent@okcare.example", "staff-pass-123")
 	agentSocket := dialChat(t, ts, agent, "/console/tickets/"+id+"/ws")
 	agentSocket.until("the opening message", func(e chatEvent) bool { return e.Body == "在吗" })
-	news, stop := ts.srv.Chat.Subscribe(id)
-	defer stop()
+	news := ts.srv.Chat.Subscribe(id)
+	defer news.Cancel()
 
 	first := dialChat(t, ts, customer, path+"/ws?lang=zh-CN")
 	first.send(`{"client_id":"c-tunnel","body":"进隧道了"}`)
@@ -142,8 +142,8 @@ func TestChatResendIsNoop(t *testing.T) {
 		t.Fatalf("%d copies stored", n)
 	}
 	published := 0
-	for len(news) > 0 {
-		if e := <-news; e.Kind == "" && e.MessageID == ack.ID {
+	for _, e := range news.Take() {
+		if e.Kind == "" && e.MessageID == ack.ID {
 			published++
 		}
 	}

@@ -93,25 +93,27 @@ func (c *chatConn) catchUp() error {
 // maxCatchUpRead is how many messages one catch-up read asks for.
 const maxCatchUpRead = 200
 
-// pingLoop pings the browser every interval until the socket closes, and
-// closes it (cancel) when a pong is not back within the interval.
-func (c *chatConn) pingLoop(cancel func(), every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
+// startPings pings the browser every interval until the socket closes,
+// and closes it (cancel) when a pong is not back within the interval. The
+// pings run on a timer, not a goroutine of their own: an idle socket
+// holds no stack for them between pings. stop ends them.
+func (c *chatConn) startPings(cancel func(), every time.Duration) (stop func()) {
+	var t *time.Timer
+	ping := func() {
+		ctx, done := context.WithTimeout(c.ctx, every)
+		err := c.conn.Ping(ctx)
+		done()
+		if err != nil {
+			cancel()
 			return
-		case <-tick.C:
-			ctx, done := context.WithTimeout(c.ctx, every)
-			err := c.conn.Ping(ctx)
-			done()
-			if err != nil {
-				cancel()
-				return
-			}
+		}
+		if c.ctx.Err() == nil {
+			t.Reset(every)
 		}
 	}
+	t = time.AfterFunc(time.Duration(1<<62), ping) // t is set before it can fire
+	t.Reset(every)
+	return func() { t.Stop() }
 }
 
 // chatPing is the socket ping interval in force.

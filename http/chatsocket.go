@@ -170,17 +170,36 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	if err != nil {
 		return // Accept has answered
 	}
-	defer conn.CloseNow()
+	// What ends the socket runs when its loop ends: on this goroutine for
+	// an agent, on the loop's own for a customer (see below).
+	var cleanups []func()
+	atEnd := func(f func()) { cleanups = append(cleanups, f) }
+	finish := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			finish()
+		}
+	}()
+	atEnd(func() { conn.CloseNow() })
 	conn.SetReadLimit(64 << 10)
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
+	base := r.Context()
+	if side == sideCustomer {
+		base = context.WithoutCancel(base) // the socket outlives this handler
+	}
+	ctx, cancel := context.WithCancel(base)
+	atEnd(cancel)
 	c := &chatConn{s: s, conn: conn, ctx: ctx, ticket: t, side: side, last: since}
 	// Subscribed before catching up, so nothing falls between the two.
-	events, stop := s.Chat.Subscribe(t.ID)
-	defer stop()
+	sub := s.Chat.Subscribe(t.ID)
+	atEnd(sub.Cancel)
 	if side == sideAgent {
 		s.signalChat(chat.Event{Kind: chat.KindJoin, TicketID: t.ID, From: sideAgent, At: s.Now()})
-		defer s.signalChat(chat.Event{Kind: chat.KindLeave, TicketID: t.ID, From: sideAgent, At: s.Now()})
+		atEnd(func() { s.signalChat(chat.Event{Kind: chat.KindLeave, TicketID: t.ID, From: sideAgent, At: s.Now()}) })
 	}
 	if c.catchUp() != nil {
 		conn.Close(websocket.StatusInternalError, "try again")
@@ -204,7 +223,27 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	}
 
 	go s.readChat(c, cancel, lang, say)
-	go c.pingLoop(cancel, s.chatPing())
+	atEnd(c.startPings(cancel, s.chatPing()))
+	// A customer's socket runs on a goroutine of its own, started with a
+	// small stack, and this handler returns: an idle customer costs the
+	// reader and this loop, not also the request's goroutine with the
+	// stack its store reads grew. An agent's stays, as the staff session
+	// checks around it need.
+	if side == sideCustomer {
+		handedOff = true
+		go func() {
+			defer finish()
+			s.chatLoop(c, sub, side, lang, status, &last)
+		}()
+		return
+	}
+	s.chatLoop(c, sub, side, lang, status, &last)
+}
+
+// chatLoop passes the hub's events, the status line's changes and what
+// catch-ups find to one socket until it closes or the node drains.
+func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string, status func() error, lastStatusLine *chatStatus) {
+	ctx, conn := c.ctx, c.conn
 	every := s.ChatRefresh
 	if every <= 0 {
 		every = chatRefresh
@@ -213,7 +252,36 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	defer tick.Stop()
 	catchTick := time.NewTicker(chatCatchUpOutage)
 	defer catchTick.Stop()
-	lastCatchUp := time.Now()
+	lastCatchUp, lastStatus := time.Now(), time.Now()
+	// handle passes one event of the hub on to the browser.
+	handle := func(e chat.Event) (err error) {
+		switch {
+		case e.Kind == "":
+			err = c.deliver(e)
+			// An answer means an agent has joined; once the line says so,
+			// only the end (an event of its own) or the refresh change it,
+			// so an answer needs no read of the queue.
+			if err == nil && e.From == sideAgent && lastStatusLine.Kind != chat.KindJoin {
+				err = status()
+			}
+		case e.Kind == chat.KindResync:
+			lastCatchUp = time.Now()
+			if err = c.catchUp(); err == nil {
+				err = status()
+			}
+		case e.Kind == chat.KindTyping && e.From != side:
+			err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
+		case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
+			err = status()
+		case e.Kind == chat.KindEnd:
+			if side == sideCustomer {
+				err = status()
+			} else {
+				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
+			}
+		}
+		return err
+	}
 	for {
 		var err error
 		select {
@@ -226,8 +294,14 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 			// it has not had acknowledged it sends again there.
 			conn.Close(websocket.StatusServiceRestart, "reconnect")
 			return
-		case <-tick.C:
-			err = status()
+		case now := <-tick.C:
+			// Once an agent has joined, the line changes only when the
+			// chat ends, which the hub tells at once: while it is live,
+			// the store is read again only as a slow safety net.
+			if lastStatusLine.Kind != chat.KindJoin || !s.Chat.Live() || now.Sub(lastStatus) >= chatCatchUpAlways {
+				lastStatus = now
+				err = status()
+			}
 		case now := <-catchTick.C:
 			// While the relay is down other nodes' messages reach this
 			// node only through the store; when it is up, a slow safety
@@ -237,27 +311,10 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 				lastCatchUp = now
 				err = c.catchUp()
 			}
-		case e := <-events:
-			switch {
-			case e.Kind == "":
-				err = c.deliver(e)
-				if err == nil && e.From == sideAgent {
-					err = status() // an answer means an agent has joined
-				}
-			case e.Kind == chat.KindResync:
-				lastCatchUp = time.Now()
-				if err = c.catchUp(); err == nil {
-					err = status()
-				}
-			case e.Kind == chat.KindTyping && e.From != side:
-				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
-			case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-				err = status()
-			case e.Kind == chat.KindEnd:
-				if side == sideCustomer {
-					err = status()
-				} else {
-					err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
+		case <-sub.Ready():
+			for _, e := range sub.Take() {
+				if err = handle(e); err != nil {
+					break
 				}
 			}
 		}

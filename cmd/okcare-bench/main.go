@@ -11,6 +11,10 @@
 //	okcare-bench console [-store sqlite|postgres] [-tickets 100000] [-agents 8] [-duration 10s] [-rounds 3]
 //	okcare-bench secrets [-duration 10s]
 //	okcare-bench scans [-store sqlite|postgres] [-sizes 10000,100000,1000000] [-runs 21]
+//	okcare-bench chat [-store sqlite|postgres] [-targets okcare,bare,centrifugo] [-centrifugo PATH] [-chats 2000]
+//	                  [-rates 100,250,500,1000,2000,4000] [-duration 10s] [-drain 5s] [-serverprofile FILE]
+//	okcare-bench chat-idle [-store sqlite|postgres] [-targets okcare,bare,centrifugo] [-centrifugo PATH]
+//	                  [-sockets 5000,10000,19000] [-memprofile FILE]
 package main
 
 import (
@@ -23,6 +27,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/okcare/okcare/demo"
@@ -36,7 +43,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|messages|kb|kbsearch|tickets|console|scans|secrets [flags]")
+		fmt.Fprintln(os.Stderr, "usage: okcare-bench bootstrap|transfers|messages|kb|kbsearch|tickets|console|scans|secrets|chat|chat-idle [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -56,7 +63,21 @@ func main() {
 	writes := fs.Int("writes", 0, "commits per second by other traffic during the runs (bootstrap)")
 	keep := fs.String("keep", "", "directory to keep the loaded database in and reuse it from (bootstrap)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	chats := fs.Int("chats", 2000, "chats, each a customer and an agent socket (chat)")
+	rates := fs.String("rates", "100,250,500,1000,2000,4000", "offered customer messages per second, one step each (chat)")
+	drain := fs.Duration("drain", 5*time.Second, "how long answers may still come in after a step (chat)")
+	targets := fs.String("targets", "okcare,bare", "servers to measure: okcare, bare, centrifugo (chat, chat-idle)")
+	centrifugo := fs.String("centrifugo", "", "path to a Centrifugo binary, for the centrifugo target (chat, chat-idle)")
+	serverProfile := fs.String("serverprofile", "", "write okcare's server CPU profile to this file (chat)")
+	sockets := fs.String("sockets", "5000,10000,19000", "idle customer socket counts, in stages (chat-idle)")
+	memProfile := fs.String("memprofile", "", "write okcare's heap profile at the largest socket count to this file (chat-idle)")
+	answered := fs.Bool("answered", false, "mark okcare's chats answered before the sockets open (chat-serve; chat-idle sets it)")
+	waiting := fs.Bool("waiting", false, "leave the idle chats waiting in the queue (chat-idle)")
 	fs.Parse(os.Args[2:])
+	chatOpts := chatOptions{targets: strings.Split(*targets, ","), store: *store, dsn: *dsn, chats: *chats, rates: ints(*rates),
+		step: *duration, drain: *drain, goal: 50 * time.Millisecond, centrifugo: *centrifugo, serverProfile: *serverProfile,
+		sockets: ints(*sockets), heapProfile: *memProfile, waiting: *waiting}
+	raiseOpenFiles()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -87,6 +108,14 @@ func main() {
 		err = benchConsole(ctx, *store, *dsn, *tickets, *agents, *duration, *rounds)
 	case "secrets":
 		err = benchSecrets(*duration)
+	case "chat":
+		err = benchChat(ctx, chatOpts)
+	case "chat-idle":
+		err = benchChatIdle(ctx, chatOpts)
+	case "chat-serve": // the okcare process of chat and chat-idle
+		err = serveChatOkcare(ctx, *store, *dsn, *chats, *answered)
+	case "chat-serve-bare": // the bare fan-out process of chat and chat-idle
+		err = serveChatBare(*chats)
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}
@@ -158,3 +187,24 @@ func prepareStore(ctx context.Context, db *sqldb.DB, cleanup func()) (*sqldb.DB,
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// ints parses a comma-separated list of numbers.
+func ints(list string) []int {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// raiseOpenFiles lifts the soft limit on open files to the hard one, for
+// the socket benchmarks and the servers they start.
+func raiseOpenFiles() {
+	var l syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l) == nil && l.Cur < l.Max {
+		l.Cur = l.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
+	}
+}
