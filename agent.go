@@ -63,13 +63,15 @@ type AgentService interface {
 	// AgentLogout ends the session of a staff token.
 	AgentLogout(ctx context.Context, token string) error
 
-	// StaffSignInFailures lists the failed staff sign-ins for a login
-	// since a time, oldest first, as every node recorded them;
-	// RecordStaffSignInFailure adds one (and forgets those older than
-	// forgetBefore, for every login); ClearStaffSignInFailures forgets a
-	// login's after it signed in.
-	StaffSignInFailures(ctx context.Context, login string, since time.Time) ([]time.Time, error)
-	RecordStaffSignInFailure(ctx context.Context, login string, at, forgetBefore time.Time) error
+	// ReserveStaffSignIn reads a login's failed staff sign-ins since a
+	// time, as every node recorded them, and, if allow lets the attempt go
+	// ahead, records it as a failure before the password is checked, under
+	// a lock on the login (so parallel attempts count one after another);
+	// it returns the reservation ("" if none was made). ReleaseStaffSignIn
+	// removes a reservation whose attempt was no guess;
+	// ClearStaffSignInFailures forgets a login's after it signed in.
+	ReserveStaffSignIn(ctx context.Context, login string, at, since time.Time, allow func(failures []time.Time) bool) (string, []time.Time, error)
+	ReleaseStaffSignIn(ctx context.Context, id string) error
 	ClearStaffSignInFailures(ctx context.Context, login string) error
 }
 

@@ -1,12 +1,10 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"time"
 
 	"github.com/okcare/okcare"
-	"github.com/okcare/okcare/password"
 )
 
 func (s *Server) handleAgentLogin(w http.ResponseWriter, r *http.Request) {
@@ -24,17 +22,15 @@ func (s *Server) handleAgentLogin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, okcare.Errorf(okcare.ERATELIMITED, "Too many sign-in attempts from this address; wait a minute."))
 		return
 	}
-	if wait := s.staffSignInWait(r.Context(), req.Email); wait > 0 {
+	a, tok, wait, err := s.staffSignIn(r.Context(), req.Email, req.Password, req.TOTPCode, ip)
+	if wait > 0 {
 		s.Error(w, r, okcare.Errorf(okcare.ERATELIMITED, "Too many failed sign-ins for this account; try again in %d seconds.", int(wait.Seconds())+1))
 		return
 	}
-	a, tok, err := s.Store.AgentLogin(r.Context(), req.Email, req.Password, req.TOTPCode, ip)
 	if err != nil {
-		s.staffSignInFailed(r.Context(), req.Email, req.Password, req.TOTPCode, err)
 		s.Error(w, r, err)
 		return
 	}
-	s.staffSignInSucceeded(r.Context(), req.Email)
 	if a.MFAPending { // the API is for staff whose second factor is set up
 		if err := s.Store.AgentLogout(r.Context(), tok); err != nil {
 			s.Logger.Warn("pending staff session not ended", "error", err)
@@ -210,23 +206,6 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notifications": nonNil(list)})
-}
-
-// staffSignInFailed counts a refused staff sign-in toward the account's
-// throttle: wrong passwords and wrong codes, not a missing code, nor
-// credentials no account could have (longer than any password or code),
-// which are no guess and must not slow the owner down.
-func (s *Server) staffSignInFailed(ctx context.Context, email, pw, code string, err error) {
-	if len(pw) > 4*password.MaxLength || len(code) > maxStaffCodeLength {
-		return
-	}
-	switch okcare.ErrorCode(err) {
-	case okcare.EINVALIDCREDENTIALS, okcare.ETOTPINVALID:
-		now := s.Now()
-		if err := s.Store.RecordStaffSignInFailure(ctx, email, now, now.Add(-staffFailureWindow)); err != nil {
-			s.Logger.Warn("staff sign-in failure not recorded", "error", err)
-		}
-	}
 }
 
 // handleAgentLogout ends the calling staff session (and its chat sockets).

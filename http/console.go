@@ -138,15 +138,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := r.PostFormValue("email")
-	if wait := s.staffSignInWait(r.Context(), email); wait > 0 {
+	a, tok, wait, err := s.staffSignIn(r.Context(), email, r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp")), ip)
+	if wait > 0 {
 		fail(http.StatusTooManyRequests, okcare.ERATELIMITED, consoleText[lang]["rate_limited"])
 		return
-	}
-	pw, code := r.PostFormValue("password"), strings.TrimSpace(r.PostFormValue("totp"))
-	a, tok, err := s.Store.AgentLogin(r.Context(), email, pw, code, ip)
-	s.staffSignInFailed(r.Context(), email, pw, code, err)
-	if err == nil {
-		s.staffSignInSucceeded(r.Context(), email)
 	}
 	switch okcare.ErrorCode(err) {
 	case "":

@@ -198,6 +198,20 @@ func TestStaffSignInThrottledPerAccount(t *testing.T) {
 				resp.Body.Close()
 				return resp.StatusCode
 			}
+			// A code longer than any code is refused as wrong without the
+			// password being checked: with the right password it says
+			// nothing more (no "wrong code"), and it is not counted.
+			raw, _ := json.Marshal(map[string]string{"email": ts.creds.AdminEmail, "password": ts.creds.AdminPassword, "totp_code": strings.Repeat("A", 65)})
+			resp, err := http.Post(ts.URL+"/api/v1/agent/sessions", "application/json", bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var env struct{ Error struct{ Code string } }
+			json.NewDecoder(resp.Body).Decode(&env)
+			resp.Body.Close()
+			if resp.StatusCode != 401 || env.Error.Code != "invalid_credentials" {
+				t.Fatalf("the right password with a 65-character code: %d %s, want 401 invalid_credentials", resp.StatusCode, env.Error.Code)
+			}
 			for i := 0; i < 5; i++ {
 				node := ts.URL
 				if i%2 == 1 {

@@ -3,6 +3,9 @@ package http
 import (
 	"context"
 	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/password"
 )
 
 // The staff sign-in throttle slows guessing at one staff account from many
@@ -11,7 +14,8 @@ import (
 // attempt must wait staffRetryAfter after the last failure. The owner
 // waits half a minute at worst; a guesser spread over any number of
 // addresses and nodes gets two tries a minute. The failures are kept in the
-// store, so every node counts the same ones.
+// store, and each attempt is counted before its password is checked, so
+// every node counts the same ones and parallel attempts get no more.
 const (
 	staffFreeFailures  = 5
 	staffFailureWindow = 15 * time.Minute
@@ -30,23 +34,40 @@ func staffWait(failures []time.Time, now time.Time) time.Duration {
 	return max(0, failures[len(failures)-1].Add(staffRetryAfter).Sub(now))
 }
 
-// staffSignInWait is how long a sign-in for email must wait now. A store
-// that cannot answer lets the attempt through to the password check
-// (which then fails the same way on a store that is down), rather than
-// locking staff out.
-func (s *Server) staffSignInWait(ctx context.Context, email string) time.Duration {
+// staffSignIn runs one staff sign-in through the throttle: credentials no
+// account could have (longer than any password or code) are refused as
+// wrong without being checked or counted; otherwise the attempt is
+// reserved as a failure (or refused with wait > 0 while the account must
+// wait), checked, and the reservation kept for a wrong password or code,
+// removed for anything else. A store that cannot keep the throttle fails
+// the sign-in rather than letting guesses through uncounted.
+func (s *Server) staffSignIn(ctx context.Context, email, pw, code, ip string) (a *okcare.Agent, tok string, wait time.Duration, err error) {
+	wrong := okcare.Errorf(okcare.EINVALIDCREDENTIALS, "The email or password is wrong.")
+	if len(pw) > 4*password.MaxLength || len(code) > maxStaffCodeLength {
+		return nil, "", 0, wrong
+	}
+	ctx = context.WithoutCancel(ctx) // a client that leaves does not undo its count
 	now := s.Now()
-	failures, err := s.Store.StaffSignInFailures(ctx, email, now.Add(-staffFailureWindow))
+	id, failures, err := s.Store.ReserveStaffSignIn(ctx, email, now, now.Add(-staffFailureWindow),
+		func(f []time.Time) bool { return staffWait(f, now) == 0 })
 	if err != nil {
-		s.Logger.Warn("staff sign-in throttle unreadable", "error", err)
-		return 0
+		return nil, "", 0, err
 	}
-	return staffWait(failures, now)
-}
-
-// staffSignInSucceeded forgets email's failures.
-func (s *Server) staffSignInSucceeded(ctx context.Context, email string) {
-	if err := s.Store.ClearStaffSignInFailures(ctx, email); err != nil {
-		s.Logger.Warn("staff sign-in failures not cleared", "error", err)
+	if wait := staffWait(failures, now); wait > 0 {
+		return nil, "", wait, nil
 	}
+	a, tok, err = s.Store.AgentLogin(ctx, email, pw, code, ip)
+	switch okcare.ErrorCode(err) {
+	case okcare.EINVALIDCREDENTIALS, okcare.ETOTPINVALID:
+		return nil, "", 0, err // the reservation stays: a failed guess
+	case "":
+		if err := s.Store.ClearStaffSignInFailures(ctx, email); err != nil {
+			s.Logger.Warn("staff sign-in failures not cleared", "error", err)
+		}
+	default:
+		if rerr := s.Store.ReleaseStaffSignIn(ctx, id); rerr != nil {
+			s.Logger.Warn("staff sign-in reservation not released", "error", rerr)
+		}
+	}
+	return a, tok, 0, err
 }

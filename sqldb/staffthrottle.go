@@ -11,41 +11,75 @@ import (
 // hashed, since what was typed as an email may be a password.
 func staffLoginKey(login string) string { return token.Hash("staff-login:" + NormalizeLogin(login)) }
 
-// StaffSignInFailures lists login's failed staff sign-ins since since.
-func (db *DB) StaffSignInFailures(ctx context.Context, login string, since time.Time) ([]time.Time, error) {
-	rows, err := db.query(ctx, `SELECT at FROM staff_signin_failures WHERE login_hash = ? AND at >= ? ORDER BY at`, staffLoginKey(login), micros(since))
-	if err != nil {
-		return nil, err
+// ReserveStaffSignIn reads login's failed staff sign-ins since since and,
+// if allow lets the attempt go ahead, records it as a failure at at, in
+// one transaction under a lock on the login: parallel attempts, on any
+// node, are counted one after another, so none gets past a throttle the
+// others are filling. It returns the reservation's id ("" if allow refused
+// or the login is no email address, which names no staff account and is
+// not kept) and the failures read. The caller releases the reservation
+// when the attempt succeeds or was no guess.
+func (db *DB) ReserveStaffSignIn(ctx context.Context, login string, at, since time.Time, allow func(failures []time.Time) bool) (string, []time.Time, error) {
+	if !emailPattern.MatchString(NormalizeLogin(login)) {
+		return "", nil, nil
 	}
-	defer rows.Close()
-	var out []time.Time
-	for rows.Next() {
-		var at int64
-		if err := rows.Scan(&at); err != nil {
-			return nil, err
+	key := staffLoginKey(login)
+	var id string
+	var failures []time.Time
+	err := db.inTx(ctx, func(tx *Tx) error {
+		id, failures = "", nil
+		if db.dialect.Name == "postgres" {
+			// SQLite's write transactions already run one at a time.
+			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key); err != nil {
+				return err
+			}
 		}
-		out = append(out, fromMicros(at))
+		rows, err := tx.query(ctx, `SELECT at FROM staff_signin_failures WHERE login_hash = ? AND at >= ? ORDER BY at`, key, micros(since))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var t int64
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return err
+			}
+			failures = append(failures, fromMicros(t))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if !allow(failures) {
+			return nil
+		}
+		// One window is kept, for every login.
+		if _, err := tx.exec(ctx, `DELETE FROM staff_signin_failures WHERE at < ?`, micros(since)); err != nil {
+			return err
+		}
+		id = token.ID("ssf_")
+		_, err = tx.exec(ctx, `INSERT INTO staff_signin_failures (id, login_hash, at) VALUES (?, ?, ?)`, id, key, micros(at))
+		return err
+	})
+	if err != nil {
+		return "", nil, err
 	}
-	return out, rows.Err()
+	return id, failures, nil
 }
 
-// RecordStaffSignInFailure adds a failed sign-in for login at at and drops
-// every failure older than forgetBefore, so the table holds one window. A
-// login that is no email address names no staff account and is not kept.
-func (db *DB) RecordStaffSignInFailure(ctx context.Context, login string, at, forgetBefore time.Time) error {
-	if !emailPattern.MatchString(NormalizeLogin(login)) {
+// ReleaseStaffSignIn removes one reservation: the attempt was no guess
+// (a missing code, a refused request).
+func (db *DB) ReleaseStaffSignIn(ctx context.Context, id string) error {
+	if id == "" {
 		return nil
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, `DELETE FROM staff_signin_failures WHERE at < ?`, micros(forgetBefore)); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `INSERT INTO staff_signin_failures (login_hash, at) VALUES (?, ?)`, staffLoginKey(login), micros(at))
+		_, err := tx.exec(ctx, `DELETE FROM staff_signin_failures WHERE id = ?`, id)
 		return err
 	})
 }
 
-// ClearStaffSignInFailures forgets login's failed sign-ins.
+// ClearStaffSignInFailures forgets login's failed sign-ins (it signed in).
 func (db *DB) ClearStaffSignInFailures(ctx context.Context, login string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `DELETE FROM staff_signin_failures WHERE login_hash = ?`, staffLoginKey(login))
