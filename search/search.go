@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -134,7 +135,7 @@ func Open(path string) (*Index, error) {
 	}
 	idx, err := bleve.Open(path)
 	var broken error
-	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) && !transient(err) {
 		// The index is derived from the store's published articles: one a
 		// crash left unreadable (a kill during its first write leaves a
 		// half-written mapping) is dropped and built again, never a reason
@@ -157,6 +158,18 @@ func Open(path string) (*Index, error) {
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
 	return i, nil
+}
+
+// transient reports whether an error opening the index says nothing about
+// its files (out of descriptors, permissions): a reason to fail, not to
+// drop a good index.
+func transient(err error) bool {
+	for _, e := range []error{syscall.EMFILE, syscall.ENFILE, syscall.EACCES, syscall.EPERM, syscall.EAGAIN, syscall.ENOSPC, syscall.EIO} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // Recreated is why Open found the index unreadable and started an empty

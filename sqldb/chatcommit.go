@@ -29,6 +29,10 @@ type chatCommitter struct {
 	stop  chan struct{}
 	wg    sync.WaitGroup
 	once  sync.Once
+	// gate keeps submissions and close apart: once closed is set no job
+	// enters the queue, so close can answer every job still in it.
+	gate   sync.RWMutex
+	closed bool
 }
 
 // chatJob is one caller's messages, kept together and in order in a
@@ -89,13 +93,18 @@ func checkChatMessage(m *okcare.TicketMessage) error {
 }
 
 func (c *chatCommitter) submit(job *chatJob) error {
-	select {
-	case c.queue <- job:
-	case <-c.stop:
+	c.gate.RLock()
+	if c.closed {
+		c.gate.RUnlock()
 		return errStoreClosed
+	}
+	select {
+	case c.queue <- job: // the writers run until close holds the gate
 	case <-job.ctx.Done():
+		c.gate.RUnlock()
 		return job.ctx.Err()
 	}
+	c.gate.RUnlock()
 	// Once queued, the job is answered after its batch commits or fails,
 	// even if its context ends meanwhile: a message is never reported
 	// lost that was stored.
@@ -145,10 +154,24 @@ func (c *chatCommitter) run() {
 	}
 }
 
-// close stops the writer after the batch in progress.
+// close stops the writer after the batch in progress and answers the jobs
+// still queued (nothing was stored for them); closing twice is harmless.
 func (c *chatCommitter) close() {
+	c.gate.Lock()
+	c.closed = true
+	c.gate.Unlock()
 	c.once.Do(func() { close(c.stop) })
 	c.wg.Wait()
+	for {
+		select {
+		case j := <-c.queue:
+			j.err = errStoreClosed
+			close(j.done)
+			continue
+		default:
+		}
+		return
+	}
 }
 
 // chatBatch stores the jobs' messages in one transaction (on conn, else

@@ -3,7 +3,9 @@ package sqldb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/okcare/okcare"
 	"github.com/okcare/okcare/sqldb"
@@ -55,5 +57,39 @@ func TestChatBatchUndoesAFailedMessage(t *testing.T) {
 				t.Fatalf("sent again: %v %v %+v", err, errs, again[0])
 			}
 		})
+	}
+}
+
+// TestCloseAnswersEveryWaitingCaller: closing the store while chat
+// messages and money movements are being submitted answers every caller
+// (stored, or refused as closed): none waits forever on a job the writers
+// stopped before taking.
+func TestCloseAnswersEveryWaitingCaller(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	tk, _, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "close@example.com", Lang: "en", Intake: okcare.Intake{Description: "hello"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	const callers = 200
+	for i := 0; i < callers; i++ {
+		go func(i int) {
+			defer func() { done <- struct{}{} }()
+			if i%2 == 0 {
+				db.AddChatMessages(ctx, []*okcare.TicketMessage{{TicketID: tk.ID, Author: "contact", Public: true, Body: "hi", ClientID: fmt.Sprintf("c-%d", i)}})
+			} else {
+				db.Move(ctx, okcare.MovementRequest{Kind: okcare.KindTransfer, FromUserID: "usr_nobody", ToUser: "nobody@example.com", Asset: "CNY", Amount: "1.00", IdempotencyKey: fmt.Sprintf("k-%d", i)})
+			}
+		}(i)
+	}
+	db.Close()
+	deadline := time.After(20 * time.Second)
+	for i := 0; i < callers; i++ {
+		select {
+		case <-done:
+		case <-deadline:
+			t.Fatalf("%d of %d callers still waiting after the store closed", callers-i, callers)
+		}
 	}
 }

@@ -40,6 +40,10 @@ type groupCommitter struct {
 	wg     sync.WaitGroup
 	once   sync.Once
 	claims *claims
+	// gate keeps submissions and close apart: once closed is set no job
+	// enters the queue, so close can answer every job still in it.
+	gate   sync.RWMutex
+	closed bool
 	// batches and movements count what the writers committed or failed.
 	batches, movements atomic.Int64
 }
@@ -94,18 +98,18 @@ var errStoreClosed = errors.New("store is closed")
 
 func (g *groupCommitter) submit(ctx context.Context, req okcare.MovementRequest, asset *okcare.Asset, amount *big.Int) (*okcare.Movement, error) {
 	job := &moveJob{ctx: ctx, req: req, asset: asset, amount: amount, done: make(chan struct{})}
-	select {
-	case <-g.stop:
+	g.gate.RLock()
+	if g.closed {
+		g.gate.RUnlock()
 		return nil, errStoreClosed
-	default:
 	}
 	select {
-	case g.queue <- job:
-	case <-g.stop:
-		return nil, errStoreClosed
+	case g.queue <- job: // the writers run until close holds the gate
 	case <-ctx.Done():
+		g.gate.RUnlock()
 		return nil, ctx.Err()
 	}
+	g.gate.RUnlock()
 	// Once queued, the job is answered after its batch commits or fails;
 	// the caller waits for that even if its context ends, so that it never
 	// reports a failure for money that did move.
@@ -169,6 +173,9 @@ func (g *groupCommitter) fail(batch []*moveJob, err error) {
 // movements still waiting (nothing moved for them); closing twice is
 // harmless.
 func (g *groupCommitter) close() {
+	g.gate.Lock()
+	g.closed = true
+	g.gate.Unlock()
 	g.once.Do(func() { close(g.stop) })
 	g.wg.Wait()
 	waiting := g.claims.drain()
