@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -338,16 +339,15 @@ type chatIn struct {
 const maxSaying = 64
 
 // readChat reads what a browser sends until it goes. A message is queued
-// for storeLoop, which stores and acknowledges it, while the next frames
-// are read: a page's backlog after a reconnect reaches the store
-// together. Heartbeats and typing are answered at once, even while a
-// commit is slow. A frame that is not one strict JSON text message is
+// for storing (storeQueue), which stores and acknowledges it, while the
+// next frames are read: a page's backlog after a reconnect reaches the
+// store together. Heartbeats and typing are answered at once, even while
+// a commit is slow. A frame that is not one strict JSON text message is
 // answered with the problem and its code, as a request would be, and
 // stores nothing.
 func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) {
 	defer cancel()
-	saying := make(chan chatIn, maxSaying)
-	go c.storeLoop(saying, cancel, lang, say)
+	q := &storeQueue{c: c, cancel: cancel, lang: lang, say: say, slots: make(chan struct{}, maxSaying)}
 	var lastTyping time.Time
 	for {
 		typ, data, err := c.conn.Read(c.ctx)
@@ -373,9 +373,7 @@ func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) 
 			}
 		case strings.TrimSpace(in.Body) == "":
 		default:
-			select {
-			case saying <- in:
-			case <-c.ctx.Done():
+			if !q.push(in) {
 				return
 			}
 		}
@@ -385,36 +383,67 @@ func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) 
 	}
 }
 
-// storeLoop stores the socket's messages as readChat queues them, all
-// that are waiting at once, and acknowledges each after its commit (or
-// says why it was refused), in the order they were sent. Messages still
-// queued when the socket closes are neither stored nor acknowledged: the
-// page sends them again.
-func (c *chatConn) storeLoop(saying <-chan chatIn, cancel func(), lang string, say sayFunc) {
-	defer cancel()
+// storeQueue holds a socket's messages waiting to be stored. A goroutine
+// stores them only while there are some (store), so an idle socket holds
+// none; at most maxSaying wait, after which the socket stops reading until
+// some are acknowledged.
+type storeQueue struct {
+	c      *chatConn
+	cancel func()
+	lang   string
+	say    sayFunc
+	slots  chan struct{} // one per message queued and not yet acknowledged
+
+	mu      sync.Mutex
+	waiting []chatIn
+	running bool
+}
+
+// push queues a message, starting the storing goroutine if none runs; it
+// reports false if the socket closed while it waited for room.
+func (q *storeQueue) push(in chatIn) bool {
+	select {
+	case q.slots <- struct{}{}:
+	case <-q.c.ctx.Done():
+		return false
+	}
+	q.mu.Lock()
+	q.waiting = append(q.waiting, in)
+	start := !q.running
+	q.running = true
+	q.mu.Unlock()
+	if start {
+		go q.store()
+	}
+	return true
+}
+
+// store stores the waiting messages, all that are waiting at once, and
+// acknowledges each after its commit (or says why it was refused), in the
+// order they were sent, until none wait. Messages still queued when the
+// socket closes are neither stored nor acknowledged: the page sends them
+// again.
+func (q *storeQueue) store() {
+	c := q.c
 	for {
-		var batch []chatIn
-		select {
-		case in := <-saying:
-			batch = append(batch, in)
-		case <-c.ctx.Done():
+		q.mu.Lock()
+		batch := q.waiting
+		q.waiting = nil
+		if len(batch) == 0 {
+			q.running = false
+			q.mu.Unlock()
 			return
 		}
-	more:
-		for len(batch) < maxSaying {
-			select {
-			case in := <-saying:
-				batch = append(batch, in)
-			default:
-				break more
-			}
+		q.mu.Unlock()
+		if c.ctx.Err() != nil {
+			return
 		}
-		ms, errs := say(c.ctx, batch)
+		ms, errs := q.say(c.ctx, batch)
 		for i, in := range batch {
 			var err error
 			if serr := errs[i]; serr != nil {
 				code := okcare.ErrorCode(serr)
-				err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID, ClientID: in.ClientID}, Error: chatProblem(lang, serr), Code: code,
+				err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID, ClientID: in.ClientID}, Error: chatProblem(q.lang, serr), Code: code,
 					Retry: code == okcare.EINTERNAL || code == okcare.ERATELIMITED || code == okcare.EUNAVAILABLE})
 			} else {
 				ack := chatEvent(c.ticket, ms[i])
@@ -422,8 +451,10 @@ func (c *chatConn) storeLoop(saying <-chan chatIn, cancel func(), lang string, s
 				err = c.send(ack)
 			}
 			if err != nil {
+				q.cancel()
 				return
 			}
+			<-q.slots
 		}
 	}
 }
