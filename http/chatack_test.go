@@ -45,11 +45,7 @@ func holdTicket(t *testing.T, ts *testServer, id string) (release func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := `UPDATE tickets SET updated_at = updated_at WHERE id = ?`
-	if ts.db.Dialect().Numbered {
-		q = strings.Replace(q, "?", "$1", 1)
-	}
-	if _, err := tx.Exec(q, id); err != nil {
+	if _, err := tx.Exec(ts.db.Rebind(`UPDATE tickets SET updated_at = updated_at WHERE id = ?`), id); err != nil {
 		tx.Rollback()
 		t.Fatal(err)
 	}

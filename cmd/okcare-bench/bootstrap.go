@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -45,24 +44,8 @@ func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, c
 	}
 	defer stop1()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2}}
-	get := func(url, tok string) ([]byte, error) {
-		req, _ := http.NewRequest("GET", url, nil)
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			return nil, fmt.Errorf("status %d: %s", resp.StatusCode, body)
-		}
-		return body, err
-	}
 	const query = "/app/v1/bootstrap?platform=android&app_version=5.2.0&os_version=14"
-	sample, err := get(okcareURL+query, tokens[0])
+	sample, err := getOK(client, okcareURL+query, tokens[0])
 	if err != nil {
 		return err
 	}
@@ -81,11 +64,11 @@ func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, c
 	var ratios []float64
 	for round := 0; round < rounds; round++ {
 		base := drive("baseline net/http", duration, concurrency, func(w, seq int) error {
-			_, err := get(baselineURL+query, "")
+			_, err := getOK(client, baselineURL+query, "")
 			return err
 		})
 		ours := drive("okcare bootstrap", duration, concurrency, func(w, seq int) error {
-			_, err := get(okcareURL+query, tokens[(w*7919+seq)%len(tokens)])
+			_, err := getOK(client, okcareURL+query, tokens[(w*7919+seq)%len(tokens)])
 			return err
 		})
 		ratios = append(ratios, ours.perSecond()/base.perSecond())

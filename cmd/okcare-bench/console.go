@@ -59,26 +59,11 @@ func benchConsole(ctx context.Context, kind, dsn string, queueTickets, agents in
 		// Each agent works on some tickets of their own.
 		assign := `UPDATE tickets SET assignee_id = ?, status = 'open'
 			WHERE id IN (SELECT id FROM tickets WHERE status = 'new' AND assignee_id IS NULL ORDER BY id LIMIT 20)`
-		if kind == "postgres" {
-			assign = strings.Replace(assign, "?", "$1", 1)
-		}
-		if _, err := db.SQL().ExecContext(ctx, assign, a.ID); err != nil {
+		if _, err := db.SQL().ExecContext(ctx, db.Rebind(assign), a.ID); err != nil {
 			return err
 		}
 	}
-	get := func(c *http.Client, u string) ([]byte, error) {
-		resp, err := c.Get(u)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			return nil, fmt.Errorf("status %d", resp.StatusCode)
-		}
-		return body, err
-	}
-	page, err := get(browsers[agents-1], okcareURL+"/console")
+	page, err := getOK(browsers[agents-1], okcareURL+"/console", "")
 	if err != nil {
 		return err
 	}
@@ -97,8 +82,8 @@ func benchConsole(ctx context.Context, kind, dsn string, queueTickets, agents in
 	plain := &http.Client{Transport: transport}
 	fmt.Printf("console queue page: %d bytes, %d ticket rows; %d agents signed in, one client each\n", len(page), rows, agents)
 	for round := 1; round <= rounds; round++ {
-		static := drive("baseline static page", duration, agents, func(w, seq int) error { _, err := get(plain, staticURL); return err })
-		console := drive("GET /console", duration, agents, func(w, seq int) error { _, err := get(browsers[w], okcareURL+"/console"); return err })
+		static := drive("baseline static page", duration, agents, func(w, seq int) error { _, err := getOK(plain, staticURL, ""); return err })
+		console := drive("GET /console", duration, agents, func(w, seq int) error { _, err := getOK(browsers[w], okcareURL+"/console", ""); return err })
 		fmt.Printf("  round %d\n  %s\n  %s\n", round, static, console)
 		fmt.Printf("  console queue p99 %s (goal <= 50ms) with %d tickets and %d agents; throughput ratio to the static page %.3f\n",
 			console.p99.Round(time.Microsecond), queueTickets, agents, console.perSecond()/static.perSecond())

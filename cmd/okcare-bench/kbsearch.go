@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -90,18 +89,6 @@ func benchKBSearch(ctx context.Context, kind, dsn string, n int, duration time.D
 	}
 	defer stop()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	get := func(u string) ([]byte, error) {
-		resp, err := client.Get(u)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			return nil, fmt.Errorf("status %d: %s", resp.StatusCode, body)
-		}
-		return body, err
-	}
 	searchURL := func(base string, q [3]string) string {
 		return base + "/api/v1/kb/search?lang=" + url.QueryEscape(q[0]) + "&q=" + url.QueryEscape(q[1])
 	}
@@ -109,7 +96,7 @@ func benchKBSearch(ctx context.Context, kind, dsn string, n int, duration time.D
 	total, empty := 0, 0
 	var bodies [][]byte
 	for _, q := range queries {
-		body, err := get(searchURL(okcareURL, q))
+		body, err := getOK(client, searchURL(okcareURL, q), "")
 		if err != nil {
 			return fmt.Errorf("%s %q: %w", q[0], q[1], err)
 		}
@@ -135,7 +122,7 @@ func benchKBSearch(ctx context.Context, kind, dsn string, n int, duration time.D
 	defer stopBase()
 	for round := 1; round <= rounds; round++ {
 		base := drive("baseline fixed JSON", duration, 1, func(w, seq int) error {
-			_, err := get(searchURL(baseURL, queries[rngOrder[seq%len(queries)]]))
+			_, err := getOK(client, searchURL(baseURL, queries[rngOrder[seq%len(queries)]]), "")
 			return err
 		})
 		lib := drive("search library", duration, 1, func(w, seq int) error {
@@ -144,7 +131,7 @@ func benchKBSearch(ctx context.Context, kind, dsn string, n int, duration time.D
 			return err
 		})
 		ours := drive("GET /api/v1/kb/search", duration, 1, func(w, seq int) error {
-			_, err := get(searchURL(okcareURL, queries[rngOrder[seq%len(queries)]]))
+			_, err := getOK(client, searchURL(okcareURL, queries[rngOrder[seq%len(queries)]]), "")
 			return err
 		})
 		fmt.Printf("  round %d\n  %s\n  %s\n  %s\n", round, base, lib, ours)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -59,4 +61,26 @@ func drive(name string, duration time.Duration, concurrency int, op func(worker,
 		r.p50, r.p99 = all[len(all)/2], all[len(all)*99/100]
 	}
 	return r
+}
+
+// getOK fetches url with c (with bearer as its token, if any) and returns
+// the body of a 200 answer; any other status is an error naming it.
+func getOK(c *http.Client, url, bearer string) ([]byte, error) {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("status %d: %.200s", resp.StatusCode, body)
+	}
+	return body, err
 }

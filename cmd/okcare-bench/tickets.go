@@ -106,23 +106,7 @@ func benchTickets(ctx context.Context, kind, dsn string, queueTickets int, durat
 	u, _ := url.Parse(okcareURL)
 	jar.SetCookies(u, []*http.Cookie{{Name: "okcare_staff", Value: token, Path: "/console"}})
 	browser := &http.Client{Jar: jar, Transport: client.Transport}
-	get := func(c *http.Client, url string, bearer string) ([]byte, error) {
-		req, _ := http.NewRequest("GET", url, nil)
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		resp, err := c.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			return nil, fmt.Errorf("status %d", resp.StatusCode)
-		}
-		return body, err
-	}
-	page, err := get(browser, okcareURL+"/console", "")
+	page, err := getOK(browser, okcareURL+"/console", "")
 	if err != nil {
 		return err
 	}
@@ -136,14 +120,14 @@ func benchTickets(ctx context.Context, kind, dsn string, queueTickets int, durat
 	}
 	defer stopStatic()
 	fmt.Printf("console queue page: %d bytes, %d ticket rows; %d clients\n", len(page), rows, concurrency)
-	static := drive("baseline static page", duration, concurrency, func(w, seq int) error { _, err := get(client, staticURL, ""); return err })
-	console := drive("GET /console", duration, concurrency, func(w, seq int) error { _, err := get(browser, okcareURL+"/console", ""); return err })
+	static := drive("baseline static page", duration, concurrency, func(w, seq int) error { _, err := getOK(client, staticURL, ""); return err })
+	console := drive("GET /console", duration, concurrency, func(w, seq int) error { _, err := getOK(browser, okcareURL+"/console", ""); return err })
 	api := drive("GET /api/v1/agent/tickets", duration, concurrency, func(w, seq int) error {
-		_, err := get(client, okcareURL+"/api/v1/agent/tickets?limit=100", token)
+		_, err := getOK(client, okcareURL+"/api/v1/agent/tickets?limit=100", token)
 		return err
 	})
 	filtered := drive("queue by cause+lang", duration, concurrency, func(w, seq int) error {
-		_, err := get(browser, okcareURL+"/console?category="+queueCauses[seq%len(queueCauses)]+"&lang_filter=en", "")
+		_, err := getOK(browser, okcareURL+"/console?category="+queueCauses[seq%len(queueCauses)]+"&lang_filter=en", "")
 		return err
 	})
 	fmt.Printf("  %s\n  %s\n  %s\n  %s\n", static, console, api, filtered)
