@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -13,24 +14,9 @@ import (
 // same for the app).
 
 func (s *Server) handleRequestPasswordReset(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Contact string `json:"contact"`
-		Lang    string `json:"lang"`
-	}
-	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if err := s.selfServiceAllowed(r, "reset"); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	rr, err := s.Store.RequestPasswordReset(r.Context(), req.Contact, req.Lang)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, rr)
+	s.selfServiceStart("reset", func(ctx context.Context, contact, lang string) (any, error) {
+		return s.Store.RequestPasswordReset(ctx, contact, lang)
+	})(w, r)
 }
 
 func (s *Server) pageForgotForm(w http.ResponseWriter, r *http.Request) {

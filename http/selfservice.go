@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,25 +22,36 @@ func (s *Server) selfServiceAllowed(r *http.Request, kind string) error {
 	return nil
 }
 
+// selfServiceStart answers the API request that starts a self-service
+// flow for a contact (an emergency freeze, a password reset): decode,
+// throttle the kind, start, answer 202 with what start returns.
+func (s *Server) selfServiceStart(kind string, start func(ctx context.Context, contact, lang string) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Contact string `json:"contact"`
+			Lang    string `json:"lang"`
+		}
+		if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if err := s.selfServiceAllowed(r, kind); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		out, err := start(r.Context(), req.Contact, req.Lang)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, out)
+	}
+}
+
 func (s *Server) handleStartSelfFreeze(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Contact string `json:"contact"`
-		Lang    string `json:"lang"`
-	}
-	if _, err := decodeJSON(w, r, &req, maxBody); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if err := s.selfServiceAllowed(r, "freeze"); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	sf, err := s.Store.StartSelfFreeze(r.Context(), req.Contact, req.Lang)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, sf)
+	s.selfServiceStart("freeze", func(ctx context.Context, contact, lang string) (any, error) {
+		return s.Store.StartSelfFreeze(ctx, contact, lang)
+	})(w, r)
 }
 
 func (s *Server) handleConfirmSelfFreeze(w http.ResponseWriter, r *http.Request) {
