@@ -94,7 +94,7 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[DeliverySweepArgs])
 // if it is still pending, and reports whether it did.
 func closeAbandoned(ctx context.Context, store okcare.NotificationService, j *rivertype.JobRow) (int, error) {
 	var args DeliverArgs
-	if err := unmarshalArgs(j, &args); err != nil || args.NotificationID == "" {
+	if err := json.Unmarshal(j.EncodedArgs, &args); err != nil || args.NotificationID == "" {
 		return 0, nil // not ours to read; nothing to close
 	}
 	n, err := store.Notification(ctx, args.NotificationID)
@@ -114,8 +114,4 @@ func closeAbandoned(ctx context.Context, store okcare.NotificationService, j *ri
 		return 0, err
 	}
 	return 1, nil
-}
-
-func unmarshalArgs(j *rivertype.JobRow, args *DeliverArgs) error {
-	return json.Unmarshal(j.EncodedArgs, args)
 }
