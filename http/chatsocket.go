@@ -167,7 +167,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{}) // a chat outlives the server's request timeouts
 	rc.SetWriteDeadline(time.Time{})
-	conn, err := websocket.Accept(w, r, nil)
+	conn, err := websocket.Accept(smallSocketBuffers{w}, r, nil)
 	if err != nil {
 		return // Accept has answered
 	}
