@@ -87,13 +87,16 @@ type Subscription struct {
 	h        *Hub
 	ticketID string
 	ready    chan struct{} // holds a token while the queue is not empty
+	notify   func()        // SubscribeFunc's: called instead of signalling ready
 	once     sync.Once
 
 	mu    sync.Mutex
 	queue []Event // nil while empty; at most bufferSize
 }
 
-// Ready is signalled when events are waiting; Take them then.
+// Ready is signalled when events are waiting; Take them then. (A
+// SubscribeFunc subscription calls its function instead: its Ready is
+// never signalled.)
 func (s *Subscription) Ready() <-chan struct{} { return s.ready }
 
 // Take returns the waiting events, oldest first, and empties the queue.
@@ -133,11 +136,18 @@ func (s *Subscription) offer(e Event) {
 		s.mu.Unlock()
 		return
 	}
-	if s.queue == nil {
+	first := s.queue == nil
+	if first {
 		s.queue = make([]Event, 0, 2) // most bursts are a message and its answer
 	}
 	s.queue = append(s.queue, e)
 	s.mu.Unlock()
+	if s.notify != nil {
+		if first {
+			s.notify()
+		}
+		return
+	}
 	select {
 	case s.ready <- struct{}{}:
 	default: // already signalled
@@ -146,15 +156,27 @@ func (s *Subscription) offer(e Event) {
 
 // Subscribe watches a ticket until the subscription is cancelled.
 func (h *Hub) Subscribe(ticketID string) *Subscription {
-	s := &Subscription{h: h, ticketID: ticketID, ready: make(chan struct{}, 1)}
+	return h.subscribe(&Subscription{h: h, ticketID: ticketID, ready: make(chan struct{}, 1)})
+}
+
+// SubscribeFunc watches a ticket as Subscribe does, but instead of
+// signalling Ready calls notify whenever events start waiting (the queue
+// was empty): the watcher then Takes them, and needs no goroutine waiting
+// on a channel in between. notify runs on the publisher's goroutine, with
+// the hub locked: it must only hand the work on, not do it.
+func (h *Hub) SubscribeFunc(ticketID string, notify func()) *Subscription {
+	return h.subscribe(&Subscription{h: h, ticketID: ticketID, notify: notify})
+}
+
+func (h *Hub) subscribe(s *Subscription) *Subscription {
 	h.mu.Lock()
 	if h.subs == nil {
 		h.subs = map[string]map[*Subscription]struct{}{}
 	}
-	if h.subs[ticketID] == nil {
-		h.subs[ticketID] = map[*Subscription]struct{}{}
+	if h.subs[s.ticketID] == nil {
+		h.subs[s.ticketID] = map[*Subscription]struct{}{}
 	}
-	h.subs[ticketID][s] = struct{}{}
+	h.subs[s.ticketID][s] = struct{}{}
 	h.mu.Unlock()
 	return s
 }

@@ -211,3 +211,30 @@ func TestHubLazyQueue(t *testing.T) {
 		t.Fatal("taken events came back")
 	}
 }
+
+// A SubscribeFunc watcher is told once each time events start waiting,
+// not once per event: it takes them all when it gets to it.
+func TestSubscribeFuncNotifiesWhenEventsStartWaiting(t *testing.T) {
+	h := &chat.Hub{}
+	calls := 0
+	var sub *chat.Subscription
+	sub = h.SubscribeFunc("tkt_1", func() { calls++ })
+	defer sub.Cancel()
+	h.Publish(chat.Event{TicketID: "tkt_1", Body: "一"})
+	h.Publish(chat.Event{TicketID: "tkt_1", Body: "二"})
+	if calls != 1 {
+		t.Fatalf("told %d times for two events waiting together, want 1", calls)
+	}
+	if got := sub.Take(); len(got) != 2 || got[0].Body != "一" || got[1].Body != "二" {
+		t.Fatalf("took %+v", got)
+	}
+	h.Publish(chat.Event{TicketID: "tkt_1", Body: "三"})
+	if calls != 2 {
+		t.Fatalf("told %d times after the queue emptied and an event came, want 2", calls)
+	}
+	select {
+	case <-sub.Ready():
+		t.Fatal("a SubscribeFunc watcher's Ready was signalled")
+	default:
+	}
+}

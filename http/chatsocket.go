@@ -171,8 +171,8 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	if err != nil {
 		return // Accept has answered
 	}
-	// What ends the socket runs when its loop ends: on this goroutine for
-	// an agent, on the loop's own for a customer (see below).
+	// What ends the socket runs when its work ends it (chatLoop.do), or
+	// here if it fails before that.
 	var cleanups []func()
 	atEnd := func(f func()) { cleanups = append(cleanups, f) }
 	finish := func() {
@@ -186,6 +186,8 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 			finish()
 		}
 	}()
+	ended := make(chan struct{})
+	atEnd(func() { close(ended) }) // last: an agent's handler waits for it
 	atEnd(func() { conn.CloseNow() })
 	conn.SetReadLimit(64 << 10)
 	base := r.Context()
@@ -195,9 +197,11 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	ctx, cancel := context.WithCancel(base)
 	atEnd(cancel)
 	c := &chatConn{s: s, conn: conn, ctx: ctx, ticket: t, side: side, last: since}
+	l := &chatLoop{s: s, c: c, side: side, lang: lang, finish: finish}
+	l.work = newSocketWork(l.do) // held until its release below
 	// Subscribed before catching up, so nothing falls between the two.
-	sub := s.Chat.Subscribe(t.ID)
-	atEnd(sub.Cancel)
+	l.sub = s.Chat.SubscribeFunc(t.ID, func() { l.work.kick(workEvents) })
+	atEnd(l.sub.Cancel)
 	if side == sideAgent {
 		s.signalChat(chat.Event{Kind: chat.KindJoin, TicketID: t.ID, From: sideAgent, At: s.Now()})
 		atEnd(func() { s.signalChat(chat.Event{Kind: chat.KindLeave, TicketID: t.ID, From: sideAgent, At: s.Now()}) })
@@ -207,122 +211,172 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		return
 	}
 	// The customer's status line, now and whenever it changes.
-	var last chatStatus
-	status := func() error {
-		if side != sideCustomer {
-			return nil
-		}
-		st, err := s.chatStatus(ctx, t, lang)
-		if err != nil || st == last {
-			return err
-		}
-		last = st
-		return c.send(st)
-	}
-	if status() != nil {
+	if l.status() != nil {
 		return
 	}
 
 	go s.readChat(c, cancel, lang, say)
 	atEnd(c.startPings(cancel, s.chatPing()))
-	// A customer's socket runs on a goroutine of its own, started with a
-	// small stack, and this handler returns: an idle customer costs the
-	// reader and this loop, not also the request's goroutine with the
-	// stack its store reads grew. An agent's stays, as the staff session
-	// checks around it need.
-	if side == sideCustomer {
-		handedOff = true
-		go func() {
-			defer finish()
-			s.chatLoop(c, sub, side, lang, status, &last)
-		}()
-		return
+	atEnd(l.startTimers())
+	atEnd(afterDone(ctx, func() { l.work.kick(workClose) }))
+	atEnd(afterDone(s.ready.drainCtx, func() { l.work.kick(workDrain) }))
+	// From here the socket's work ends it (chatLoop.do runs finish). A
+	// customer's socket needs no goroutine of its own while idle, and this
+	// handler returns: an idle customer costs the reader alone, not also
+	// the request's goroutine with the stack its store reads grew. An
+	// agent's handler stays until the end, as the staff session checks
+	// around it need.
+	handedOff = true
+	l.work.release()
+	if side == sideAgent {
+		<-ended
 	}
-	s.chatLoop(c, sub, side, lang, status, &last)
+}
+
+// afterDone runs f once ctx is done, without a goroutine waiting for it,
+// and returns what stops that.
+func afterDone(ctx context.Context, f func()) func() {
+	stop := context.AfterFunc(ctx, f)
+	return func() { stop() }
 }
 
 // chatLoop passes the hub's events, the status line's changes and what
-// catch-ups find to one socket until it closes or the node drains.
-func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string, status func() error, lastStatusLine *chatStatus) {
-	ctx, conn := c.ctx, c.conn
-	every := s.ChatRefresh
+// catch-ups find to one socket until it closes or the node drains. Its
+// methods run as the socket's work (socketWork), one at a time.
+type chatLoop struct {
+	s      *Server
+	c      *chatConn
+	sub    *chat.Subscription
+	work   *socketWork
+	side   string
+	lang   string
+	finish func() // ends the socket: closes it, cancels, unsubscribes
+
+	last                    chatStatus // the status line last sent
+	lastCatchUp, lastStatus time.Time
+}
+
+// status sends a customer the chat's status line if it changed.
+func (l *chatLoop) status() error {
+	if l.side != sideCustomer {
+		return nil
+	}
+	st, err := l.s.chatStatus(l.c.ctx, l.c.ticket, l.lang)
+	if err != nil || st == l.last {
+		return err
+	}
+	l.last = st
+	return l.c.send(st)
+}
+
+// startTimers kicks the status refresh and the safety-net catch-up on
+// time, from timers (not a goroutine waiting on tickers); the stop it
+// returns ends them.
+func (l *chatLoop) startTimers() (stop func()) {
+	every := l.s.ChatRefresh
 	if every <= 0 {
 		every = chatRefresh
 	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	catchTick := time.NewTicker(chatCatchUpOutage)
-	defer catchTick.Stop()
-	lastCatchUp, lastStatus := time.Now(), time.Now()
-	// handle passes one event of the hub on to the browser.
-	handle := func(e chat.Event) (err error) {
-		switch {
-		case e.Kind == "":
-			err = c.deliver(e)
-			// An answer means an agent has joined; once the line says so,
-			// only the end (an event of its own) or the refresh change it,
-			// so an answer needs no read of the queue.
-			if err == nil && e.From == sideAgent && lastStatusLine.Kind != chat.KindJoin {
-				err = status()
-			}
-		case e.Kind == chat.KindResync:
-			lastCatchUp = time.Now()
-			if err = c.catchUp(); err == nil {
-				err = status()
-			}
-		case e.Kind == chat.KindTyping && e.From != side:
-			err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
-		case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-			err = status()
-		case e.Kind == chat.KindEnd:
-			if side == sideCustomer {
-				err = status()
-			} else {
-				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
-			}
+	l.lastCatchUp, l.lastStatus = time.Now(), time.Now()
+	statusTimer := repeatEvery(every, func() { l.work.kick(workStatus) })
+	lastKick := time.Now() // the catch timer's own: its calls never overlap
+	catchTimer := repeatEvery(chatCatchUpOutage, func() {
+		if now := time.Now(); !l.s.Chat.Live() || now.Sub(lastKick) >= chatCatchUpAlways {
+			lastKick = now
+			l.work.kick(workCatchUp)
 		}
-		return err
+	})
+	return func() { statusTimer.Stop(); catchTimer.Stop() }
+}
+
+// repeatEvery calls f every interval until the timer it returns is
+// stopped.
+func repeatEvery(every time.Duration, f func()) *time.Timer {
+	var t *time.Timer
+	t = time.AfterFunc(time.Duration(1<<62), func() { // t is set before it can fire
+		f()
+		t.Reset(every)
+	})
+	t.Reset(every)
+	return t
+}
+
+// do is the socket's work for flags; it reports whether the socket ended.
+func (l *chatLoop) do(flags workFlags) (ended bool) {
+	c := l.c
+	switch {
+	case flags&workClose != 0:
+		c.conn.Close(websocket.StatusNormalClosure, "")
+		l.finish()
+		return true
+	case flags&workDrain != 0:
+		// The node is stopping: tell the page to reconnect (to another
+		// node, the load balancer having seen /readyz turn 503); what it
+		// has not had acknowledged it sends again there.
+		c.conn.Close(websocket.StatusServiceRestart, "reconnect")
+		l.finish()
+		return true
 	}
-	for {
-		var err error
-		select {
-		case <-ctx.Done():
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
-		case <-s.Draining():
-			// The node is stopping: tell the page to reconnect (to another
-			// node, the load balancer having seen /readyz turn 503); what
-			// it has not had acknowledged it sends again there.
-			conn.Close(websocket.StatusServiceRestart, "reconnect")
-			return
-		case now := <-tick.C:
-			// Once an agent has joined, the line changes only when the
-			// chat ends, which the hub tells at once: while it is live,
-			// the store is read again only as a slow safety net.
-			if lastStatusLine.Kind != chat.KindJoin || !s.Chat.Live() || now.Sub(lastStatus) >= chatCatchUpAlways {
-				lastStatus = now
-				err = status()
+	var err error
+	if flags&workEvents != 0 {
+		for _, e := range l.sub.Take() {
+			if err = l.handle(e); err != nil {
+				break
 			}
-		case now := <-catchTick.C:
-			// While the relay is down other nodes' messages reach this
-			// node only through the store; when it is up, a slow safety
-			// net for news lost on the way (a node that died between its
-			// commit and its publish).
-			if !s.Chat.Live() || now.Sub(lastCatchUp) >= chatCatchUpAlways {
-				lastCatchUp = now
-				err = c.catchUp()
-			}
-		case <-sub.Ready():
-			for _, e := range sub.Take() {
-				if err = handle(e); err != nil {
-					break
-				}
-			}
-		}
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return
 		}
 	}
+	now := time.Now()
+	// Once an agent has joined, the line changes only when the chat ends,
+	// which the hub tells at once: while it is live, the store is read
+	// again only as a slow safety net.
+	if err == nil && flags&workStatus != 0 &&
+		(l.last.Kind != chat.KindJoin || !l.s.Chat.Live() || now.Sub(l.lastStatus) >= chatCatchUpAlways) {
+		l.lastStatus = now
+		err = l.status()
+	}
+	// While the relay is down other nodes' messages reach this node only
+	// through the store; when it is up, a slow safety net for news lost on
+	// the way (a node that died between its commit and its publish).
+	if err == nil && flags&workCatchUp != 0 && (!l.s.Chat.Live() || now.Sub(l.lastCatchUp) >= chatCatchUpAlways) {
+		l.lastCatchUp = now
+		err = c.catchUp()
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		l.finish()
+		return true
+	}
+	return false // a cancelled context kicks workClose
+}
+
+// handle passes one event of the hub on to the browser.
+func (l *chatLoop) handle(e chat.Event) (err error) {
+	c := l.c
+	switch {
+	case e.Kind == "":
+		err = c.deliver(e)
+		// An answer means an agent has joined; once the line says so, only
+		// the end (an event of its own) or the refresh change it, so an
+		// answer needs no read of the queue.
+		if err == nil && e.From == sideAgent && l.last.Kind != chat.KindJoin {
+			err = l.status()
+		}
+	case e.Kind == chat.KindResync:
+		l.lastCatchUp = time.Now()
+		if err = c.catchUp(); err == nil {
+			err = l.status()
+		}
+	case e.Kind == chat.KindTyping && e.From != l.side:
+		err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_typing_"+e.From)})
+	case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
+		err = l.status()
+	case e.Kind == chat.KindEnd:
+		if l.side == sideCustomer {
+			err = l.status()
+		} else {
+			err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_ended")})
+		}
+	}
+	return err
 }
 
 // chatIn is what a browser sends: a message (Body, under its ClientID), a

@@ -33,10 +33,12 @@ func (s *Server) AddReadyCheck(c ReadyCheck) {
 
 // readiness holds the registered checks and the drain state.
 type readiness struct {
-	mu       sync.Mutex
-	checks   []ReadyCheck
-	drainOne sync.Once
-	drain    chan struct{} // made by NewServer, closed by StartDraining
+	mu     sync.Mutex
+	checks []ReadyCheck
+	// drainCtx is made by NewServer and cancelled by StartDraining:
+	// sockets watch it with context.AfterFunc, no goroutine each.
+	drainCtx   context.Context
+	startDrain context.CancelFunc
 }
 
 // StartDraining makes /readyz answer 503 "draining" from now on, so that
@@ -44,11 +46,11 @@ type readiness struct {
 // the first step of a graceful shutdown; long-lived connections (chat
 // sockets) watch Draining to tell their clients to reconnect elsewhere.
 func (s *Server) StartDraining() {
-	s.ready.drainOne.Do(func() { close(s.ready.drain) })
+	s.ready.startDrain()
 }
 
 // Draining is closed once StartDraining has been called.
-func (s *Server) Draining() <-chan struct{} { return s.ready.drain }
+func (s *Server) Draining() <-chan struct{} { return s.ready.drainCtx.Done() }
 
 func (s *Server) isDraining() bool {
 	select {

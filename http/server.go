@@ -179,7 +179,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 			s.Calendar = cal
 		}
 	}
-	s.ready.drain = make(chan struct{})
+	s.ready.drainCtx, s.ready.startDrain = context.WithCancel(context.Background())
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "okcare_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "okcare_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.latency, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}), relayGauge{s})
