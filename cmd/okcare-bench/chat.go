@@ -375,8 +375,8 @@ func benchChatIdle(ctx context.Context, o chatOptions) error {
 			return fmt.Errorf("%s: %w", target, err)
 		}
 		time.Sleep(2 * time.Second)
-		base := srv.rss()
-		fmt.Printf("%s: server RSS %d MiB with %d chats and no socket\n", target, base>>20, most)
+		base, baseFile := srv.memory()
+		fmt.Printf("%s: server RSS %d MiB (file-backed %d MiB) with %d chats and no socket\n", target, base>>20, baseFile>>20, most)
 		cctx, cancel := context.WithCancel(ctx)
 		var open []*websocket.Conn
 		var closed atomic.Int64
@@ -412,13 +412,16 @@ func benchChatIdle(ctx context.Context, o chatOptions) error {
 			cpu0 := srv.cpu()
 			time.Sleep(10 * time.Second) // a few ping rounds and status refreshes
 			cpu := srv.cpu() - cpu0
-			rss := srv.rss()
+			rss, file := srv.memory()
 			if n := int(closed.Load()); n > 0 {
 				fmt.Printf("  %d of %d sockets closed by the server (first: %s); the figures below are over the open ones\n", n, len(open), firstClose.Load())
 			}
 			n = len(open) - int(closed.Load())
 			fmt.Printf("  %-10s %6d idle sockets (opened in %s): server RSS %5d MiB, %.1f KiB a socket over the empty server, %.1f KiB a socket over the last stage; %.2f cores while idle\n",
 				target, n, opened.Round(time.Millisecond), rss>>20, float64(rss-base)/float64(n)/1024, float64(rss-prevRSS)/float64(n-prevN)/1024, cpu.Seconds()/10)
+			anon, baseAnon := rss-file, base-baseFile
+			fmt.Printf("  %-10s %6s of which file-backed %d MiB (memory-mapped store pages); without them %d MiB, %.1f KiB a socket over the empty server\n",
+				"", "", file>>20, anon>>20, float64(anon-baseAnon)/float64(n)/1024)
 			prevN, prevRSS = n, rss
 		}
 		if target == "okcare" && o.heapProfile != "" {

@@ -158,15 +158,28 @@ func (c *child) cpu() time.Duration {
 
 // rss is the child's resident set size, in bytes.
 func (c *child) rss() int64 {
+	rss, _ := c.memory()
+	return rss
+}
+
+// memory is the child's resident set size and the part of it that is
+// file-backed (RssFile: the store's memory-mapped database pages, which
+// the kernel shares with its page cache and may drop), in bytes.
+func (c *child) memory() (rss, file int64) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
 	if err != nil {
-		return 0
+		return 0, 0
+	}
+	kib := func(v string) int64 {
+		kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		return kb << 10
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
+			rss = kib(v)
+		} else if v, ok := strings.CutPrefix(line, "RssFile:"); ok {
+			file = kib(v)
 		}
 	}
-	return 0
+	return rss, file
 }
