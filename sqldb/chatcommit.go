@@ -240,6 +240,8 @@ func refusal(err error) bool {
 // locked (PostgreSQL) it first locks every ticket of the batch in id
 // order, so that two nodes' batches cannot deadlock on each other.
 func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob, savepoints bool) ([][]*okcare.TicketMessage, [][]error, error) {
+	tx.releases = map[string]releaseRead{} // every message classified against one read
+	defer func() { tx.releases = nil }()
 	if tx.db.dialect.ForUpdate != "" {
 		if err := lockTickets(ctx, tx, jobs); err != nil {
 			return nil, nil, err

@@ -15,7 +15,7 @@ import (
 func classifyTicket(ctx context.Context, tx *Tx, req *okcare.NewTicket) (string, float64, error) {
 	f := diagnose.Facts{Policies: map[string]*okcare.ReleasePolicy{}, Now: tx.now}
 	for _, platform := range []string{okcare.PlatformAndroid, okcare.PlatformIOS} {
-		p, err := releasePolicy(ctx, tx, platform)
+		p, err := releasePolicyOnce(ctx, tx, platform)
 		if err != nil && okcare.ErrorCode(err) != okcare.ENOTFOUND {
 			return "", 0, err
 		}
@@ -52,4 +52,28 @@ func reclassify(ctx context.Context, tx *Tx, t *okcare.Ticket, body string) erro
 	}
 	_, err = tx.exec(ctx, `UPDATE tickets SET category = ?, category_confidence = ? WHERE id = ?`, code, confidence, t.ID)
 	return err
+}
+
+// releaseRead is a release policy as a transaction read it: the policy,
+// or that there is none (ENOTFOUND).
+type releaseRead struct {
+	policy *okcare.ReleasePolicy
+	err    error
+}
+
+// releasePolicyOnce reads a platform's release policy, once per
+// transaction where the transaction keeps what it read (tx.releases: a
+// chat batch, which classifies many messages and writes no policy).
+func releasePolicyOnce(ctx context.Context, tx *Tx, platform string) (*okcare.ReleasePolicy, error) {
+	if tx.releases == nil {
+		return releasePolicy(ctx, tx, platform)
+	}
+	if r, ok := tx.releases[platform]; ok {
+		return r.policy, r.err
+	}
+	p, err := releasePolicy(ctx, tx, platform)
+	if err == nil || okcare.ErrorCode(err) == okcare.ENOTFOUND {
+		tx.releases[platform] = releaseRead{p, err}
+	}
+	return p, err
 }

@@ -324,6 +324,9 @@ type Tx struct {
 	tx  *sql.Tx
 	db  *DB
 	now time.Time
+	// releases, when not nil, keeps the release policies this transaction
+	// has read (see releasePolicyOnce).
+	releases map[string]releaseRead
 }
 
 // begin starts a write transaction. On SQLite the driver begins it

@@ -54,6 +54,25 @@ func testTicketCategories(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("a customer's category was reread: %q", got.Category)
 	}
 
+	// Chat messages stored together (one batch, as the chat sockets do)
+	// are each read as a lone message would be.
+	lost, _, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "lost@example.com", Lang: "en", Intake: okcare.Intake{Description: "hello"}})
+	must(err)
+	scam, _, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: "scam@example.com", Lang: "en", Intake: okcare.Intake{Description: "hi"}})
+	must(err)
+	errs, err := db.AddChatMessages(ctx, []*okcare.TicketMessage{
+		{TicketID: lost.ID, Author: "contact", Public: true, Body: "my phone was stolen last night and the wallet is still signed in", ClientID: "c-lost"},
+		{TicketID: scam.ID, Author: "contact", Public: true, Body: "someone posing as support asked for my recovery phrase", ClientID: "c-scam"},
+	})
+	must(err)
+	must(errs[0])
+	must(errs[1])
+	for id, want := range map[string]string{lost.ID: "device_lost", scam.ID: "scam_contact"} {
+		if got, _ := db.FindTicket(ctx, id); got.Category != want || got.CategorySource != okcare.CategoryByModel {
+			t.Fatalf("chat %s after a batch: %q %q, want %q", id, got.Category, got.CategorySource, want)
+		}
+	}
+
 	if labels, err := db.CategoryLabels(ctx, "", 10); err != nil || len(labels) != 0 {
 		t.Fatalf("labels before any correction: %v %v", labels, err)
 	}
