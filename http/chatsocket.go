@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -286,19 +287,25 @@ func (l *chatLoop) startTimers() (stop func()) {
 			l.work.kick(workCatchUp)
 		}
 	})
-	return func() { statusTimer.Stop(); catchTimer.Stop() }
+	return func() { statusTimer(); catchTimer() }
 }
 
-// repeatEvery calls f every interval until the timer it returns is
-// stopped.
-func repeatEvery(every time.Duration, f func()) *time.Timer {
+// repeatEvery calls f every interval until the stop it returns is
+// called; a call under way when it is does not start the timer again.
+func repeatEvery(every time.Duration, f func()) (stop func()) {
+	var stopped atomic.Bool
 	var t *time.Timer
 	t = time.AfterFunc(time.Duration(1<<62), func() { // t is set before it can fire
 		f()
-		t.Reset(every)
+		if !stopped.Load() {
+			t.Reset(every)
+		}
 	})
 	t.Reset(every)
-	return t
+	return func() {
+		stopped.Store(true)
+		t.Stop()
+	}
 }
 
 // do is the socket's work for flags; it reports whether the socket ended.
