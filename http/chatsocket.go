@@ -45,13 +45,18 @@ func (s *Server) chatStatus(ctx context.Context, t *okcare.Ticket, lang string) 
 	if err != nil {
 		return chatStatus{}, err
 	}
+	return s.statusLine(t, lang, q), nil
+}
+
+// statusLine is the status line in lang of chat t standing at q.
+func (s *Server) statusLine(t *okcare.Ticket, lang string, q okcare.ChatQueue) chatStatus {
 	switch {
 	case q.Ended:
-		return chatStatus{Kind: chat.KindEnd, Text: tr(lang, "chat_ended")}, nil
+		return chatStatus{Kind: chat.KindEnd, Text: tr(lang, "chat_ended")}
 	case q.Answered || s.Chat.Agents(t.ID) > 0:
-		return chatStatus{Kind: chat.KindJoin, Text: tr(lang, "chat_joined")}, nil
+		return chatStatus{Kind: chat.KindJoin, Text: tr(lang, "chat_joined")}
 	case q.AgentsOnline == 0:
-		return chatStatus{Kind: "nobody", Text: tr(lang, "chat_queue_nobody")}, nil
+		return chatStatus{Kind: "nobody", Text: tr(lang, "chat_queue_nobody")}
 	}
 	w := contact.EstimateWait(q.Ahead, q.AgentsOnline, contact.PerChat)
 	minutes := int((w.Estimate + time.Minute - 1) / time.Minute)
@@ -60,7 +65,7 @@ func (s *Server) chatStatus(ctx context.Context, t *okcare.Ticket, lang string) 
 		key = "chat_queue_next"
 	}
 	return chatStatus{Kind: "queue", Position: w.Position, WaitMinutes: minutes,
-		Text: fill(tr(lang, key), "position", strconv.Itoa(w.Position), "minutes", strconv.Itoa(minutes))}, nil
+		Text: fill(tr(lang, key), "position", strconv.Itoa(w.Position), "minutes", strconv.Itoa(minutes))}
 }
 
 func (s *Server) customerChatSocket(w http.ResponseWriter, r *http.Request) {
@@ -206,20 +211,32 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		conn.Close(websocket.StatusInternalError, "try again")
 		return
 	}
-	// The customer's status line, now and whenever it changes.
+	// The customer's status line, now and whenever it changes: the first
+	// line and on news of its own chat read for it alone (a customer
+	// coming back after answers sees them, not a place a refresh old),
+	// otherwise (the periodic refresh, a resync every socket gets at once)
+	// from the node's shared read of the queue.
 	var last chatStatus
-	status := func() error {
+	watch := queueWatch{started: s.queueShare.seq()}
+	status := func(own bool) error {
 		if side != sideCustomer {
 			return nil
 		}
-		st, err := s.chatStatus(ctx, t, lang)
-		if err != nil || st == last {
+		var st chatStatus
+		var err error
+		ok := true
+		if own {
+			st, err = s.chatStatusDirect(ctx, t, lang, &watch)
+		} else {
+			st, ok, err = s.chatStatusShared(ctx, t, lang, &watch)
+		}
+		if err != nil || !ok || st == last {
 			return err
 		}
 		last = st
 		return c.send(st)
 	}
-	if status() != nil {
+	if status(true) != nil {
 		return
 	}
 
@@ -243,7 +260,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 
 // chatLoop passes the hub's events, the status line's changes and what
 // catch-ups find to one socket until it closes or the node drains.
-func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string, status func() error, lastStatusLine *chatStatus) {
+func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string, status func(own bool) error, lastStatusLine *chatStatus) {
 	ctx, conn := c.ctx, c.conn
 	every := s.ChatRefresh
 	if every <= 0 {
@@ -263,20 +280,20 @@ func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string
 			// only the end (an event of its own) or the refresh change it,
 			// so an answer needs no read of the queue.
 			if err == nil && e.From == sideAgent && lastStatusLine.Kind != chat.KindJoin {
-				err = status()
+				err = status(true)
 			}
 		case e.Kind == chat.KindResync:
 			lastCatchUp = time.Now()
 			if err = c.catchUp(); err == nil {
-				err = status()
+				err = status(false)
 			}
 		case e.Kind == chat.KindTyping && e.From != side:
 			err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
 		case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-			err = status()
+			err = status(true)
 		case e.Kind == chat.KindEnd:
 			if side == sideCustomer {
-				err = status()
+				err = status(true)
 			} else {
 				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
 			}
@@ -301,7 +318,7 @@ func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string
 			// the store is read again only as a slow safety net.
 			if lastStatusLine.Kind != chat.KindJoin || !s.Chat.Live() || now.Sub(lastStatus) >= chatCatchUpAlways {
 				lastStatus = now
-				err = status()
+				err = status(false)
 			}
 		case now := <-catchTick.C:
 			// While the relay is down other nodes' messages reach this

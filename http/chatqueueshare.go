@@ -1,0 +1,130 @@
+package http
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/chatqueue"
+)
+
+// queueShare is the node's shared view of the chat queue. Every waiting
+// customer's place is recomputed every ChatRefresh; one count of the
+// chats ahead per customer is O(N) each, O(N²) for the node, so instead
+// the first socket whose refresh finds the view older than ChatRefresh
+// reads the whole queue once (ChatWaitingQueue) while the others wait
+// for that read, and each then looks its place up in it.
+type queueShare struct {
+	mu     sync.Mutex
+	cur    *queueRead // the newest read that succeeded
+	flight *queueRead // the read under way, if any
+	begun  uint64     // reads begun so far
+}
+
+// queueRead is one read of the queue; done closes when it has ended.
+type queueRead struct {
+	seq    uint64    // which read this is, counted from 1
+	at     time.Time // when it began (the monotonic clock: the sockets' tickers run on it too)
+	done   chan struct{}
+	places *chatqueue.Places
+	err    error
+}
+
+// seq is how many reads have begun: a read with a higher number began
+// after this call, and so sees whatever was committed before it.
+func (q *queueShare) seq() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.begun
+}
+
+// get returns a read of the queue begun less than maxAge ago, reading it
+// now (once for every caller meanwhile) if there is none.
+func (q *queueShare) get(ctx context.Context, maxAge time.Duration, read func(context.Context) (okcare.ChatWaitingQueue, error)) (*queueRead, error) {
+	q.mu.Lock()
+	t := time.Now()
+	if c := q.cur; c != nil && t.Sub(c.at) < maxAge {
+		q.mu.Unlock()
+		return c, nil
+	}
+	f := q.flight
+	if f == nil {
+		q.begun++
+		f = &queueRead{seq: q.begun, at: t, done: make(chan struct{})}
+		q.flight = f
+		go q.run(ctx, f, read)
+	}
+	q.mu.Unlock()
+	select {
+	case <-f.done:
+		return f, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// run reads the queue for f; it outlives the socket that started it, as
+// the others wait on it too.
+func (q *queueShare) run(ctx context.Context, f *queueRead, read func(context.Context) (okcare.ChatWaitingQueue, error)) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), queueReadTimeout)
+	defer cancel()
+	snap, err := read(ctx)
+	if err == nil {
+		f.places = chatqueue.New(snap)
+	}
+	f.err = err
+	q.mu.Lock()
+	q.flight = nil
+	if err == nil {
+		q.cur = f
+	}
+	q.mu.Unlock()
+	close(f.done)
+}
+
+// queueReadTimeout bounds one shared read of the queue.
+const queueReadTimeout = 30 * time.Second
+
+// queueWatch is what one customer socket knows of its own chat's place,
+// so that it never takes a shared read older than what it has already
+// told the customer.
+type queueWatch struct {
+	started uint64 // reads begun when the socket had read its chat
+	direct  uint64 // reads begun when its last read of its own ended
+}
+
+// chatStatusShared is chatStatus from the node's shared read of the
+// queue (at most ChatRefresh old), for the periodic refresh; a chat the
+// read cannot place is asked of the store. ok is false when the shared
+// read is older than what the socket last read for itself: the line it
+// shows stands.
+func (s *Server) chatStatusShared(ctx context.Context, t *okcare.Ticket, lang string, w *queueWatch) (st chatStatus, ok bool, err error) {
+	every := s.ChatRefresh
+	if every <= 0 {
+		every = chatRefresh
+	}
+	r, err := s.queueShare.get(ctx, every, s.Store.ChatWaitingQueue)
+	if err != nil {
+		return st, false, err
+	}
+	if r.seq <= w.direct {
+		return st, false, nil
+	}
+	if q, ok := r.places.Of(t.ID, t.Lang, t.CreatedAt, r.seq > w.started); ok {
+		return s.statusLine(t, lang, q), true, nil
+	}
+	st, err = s.chatStatusDirect(ctx, t, lang, w)
+	return st, err == nil, err
+}
+
+// chatStatusDirect is chatStatus, read for this chat alone, as a socket
+// does on its own chat's news (an agent joined or answered, the chat
+// ended).
+func (s *Server) chatStatusDirect(ctx context.Context, t *okcare.Ticket, lang string, w *queueWatch) (chatStatus, error) {
+	st, err := s.chatStatus(ctx, t, lang)
+	if err == nil {
+		w.direct = s.queueShare.seq()
+	}
+	return st, err
+}
