@@ -12,14 +12,15 @@ import (
 // queueShare is the node's shared view of the chat queue. Every waiting
 // customer's place is recomputed every ChatRefresh; one count of the
 // chats ahead per customer is O(N) each, O(N²) for the node, so instead
-// the first socket whose refresh finds the view older than ChatRefresh
-// reads the whole queue once (ChatWaitingQueue) while the others wait
-// for that read, and each then looks its place up in it.
+// the first socket whose refresh finds the view a refresh old reads the
+// whole queue once (ChatWaitingQueue) while the others wait for that
+// read, and each then looks its place up in it.
 type queueShare struct {
 	mu     sync.Mutex
 	cur    *queueRead // the newest read that succeeded
 	flight *queueRead // the read under way, if any
 	begun  uint64     // reads begun so far
+	lastAt time.Time  // when the last read began, succeeded or not
 }
 
 // queueRead is one read of the queue; done closes when it has ended.
@@ -39,29 +40,37 @@ func (q *queueShare) seq() uint64 {
 	return q.begun
 }
 
-// get returns a read of the queue begun less than maxAge ago, reading it
-// now (once for every caller meanwhile) if there is none.
+// get returns the newest read of the queue, reading it first (once for
+// every caller meanwhile) when the last read began maxAge ago or more.
+// A read that fails is not tried again for maxAge either, so a store in
+// trouble is asked once a refresh, not once a customer; meanwhile get
+// returns nil (and each socket's line stands).
 func (q *queueShare) get(ctx context.Context, maxAge time.Duration, read func(context.Context) (okcare.ChatWaitingQueue, error)) (*queueRead, error) {
 	q.mu.Lock()
-	t := time.Now()
-	if c := q.cur; c != nil && t.Sub(c.at) < maxAge {
-		q.mu.Unlock()
-		return c, nil
+	if q.flight == nil && (q.begun == 0 || time.Since(q.lastAt) >= maxAge) {
+		q.begun++
+		q.lastAt = time.Now()
+		q.flight = &queueRead{seq: q.begun, at: q.lastAt, done: make(chan struct{})}
+		go q.run(ctx, q.flight, read)
 	}
 	f := q.flight
 	if f == nil {
-		q.begun++
-		f = &queueRead{seq: q.begun, at: t, done: make(chan struct{})}
-		q.flight = f
-		go q.run(ctx, f, read)
+		defer q.mu.Unlock()
+		if q.cur != nil && q.cur.seq == q.begun {
+			return q.cur, nil
+		}
+		return nil, nil // the last read failed
 	}
 	q.mu.Unlock()
 	select {
 	case <-f.done:
-		return f, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	if f.err != nil {
+		return nil, nil
+	}
+	return f, nil
 }
 
 // run reads the queue for f; it outlives the socket that started it, as
@@ -104,18 +113,25 @@ func (s *Server) chatStatusShared(ctx context.Context, t *okcare.Ticket, lang st
 	if every <= 0 {
 		every = chatRefresh
 	}
-	r, err := s.queueShare.get(ctx, every, s.Store.ChatWaitingQueue)
-	if err != nil {
-		return st, false, err
-	}
-	if r.seq <= w.direct {
-		return st, false, nil
+	r, err := s.queueShare.get(ctx, every, s.readQueue)
+	if err != nil || r == nil || r.seq <= w.direct {
+		return st, false, err // the store failed (and was logged once): the line stands
 	}
 	if q, ok := r.places.Of(t.ID, t.Lang, t.CreatedAt, r.seq > w.started); ok {
 		return s.statusLine(t, lang, q), true, nil
 	}
 	st, err = s.chatStatusDirect(ctx, t, lang, w)
 	return st, err == nil, err
+}
+
+// readQueue is the shared read; a failure is logged once for every
+// socket it leaves without news.
+func (s *Server) readQueue(ctx context.Context) (okcare.ChatWaitingQueue, error) {
+	q, err := s.Store.ChatWaitingQueue(ctx)
+	if err != nil {
+		s.Logger.Warn("reading the chat queue", "error", err)
+	}
+	return q, err
 }
 
 // chatStatusDirect is chatStatus, read for this chat alone, as a socket
