@@ -40,37 +40,44 @@ func (q *queueShare) seq() uint64 {
 	return q.begun
 }
 
-// get returns the newest read of the queue, reading it first (once for
-// every caller meanwhile) when the last read began maxAge ago or more.
-// A read that fails is not tried again for maxAge either, so a store in
-// trouble is asked once a refresh, not once a customer; meanwhile get
-// returns nil (and each socket's line stands).
-func (q *queueShare) get(ctx context.Context, maxAge time.Duration, read func(context.Context) (okcare.ChatWaitingQueue, error)) (*queueRead, error) {
-	q.mu.Lock()
-	if q.flight == nil && (q.begun == 0 || time.Since(q.lastAt) >= maxAge) {
-		q.begun++
-		q.lastAt = time.Now()
-		q.flight = &queueRead{seq: q.begun, at: q.lastAt, done: make(chan struct{})}
-		go q.run(ctx, q.flight, read)
-	}
-	f := q.flight
-	if f == nil {
-		defer q.mu.Unlock()
-		if q.cur != nil && q.cur.seq == q.begun {
-			return q.cur, nil
+// get returns a read of the queue begun after read number after and less
+// than maxAge ago, reading it first (once for every caller meanwhile)
+// when there is none. A read that fails is not tried again for maxAge
+// either, so a store in trouble is asked once a refresh, not once a
+// customer; meanwhile get returns nil.
+func (q *queueShare) get(ctx context.Context, maxAge time.Duration, after uint64, read func(context.Context) (okcare.ChatWaitingQueue, error)) (*queueRead, error) {
+	for {
+		q.mu.Lock()
+		f := q.flight
+		if f == nil {
+			fresh, ok := q.begun > after && time.Since(q.lastAt) < maxAge, q.cur != nil && q.cur.seq == q.begun
+			if fresh {
+				defer q.mu.Unlock()
+				if !ok {
+					return nil, nil // the last read failed
+				}
+				return q.cur, nil
+			}
+			q.begun++
+			q.lastAt = time.Now()
+			f = &queueRead{seq: q.begun, at: q.lastAt, done: make(chan struct{})}
+			q.flight = f
+			go q.run(ctx, f, read)
 		}
-		return nil, nil // the last read failed
+		q.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if f.seq > after {
+			if f.err != nil {
+				return nil, nil
+			}
+			return f, nil
+		}
+		// That read began too early for this caller: the next one.
 	}
-	q.mu.Unlock()
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if f.err != nil {
-		return nil, nil
-	}
-	return f, nil
 }
 
 // run reads the queue for f; it outlives the socket that started it, as
@@ -104,18 +111,31 @@ type queueWatch struct {
 }
 
 // chatStatusShared is chatStatus from the node's shared read of the
-// queue (at most ChatRefresh old), for the periodic refresh; a chat the
-// read cannot place is asked of the store. ok is false when the shared
-// read is older than what the socket last read for itself: the line it
-// shows stands.
-func (s *Server) chatStatusShared(ctx context.Context, t *okcare.Ticket, lang string, w *queueWatch) (st chatStatus, ok bool, err error) {
+// queue, for the periodic refresh (a read at most ChatRefresh old) and,
+// with first, for a socket's first line (a read begun after the socket
+// read its chat, so no older than a read of its own would be); a chat
+// the read cannot place is asked of the store. ok is false when the
+// shared read is older than what the socket last read for itself, or
+// failed: the line it shows stands.
+func (s *Server) chatStatusShared(ctx context.Context, t *okcare.Ticket, lang string, w *queueWatch, first bool) (st chatStatus, ok bool, err error) {
 	every := s.ChatRefresh
 	if every <= 0 {
 		every = chatRefresh
 	}
-	r, err := s.queueShare.get(ctx, every, s.readQueue)
-	if err != nil || r == nil || r.seq <= w.direct {
-		return st, false, err // the store failed (and was logged once): the line stands
+	var after uint64
+	if first {
+		after = w.started
+	}
+	r, err := s.queueShare.get(ctx, every, after, s.readQueue)
+	if err != nil {
+		return st, false, err
+	}
+	if r == nil && first {
+		st, err = s.chatStatusDirect(ctx, t, lang, w) // the shared read failed (and was logged once)
+		return st, err == nil, err
+	}
+	if r == nil || r.seq <= w.direct {
+		return st, false, nil
 	}
 	if q, ok := r.places.Of(t.ID, t.Lang, t.CreatedAt, r.seq > w.started); ok {
 		return s.statusLine(t, lang, q), true, nil

@@ -35,7 +35,7 @@ func TestQueueShareSingleFlight(t *testing.T) {
 	// The first caller leaves before the read ends; 20 others wait on it.
 	starter, cancel := context.WithCancel(context.Background())
 	startErr := make(chan error, 1)
-	go func() { _, err := q.get(starter, age, read); startErr <- err }()
+	go func() { _, err := q.get(starter, age, 0, read); startErr <- err }()
 	for q.seq() == 0 {
 		time.Sleep(time.Millisecond)
 	}
@@ -45,7 +45,7 @@ func TestQueueShareSingleFlight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := q.get(context.Background(), age, read)
+			r, err := q.get(context.Background(), age, 0, read)
 			if err != nil {
 				t.Error(err)
 			}
@@ -63,19 +63,27 @@ func TestQueueShareSingleFlight(t *testing.T) {
 			t.Fatalf("caller %d got %+v", i, r)
 		}
 	}
-	if r, _ := q.get(context.Background(), age, read); r != got[0] || reads.Load() != 1 {
+	if r, _ := q.get(context.Background(), age, 0, read); r != got[0] || reads.Load() != 1 {
 		t.Fatalf("a fresh read was not reused: %d reads", reads.Load())
 	}
 	// Stale: read again; it fails; nobody gets the old read, nor a retry.
 	fail = true
-	if r, err := q.get(context.Background(), 0, read); r != nil || err != nil {
+	if r, err := q.get(context.Background(), 0, 0, read); r != nil || err != nil {
 		t.Fatalf("after a failed read: %+v, %v", r, err)
 	}
-	if r, err := q.get(context.Background(), age, read); r != nil || err != nil || reads.Load() != 2 {
+	if r, err := q.get(context.Background(), age, 0, read); r != nil || err != nil || reads.Load() != 2 {
 		t.Fatalf("right after a failed read: %+v, %v, %d reads", r, err, reads.Load())
 	}
 	fail = false
-	if r, _ := q.get(context.Background(), 0, read); r == nil || r.seq != 3 || reads.Load() != 3 {
+	if r, _ := q.get(context.Background(), 0, 0, read); r == nil || r.seq != 3 || reads.Load() != 3 {
 		t.Fatalf("a refresh later: %+v, %d reads", r, reads.Load())
+	}
+	// A socket that has just read its chat needs a read begun since,
+	// however fresh the last one is.
+	if r, _ := q.get(context.Background(), age, 0, read); r == nil || r.seq != 3 || reads.Load() != 3 {
+		t.Fatalf("fresh: %+v, %d reads", r, reads.Load())
+	}
+	if r, _ := q.get(context.Background(), age, 3, read); r == nil || r.seq != 4 || reads.Load() != 4 {
+		t.Fatalf("after read 3: %+v, %d reads", r, reads.Load())
 	}
 }

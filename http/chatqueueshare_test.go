@@ -82,8 +82,8 @@ func TestWaitingCustomersShareQueueReads(t *testing.T) {
 			t.Fatalf("chat %d is %d in the queue, after %d", i, first[i], first[i-1])
 		}
 	}
-	// Each socket read its first line for itself (as the page did); from
-	// here only refreshes read. Straight in the store, so that only they
+	// Each socket's first line needed a read begun after it opened (one
+	// each here, opened one by one); from here only refreshes read. Straight in the store, so that only they
 	// can tell: the first chat answered, the second ended.
 	counted.reads.Store(0)
 	t0 := time.Now()

@@ -39,6 +39,15 @@ type chatStatus struct {
 	WaitMinutes int    `json:"wait_minutes,omitempty"`
 }
 
+// statusNews is why a customer's status line is worked out again.
+type statusNews int
+
+const (
+	firstLine statusNews = iota // the socket has just opened
+	refresh                     // every ChatRefresh, or the relay is back
+	ownNews                     // the hub told of this chat: answered, joined, ended
+)
+
 // chatStatus works out a chat's status line in lang.
 func (s *Server) chatStatus(ctx context.Context, t *okcare.Ticket, lang string) (chatStatus, error) {
 	q, err := s.Store.ChatQueue(ctx, t.ID)
@@ -211,24 +220,26 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		conn.Close(websocket.StatusInternalError, "try again")
 		return
 	}
-	// The customer's status line, now and whenever it changes: the first
-	// line and on news of its own chat read for it alone (a customer
-	// coming back after answers sees them, not a place a refresh old),
-	// otherwise (the periodic refresh, a resync every socket gets at once)
-	// from the node's shared read of the queue.
+	// The customer's status line, now and whenever it changes: on news of
+	// its own chat read for it alone, otherwise (the first line, the
+	// periodic refresh, a resync every socket gets at once) from the
+	// node's shared read of the queue, the first line from a read begun
+	// after the chat was (a customer coming back after answers sees them,
+	// not a place a refresh old; thousands coming back at once share a
+	// few reads).
 	var last chatStatus
 	watch := queueWatch{started: s.queueShare.seq()}
-	status := func(own bool) error {
+	status := func(news statusNews) error {
 		if side != sideCustomer {
 			return nil
 		}
 		var st chatStatus
 		var err error
 		ok := true
-		if own {
+		if news == ownNews {
 			st, err = s.chatStatusDirect(ctx, t, lang, &watch)
 		} else {
-			st, ok, err = s.chatStatusShared(ctx, t, lang, &watch)
+			st, ok, err = s.chatStatusShared(ctx, t, lang, &watch, news == firstLine)
 		}
 		if err != nil || !ok || st == last {
 			return err
@@ -236,7 +247,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		last = st
 		return c.send(st)
 	}
-	if status(true) != nil {
+	if status(firstLine) != nil {
 		return
 	}
 
@@ -260,7 +271,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 
 // chatLoop passes the hub's events, the status line's changes and what
 // catch-ups find to one socket until it closes or the node drains.
-func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string, status func(own bool) error, lastStatusLine *chatStatus) {
+func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string, status func(statusNews) error, lastStatusLine *chatStatus) {
 	ctx, conn := c.ctx, c.conn
 	every := s.ChatRefresh
 	if every <= 0 {
@@ -280,20 +291,20 @@ func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string
 			// only the end (an event of its own) or the refresh change it,
 			// so an answer needs no read of the queue.
 			if err == nil && e.From == sideAgent && lastStatusLine.Kind != chat.KindJoin {
-				err = status(true)
+				err = status(ownNews)
 			}
 		case e.Kind == chat.KindResync:
 			lastCatchUp = time.Now()
 			if err = c.catchUp(); err == nil {
-				err = status(false)
+				err = status(refresh)
 			}
 		case e.Kind == chat.KindTyping && e.From != side:
 			err = c.send(chatOut{Event: e, Text: tr(lang, "chat_typing_"+e.From)})
 		case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-			err = status(true)
+			err = status(ownNews)
 		case e.Kind == chat.KindEnd:
 			if side == sideCustomer {
-				err = status(true)
+				err = status(ownNews)
 			} else {
 				err = c.send(chatOut{Event: e, Text: tr(lang, "chat_ended")})
 			}
@@ -318,7 +329,7 @@ func (s *Server) chatLoop(c *chatConn, sub *chat.Subscription, side, lang string
 			// the store is read again only as a slow safety net.
 			if lastStatusLine.Kind != chat.KindJoin || !s.Chat.Live() || now.Sub(lastStatus) >= chatCatchUpAlways {
 				lastStatus = now
-				err = status(false)
+				err = status(refresh)
 			}
 		case now := <-catchTick.C:
 			// While the relay is down other nodes' messages reach this
