@@ -14,19 +14,20 @@ import (
 // chats ahead per customer is O(N) each, O(N²) for the node, so instead
 // the first socket whose refresh finds the view a refresh old reads the
 // whole queue once (ChatWaitingQueue) while the others wait for that
-// read, and each then looks its place up in it.
+// read, and each then looks its place up in it. A socket's first line
+// takes the next read begun after it opened, so customers coming back
+// together (a node drained, the relay back) share a few reads too.
 type queueShare struct {
 	mu     sync.Mutex
 	cur    *queueRead // the newest read that succeeded
 	flight *queueRead // the read under way, if any
 	begun  uint64     // reads begun so far
-	lastAt time.Time  // when the last read began, succeeded or not
+	lastAt time.Time  // when the last read began, succeeded or not (monotonic, as the sockets' tickers)
 }
 
 // queueRead is one read of the queue; done closes when it has ended.
 type queueRead struct {
-	seq    uint64    // which read this is, counted from 1
-	at     time.Time // when it began (the monotonic clock: the sockets' tickers run on it too)
+	seq    uint64 // which read this is, counted from 1
 	done   chan struct{}
 	places *chatqueue.Places
 	err    error
@@ -60,7 +61,7 @@ func (q *queueShare) get(ctx context.Context, maxAge time.Duration, after uint64
 			}
 			q.begun++
 			q.lastAt = time.Now()
-			f = &queueRead{seq: q.begun, at: q.lastAt, done: make(chan struct{})}
+			f = &queueRead{seq: q.begun, done: make(chan struct{})}
 			q.flight = f
 			go q.run(ctx, f, read)
 		}
