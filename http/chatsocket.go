@@ -40,19 +40,33 @@ type chatStatus struct {
 	WaitMinutes int    `json:"wait_minutes,omitempty"`
 }
 
+// statusNews is why a customer's status line is worked out again.
+type statusNews int
+
+const (
+	firstLine statusNews = iota // the socket has just opened
+	refresh                     // every ChatRefresh, or the relay is back
+	ownNews                     // the hub told of this chat: answered, joined, ended
+)
+
 // chatStatus works out a chat's status line in lang.
 func (s *Server) chatStatus(ctx context.Context, t *okcare.Ticket, lang string) (chatStatus, error) {
 	q, err := s.Store.ChatQueue(ctx, t.ID)
 	if err != nil {
 		return chatStatus{}, err
 	}
+	return s.statusLine(t, lang, q), nil
+}
+
+// statusLine is the status line in lang of chat t standing at q.
+func (s *Server) statusLine(t *okcare.Ticket, lang string, q okcare.ChatQueue) chatStatus {
 	switch {
 	case q.Ended:
-		return chatStatus{Kind: chat.KindEnd, Text: tr(lang, "chat_ended")}, nil
+		return chatStatus{Kind: chat.KindEnd, Text: tr(lang, "chat_ended")}
 	case q.Answered || s.Chat.Agents(t.ID) > 0:
-		return chatStatus{Kind: chat.KindJoin, Text: tr(lang, "chat_joined")}, nil
+		return chatStatus{Kind: chat.KindJoin, Text: tr(lang, "chat_joined")}
 	case q.AgentsOnline == 0:
-		return chatStatus{Kind: "nobody", Text: tr(lang, "chat_queue_nobody")}, nil
+		return chatStatus{Kind: "nobody", Text: tr(lang, "chat_queue_nobody")}
 	}
 	w := contact.EstimateWait(q.Ahead, q.AgentsOnline, contact.PerChat)
 	minutes := int((w.Estimate + time.Minute - 1) / time.Minute)
@@ -61,7 +75,7 @@ func (s *Server) chatStatus(ctx context.Context, t *okcare.Ticket, lang string) 
 		key = "chat_queue_next"
 	}
 	return chatStatus{Kind: "queue", Position: w.Position, WaitMinutes: minutes,
-		Text: fill(tr(lang, key), "position", strconv.Itoa(w.Position), "minutes", strconv.Itoa(minutes))}, nil
+		Text: fill(tr(lang, key), "position", strconv.Itoa(w.Position), "minutes", strconv.Itoa(minutes))}
 }
 
 func (s *Server) customerChatSocket(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +212,7 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	ctx, cancel := context.WithCancel(base)
 	atEnd(cancel)
 	c := &chatConn{s: s, conn: conn, ctx: ctx, ticket: t, side: side, last: since}
-	l := &chatLoop{s: s, c: c, side: side, lang: lang, finish: finish}
+	l := &chatLoop{s: s, c: c, side: side, lang: lang, finish: finish, watch: queueWatch{started: s.queueShare.seq()}}
 	l.work = newSocketWork(l.do) // held until its release below
 	// Subscribed before catching up, so nothing falls between the two.
 	l.sub = s.Chat.SubscribeFunc(t.ID, func() { l.work.kick(workEvents) })
@@ -211,8 +225,14 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 		conn.Close(websocket.StatusInternalError, "try again")
 		return
 	}
-	// The customer's status line, now and whenever it changes.
-	if l.status() != nil {
+	// The customer's status line, now and whenever it changes: on news of
+	// its own chat read for it alone, otherwise (the first line, the
+	// periodic refresh, a resync every socket gets at once) from the
+	// node's shared read of the queue, the first line from a read begun
+	// after the chat was (a customer coming back after answers sees them,
+	// not a place a refresh old; thousands coming back at once share a
+	// few reads).
+	if l.status(firstLine) != nil {
 		return
 	}
 
@@ -254,16 +274,25 @@ type chatLoop struct {
 	finish func() // ends the socket: closes it, cancels, unsubscribes
 
 	last                    chatStatus // the status line last sent
+	watch                   queueWatch // which shared reads of the queue it may take
 	lastCatchUp, lastStatus time.Time
 }
 
-// status sends a customer the chat's status line if it changed.
-func (l *chatLoop) status() error {
+// status sends a customer the chat's status line if it changed, worked
+// out again because of news.
+func (l *chatLoop) status(news statusNews) error {
 	if l.side != sideCustomer {
 		return nil
 	}
-	st, err := l.s.chatStatus(l.c.ctx, l.c.ticket, l.lang)
-	if err != nil || st == l.last {
+	var st chatStatus
+	var err error
+	ok := true
+	if news == ownNews {
+		st, err = l.s.chatStatusDirect(l.c.ctx, l.c.ticket, l.lang, &l.watch)
+	} else {
+		st, ok, err = l.s.chatStatusShared(l.c.ctx, l.c.ticket, l.lang, &l.watch, news == firstLine)
+	}
+	if err != nil || !ok || st == l.last {
 		return err
 	}
 	l.last = st
@@ -339,7 +368,7 @@ func (l *chatLoop) do(flags workFlags) (ended bool) {
 	if err == nil && flags&workStatus != 0 &&
 		(l.last.Kind != chat.KindJoin || !l.s.Chat.Live() || now.Sub(l.lastStatus) >= chatCatchUpAlways) {
 		l.lastStatus = now
-		err = l.status()
+		err = l.status(refresh)
 	}
 	// While the relay is down other nodes' messages reach this node only
 	// through the store; when it is up, a slow safety net for news lost on
@@ -365,20 +394,20 @@ func (l *chatLoop) handle(e chat.Event) (err error) {
 		// the end (an event of its own) or the refresh change it, so an
 		// answer needs no read of the queue.
 		if err == nil && e.From == sideAgent && l.last.Kind != chat.KindJoin {
-			err = l.status()
+			err = l.status(ownNews)
 		}
 	case e.Kind == chat.KindResync:
 		l.lastCatchUp = time.Now()
 		if err = c.catchUp(); err == nil {
-			err = l.status()
+			err = l.status(refresh)
 		}
 	case e.Kind == chat.KindTyping && e.From != l.side:
 		err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_typing_"+e.From)})
 	case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-		err = l.status()
+		err = l.status(ownNews)
 	case e.Kind == chat.KindEnd:
 		if l.side == sideCustomer {
-			err = l.status()
+			err = l.status(ownNews)
 		} else {
 			err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_ended")})
 		}

@@ -122,6 +122,7 @@ type Server struct {
 
 	visitorOnce  sync.Once
 	staffSockets staffSockets
+	queueShare   queueShare
 	launch       launchCache
 	tmplOnce     sync.Once
 	tmpl         *template.Template

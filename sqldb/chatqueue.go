@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/okcare/okcare"
@@ -40,6 +41,49 @@ func (db *DB) ChatQueue(ctx context.Context, ticketID string) (okcare.ChatQueue,
 	err = db.queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE channel = 'chat' AND status IN ('new', 'open') AND first_responded_at IS NULL
 		AND created_at > ? AND (created_at < ? OR (created_at = ? AND id < ?))`+line, args...).Scan(&q.Ahead)
 	return q, err
+}
+
+// ChatWaitingQueue returns the live chats and online agents' languages
+// ChatQueue's answers follow from; see okcare.ChatQueueService. The
+// chats' condition is the tickets_live_chats index's, word for word.
+func (db *DB) ChatWaitingQueue(ctx context.Context) (okcare.ChatWaitingQueue, error) {
+	since := micros(db.Now().Add(-chatTokenTTL))
+	q := okcare.ChatWaitingQueue{Since: fromMicros(since)}
+	rows, err := db.query(ctx, `SELECT id, lang, status, assignee_id, first_responded_at FROM tickets
+		WHERE channel = 'chat' AND status NOT IN ('solved', 'closed') AND created_at > ? ORDER BY created_at, id`, since)
+	if err != nil {
+		return q, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c okcare.WaitingChat
+		var status string
+		var assignee sql.NullString
+		var answered sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.Lang, &status, &assignee, &answered); err != nil {
+			return q, err
+		}
+		c.AssigneeID, c.Answered = assignee.String, answered.Valid
+		c.Queued = !c.Answered && (status == okcare.TicketNew || status == okcare.TicketOpen)
+		q.Chats = append(q.Chats, c)
+	}
+	if err := rows.Err(); err != nil {
+		return q, err
+	}
+	rows.Close()
+	agents, err := db.query(ctx, `SELECT langs FROM agents WHERE presence = 'online'`)
+	if err != nil {
+		return q, err
+	}
+	defer agents.Close()
+	for agents.Next() {
+		var langs string
+		if err := agents.Scan(&langs); err != nil {
+			return q, err
+		}
+		q.AgentLangs = append(q.AgentLangs, strings.Split(langs, ","))
+	}
+	return q, agents.Err()
 }
 
 // ChatAgentsOnline counts the online agents who speak lang.

@@ -112,6 +112,7 @@ func Run(t *testing.T, open Opener) {
 		{"PhoneCallbacks", testPhoneCallbacks},
 		{"Chat", testChat},
 		{"ChatQueue", testChatQueue},
+		{"ChatWaitingQueue", testChatWaitingQueue},
 		{"MessageClientIDs", testMessageClientIDs},
 		{"MessageOrder", testMessageOrder},
 		{"ChatBatch", testChatBatch},

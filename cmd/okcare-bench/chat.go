@@ -417,8 +417,8 @@ func benchChatIdle(ctx context.Context, o chatOptions) error {
 				fmt.Printf("  %d of %d sockets closed by the server (first: %s); the figures below are over the open ones\n", n, len(open), firstClose.Load())
 			}
 			n = len(open) - int(closed.Load())
-			fmt.Printf("  %-10s %6d idle sockets (opened in %s): server RSS %5d MiB, %.1f KiB a socket over the empty server, %.1f KiB a socket over the last stage; %.2f cores while idle\n",
-				target, n, opened.Round(time.Millisecond), rss>>20, float64(rss-base)/float64(n)/1024, float64(rss-prevRSS)/float64(n-prevN)/1024, cpu.Seconds()/10)
+			fmt.Printf("  %-10s %6d idle sockets (opened in %s): server RSS %5d MiB, %.1f KiB a socket over the empty server, %.1f KiB a socket over the last stage; %.1f CPU-seconds in 10 s idle (%.2f cores)\n",
+				target, n, opened.Round(time.Millisecond), rss>>20, float64(rss-base)/float64(n)/1024, float64(rss-prevRSS)/float64(n-prevN)/1024, cpu.Seconds(), cpu.Seconds()/10)
 			anon, baseAnon := rss-file, base-baseFile
 			fmt.Printf("  %-10s %6s of which file-backed %d MiB (memory-mapped store pages); without them %d MiB, %.1f KiB a socket over the empty server\n",
 				"", "", file>>20, anon>>20, float64(anon-baseAnon)/float64(n)/1024)

@@ -89,6 +89,11 @@ func serveChatOkcare(ctx context.Context, kind, dsn string, chats int, answered 
 			return err
 		}
 	}
+	if !answered {
+		if err := timeQueueRefresh(ctx, db, setup.Chats); err != nil {
+			return err
+		}
+	}
 	return serveChild(srv, setup)
 }
 
