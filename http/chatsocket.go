@@ -2,12 +2,10 @@ package http
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -190,10 +188,13 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	// here if it fails before that.
 	var cleanups []func()
 	atEnd := func(f func()) { cleanups = append(cleanups, f) }
+	var finishing sync.Once
 	finish := func() {
-		for i := len(cleanups) - 1; i >= 0; i-- {
-			cleanups[i]()
-		}
+		finishing.Do(func() {
+			for i := len(cleanups) - 1; i >= 0; i-- {
+				cleanups[i]()
+			}
+		})
 	}
 	handedOff := false
 	defer func() {
@@ -254,167 +255,6 @@ func (s *Server) chatSocket(w http.ResponseWriter, r *http.Request, t *okcare.Ti
 	}
 }
 
-// afterDone runs f once ctx is done, without a goroutine waiting for it,
-// and returns what stops that.
-func afterDone(ctx context.Context, f func()) func() {
-	stop := context.AfterFunc(ctx, f)
-	return func() { stop() }
-}
-
-// chatLoop passes the hub's events, the status line's changes and what
-// catch-ups find to one socket until it closes or the node drains. Its
-// methods run as the socket's work (socketWork), one at a time.
-type chatLoop struct {
-	s      *Server
-	c      *chatConn
-	sub    *chat.Subscription
-	work   *socketWork
-	side   string
-	lang   string
-	finish func() // ends the socket: closes it, cancels, unsubscribes
-
-	last                    chatStatus // the status line last sent
-	watch                   queueWatch // which shared reads of the queue it may take
-	lastCatchUp, lastStatus time.Time
-}
-
-// status sends a customer the chat's status line if it changed, worked
-// out again because of news.
-func (l *chatLoop) status(news statusNews) error {
-	if l.side != sideCustomer {
-		return nil
-	}
-	var st chatStatus
-	var err error
-	ok := true
-	if news == ownNews {
-		st, err = l.s.chatStatusDirect(l.c.ctx, l.c.ticket, l.lang, &l.watch)
-	} else {
-		st, ok, err = l.s.chatStatusShared(l.c.ctx, l.c.ticket, l.lang, &l.watch, news == firstLine)
-	}
-	if err != nil || !ok || st == l.last {
-		return err
-	}
-	l.last = st
-	return l.c.send(st)
-}
-
-// startTimers kicks the status refresh and the safety-net catch-up on
-// time, from timers (not a goroutine waiting on tickers); the stop it
-// returns ends them.
-func (l *chatLoop) startTimers() (stop func()) {
-	every := l.s.ChatRefresh
-	if every <= 0 {
-		every = chatRefresh
-	}
-	l.lastCatchUp, l.lastStatus = time.Now(), time.Now()
-	statusTimer := repeatEvery(every, func() { l.work.kick(workStatus) })
-	lastKick := time.Now() // the catch timer's own: its calls never overlap
-	catchTimer := repeatEvery(chatCatchUpOutage, func() {
-		if now := time.Now(); !l.s.Chat.Live() || now.Sub(lastKick) >= chatCatchUpAlways {
-			lastKick = now
-			l.work.kick(workCatchUp)
-		}
-	})
-	return func() { statusTimer(); catchTimer() }
-}
-
-// repeatEvery calls f every interval until the stop it returns is
-// called; a call under way when it is does not start the timer again.
-func repeatEvery(every time.Duration, f func()) (stop func()) {
-	var stopped atomic.Bool
-	var t *time.Timer
-	t = time.AfterFunc(time.Duration(1<<62), func() { // t is set before it can fire
-		f()
-		if !stopped.Load() {
-			t.Reset(every)
-		}
-	})
-	t.Reset(every)
-	return func() {
-		stopped.Store(true)
-		t.Stop()
-	}
-}
-
-// do is the socket's work for flags; it reports whether the socket ended.
-func (l *chatLoop) do(flags workFlags) (ended bool) {
-	c := l.c
-	switch {
-	case flags&workClose != 0:
-		c.conn.Close(websocket.StatusNormalClosure, "")
-		l.finish()
-		return true
-	case flags&workDrain != 0:
-		// The node is stopping: tell the page to reconnect (to another
-		// node, the load balancer having seen /readyz turn 503); what it
-		// has not had acknowledged it sends again there.
-		c.conn.Close(websocket.StatusServiceRestart, "reconnect")
-		l.finish()
-		return true
-	}
-	var err error
-	if flags&workEvents != 0 {
-		for _, e := range l.sub.Take() {
-			if err = l.handle(e); err != nil {
-				break
-			}
-		}
-	}
-	now := time.Now()
-	// Once an agent has joined, the line changes only when the chat ends,
-	// which the hub tells at once: while it is live, the store is read
-	// again only as a slow safety net.
-	if err == nil && flags&workStatus != 0 &&
-		(l.last.Kind != chat.KindJoin || !l.s.Chat.Live() || now.Sub(l.lastStatus) >= chatCatchUpAlways) {
-		l.lastStatus = now
-		err = l.status(refresh)
-	}
-	// While the relay is down other nodes' messages reach this node only
-	// through the store; when it is up, a slow safety net for news lost on
-	// the way (a node that died between its commit and its publish).
-	if err == nil && flags&workCatchUp != 0 && (!l.s.Chat.Live() || now.Sub(l.lastCatchUp) >= chatCatchUpAlways) {
-		l.lastCatchUp = now
-		err = c.catchUp()
-	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		l.finish()
-		return true
-	}
-	return false // a cancelled context kicks workClose
-}
-
-// handle passes one event of the hub on to the browser.
-func (l *chatLoop) handle(e chat.Event) (err error) {
-	c := l.c
-	switch {
-	case e.Kind == "":
-		err = c.deliver(e)
-		// An answer means an agent has joined; once the line says so, only
-		// the end (an event of its own) or the refresh change it, so an
-		// answer needs no read of the queue.
-		if err == nil && e.From == sideAgent && l.last.Kind != chat.KindJoin {
-			err = l.status(ownNews)
-		}
-	case e.Kind == chat.KindResync:
-		l.lastCatchUp = time.Now()
-		if err = c.catchUp(); err == nil {
-			err = l.status(refresh)
-		}
-	case e.Kind == chat.KindTyping && e.From != l.side:
-		err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_typing_"+e.From)})
-	case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
-		err = l.status(ownNews)
-	case e.Kind == chat.KindEnd:
-		if l.side == sideCustomer {
-			err = l.status(ownNews)
-		} else {
-			err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_ended")})
-		}
-	}
-	return err
-}
-
 // chatIn is what a browser sends: a message (Body, under its ClientID), a
 // typing signal, or a heartbeat (Ping), answered with a pong.
 type chatIn struct {
@@ -469,82 +309,6 @@ func (s *Server) readChat(c *chatConn, cancel func(), lang string, say sayFunc) 
 		}
 		if err != nil {
 			return
-		}
-	}
-}
-
-// storeQueue holds a socket's messages waiting to be stored. A goroutine
-// stores them only while there are some (store), so an idle socket holds
-// none; at most maxSaying wait, after which the socket stops reading until
-// some are acknowledged.
-type storeQueue struct {
-	c      *chatConn
-	cancel func()
-	lang   string
-	say    sayFunc
-	slots  chan struct{} // one per message queued and not yet acknowledged
-
-	mu      sync.Mutex
-	waiting []chatIn
-	running bool
-}
-
-// push queues a message, starting the storing goroutine if none runs; it
-// reports false if the socket closed while it waited for room.
-func (q *storeQueue) push(in chatIn) bool {
-	select {
-	case q.slots <- struct{}{}:
-	case <-q.c.ctx.Done():
-		return false
-	}
-	q.mu.Lock()
-	q.waiting = append(q.waiting, in)
-	start := !q.running
-	q.running = true
-	q.mu.Unlock()
-	if start {
-		go q.store()
-	}
-	return true
-}
-
-// store stores the waiting messages, all that are waiting at once, and
-// acknowledges each after its commit (or says why it was refused), in the
-// order they were sent, until none wait. Messages still queued when the
-// socket closes are neither stored nor acknowledged: the page sends them
-// again.
-func (q *storeQueue) store() {
-	c := q.c
-	for {
-		q.mu.Lock()
-		batch := q.waiting
-		q.waiting = nil
-		if len(batch) == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		q.mu.Unlock()
-		if c.ctx.Err() != nil {
-			return
-		}
-		ms, errs := q.say(c.ctx, batch)
-		for i, in := range batch {
-			var err error
-			if serr := errs[i]; serr != nil {
-				code := okcare.ErrorCode(serr)
-				err = c.send(chatOut{Event: chat.Event{TicketID: c.ticket.ID, ClientID: in.ClientID}, Error: chatProblem(q.lang, serr), Code: code,
-					Retry: code == okcare.EINTERNAL || code == okcare.ERATELIMITED || code == okcare.EUNAVAILABLE})
-			} else {
-				ack := chatEvent(c.ticket, ms[i])
-				ack.Kind = kindAck
-				err = c.send(ack)
-			}
-			if err != nil {
-				q.cancel()
-				return
-			}
-			<-q.slots
 		}
 	}
 }

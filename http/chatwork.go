@@ -1,6 +1,15 @@
 package http
 
-import "sync"
+import (
+	"context"
+	"errors"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/okcare/okcare/chat"
+)
 
 // socketWork is what a chat socket has to do besides reading: pass on
 // the hub's events, refresh the status line, catch up from the store,
@@ -78,4 +87,181 @@ func (w *socketWork) run() {
 			return
 		}
 	}
+}
+
+// afterDone runs f once ctx is done, without a goroutine waiting for it,
+// and returns what stops that.
+func afterDone(ctx context.Context, f func()) func() {
+	stop := context.AfterFunc(ctx, f)
+	return func() { stop() }
+}
+
+// chatLoop passes the hub's events, the status line's changes and what
+// catch-ups find to one socket until it closes or the node drains. Its
+// methods run as the socket's work (socketWork), one at a time.
+type chatLoop struct {
+	s      *Server
+	c      *chatConn
+	sub    *chat.Subscription
+	work   *socketWork
+	side   string
+	lang   string
+	finish func() // ends the socket: closes it, cancels, unsubscribes
+
+	last       chatStatus // the status line last sent
+	watch      queueWatch // which shared reads of the queue it may take
+	lastStatus time.Time  // when the refresh last read the line
+}
+
+// status sends a customer the chat's status line if it changed, worked
+// out again because of news.
+func (l *chatLoop) status(news statusNews) error {
+	if l.side != sideCustomer {
+		return nil
+	}
+	var st chatStatus
+	var err error
+	ok := true
+	if news == ownNews {
+		st, err = l.s.chatStatusDirect(l.c.ctx, l.c.ticket, l.lang, &l.watch)
+	} else {
+		st, ok, err = l.s.chatStatusShared(l.c.ctx, l.c.ticket, l.lang, &l.watch, news == firstLine)
+	}
+	if err != nil || !ok || st == l.last {
+		return err
+	}
+	l.last = st
+	return l.c.send(st)
+}
+
+// startTimers kicks the status refresh and the safety-net catch-up on
+// time, from timers (not a goroutine waiting on tickers); the stop it
+// returns ends them.
+func (l *chatLoop) startTimers() (stop func()) {
+	every := l.s.ChatRefresh
+	if every <= 0 {
+		every = chatRefresh
+	}
+	l.lastStatus = time.Now()
+	statusTimer := repeatEvery(every, func() { l.work.kick(workStatus) })
+	// The catch-up is kicked every second while the relay is down, and
+	// every chatCatchUpAlways anyway, counted by the timer alone (its
+	// calls never overlap).
+	ticks := 0
+	catchTimer := repeatEvery(chatCatchUpOutage, func() {
+		if ticks++; !l.s.Chat.Live() || ticks >= int(chatCatchUpAlways/chatCatchUpOutage) {
+			ticks = 0
+			l.work.kick(workCatchUp)
+		}
+	})
+	return func() { statusTimer(); catchTimer() }
+}
+
+// repeatEvery calls f every interval until the stop it returns is
+// called; a call under way when it is does not start the timer again.
+func repeatEvery(every time.Duration, f func()) (stop func()) {
+	var mu sync.Mutex // orders a call's Reset and stop's Stop
+	stopped := false
+	var t *time.Timer
+	t = time.AfterFunc(time.Duration(1<<62), func() { // t is set before it can fire
+		f()
+		mu.Lock()
+		if !stopped {
+			t.Reset(every)
+		}
+		mu.Unlock()
+	})
+	t.Reset(every)
+	return func() {
+		mu.Lock()
+		stopped = true
+		t.Stop()
+		mu.Unlock()
+	}
+}
+
+// do is the socket's work for flags; it reports whether the socket ended.
+// A panic in it ends this socket, logged, not the node.
+func (l *chatLoop) do(flags workFlags) (ended bool) {
+	c := l.c
+	defer func() {
+		if p := recover(); p != nil {
+			l.s.Logger.Error("chat socket panic", "ticket", c.ticket.ID, "side", l.side, "panic", p, "stack", string(debug.Stack()))
+			c.conn.Close(websocket.StatusInternalError, "try again")
+			l.finish()
+			ended = true
+		}
+	}()
+	switch {
+	case flags&workClose != 0:
+		c.conn.Close(websocket.StatusNormalClosure, "")
+		l.finish()
+		return true
+	case flags&workDrain != 0:
+		// The node is stopping: tell the page to reconnect (to another
+		// node, the load balancer having seen /readyz turn 503); what it
+		// has not had acknowledged it sends again there.
+		c.conn.Close(websocket.StatusServiceRestart, "reconnect")
+		l.finish()
+		return true
+	}
+	var err error
+	if flags&workEvents != 0 {
+		for _, e := range l.sub.Take() {
+			if err = l.handle(e); err != nil {
+				break
+			}
+		}
+	}
+	now := time.Now()
+	// Once an agent has joined, the line changes only when the chat ends,
+	// which the hub tells at once: while it is live, the store is read
+	// again only as a slow safety net.
+	if err == nil && flags&workStatus != 0 &&
+		(l.last.Kind != chat.KindJoin || !l.s.Chat.Live() || now.Sub(l.lastStatus) >= chatCatchUpAlways) {
+		l.lastStatus = now
+		err = l.status(refresh)
+	}
+	// While the relay is down other nodes' messages reach this node only
+	// through the store; when it is up, a slow safety net for news lost on
+	// the way (a node that died between its commit and its publish). The
+	// timer kicks it when due.
+	if err == nil && flags&workCatchUp != 0 {
+		err = c.catchUp()
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		l.finish()
+		return true
+	}
+	return false // a cancelled context kicks workClose
+}
+
+// handle passes one event of the hub on to the browser.
+func (l *chatLoop) handle(e chat.Event) (err error) {
+	c := l.c
+	switch {
+	case e.Kind == "":
+		err = c.deliver(e)
+		// An answer means an agent has joined; once the line says so, only
+		// the end (an event of its own) or the refresh change it, so an
+		// answer needs no read of the queue.
+		if err == nil && e.From == sideAgent && l.last.Kind != chat.KindJoin {
+			err = l.status(ownNews)
+		}
+	case e.Kind == chat.KindResync:
+		if err = c.catchUp(); err == nil {
+			err = l.status(refresh)
+		}
+	case e.Kind == chat.KindTyping && e.From != l.side:
+		err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_typing_"+e.From)})
+	case e.Kind == chat.KindJoin || e.Kind == chat.KindLeave:
+		err = l.status(ownNews)
+	case e.Kind == chat.KindEnd:
+		if l.side == sideCustomer {
+			err = l.status(ownNews)
+		} else {
+			err = c.send(chatOut{Event: e, Text: tr(l.lang, "chat_ended")})
+		}
+	}
+	return err
 }
