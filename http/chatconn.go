@@ -31,9 +31,6 @@ const (
 // overrides it.
 const chatPingEvery = 3 * time.Second
 
-// chatWriteTimeout bounds one write to a browser that stopped reading.
-const chatWriteTimeout = 10 * time.Second
-
 // chatConn is one open chat socket.
 type chatConn struct {
 	s      *Server
@@ -47,15 +44,17 @@ type chatConn struct {
 }
 
 // send writes v as one JSON text message. Writes may come from the main
-// loop and the reader at once; the library serialises them.
+// loop and the reader at once; the library serialises them. A write to a
+// browser that stopped reading needs no deadline of its own (a timer a
+// message): the pings cannot pass it, their pong does not come back
+// within the ping interval, and the socket is closed, which ends the
+// write.
 func (c *chatConn) send(v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	ctx, done := context.WithTimeout(c.ctx, chatWriteTimeout)
-	defer done()
-	return c.conn.Write(ctx, websocket.MessageText, raw)
+	return c.conn.Write(c.ctx, websocket.MessageText, raw)
 }
 
 // deliver sends a message event if it is the next one, catching up from
