@@ -47,7 +47,7 @@ func testChatBatchAsLone(t *testing.T, db *sqldb.DB, clock *Clock) {
 	}
 	script := func(tk *okcare.Ticket) []*okcare.TicketMessage {
 		return []*okcare.TicketMessage{
-			say(tk, "contact", "c-1", "钱包打不开", true),      // leaves pending: the clocks resume
+			say(tk, "contact", "c-1", "钱包打不开", true),        // leaves pending: the clocks resume
 			say(tk, "agent:agt_1", "a-1", "请问是什么手机？", true), // pending again, first response kept
 			say(tk, "contact", "c-2", "我的助記詞是："+secretPhraseTW, true),
 			say(tk, "contact", "c-3", "还在吗", true), // placed after the warning
