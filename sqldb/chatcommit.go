@@ -84,6 +84,14 @@ func (db *DB) SetChatCommitWriters(writers int) {
 	}
 }
 
+// ChatCommitStats returns how many chat batches (transactions of
+// AddChatMessages) have run, how many messages they held, and how many
+// ran again with a savepoint per message after a failure.
+func (db *DB) ChatCommitStats() (batches, messages, reruns int64) {
+	s := &db.chatStats
+	return s.batches.Load(), s.messages.Load(), s.reruns.Load()
+}
+
 // AddChatMessages stores messages, each as a lone AddTicketMessage or
 // ReplyAsAgentOnce would, in as few durable commits as the load allows;
 // see okcare.ChatService.
@@ -220,6 +228,10 @@ func (c *chatCommitter) close() {
 // message, where such a failure undoes that message alone. A deadlock
 // victim runs again as it was.
 func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) error {
+	db.chatStats.batches.Add(1)
+	for _, j := range jobs {
+		db.chatStats.messages.Add(int64(len(j.ms)))
+	}
 	var ins [][]*messageIn
 	savepoints := false
 	run := func(tx *Tx) (err error) {
@@ -234,6 +246,7 @@ func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) er
 			err = db.inTx(ctx, run)
 		}
 		if errors.Is(err, errMessageFailed) && !savepoints {
+			db.chatStats.reruns.Add(1)
 			savepoints, attempt = true, attempt-1
 			continue
 		}

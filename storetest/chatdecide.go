@@ -15,6 +15,19 @@ import (
 // Chat batches are decided, then written (sqldb/messagebatch.go): these
 // cases hold a batch to what the same messages do one by one.
 
+// decidedOnce runs fn and fails if a chat batch in it ran again with a
+// savepoint per message: the batch itself must decide repeats, places and
+// refusals (the fallback would hide a batch that wrote a place or a
+// client id twice, refused by the unique indexes, behind right answers).
+func decidedOnce(t *testing.T, db *sqldb.DB, fn func()) {
+	t.Helper()
+	_, _, before := db.ChatCommitStats()
+	fn()
+	if _, _, after := db.ChatCommitStats(); after != before {
+		t.Fatalf("%d chat batches ran again message by message", after-before)
+	}
+}
+
 // testChatBatchAsLone: a batch mixing customer messages, staff replies
 // (public and not), a secret and a resend leaves the ticket and its
 // conversation row for row as the lone methods leave a twin ticket given
@@ -72,7 +85,9 @@ func testChatBatchAsLone(t *testing.T, db *sqldb.DB, clock *Clock) {
 		}
 	}
 	got := script(batched)
-	errs, err := db.AddChatMessages(ctx, got)
+	var errs []error
+	var err error
+	decidedOnce(t, db, func() { errs, err = db.AddChatMessages(ctx, got) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,18 +199,20 @@ func testChatBatchRefusals(t *testing.T, db *sqldb.DB, _ *Clock) {
 		say("tkt_nosuchticket", "contact", "r-7", "hello?"),
 		say(tk.ID, "agent:agt_1", "r-1", "the customer's id"),
 		say(tk.ID, "agent:agt_1", "r-8", "three"),
+		say(tk.ID, "contact", "r-3", "two"), // a repeat in the batch
 	}
-	errs, err := db.AddChatMessages(ctx, ms)
+	var errs []error
+	decidedOnce(t, db, func() { errs, err = db.AddChatMessages(ctx, ms) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, code := range []string{"", okcare.EINVALID, "", okcare.EINVALID, okcare.ECONFLICT, okcare.ECONFLICT, okcare.ENOTFOUND, okcare.ECONFLICT, ""} {
+	for i, code := range []string{"", okcare.EINVALID, "", okcare.EINVALID, okcare.ECONFLICT, okcare.ECONFLICT, okcare.ENOTFOUND, okcare.ECONFLICT, "", ""} {
 		if okcare.ErrorCode(errs[i]) != code && !(code == "" && errs[i] == nil) {
 			t.Fatalf("message %d: %v, want %q", i, errs[i], code)
 		}
 	}
-	if ms[0].Seq != 2 || ms[2].Seq != 3 || ms[8].Seq != 4 {
-		t.Fatalf("seqs %d %d %d, want 2 3 4", ms[0].Seq, ms[2].Seq, ms[8].Seq)
+	if ms[0].Seq != 2 || ms[2].Seq != 3 || ms[8].Seq != 4 || !ms[9].Replayed || ms[9].ID != ms[2].ID {
+		t.Fatalf("seqs %d %d %d, want 2 3 4; the repeat %+v", ms[0].Seq, ms[2].Seq, ms[8].Seq, ms[9])
 	}
 	all, err := db.TicketMessages(ctx, tk.ID, true)
 	if err != nil {
@@ -212,8 +229,9 @@ func testChatBatchRefusals(t *testing.T, db *sqldb.DB, _ *Clock) {
 // testChatBatchesConcurrent: callers at once, each with messages for
 // several tickets in one call, customer's and staff's, some sending the
 // same client id as another caller at the same moment: every message is
-// stored once (both senders of an id told the one message, one of them
-// as a resend), each ticket's seqs run without gaps or twins and in time
+// stored once (every sender of an id told the one message, all but one
+// as a resend, and so is a lone AddTicketMessage of it racing them),
+// each ticket's seqs run without gaps or twins and in time
 // order, and each caller's messages to a ticket keep their order.
 func testChatBatchesConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
 	const tickets, callers, each, rounds = 3, 6, 8, 3
@@ -225,6 +243,7 @@ func testChatBatchesConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
 		}
 		ids = append(ids, tk.ID)
 	}
+	_, _, reruns := db.ChatCommitStats()
 	for r := range rounds {
 		var wg sync.WaitGroup
 		got := make([][]*okcare.TicketMessage, callers)
@@ -260,10 +279,24 @@ func testChatBatchesConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
 				got[c] = ms
 			}()
 		}
+		// And each shared id a third time at once, by the lone method.
+		lone := make([]*okcare.TicketMessage, callers/2)
+		for k := range lone {
+			cid := fmt.Sprintf("r%d-shared-%d", r, k)
+			lone[k] = &okcare.TicketMessage{TicketID: ids[(2*k+each-1)%tickets], Author: "contact", Public: true, Body: cid, ClientID: cid}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := db.AddTicketMessage(ctx, lone[k]); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
 		wg.Wait()
 		if t.Failed() {
 			return
 		}
+		got = append(got, lone)
 		stored := map[string]*okcare.TicketMessage{}
 		for _, id := range ids {
 			all, err := db.TicketMessages(ctx, id, true)
@@ -306,5 +339,8 @@ func testChatBatchesConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
 		if want := (r + 1) * (callers*each - callers/2); len(stored) != want {
 			t.Fatalf("round %d: %d client ids stored, want %d", r, len(stored), want)
 		}
+	}
+	if _, _, after := db.ChatCommitStats(); after != reruns {
+		t.Fatalf("%d chat batches ran again message by message", after-reruns)
 	}
 }
