@@ -53,6 +53,10 @@ func isRetryable(err error) bool {
 // sqldb.EnableGroupCommit), each on a connection of its own.
 const GroupWriters = 2
 
+// ChatWriters is how many batching writers store chat messages (see
+// sqldb.EnableChatCommit), each on a connection of its own.
+const ChatWriters = 2
+
 // Open connects to the database at dsn (a postgres:// URL) and applies the
 // migrations.
 func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
@@ -60,10 +64,10 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The group committer's writers keep a connection each, beside the
+	// The group committers' writers keep a connection each, beside the
 	// pool's 20 for everything else.
-	db.SetMaxOpenConns(20 + GroupWriters)
-	db.SetMaxIdleConns(20 + GroupWriters)
+	db.SetMaxOpenConns(20 + GroupWriters + ChatWriters)
+	db.SetMaxIdleConns(20 + GroupWriters + ChatWriters)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect postgres: %w", err)
@@ -74,5 +78,6 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		return nil, fmt.Errorf("migrate postgres: %w", err)
 	}
 	store.EnableGroupCommit(GroupWriters)
+	store.EnableChatCommit(ChatWriters)
 	return store, nil
 }

@@ -18,17 +18,19 @@ import (
 const maxChatBatch = 256
 
 // chatCommitter is groupCommitter's counterpart for chat messages: every
-// socket's messages queue to one writer, which stores whatever is waiting
-// in one transaction (each message in its own savepoint, by the same
-// code a lone message runs) and commits once. Nobody is answered before
+// socket's messages queue to a few writers, each of which stores whatever
+// is waiting in one transaction, decided then written as a lone message
+// is (see messagebatch.go), and commits once. Nobody is answered before
 // the commit is durable. Like the ledger's, it never waits to fill a
-// batch: an idle chat commits a lone message at once.
+// batch: an idle chat commits a lone message at once. Its writers keep
+// their batches apart by the tickets they claim (see claims).
 type chatCommitter struct {
-	db    *DB
-	queue chan *chatJob
-	stop  chan struct{}
-	wg    sync.WaitGroup
-	once  sync.Once
+	db     *DB
+	queue  chan *chatJob
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	once   sync.Once
+	claims *claims[*chatJob]
 	// gate keeps submissions and close apart: once closed is set no job
 	// enters the queue, so close can answer every job still in it.
 	gate   sync.RWMutex
@@ -45,16 +47,49 @@ type chatJob struct {
 	done chan struct{}
 }
 
-// EnableChatCommit starts the batching writer for AddChatMessages. Close
-// stops it.
-func (db *DB) EnableChatCommit() {
+// tickets are the ids a job claims.
+func (j *chatJob) tickets() []string {
+	ids := make([]string, len(j.ms))
+	for i, m := range j.ms {
+		ids[i] = m.TicketID
+	}
+	return ids
+}
+
+// EnableChatCommit starts the batching writers for AddChatMessages
+// (writers of them, at least one). Close stops them.
+func (db *DB) EnableChatCommit(writers int) {
 	if db.chat != nil {
 		return
 	}
-	c := &chatCommitter{db: db, queue: make(chan *chatJob, 4*maxChatBatch), stop: make(chan struct{})}
-	c.wg.Add(1)
-	go c.run()
+	c := &chatCommitter{db: db, queue: make(chan *chatJob, 4*maxChatBatch), stop: make(chan struct{}),
+		claims: newClaims((*chatJob).tickets, func(j *chatJob) int { return len(j.ms) }, maxChatBatch)}
+	for w := 0; w < max(writers, 1); w++ {
+		c.wg.Add(1)
+		go c.run(w)
+	}
 	db.chat = c
+}
+
+// SetChatCommitWriters replaces the chat committer with one of writers
+// writers (none: each call a transaction of its own), after the batches
+// in progress (benchmarks compare them).
+func (db *DB) SetChatCommitWriters(writers int) {
+	if db.chat != nil {
+		db.chat.close()
+		db.chat = nil
+	}
+	if writers > 0 {
+		db.EnableChatCommit(writers)
+	}
+}
+
+// ChatCommitStats returns how many chat batches (transactions of
+// AddChatMessages) have run, how many messages they held, and how many
+// ran again with a savepoint per message after a failure.
+func (db *DB) ChatCommitStats() (batches, messages, reruns int64) {
+	s := &db.chatStats
+	return s.batches.Load(), s.messages.Load(), s.reruns.Load()
 }
 
 // AddChatMessages stores messages, each as a lone AddTicketMessage or
@@ -112,7 +147,7 @@ func (c *chatCommitter) submit(job *chatJob) error {
 	return nil
 }
 
-func (c *chatCommitter) run() {
+func (c *chatCommitter) run(w int) {
 	defer c.wg.Done()
 	var conn *sql.Conn
 	defer func() {
@@ -121,29 +156,24 @@ func (c *chatCommitter) run() {
 		}
 	}()
 	for {
-		var first *chatJob
-		select {
-		case first = <-c.queue:
-		case <-c.stop:
-			return
-		}
-		batch, n := []*chatJob{first}, len(first.ms)
-	fill:
-		for n < maxChatBatch {
+		batch, wake := c.claims.take(w, c.queue)
+		if len(batch) == 0 {
+			// Nothing runnable: wait for a message, or for another
+			// batch to end its claims on held ones.
 			select {
 			case j := <-c.queue:
-				batch, n = append(batch, j), n+len(j.ms)
-			default:
-				break fill
+				c.claims.hold(j)
+			case <-wake:
+			case <-c.stop:
+				return
 			}
+			continue
 		}
 		if conn == nil {
 			var err error
 			if conn, err = c.db.dedicatedConn(context.Background()); err != nil {
-				for _, j := range batch {
-					j.err = err
-					close(j.done)
-				}
+				c.claims.release(w, batch)
+				c.answer(batch, err)
 				continue
 			}
 		}
@@ -151,43 +181,61 @@ func (c *chatCommitter) run() {
 			conn.Close()
 			conn = nil
 		}
+		// Claims end before the answers, so that a message answered and
+		// resent at once finds its ticket free.
+		c.claims.release(w, batch)
+		for _, j := range batch {
+			close(j.done)
+		}
 	}
 }
 
-// close stops the writer after the batch in progress and answers the jobs
-// still queued (nothing was stored for them); closing twice is harmless.
+// answer fails jobs with err: nothing of them was stored.
+func (c *chatCommitter) answer(jobs []*chatJob, err error) {
+	for _, j := range jobs {
+		j.err = err
+		close(j.done)
+	}
+}
+
+// close stops the writers after the batches in progress and answers the
+// jobs still waiting (nothing was stored for them); closing twice is
+// harmless.
 func (c *chatCommitter) close() {
 	c.gate.Lock()
 	c.closed = true
 	c.gate.Unlock()
 	c.once.Do(func() { close(c.stop) })
 	c.wg.Wait()
+	waiting := c.claims.drain()
 	for {
 		select {
 		case j := <-c.queue:
-			j.err = errStoreClosed
-			close(j.done)
+			waiting = append(waiting, j)
 			continue
 		default:
 		}
-		return
+		break
 	}
+	c.answer(waiting, errStoreClosed)
 }
 
 // chatBatch stores the jobs' messages in one transaction (on conn, else
-// the pool) and answers every job. It runs the batch first without a
-// savepoint per message, which costs PostgreSQL two round trips each:
-// the lone paths refuse a message (closed ticket, someone else's id)
-// before writing anything, so a refusal needs no undoing. A message that
-// fails after writing (a database error) fails that run; the batch then
-// runs again with a savepoint per message, where such a failure undoes
-// that message alone. A deadlock victim runs again as it was.
+// the pool) and leaves each job's results in it. It decides and writes
+// the whole batch at once (see storeMessages). If that fails other than
+// as a deadlock victim (a message PostgreSQL refuses to store, a refusal
+// known only after writing), the batch runs again with a savepoint per
+// message, where such a failure undoes that message alone. A deadlock
+// victim runs again as it was.
 func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) error {
-	var stored [][]*okcare.TicketMessage
-	var errs [][]error
+	db.chatStats.batches.Add(1)
+	for _, j := range jobs {
+		db.chatStats.messages.Add(int64(len(j.ms)))
+	}
+	var ins [][]*messageIn
 	savepoints := false
 	run := func(tx *Tx) (err error) {
-		stored, errs, err = chatBatchTx(ctx, tx, jobs, savepoints)
+		ins, err = chatBatchTx(ctx, tx, jobs, savepoints)
 		return err
 	}
 	var err error
@@ -198,6 +246,7 @@ func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) er
 			err = db.inTx(ctx, run)
 		}
 		if errors.Is(err, errMessageFailed) && !savepoints {
+			db.chatStats.reruns.Add(1)
 			savepoints, attempt = true, attempt-1
 			continue
 		}
@@ -208,105 +257,120 @@ func (db *DB) chatBatch(ctx context.Context, conn *sql.Conn, jobs []*chatJob) er
 	for i, j := range jobs {
 		if err != nil {
 			j.err = err // nothing of the batch was stored
-		} else {
-			for k, m := range stored[i] {
-				if j.errs[k] = errs[i][k]; m != nil && j.errs[k] == nil {
-					*j.ms[k] = *m
-				}
+			continue
+		}
+		for k, in := range ins[i] {
+			if j.errs[k] = in.err; in.err == nil {
+				*j.ms[k] = *in.m
 			}
 		}
-		close(j.done)
 	}
 	return err
 }
 
 // errMessageFailed is how chatBatchTx without savepoints gives up on a
-// run because one message failed in a way that may have written part of
-// it.
+// run because a message failed in a way that may have written part of
+// the batch.
 var errMessageFailed = errors.New("a chat message failed inside its batch")
 
-// refusal reports whether err is a lone path's refusal of a message
-// (returned before it writes anything) rather than a database failure.
+// refusal reports whether err is a refusal of a message (an answer to
+// it, returned before anything is written) rather than a database
+// failure.
 func refusal(err error) bool {
 	var e *okcare.Error
 	return errors.As(err, &e) && e.Code != okcare.EINTERNAL
 }
 
-// chatBatchTx stores each message of the jobs in order, on copies (so
-// that a batch run again starts from what was sent), and returns the
-// stored copies and each one's refusal. With savepoints each message runs
-// in its own, and any failure of one is undone alone; without, a failure
-// other than a refusal ends the run with errMessageFailed. Where rows are
-// locked (PostgreSQL) it first locks every ticket of the batch in id
-// order, so that two nodes' batches cannot deadlock on each other.
-func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob, savepoints bool) ([][]*okcare.TicketMessage, [][]error, error) {
+// chatBatchTx stores the messages of the jobs in order, on copies (so
+// that a batch run again starts from what was sent), and returns them,
+// each with its refusal. Without savepoints the batch is decided and
+// written as one (storeMessages), and any failure ends the run with
+// errMessageFailed (or as it was, for a deadlock victim); with savepoints
+// each message is a batch of its own in its own savepoint, and any
+// failure of one is undone alone. Where rows are locked (PostgreSQL) it
+// then first locks every ticket of the batch in id order, so that
+// batches cannot deadlock on each other.
+func chatBatchTx(ctx context.Context, tx *Tx, jobs []*chatJob, savepoints bool) ([][]*messageIn, error) {
 	tx.releases = map[string]releaseRead{} // every message classified against one read
 	defer func() { tx.releases = nil }()
+	ins := make([][]*messageIn, len(jobs))
+	var all []*messageIn
+	for i, j := range jobs {
+		ins[i] = make([]*messageIn, len(j.ms))
+		for k, m := range j.ms {
+			in := chatMessageIn(m)
+			if in.err = j.errs[k]; in.err == nil {
+				in.err = j.ctx.Err() // given up before it ran: nothing done
+			}
+			ins[i][k] = in
+			all = append(all, in)
+		}
+	}
+	if !savepoints {
+		err := storeMessages(ctx, tx, all)
+		if err == nil {
+			err = chatFault(tx, all)
+		}
+		if err != nil && !tx.db.retryable(err) {
+			return nil, fmt.Errorf("%w: %w", errMessageFailed, err)
+		}
+		return ins, err
+	}
 	if tx.db.dialect.ForUpdate != "" {
 		if err := lockTickets(ctx, tx, jobs); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	stored, errs := make([][]*okcare.TicketMessage, len(jobs)), make([][]error, len(jobs))
-	for i, j := range jobs {
-		stored[i], errs[i] = make([]*okcare.TicketMessage, len(j.ms)), make([]error, len(j.ms))
-		for k, in := range j.ms {
-			if errs[i][k] = j.errs[k]; errs[i][k] != nil {
-				continue // refused before the batch
+	for _, in := range all {
+		if in.err != nil {
+			continue
+		}
+		if _, err := tx.exec(ctx, `SAVEPOINT chat_message`); err != nil {
+			return nil, err
+		}
+		err := storeMessages(ctx, tx, []*messageIn{in})
+		if err == nil {
+			err = chatFault(tx, []*messageIn{in})
+		}
+		if err != nil {
+			if tx.db.retryable(err) {
+				return nil, err // a deadlock victim: the whole batch again
 			}
-			if err := j.ctx.Err(); err != nil {
-				errs[i][k] = err // given up before it ran: nothing done
-				continue
+			if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT chat_message`); err != nil {
+				return nil, err
 			}
-			if !savepoints {
-				m, err := addChatMessageTx(ctx, tx, in)
-				if err != nil && !refusal(err) {
-					if tx.db.retryable(err) {
-						return nil, nil, err
-					}
-					return nil, nil, fmt.Errorf("%w: %w", errMessageFailed, err)
-				}
-				stored[i][k], errs[i][k] = m, err
-				continue
-			}
-			if _, err := tx.exec(ctx, `SAVEPOINT chat_message`); err != nil {
-				return nil, nil, err
-			}
-			m, err := addChatMessageTx(ctx, tx, in)
-			if err != nil {
-				if tx.db.retryable(err) {
-					return nil, nil, err // a deadlock victim: the whole batch again
-				}
-				if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT chat_message`); err != nil {
-					return nil, nil, err
-				}
-			}
-			if _, err := tx.exec(ctx, `RELEASE SAVEPOINT chat_message`); err != nil {
-				return nil, nil, err
-			}
-			stored[i][k], errs[i][k] = m, err
+			in.err = err
+		}
+		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT chat_message`); err != nil {
+			return nil, err
 		}
 	}
-	return stored, errs, nil
+	return ins, nil
 }
 
-// addChatMessageTx stores a copy of in as its lone method would.
-func addChatMessageTx(ctx context.Context, tx *Tx, in *okcare.TicketMessage) (*okcare.TicketMessage, error) {
-	var m *okcare.TicketMessage
-	var err error
-	if agentID, ok := strings.CutPrefix(in.Author, "agent:"); ok {
-		m, err = replyOnceTx(ctx, tx, in.TicketID, agentID, in.ClientID, in.Body, in.Public)
-	} else {
-		c := *in
-		m, err = &c, addMessageTx(ctx, tx, &c)
+// chatMessageIn is a copy of m to store as its lone method would: a
+// staff reply as ReplyAsAgentOnce, anything else as AddTicketMessage.
+func chatMessageIn(m *okcare.TicketMessage) *messageIn {
+	if agentID, ok := strings.CutPrefix(m.Author, "agent:"); ok {
+		return &messageIn{m: newReply(m.TicketID, agentID, m.ClientID, m.Body, m.Public), reply: true}
 	}
-	if err == nil && tx.db.chatFault != nil {
-		err = tx.db.chatFault(m) // a test's failure after the writes
+	c := *m
+	return &messageIn{m: &c}
+}
+
+// chatFault runs a test's failure after the writes (SetChatFault).
+func chatFault(tx *Tx, ins []*messageIn) error {
+	if tx.db.chatFault == nil {
+		return nil
 	}
-	if err != nil {
-		return nil, err
+	for _, in := range ins {
+		if in.err == nil && !in.m.Replayed {
+			if err := tx.db.chatFault(in.m); err != nil {
+				return err
+			}
+		}
 	}
-	return m, nil
+	return nil
 }
 
 // lockTickets locks the rows of every ticket the jobs write to, in id

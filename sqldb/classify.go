@@ -36,22 +36,22 @@ func classifyTicket(ctx context.Context, tx *Tx, req *okcare.NewTicket) (string,
 	return code, confidence, nil
 }
 
-// reclassify reads a ticket the model left unknown again with the
-// customer's new message: a first mail that only said "help" gets its
-// cause when the customer explains. A category a person gave is never
-// touched.
-func reclassify(ctx context.Context, tx *Tx, t *okcare.Ticket, body string) error {
+// reclassified reads a ticket the model left unknown again with the
+// customer's new message, in memory (the batch writes the category it
+// reports changed): a first mail that only said "help" gets its cause
+// when the customer explains. A category a person gave is never touched.
+func reclassified(ctx context.Context, tx *Tx, t *okcare.Ticket, body string) (bool, error) {
 	if t.CategorySource != okcare.CategoryByModel || t.Category != diagnose.Unknown {
-		return nil
+		return false, nil
 	}
 	req := okcare.NewTicket{UserID: t.UserID, Lang: t.Lang, Subject: t.Subject, Intake: t.Intake}
 	req.Intake.Description = strings.TrimSpace(t.Intake.Description + "\n" + body)
 	code, confidence, err := classifyTicket(ctx, tx, &req)
 	if err != nil || code == diagnose.Unknown {
-		return err
+		return false, err
 	}
-	_, err = tx.exec(ctx, `UPDATE tickets SET category = ?, category_confidence = ? WHERE id = ?`, code, confidence, t.ID)
-	return err
+	t.Category, t.CategoryConfidence = code, &confidence
+	return true, nil
 }
 
 // releaseRead is a release policy as a transaction read it: the policy,

@@ -111,6 +111,8 @@ type DB struct {
 	// chatFault, set by tests only, fails a chat message after it was
 	// written (sqldb/export_test.go).
 	chatFault func(*okcare.TicketMessage) error
+	// chatStats count what chatBatch ran (ChatCommitStats).
+	chatStats struct{ batches, messages, reruns atomic.Int64 }
 	relaxed   *relaxedWriter
 	ckpt      *checkpointer
 	touches   *sessionTouches

@@ -39,7 +39,7 @@ type groupCommitter struct {
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	once   sync.Once
-	claims *claims
+	claims *claims[*moveJob]
 	// gate keeps submissions and close apart: once closed is set no job
 	// enters the queue, so close can answer every job still in it.
 	gate   sync.RWMutex
@@ -67,7 +67,8 @@ func (db *DB) EnableGroupCommit(writers int) {
 	if db.group != nil {
 		return
 	}
-	g := &groupCommitter{db: db, queue: make(chan *moveJob, 4*maxBatch), stop: make(chan struct{}), claims: newClaims()}
+	g := &groupCommitter{db: db, queue: make(chan *moveJob, 4*maxBatch), stop: make(chan struct{}),
+		claims: newClaims((*moveJob).users, func(*moveJob) int { return 1 }, maxBatch)}
 	for w := 0; w < max(writers, 1); w++ {
 		g.wg.Add(1)
 		go g.run(w)

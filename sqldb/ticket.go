@@ -251,12 +251,7 @@ func (db *DB) createTicketTx(ctx context.Context, tx *Tx, req okcare.NewTicket, 
 // resumedDue is the ticket's resolution target once the pause it is in (if
 // any) ends now: later by the business time spent pending.
 func (db *DB) resumedDue(t *okcare.Ticket, now time.Time) any {
-	if t.ResolutionDue == nil || t.PausedSince == nil {
-		return nullMicros(t.ResolutionDue)
-	}
-	cal := db.calendarFor(t.Channel)
-	due := cal.Add(*t.ResolutionDue, cal.Between(*t.PausedSince, now))
-	return micros(due)
+	return nullMicros(db.resumedAt(t, now))
 }
 
 // insertTicketMessage stores a message, its secrets masked whoever wrote
@@ -525,8 +520,8 @@ func (db *DB) AddTicketMessage(ctx context.Context, m *okcare.TicketMessage) err
 // checkNewMessage refuses what no transaction needs to see: an empty or
 // too long body, bad attachments, a malformed client id.
 func checkNewMessage(m *okcare.TicketMessage) error {
-	if strings.TrimSpace(m.Body) == "" || utf8.RuneCountInString(m.Body) > maxTicketText {
-		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	if err := checkBody(m.Body); err != nil {
+		return err
 	}
 	if err := checkAttachments(m.Attachments); err != nil {
 		return err
@@ -535,58 +530,13 @@ func checkNewMessage(m *okcare.TicketMessage) error {
 }
 
 // addMessageTx is AddTicketMessage's transaction body (checkNewMessage
-// done). It refuses (a closed ticket, someone else's client id) before
-// writing anything.
+// done): a batch of one (see messagebatch.go).
 func addMessageTx(ctx context.Context, tx *Tx, m *okcare.TicketMessage) error {
-	db := tx.db
-	t, err := lockTicket(ctx, tx, m.TicketID)
-	if err != nil {
+	in := &messageIn{m: m}
+	if err := storeMessages(ctx, tx, []*messageIn{in}); err != nil {
 		return err
 	}
-	if first, err := sentBefore(ctx, tx, t.ID, m.ClientID, m.Author); err != nil || first != nil {
-		if first != nil {
-			*m = *first
-		}
-		return err
-	}
-	if t.Status == okcare.TicketClosed {
-		return okcare.Errorf(okcare.ECONFLICT, "This ticket is closed; open a new one.")
-	}
-	secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
-	status := t.Status
-	customer := customerAuthor(m.Author)
-	if customer && (t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved) {
-		status = okcare.TicketOpen
-	}
-	// Leaving pending (a customer's answer) stops the auto-solve clock
-	// and restarts the resolution clock.
-	if status != t.Status && t.Status == okcare.TicketPending {
-		if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = NULL, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
-			status, micros(tx.now), db.resumedDue(t, tx.now), t.ID); err != nil {
-			return err
-		}
-	} else if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?`, status, micros(tx.now), t.ID); err != nil {
-		return err
-	}
-	if err := insertMaskedMessage(ctx, tx, m); err != nil {
-		return err
-	}
-	if customer {
-		if err := reclassify(ctx, tx, t, m.Body); err != nil {
-			return err
-		}
-	}
-	if err := insertAttachments(ctx, tx, t.ID, m.ID, m.Attachments); err != nil {
-		return err
-	}
-	if !customer || secrets == nil {
-		return nil
-	}
-	t.Status = status
-	if m.SecretWarning, err = db.flagSecret(ctx, tx, t, secrets); err != nil {
-		return err
-	}
-	return mailSecretWarning(ctx, tx, t, m.SecretWarning)
+	return in.err
 }
 
 // ReplyAsAgent adds a staff message; see okcare.TicketService.
@@ -614,50 +564,56 @@ func (db *DB) ReplyAsAgentOnce(ctx context.Context, ticketID, agentID, clientID,
 
 // checkReply refuses a staff message no transaction needs to see.
 func checkReply(body, clientID string) error {
-	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
-		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	if err := checkBody(body); err != nil {
+		return err
 	}
 	return checkClientID(clientID)
 }
 
-// replyOnceTx is ReplyAsAgentOnce's transaction body (checkReply done). It
-// refuses (a closed ticket, someone else's client id) before writing
-// anything.
+// checkBody refuses an empty or too long message, and one with a NUL
+// character, which PostgreSQL cannot store: refused here, it is refused
+// before its batch (see messagebatch.go), not by the write of all.
+func checkBody(body string) error {
+	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxTicketText {
+		return okcare.Errorf(okcare.EINVALID, "A message needs 1-%d characters.", maxTicketText)
+	}
+	if strings.IndexByte(body, 0) >= 0 {
+		return errNUL
+	}
+	return nil
+}
+
+// replyOnceTx is ReplyAsAgentOnce's transaction body (checkReply done): a
+// batch of one (see messagebatch.go).
 func replyOnceTx(ctx context.Context, tx *Tx, ticketID, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
-	t, err := lockTicket(ctx, tx, ticketID)
+	in := &messageIn{m: newReply(ticketID, agentID, clientID, body, public), reply: true}
+	if err := storeMessages(ctx, tx, []*messageIn{in}); err != nil {
+		return nil, err
+	}
+	if in.err != nil {
+		return nil, in.err
+	}
+	return in.m, nil
+}
+
+// newReply is the staff message ReplyAsAgentOnce stores.
+func newReply(ticketID, agentID, clientID, body string, public bool) *okcare.TicketMessage {
+	return &okcare.TicketMessage{TicketID: ticketID, Author: "agent:" + agentID, Public: public, Body: body, ClientID: clientID}
+}
+
+// replyAsAgent adds a staff message to t (locked by the caller), which it
+// leaves as the reply left the ticket.
+func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
+	m, err := replyOnceTx(ctx, tx, t.ID, agentID, clientID, body, public)
 	if err != nil {
 		return nil, err
 	}
-	if m, err := sentBefore(ctx, tx, t.ID, clientID, "agent:"+agentID); err != nil || m != nil {
-		return m, err
-	}
-	return replyAsAgent(ctx, tx, t, agentID, clientID, body, public)
-}
-
-// replyAsAgent adds a staff message to t (locked by the caller).
-func replyAsAgent(ctx context.Context, tx *Tx, t *okcare.Ticket, agentID, clientID, body string, public bool) (*okcare.TicketMessage, error) {
-	if t.Status == okcare.TicketClosed {
-		return nil, okcare.Errorf(okcare.ECONFLICT, "This ticket is closed.")
-	}
-	m := &okcare.TicketMessage{TicketID: t.ID, Author: "agent:" + agentID, Public: public, Body: body, ClientID: clientID}
-	if err := insertTicketMessage(ctx, tx, m); err != nil {
+	nt, err := findTicket(ctx, tx, t.ID)
+	if err != nil {
 		return nil, err
 	}
-	if !public {
-		_, err := tx.exec(ctx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, micros(tx.now), t.ID)
-		return m, err
-	}
-	// A public answer waits on the customer: the SLA clock pauses. An
-	// earlier pause, if any, is settled first so none is lost.
-	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, first_responded_at = COALESCE(first_responded_at, ?), pending_since = ?, pending_warned_at = NULL, resolution_due = ? WHERE id = ?`,
-		okcare.TicketPending, micros(tx.now), micros(tx.now), micros(tx.now), tx.db.resumedDue(t, tx.now), t.ID); err != nil {
-		return nil, err
-	}
-	t.Status = okcare.TicketPending
-	if t.Channel == okcare.ChannelChat {
-		return m, nil // chatting live: the chat shows the reply at once
-	}
-	return m, mailCustomer(ctx, tx, t, "ticket_reply", m.Body) // as stored: masked
+	*t = *nt
+	return m, nil
 }
 
 // mailCustomer sends a staff message on a ticket to its customer, threaded

@@ -150,7 +150,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		// Both this and relaxed writes keep a connection of their own,
 		// which the single connection of ":memory:" cannot spare.
 		store.EnableGroupCommit(1)
-		store.EnableChatCommit() // and chat messages likewise
+		store.EnableChatCommit(1) // and chat messages likewise
 		store.EnableRelaxedWrites()
 		store.EnableBackgroundCheckpoints(time.Second)
 		q.Add("_pragma", "query_only(1)")

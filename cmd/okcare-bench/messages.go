@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/okcare/okcare"
+	"github.com/okcare/okcare/postgres"
 	"github.com/okcare/okcare/sqldb"
 )
 
@@ -78,9 +79,10 @@ func benchMessages(ctx context.Context, kind, dsn string, duration time.Duration
 		}
 	}
 	if kind == "postgres" {
+		db.SetChatCommitWriters(0)
 		own := drive("AddChatMessages, own commit", duration, concurrency, chat("call"))
 		fmt.Println(" ", own)
-		db.EnableChatCommit()
+		db.SetChatCommitWriters(postgres.ChatWriters)
 	}
 	grouped := drive("AddChatMessages, group commit", duration, concurrency, chat("group"))
 	fmt.Println(" ", grouped)
