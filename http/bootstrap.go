@@ -27,7 +27,8 @@ func (s *Server) handleBootstrap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if tok := bearer(r); tok != "" {
-		if _, u, err := s.Store.Authenticate(r.Context(), tok); err == nil {
+		// Only the account's state: the lookup that reads the least.
+		if u, err := s.Store.AuthenticateAccount(r.Context(), tok); err == nil {
 			in.User = u
 		} else if okcare.ErrorCode(err) != okcare.EUNAUTHORIZED {
 			s.Error(w, r, err)

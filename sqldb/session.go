@@ -341,9 +341,7 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	var u okcare.User
 	var userCreated int64
 	var state string
-	err := db.queryRowHot(ctx, `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.revoked_at,
-		COALESCE(u.email, ''), COALESCE(u.phone, ''), u.state, u.state_reason, u.restricted_until, u.totp_secret IS NOT NULL, u.lang, u.created_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, []any{token.Hash(tok)},
+	err := db.queryRowHot(ctx, authenticateQuery, []any{token.Hash(tok)},
 		&s.ID, &s.UserID, &created, &seen, &revoked,
 		&u.Email, &u.Phone, &state, &u.StateReason, &until, &u.TOTPEnabled, &u.Lang, &userCreated)
 	u.State = okcare.AccountState(state)
@@ -354,14 +352,8 @@ func (db *DB) Authenticate(ctx context.Context, tok string) (*okcare.Session, *o
 	}
 	s.CreatedAt, s.LastSeenAt, s.RevokedAt = fromMicros(created), fromMicros(seen), fromNullMicros(revoked)
 	u.ID, u.RestrictedUntil, u.CreatedAt = s.UserID, fromNullMicros(until), fromMicros(userCreated)
-	now := db.Now()
-	s.LastSeenAt = db.touches.lastSeen(s.ID, s.LastSeenAt)
-	if s.RevokedAt != nil || now.Sub(s.LastSeenAt) > db.LoginPolicy.SessionIdle || u.State == okcare.AccountClosed ||
-		(db.LoginPolicy.SessionMaxAge > 0 && now.Sub(s.CreatedAt) > db.LoginPolicy.SessionMaxAge) {
+	if !db.useSession(&s, u.State) {
 		return nil, nil, errUnauthorized()
-	}
-	if now.Sub(s.LastSeenAt) >= touchGranularity {
-		db.touches.touch(s.ID, now)
 	}
 	return &s, &u, nil
 }

@@ -55,6 +55,15 @@ func TestHotReader(t *testing.T) {
 	if err := r.QueryRow(ctx, `DELETE FROM t RETURNING s`, nil, &s); err == nil {
 		t.Fatal("a hot reader connection wrote")
 	}
+	// The driver runs without the caller's context (see QueryRow), but a
+	// call whose context has ended is still refused, every time.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	for i := 0; i < 20; i++ {
+		if err := r.QueryRow(done, `SELECT s FROM t WHERE n = ?`, []any{8}, &s); !errors.Is(err, context.Canceled) {
+			t.Fatalf("call %d with an ended context: %v", i, err)
+		}
+	}
 	r.Close()
 	if err := r.QueryRow(ctx, `SELECT s FROM t`, nil, &s); err == nil {
 		t.Fatal("query after Close")

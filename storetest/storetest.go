@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"StaffSessionLifetimes", testStaffSessionLifetimes},
 		{"StaffSignInFailuresShared", testStaffSignInFailures},
 		{"SessionIdleExpiry", testSessionIdleExpiry},
+		{"AuthenticateAccount", testAuthenticateAccount},
 		{"AccountStates", testAccountStates},
 		{"TOTP", testTOTP},
 		{"RecoveryCodesRandom", testRecoveryCodesRandom},
