@@ -112,15 +112,8 @@ func testChatBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
 				}
 				ms = append(ms, say(race, "contact", id, id))
 			}
-			errs, err := db.AddChatMessages(ctx, ms)
-			if err != nil {
-				t.Error(err)
+			if !addChatAll(t, db, c, ms) {
 				return
-			}
-			for i, e := range errs {
-				if e != nil {
-					t.Errorf("caller %d message %d: %v", c, i, e)
-				}
 			}
 			got[c] = ms
 		}()
@@ -155,4 +148,21 @@ func testChatBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
 			}
 		}
 	}
+}
+
+// addChatAll stores ms in one AddChatMessages call, from a test's
+// goroutine, reporting any refusal as an error; it reports whether the
+// call itself went through.
+func addChatAll(t *testing.T, db *sqldb.DB, caller int, ms []*okcare.TicketMessage) bool {
+	errs, err := db.AddChatMessages(ctx, ms)
+	if err != nil {
+		t.Error(err)
+		return false
+	}
+	for i, e := range errs {
+		if e != nil {
+			t.Errorf("caller %d message %d: %v", caller, i, e)
+		}
+	}
+	return true
 }
