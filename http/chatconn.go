@@ -94,25 +94,19 @@ const maxCatchUpRead = 200
 
 // startPings pings the browser every interval until the socket closes,
 // and closes it (cancel) when a pong is not back within the interval. The
-// pings run on a timer, not a goroutine of their own: an idle socket
-// holds no stack for them between pings. stop ends them.
+// pings run on a timer (repeatEvery), not a goroutine of their own: an
+// idle socket holds no stack for them between pings. stop ends them.
 func (c *chatConn) startPings(cancel func(), every time.Duration) (stop func()) {
-	var t *time.Timer
-	ping := func() {
+	return repeatEvery(every, func() {
+		if c.ctx.Err() != nil {
+			return // closing: its stop is on the way
+		}
 		ctx, done := context.WithTimeout(c.ctx, every)
-		err := c.conn.Ping(ctx)
-		done()
-		if err != nil {
+		defer done()
+		if c.conn.Ping(ctx) != nil {
 			cancel()
-			return
 		}
-		if c.ctx.Err() == nil {
-			t.Reset(every)
-		}
-	}
-	t = time.AfterFunc(time.Duration(1<<62), ping) // t is set before it can fire
-	t.Reset(every)
-	return func() { t.Stop() }
+	})
 }
 
 // chatPing is the socket ping interval in force.
