@@ -17,15 +17,7 @@ import (
 // stored. Concurrent callers' messages interleave, each caller's in its
 // own order.
 func testChatBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
-	open := func(email string) *okcare.Ticket {
-		t.Helper()
-		tk, _, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: email, Lang: "zh-CN", Intake: okcare.Intake{Description: "在吗"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
-	tk, closed := open("batch@example.com"), open("closed@example.com")
+	tk, closed := openChat(t, db, "batch@example.com", "在吗"), openChat(t, db, "closed@example.com", "在吗")
 	if _, err := db.SetTicketStatus(ctx, closed.ID, "agent:agt_1", okcare.TicketClosed); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +89,7 @@ func testChatBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
 	// caller's: every message once, places without gaps or twins, each
 	// caller's in the order it gave them.
 	const callers, each = 8, 6
-	race := open("race@example.com")
+	race := openChat(t, db, "race@example.com", "在吗")
 	var wg sync.WaitGroup
 	got := make([][]*okcare.TicketMessage, callers)
 	for c := range callers {
@@ -165,4 +157,14 @@ func addChatAll(t *testing.T, db *sqldb.DB, caller int, ms []*okcare.TicketMessa
 		}
 	}
 	return true
+}
+
+// openChat opens a Chinese chat for email, its first words description.
+func openChat(t *testing.T, db *sqldb.DB, email, description string) *okcare.Ticket {
+	t.Helper()
+	tk, _, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: email, Lang: "zh-CN", Intake: okcare.Intake{Description: description}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
 }

@@ -59,15 +59,7 @@ func testChatBatchAsLone(t *testing.T, db *sqldb.DB, clock *Clock) {
 }
 
 func chatBatchAsLone(t *testing.T, db *sqldb.DB, clock *Clock, script []*okcare.TicketMessage) {
-	open := func(email string) *okcare.Ticket {
-		t.Helper()
-		tk, _, err := db.OpenChat(ctx, okcare.NewTicket{ContactEmail: email, Lang: "zh-CN", Intake: okcare.Intake{Description: "转账一直显示处理中"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
-	lone, batched := open("lone@example.com"), open("batched@example.com")
+	lone, batched := openChat(t, db, "lone@example.com", "转账一直显示处理中"), openChat(t, db, "batched@example.com", "转账一直显示处理中")
 	// Both wait on the customer, with an SLA warning sent, for a day.
 	answered := clock.Now()
 	for _, tk := range []*okcare.Ticket{lone, batched} {
