@@ -81,6 +81,15 @@ func benchBootstrap(ctx context.Context, accounts int, duration time.Duration, c
 }
 
 // serve starts h on a loopback port and returns its URL.
+// serveStaticPage serves page as HTML at every path: the baseline a page
+// of okcare's is measured against.
+func serveStaticPage(page []byte) (string, func(), error) {
+	return serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+}
+
 func serve(h http.Handler) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -71,10 +71,7 @@ func benchConsole(ctx context.Context, kind, dsn string, queueTickets, agents in
 	if rows < 100 || !strings.Contains(string(page), fmt.Sprintf("agent%d@okcare.example", agents-1)) {
 		return fmt.Errorf("the queue page shows %d ticket rows and not the agent: not the page agents see", rows)
 	}
-	staticURL, stopStatic, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(page)
-	}))
+	staticURL, stopStatic, err := serveStaticPage(page)
 	if err != nil {
 		return err
 	}

@@ -50,16 +50,11 @@ func benchKB(ctx context.Context, n int, duration time.Duration) error {
 		}
 		articles = append(articles, &a)
 	}
-	dir, err := os.MkdirTemp("", "okcare-bench-kb")
+	idx, closeIndex, err := openTempIndex("okcare-bench-kb")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	idx, err := search.Open(filepath.Join(dir, "kb.bleve"))
-	if err != nil {
-		return err
-	}
-	defer idx.Close()
+	defer closeIndex()
 	t0 := time.Now()
 	if err := idx.Rebuild(articles, nil); err != nil {
 		return err
@@ -258,4 +253,19 @@ func slowestQueries(idx *search.Index, queries [][3]string) {
 		fmt.Printf(" %q %s;", t.q, t.median.Round(time.Microsecond))
 	}
 	fmt.Println()
+}
+
+// openTempIndex opens a search index in a new temporary directory; close
+// closes it and removes the directory.
+func openTempIndex(prefix string) (idx *search.Index, close func(), err error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err = search.Open(filepath.Join(dir, "kb.bleve"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return idx, func() { idx.Close(); os.RemoveAll(dir) }, nil
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -46,16 +44,11 @@ func benchKBSearch(ctx context.Context, kind, dsn string, n int, duration time.D
 	}
 	fmt.Printf("%s store: published %d articles (%d shipped, the rest generated) in %s\n", kind, len(articles), len(shipped), time.Since(t0).Round(time.Millisecond))
 	printCorpusStats(articles)
-	dir, err := os.MkdirTemp("", "okcare-bench-kbsearch")
+	idx, closeIndex, err := openTempIndex("okcare-bench-kbsearch")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	idx, err := search.Open(filepath.Join(dir, "kb.bleve"))
-	if err != nil {
-		return err
-	}
-	defer idx.Close()
+	defer closeIndex()
 	t0 = time.Now()
 	if _, err := idx.Sync(ctx, db); err != nil {
 		return err

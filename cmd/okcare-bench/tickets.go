@@ -111,10 +111,7 @@ func benchTickets(ctx context.Context, kind, dsn string, queueTickets int, durat
 		return err
 	}
 	rows := len(regexp.MustCompile(`<tr class`).FindAll(page, -1))
-	staticURL, stopStatic, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(page)
-	}))
+	staticURL, stopStatic, err := serveStaticPage(page)
 	if err != nil {
 		return err
 	}
