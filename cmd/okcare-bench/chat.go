@@ -80,12 +80,25 @@ type chatRun struct {
 	p50, p99, max       time.Duration
 	cores               float64 // the server's CPU over the step
 	rss                 int64
+	// written is what the server process sent to storage over the step
+	// and its drain (/proc/PID/io write_bytes: the store's log, its
+	// checkpoints, anything else it wrote).
+	written int64
 }
 
 func (r chatRun) String() string {
 	return fmt.Sprintf("%-10s %5d msg/s  sent %6d  p50 %-9s p99 %-9s max %-9s lost %d (late %d) refused %d  server %.2f cores, RSS %d MiB",
 		r.target, r.rate, r.sent, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.max.Round(time.Millisecond),
-		r.lost, r.late, r.refused, r.cores, r.rss>>20)
+		r.lost, r.late, r.refused, r.cores, r.rss>>20) + r.disk()
+}
+
+// disk is the step's disk writes, in all and per round trip (two stored
+// messages for okcare), or nothing for a server that wrote nothing.
+func (r chatRun) disk() string {
+	if r.written == 0 || r.sent == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", wrote %.1f MiB (%.1f KiB a round trip)", float64(r.written)/(1<<20), float64(r.written)/float64(r.sent)/1024)
 }
 
 func contains(list []string, s string) bool {
@@ -289,7 +302,7 @@ func chatTarget(ctx context.Context, o chatOptions, target string) ([]chatRun, e
 		rt.step, rt.due, rt.latencies, rt.late = s, map[string]time.Time{}, nil, 0
 		rt.mu.Unlock()
 		stepNo.Store(int64(s))
-		refusedBefore, cpuBefore := refused(), srv.cpu()
+		refusedBefore, cpuBefore, writtenBefore := refused(), srv.cpu(), srv.written()
 		start := time.Now()
 		end := start.Add(stepLen)
 		var sent atomic.Int64
@@ -328,7 +341,7 @@ func chatTarget(ctx context.Context, o chatOptions, target string) ([]chatRun, e
 		}
 		rt.mu.Lock()
 		r := chatRun{target: target, rate: rate, sent: int(sent.Load()), answered: len(rt.latencies), lost: len(rt.due), late: rt.late,
-			refused: int(refused() - refusedBefore), cores: cpu.Seconds() / elapsed.Seconds(), rss: rss}
+			refused: int(refused() - refusedBefore), cores: cpu.Seconds() / elapsed.Seconds(), rss: rss, written: srv.written() - writtenBefore}
 		lat := rt.latencies
 		rt.step = -1 // answers from now on are late
 		rt.mu.Unlock()

@@ -156,6 +156,23 @@ func (c *child) cpu() time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
+// written is what the child has sent to storage so far, in bytes
+// (write_bytes of /proc/PID/io: counted as its pages are dirtied, so a
+// page written again before it reaches the disk counts once).
+func (c *child) written() int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", c.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // rss is the child's resident set size, in bytes.
 func (c *child) rss() int64 {
 	rss, _ := c.memory()
