@@ -60,6 +60,14 @@ type Dialect struct {
 	// Checkpoint, if set, is run by EnableBackgroundCheckpoints' goroutine
 	// to copy SQLite's write-ahead log into the database.
 	Checkpoint string
+	// RestartCheckpoint, if set, is run by the same goroutine when the log
+	// holds RestartFrames or more after a Checkpoint: it copies the rest,
+	// waits (at most CheckpointWait) for readers of the log to finish and
+	// starts the log again from its beginning. CheckpointWait is set on
+	// the goroutine's own connection.
+	RestartCheckpoint string
+	RestartFrames     int
+	CheckpointWait    string
 	// DedicatedConnection, if set, is run on the connections that the
 	// group committer and relaxed writes keep for themselves.
 	DedicatedConnection string

@@ -36,6 +36,12 @@ var Dialect = sqldb.Dialect{
 	AfterOptimize: dropPlanSamples,
 	// Run every second by a background goroutine (see Open).
 	Checkpoint: "PRAGMA wal_checkpoint(PASSIVE)",
+	// and, once the log is journal_size_limit long, rewinds it, waiting
+	// at most 50 ms for the writer and the log's readers (see
+	// sqldb's checkpointer).
+	RestartCheckpoint: "PRAGMA wal_checkpoint(RESTART)",
+	RestartFrames:     journalSizeLimit / 4096, // SQLite's default page size
+	CheckpointWait:    "PRAGMA busy_timeout=50",
 	// The dedicated writers (money batches, advisory records) leave
 	// checkpoints to the pool's connections and the background goroutine.
 	DedicatedConnection: "PRAGMA wal_autocheckpoint=0",
@@ -72,6 +78,11 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// journalSizeLimit is the length, in bytes, a write-ahead log is cut back
+// to when it starts again, and past which the background checkpointer
+// starts it again.
+const journalSizeLimit = 64 << 20
+
 // Open opens (creating if needed) the database file at path, or an in-memory
 // database for ":memory:", and applies the migrations.
 //
@@ -88,8 +99,10 @@ func isUniqueViolation(err error) bool {
 // dedicated writers (the group committer's money batches and the advisory
 // records) never do, so that a transfer batch or a diagnosis does not wait
 // for thousands of page writes; a background goroutine checkpoints what
-// they write, every second (sqldb.EnableBackgroundCheckpoints).
-// journal_size_limit truncates a log that a burst made large.
+// they write, every second (sqldb.EnableBackgroundCheckpoints), and starts
+// the log again once it is journal_size_limit long, which SQLite alone
+// never does while commits keep coming. journal_size_limit truncates a log
+// that a burst made large.
 func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -112,7 +125,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if path != ":memory:" {
 		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "journal_size_limit(67108864)")
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
 		// Same durability as fsync(2) (data and size), without the
 		// timestamp update fsync also forces through the file system's
 		// journal. modernc's transpiled library defaults to fsync.
