@@ -62,9 +62,10 @@ type Dialect struct {
 	Checkpoint string
 	// RestartCheckpoint, if set, is run by the same goroutine when the log
 	// holds RestartFrames or more after a Checkpoint: it copies the rest,
-	// waits (at most CheckpointWait) for readers of the log to finish and
-	// starts the log again from its beginning. CheckpointWait is set on
-	// the goroutine's own connection.
+	// waits for readers of the log to finish and starts the log again from
+	// its beginning. CheckpointWait, a format with a number of
+	// milliseconds, bounds the wait; it is run on the goroutine's own
+	// connection before each RestartCheckpoint.
 	RestartCheckpoint string
 	RestartFrames     int
 	CheckpointWait    string

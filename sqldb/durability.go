@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -105,16 +106,19 @@ func (w *relaxedWriter) close() {
 // fdatasync must also write the file system's journal for its new size.
 // So once the log is past RestartFrames, the checkpointer rewinds it
 // (RestartCheckpoint): writers wait while it copies what the PASSIVE one
-// left and readers of the log finish, at most CheckpointWait (measured
-// under chat load: 2-60 ms, once every few seconds), after which it gives
-// up until the next tick. The log then stays about
+// left and readers of the log finish. That wait is a pause in every chat,
+// so it is bounded: 5 ms at first, after which the rewind gives up until
+// the next tick, and twice as long at each tick it gives up again, up to
+// 100 ms (a reader that never lets go cannot stop the rewind for ever, nor
+// make writers wait longer than that). The log then stays about
 // journal_size_limit long and is overwritten in place.
 type checkpointer struct {
 	db   *DB
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
-	conn *sql.Conn // nil until the first tick that gets one
+	conn *sql.Conn     // nil until the first tick that gets one
+	wait time.Duration // the next rewind's bound
 	// restarts and refusals count the rewinds done and given up.
 	restarts, refusals atomic.Int64
 }
@@ -150,11 +154,17 @@ func (c *checkpointer) run(every time.Duration) {
 	}
 }
 
+// The bounds of a rewind's wait for the writer and the log's readers.
+const (
+	minRewindWait = 5 * time.Millisecond
+	maxRewindWait = 100 * time.Millisecond
+)
+
 // checkpoint copies the log, and rewinds it if it is long.
 func (c *checkpointer) checkpoint(ctx context.Context) {
 	d := c.db.dialect
 	if c.conn == nil {
-		conn, err := c.db.dedicatedConn(ctx, d.CheckpointWait)
+		conn, err := c.db.dedicatedConn(ctx)
 		if err != nil {
 			return
 		}
@@ -164,10 +174,16 @@ func (c *checkpointer) checkpoint(ctx context.Context) {
 	if err != nil || d.RestartCheckpoint == "" || frames < d.RestartFrames {
 		return
 	}
+	c.wait = min(max(c.wait, minRewindWait), maxRewindWait)
+	if _, err := c.conn.ExecContext(ctx, fmt.Sprintf(d.CheckpointWait, c.wait.Milliseconds())); err != nil {
+		return
+	}
 	if busy, _, _, err := checkpointOn(ctx, c.conn, d.RestartCheckpoint); err == nil && busy == 0 {
 		c.restarts.Add(1)
+		c.wait = minRewindWait
 	} else {
 		c.refusals.Add(1)
+		c.wait *= 2
 	}
 }
 

@@ -37,11 +37,11 @@ var Dialect = sqldb.Dialect{
 	// Run every second by a background goroutine (see Open).
 	Checkpoint: "PRAGMA wal_checkpoint(PASSIVE)",
 	// and, once the log is journal_size_limit long, rewinds it, waiting
-	// at most 50 ms for the writer and the log's readers (see
+	// a few milliseconds for the writer and the log's readers (see
 	// sqldb's checkpointer).
 	RestartCheckpoint: "PRAGMA wal_checkpoint(RESTART)",
 	RestartFrames:     journalSizeLimit / 4096, // SQLite's default page size
-	CheckpointWait:    "PRAGMA busy_timeout=50",
+	CheckpointWait:    "PRAGMA busy_timeout=%d",
 	// The dedicated writers (money batches, advisory records) leave
 	// checkpoints to the pool's connections and the background goroutine.
 	DedicatedConnection: "PRAGMA wal_autocheckpoint=0",
