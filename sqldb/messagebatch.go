@@ -50,7 +50,32 @@ type msgTicket struct {
 	// waits: a decided message changes the row after the write (a secret
 	// flagged); later messages wait for the next round.
 	waits bool
+	// read is the row's indexed columns as locked (see moved).
+	read indexedTicket
 }
+
+// indexedTicket is what of a ticket row the messages may change and the
+// ticket indexes hold: its status and its SLA clocks.
+type indexedTicket struct {
+	status                                    string
+	pausedSince, resolutionDue, firstResponse int64 // micros; 0 for none
+}
+
+func indexedOf(t *okcare.Ticket) indexedTicket {
+	at := func(p *time.Time) int64 {
+		if p == nil {
+			return 0
+		}
+		return micros(*p)
+	}
+	return indexedTicket{t.Status, at(t.PausedSince), at(t.ResolutionDue), at(t.FirstRespondedAt)}
+}
+
+// moved reports whether the decided messages changed a column the ticket
+// indexes hold. SQLite rewrites an index entry (a page of the log) for
+// every column an UPDATE sets, changed or not; a customer's second line in
+// a row, or a second reply, changes only the row's counters.
+func (tk *msgTicket) moved() bool { return indexedOf(tk.t) != tk.read }
 
 // messageBatch is what a transaction has decided about messages and not
 // yet written.
@@ -132,7 +157,7 @@ func lockMessages(ctx context.Context, tx *Tx, ins []*messageIn) (*messageBatch,
 				if err != nil {
 					return err
 				}
-				tk.t = t
+				tk.t, tk.read = t, indexedOf(t)
 				b.tickets[t.ID] = tk
 				return nil
 			})

@@ -83,19 +83,34 @@ func (b *messageBatch) writeArrays(ctx context.Context, tx *Tx, tks []*msgTicket
 }
 
 func (b *messageBatch) writeRows(ctx context.Context, tx *Tx, tks []*msgTicket) error {
-	rows := make([][]any, len(tks))
-	for i, tk := range tks {
+	// Tickets whose status or SLA clocks changed, and tickets whose row
+	// counters alone did: these set no indexed column (see moved).
+	var moved, counted [][]any
+	for _, tk := range tks {
 		t := tk.t
-		rows[i] = []any{t.ID, t.Status, micros(t.UpdatedAt), nullMicros(t.PausedSince), nullMicros(t.ResolutionDue), nullMicros(t.FirstRespondedAt), tk.seq, tk.at, tk.clearWarned}
+		if tk.moved() {
+			moved = append(moved, []any{t.ID, t.Status, micros(t.UpdatedAt), nullMicros(t.PausedSince), nullMicros(t.ResolutionDue), nullMicros(t.FirstRespondedAt), tk.seq, tk.at, tk.clearWarned})
+		} else {
+			counted = append(counted, []any{t.ID, micros(t.UpdatedAt), tk.seq, tk.at, tk.clearWarned})
+		}
 	}
 	// VALUES columns are named column1, column2... in SQLite.
-	err := insertRows(ctx, tx, `UPDATE tickets SET status = v.column2, updated_at = v.column3, pending_since = v.column4, resolution_due = v.column5,
+	if len(moved) > 0 {
+		err := insertRows(ctx, tx, `UPDATE tickets SET status = v.column2, updated_at = v.column3, pending_since = v.column4, resolution_due = v.column5,
 		first_responded_at = v.column6, message_seq = v.column7, message_at = v.column8,
-		pending_warned_at = CASE WHEN v.column9 THEN NULL ELSE tickets.pending_warned_at END FROM (VALUES `, 9, rows, `) AS v WHERE tickets.id = v.column1`)
-	if err != nil {
-		return err
+		pending_warned_at = CASE WHEN v.column9 THEN NULL ELSE tickets.pending_warned_at END FROM (VALUES `, 9, moved, `) AS v WHERE tickets.id = v.column1`)
+		if err != nil {
+			return err
+		}
 	}
-	rows = make([][]any, len(b.list))
+	if len(counted) > 0 {
+		err := insertRows(ctx, tx, `UPDATE tickets SET updated_at = v.column2, message_seq = v.column3, message_at = v.column4,
+		pending_warned_at = CASE WHEN v.column5 THEN NULL ELSE tickets.pending_warned_at END FROM (VALUES `, 5, counted, `) AS v WHERE tickets.id = v.column1`)
+		if err != nil {
+			return err
+		}
+	}
+	rows := make([][]any, len(b.list))
 	for i, d := range b.list {
 		m := d.m
 		rows[i] = []any{m.ID, m.TicketID, m.Author, m.Public, m.Body, storedNote(m.Note), micros(m.CreatedAt), m.Seq, m.ClientID}

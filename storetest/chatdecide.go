@@ -363,3 +363,57 @@ func testChatBatchesConcurrent(t *testing.T, db *sqldb.DB, _ *Clock) {
 		t.Fatalf("%d chat batches ran again message by message", after-reruns)
 	}
 }
+
+// testChatSecondLines: messages that change neither a ticket's status nor
+// its SLA clocks (a customer's second line, a second reply's note) are
+// written without the indexed columns on SQLite (sqldb's msgTicket.moved);
+// they still move the row's time and counters, beside a ticket in the
+// same batch whose status does change.
+func testChatSecondLines(t *testing.T, db *sqldb.DB, clock *Clock) {
+	waiting, talking := openChat(t, db, "waiting@example.com", "钱包打不开"), openChat(t, db, "talking@example.com", "钱包打不开")
+	for _, tk := range []*okcare.Ticket{waiting, talking} {
+		if _, err := db.ReplyAsAgentOnce(ctx, tk.ID, "agt_1", "a-0", "您好", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.Advance(time.Minute)
+	if err := db.AddTicketMessage(ctx, &okcare.TicketMessage{TicketID: talking.ID, Author: "contact", Public: true, Body: "在吗", ClientID: "c-1"}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.FindTicket(ctx, talking.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	errs, err := db.AddChatMessages(ctx, []*okcare.TicketMessage{
+		{TicketID: talking.ID, Author: "contact", Public: true, Body: "我的钱包一直转圈", ClientID: "c-2"}, // open already
+		{TicketID: waiting.ID, Author: "contact", Public: true, Body: "你好", ClientID: "c-1"},       // leaves pending
+		{TicketID: talking.ID, Author: "agent:agt_1", Public: false, Body: "查一下版本", ClientID: "n-1"},
+	})
+	if err != nil || errs[0] != nil || errs[1] != nil || errs[2] != nil {
+		t.Fatal(err, errs)
+	}
+	for _, c := range []struct {
+		tk       *okcare.Ticket
+		messages int64
+	}{{talking, 5}, {waiting, 3}} { // the chat opened with the intake, the greeting
+		after, err := db.FindTicket(ctx, c.tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Status != okcare.TicketOpen || after.PausedSince != nil || !after.UpdatedAt.Equal(clock.Now()) {
+			t.Fatalf("%s after the batch: %s, paused %v, updated %v (want open, not paused, %v)", c.tk.ContactEmail, after.Status, after.PausedSince, after.UpdatedAt, clock.Now())
+		}
+		var seq, at int64
+		if err := db.SQL().QueryRow(db.Rebind(`SELECT message_seq, message_at FROM tickets WHERE id = ?`), c.tk.ID).Scan(&seq, &at); err != nil || seq != c.messages || at != clock.Now().UnixMicro() {
+			t.Fatalf("%s after the batch: message_seq %d, message_at %d, %v; want %d, %d", c.tk.ContactEmail, seq, at, err, c.messages, clock.Now().UnixMicro())
+		}
+	}
+	after, err := db.FindTicket(ctx, talking.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after.ResolutionDue, before.ResolutionDue) {
+		t.Fatalf("an open chat's second line moved its resolution target: %v, before %v", after.ResolutionDue, before.ResolutionDue)
+	}
+}

@@ -118,6 +118,7 @@ func Run(t *testing.T, open Opener) {
 		{"MessageOrder", testMessageOrder},
 		{"ChatBatch", testChatBatch},
 		{"ChatBatchAsLone", testChatBatchAsLone},
+		{"ChatSecondLines", testChatSecondLines},
 		{"ChatBatchRefusals", testChatBatchRefusals},
 		{"ChatBatchesConcurrent", testChatBatchesConcurrent},
 		{"HostileSubjects", testHostileSubjects},
