@@ -110,13 +110,14 @@ var DefaultLoginPolicy = LoginPolicy{MaxFailures: 5, Window: 15 * time.Minute, R
 
 // DB is okcare's SQL store. It implements the okcare service interfaces.
 type DB struct {
-	sql     *sql.DB
-	dialect Dialect
-	stmts   sync.Map // query text -> *sql.Stmt
-	assets  sync.Map // code -> *okcare.Asset, as found (assets never change)
-	hot     HotReader
-	group   *groupCommitter
-	chat    *chatCommitter
+	releases releaseCache // see releasePolicyOnce
+	sql      *sql.DB
+	dialect  Dialect
+	stmts    sync.Map // query text -> *sql.Stmt
+	assets   sync.Map // code -> *okcare.Asset, as found (assets never change)
+	hot      HotReader
+	group    *groupCommitter
+	chat     *chatCommitter
 	// chatFault, set by tests only, fails a chat message after it was
 	// written (sqldb/export_test.go).
 	chatFault func(*okcare.TicketMessage) error

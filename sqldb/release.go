@@ -58,6 +58,7 @@ func (db *DB) SetReleasePolicy(ctx context.Context, p *okcare.ReleasePolicy) err
 	if err != nil {
 		return err
 	}
+	defer db.releases.forget(p.Platform) // after the commit
 	return db.inTx(ctx, func(tx *Tx) error {
 		p.UpdatedAt = fromMicros(micros(tx.now))
 		_, err := tx.exec(ctx, `INSERT INTO releases (platform, min_version, latest_version, min_os_version, update_url, known_bad, updated_at, updated_by)
