@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -146,8 +147,10 @@ func (l *chatLoop) startTimers() (stop func()) {
 	statusTimer := repeatEvery(every, func() { l.work.kick(workStatus) })
 	// The catch-up is kicked every second while the relay is down, and
 	// every chatCatchUpAlways anyway, counted by the timer alone (its
-	// calls never overlap).
-	ticks := 0
+	// calls never overlap) from a random start: sockets opened together
+	// (a node's restart, an outage's end) then do not all read the store
+	// in the same second twice a minute.
+	ticks := rand.IntN(int(chatCatchUpAlways / chatCatchUpOutage))
 	catchTimer := repeatEvery(chatCatchUpOutage, func() {
 		if ticks++; !l.s.Chat.Live() || ticks >= int(chatCatchUpAlways/chatCatchUpOutage) {
 			ticks = 0
