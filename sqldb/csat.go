@@ -61,7 +61,8 @@ func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*ok
 		solvedAt = nullMicros(t.SolvedAt)
 	}
 	// Any pause ends here (a new one starts if the status is pending).
-	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = ?, pending_warned_at = NULL, resolution_due = ?, solved_at = ? WHERE id = ?`,
+	if _, err := tx.exec(ctx, `UPDATE tickets SET status = ?, updated_at = ?, pending_since = ?, pending_warned_at = NULL, resolution_due = ?, solved_at = ?,
+		chat_awaiting_since = NULL WHERE id = ?`,
 		status, micros(tx.now), pendingSince, tx.db.resumedDue(t, tx.now), solvedAt, t.ID); err != nil {
 		return nil, err
 	}
@@ -132,9 +133,14 @@ func (db *DB) answerSurvey(ctx context.Context, column, key string, rating int, 
 	})
 }
 
-// PendingScan reminds customers of tickets pending on them for warnAfter,
-// and solves those pending for solveAfter (sending the survey), each once.
+// PendingScan makes live chats quiet since an agent's answer pending
+// (chatturn.go), then reminds customers of tickets pending on them for
+// warnAfter, and solves those pending for solveAfter (sending the survey),
+// each once.
 func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error) {
+	if _, err := db.quietChats(ctx, now); err != nil {
+		return 0, 0, err
+	}
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE status = 'pending' AND pending_since IS NOT NULL AND pending_since <= ?`, micros(now.Add(-warnAfter)))
 	if err != nil {
 		return 0, 0, err

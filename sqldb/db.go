@@ -223,6 +223,10 @@ func New(db *sql.DB, d Dialect) *DB {
 	return store
 }
 
+// CalendarFor is the business calendar of the team answering a channel,
+// by which its tickets' SLA clocks run.
+func (db *DB) CalendarFor(channel string) *slaclock.Calendar { return db.calendarFor(channel) }
+
 // calendarFor is the business calendar of the team answering a channel.
 func (db *DB) calendarFor(channel string) *slaclock.Calendar {
 	if c, ok := db.TeamCalendars[channel]; ok {

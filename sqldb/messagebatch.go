@@ -44,6 +44,8 @@ type messageIn struct {
 type msgTicket struct {
 	t       *okcare.Ticket
 	seq, at int64 // message_seq and message_at
+	// awaiting is chat_awaiting_since (micros; 0 for none): see chatturn.go.
+	awaiting int64
 	// clearWarned: pending_warned_at goes back to NULL.
 	clearWarned bool
 	changed     bool
@@ -150,10 +152,10 @@ func lockMessages(ctx context.Context, tx *Tx, ins []*messageIn) (*messageBatch,
 		values[i] = id
 	}
 	err := eachIn(tx, values, func(in string, args []any) error {
-		return scanRows(ctx, tx, `SELECT `+ticketColumns+`, message_seq, message_at FROM tickets WHERE id`+in+` ORDER BY id`+tx.db.dialect.ForUpdate, args,
+		return scanRows(ctx, tx, `SELECT `+ticketColumns+`, message_seq, message_at, COALESCE(chat_awaiting_since, 0) FROM tickets WHERE id`+in+` ORDER BY id`+tx.db.dialect.ForUpdate, args,
 			func(scan func(...any) error) error {
 				tk := &msgTicket{}
-				t, err := scanTicket(scanWith{scan, []any{&tk.seq, &tk.at}})
+				t, err := scanTicket(scanWith{scan, []any{&tk.seq, &tk.at, &tk.awaiting}})
 				if err != nil {
 					return err
 				}
@@ -226,11 +228,21 @@ func (b *messageBatch) decide(ctx context.Context, tx *Tx, m *okcare.TicketMessa
 	d := &decidedMessage{m: m, tk: tk}
 	if reply {
 		maskMessage(m, okcare.LangEN) // staff text may quote the customer
-		if m.Public {
+		if m.Public && liveTurn(t) {
+			// A live chat answered: the customer's turn (chatturn.go).
+			t.Status = okcare.TicketOpen
+			if tk.awaiting == 0 {
+				tk.awaiting = micros(now)
+			}
+			if t.FirstRespondedAt == nil {
+				t.FirstRespondedAt = &now
+			}
+		} else if m.Public {
 			// A public answer waits on the customer: the SLA clock pauses.
 			// An earlier pause, if any, is settled first so none is lost.
 			t.ResolutionDue = tx.db.resumedAt(t, now)
 			t.Status, t.PausedSince, tk.clearWarned = okcare.TicketPending, &now, true
+			tk.awaiting = 0
 			if t.FirstRespondedAt == nil {
 				t.FirstRespondedAt = &now
 			}
@@ -239,6 +251,15 @@ func (b *messageBatch) decide(ctx context.Context, tx *Tx, m *okcare.TicketMessa
 	} else {
 		secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
 		if customerAuthor(m.Author) {
+			if tk.awaiting != 0 && liveTurn(t) && now.Sub(fromMicros(tk.awaiting)) >= chatQuietAfter {
+				// A live chat's answer awaited long enough to pause the
+				// clock, which the scan has not done yet: the same pause,
+				// from the answer, settled now (chatturn.go).
+				since := fromMicros(tk.awaiting)
+				t.PausedSince = &since
+				t.ResolutionDue, t.PausedSince, tk.clearWarned = tx.db.resumedAt(t, now), nil, true
+			}
+			tk.awaiting = 0
 			if t.Status == okcare.TicketPending {
 				// Leaving pending (a customer's answer) stops the
 				// auto-solve clock and restarts the resolution clock.

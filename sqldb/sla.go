@@ -8,7 +8,9 @@ import (
 	"github.com/okcare/okcare"
 )
 
-// SLAScan looks at unanswered open tickets: those whose first-response
+// SLAScan first makes the live chats quiet since an agent's answer
+// pending from it (chatturn.go), then looks at unanswered open tickets:
+// those whose first-response
 // target falls within warnWithin get a warning note, those past it a breach
 // note (and a mail to DB.SLAAlertTo), each once. Then it reports, once
 // each, the unsolved tickets whose resolution target passed while their
@@ -16,6 +18,11 @@ import (
 // warned about and how many breaches it reported. The River SLA job runs it
 // every minute; running it twice or on two nodes at once marks nothing twice.
 func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
+	// Live chats quiet since an answer are paused from it before any clock
+	// is judged (chatturn.go).
+	if _, err := db.quietChats(ctx, now); err != nil {
+		return 0, 0, err
+	}
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
 		AND status NOT IN ('solved', 'closed') AND sla_breached_at IS NULL AND first_response_due <= ?`, micros(now.Add(warnWithin)))
 	if err != nil {

@@ -63,9 +63,11 @@ func testChatBatch(t *testing.T, db *sqldb.DB, _ *Clock) {
 	if n := count(t, db, `SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ?`, closed.ID); n != closedBefore {
 		t.Fatalf("%d messages on the closed ticket, want the %d it had", n, closedBefore)
 	}
-	// The reply had the lone reply's effect: the ticket waits on the customer.
-	if got, _ := db.FindTicket(ctx, tk.ID); got.Status != okcare.TicketPending || got.FirstRespondedAt == nil {
-		t.Fatalf("after the reply: %s, responded %v", got.Status, got.FirstRespondedAt)
+	// The reply had the lone reply's effect on a live chat: answered, the
+	// customer's turn, still open (sqldb/chatturn.go).
+	if got, _ := db.FindTicket(ctx, tk.ID); got.Status != okcare.TicketOpen || got.FirstRespondedAt == nil || got.PausedSince != nil ||
+		count(t, db, `SELECT COUNT(*) FROM tickets WHERE id = ? AND chat_awaiting_since IS NOT NULL`, tk.ID) != 1 {
+		t.Fatalf("after the reply: %s, responded %v, paused %v", got.Status, got.FirstRespondedAt, got.PausedSince)
 	}
 
 	// A later batch: a resend of a stored message is answered with it; a

@@ -71,8 +71,9 @@ func testResolutionClock(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("after the second pause due %v, want 2026-12-03 18:00", got.ResolutionDue.In(cst))
 	}
 
-	// Late: reported once. The urgent chat, late too, is paused (pending),
-	// so it is not reported until it resumes.
+	// Late: reported once. The urgent chat, late too, has been quiet since
+	// its answer, so the scan finds it paused (pending since the answer,
+	// sqldb/chatturn.go) and does not report it until it resumes.
 	db.ReplyAsAgent(ctx, urgent.ID, "agt_1", "在查", true)
 	_, breached, err := db.SLAScan(ctx, at("2026-12-04 10:00"), time.Hour)
 	if err != nil {

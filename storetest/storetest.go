@@ -119,6 +119,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChatBatch", testChatBatch},
 		{"ChatBatchAsLone", testChatBatchAsLone},
 		{"ChatSecondLines", testChatSecondLines},
+		{"ChatTurns", testChatTurns},
 		{"ChatBatchRefusals", testChatBatchRefusals},
 		{"ChatBatchesConcurrent", testChatBatchesConcurrent},
 		{"HostileSubjects", testHostileSubjects},
