@@ -64,11 +64,13 @@ type Dialect struct {
 	// holds RestartFrames or more after a Checkpoint: it copies the rest,
 	// waits for readers of the log to finish and starts the log again from
 	// its beginning. CheckpointWait, a format with a number of
-	// milliseconds, bounds the wait; it is run on the goroutine's own
-	// connection before each RestartCheckpoint.
+	// milliseconds, bounds the wait; it is run on the pool's connection
+	// before each RestartCheckpoint, and PoolWait after it, which sets the
+	// pool's own wait back.
 	RestartCheckpoint string
 	RestartFrames     int
 	CheckpointWait    string
+	PoolWait          string
 	// DedicatedConnection, if set, is run on the connections that the
 	// group committer and relaxed writes keep for themselves.
 	DedicatedConnection string

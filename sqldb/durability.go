@@ -117,7 +117,6 @@ type checkpointer struct {
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
-	conn *sql.Conn     // nil until the first tick that gets one
 	wait time.Duration // the next rewind's bound
 	// restarts and refusals count the rewinds done and given up.
 	restarts, refusals atomic.Int64
@@ -136,11 +135,6 @@ func (db *DB) EnableBackgroundCheckpoints(every time.Duration) {
 
 func (c *checkpointer) run(every time.Duration) {
 	defer close(c.done)
-	defer func() {
-		if c.conn != nil {
-			c.conn.Close()
-		}
-	}()
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -160,30 +154,33 @@ const (
 	maxRewindWait = 100 * time.Millisecond
 )
 
-// checkpoint copies the log, and rewinds it if it is long.
+// checkpoint copies the log, and rewinds it if it is long, on a
+// connection of the pool it gives back (with the pool's own wait) after.
 func (c *checkpointer) checkpoint(ctx context.Context) {
 	d := c.db.dialect
-	if c.conn == nil {
-		conn, err := c.db.dedicatedConn(ctx)
-		if err != nil {
-			return
-		}
-		c.conn = conn
+	conn, err := c.db.sql.Conn(ctx)
+	if err != nil {
+		return
 	}
-	_, frames, _, err := checkpointOn(ctx, c.conn, d.Checkpoint)
+	defer conn.Close()
+	_, frames, _, err := checkpointOn(ctx, conn, d.Checkpoint)
 	if err != nil || d.RestartCheckpoint == "" || frames < d.RestartFrames {
 		return
 	}
 	c.wait = min(max(c.wait, minRewindWait), maxRewindWait)
-	if _, err := c.conn.ExecContext(ctx, fmt.Sprintf(d.CheckpointWait, c.wait.Milliseconds())); err != nil {
-		return
+	_, err = conn.ExecContext(ctx, fmt.Sprintf(d.CheckpointWait, c.wait.Milliseconds()))
+	if err == nil {
+		var busy int
+		if busy, _, _, err = checkpointOn(ctx, conn, d.RestartCheckpoint); err == nil && busy == 0 {
+			c.restarts.Add(1)
+			c.wait = minRewindWait
+		} else {
+			c.refusals.Add(1)
+			c.wait *= 2
+		}
 	}
-	if busy, _, _, err := checkpointOn(ctx, c.conn, d.RestartCheckpoint); err == nil && busy == 0 {
-		c.restarts.Add(1)
-		c.wait = minRewindWait
-	} else {
-		c.refusals.Add(1)
-		c.wait *= 2
+	if _, err := conn.ExecContext(ctx, d.PoolWait); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // not given back with a short wait
 	}
 }
 

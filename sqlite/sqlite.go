@@ -42,6 +42,7 @@ var Dialect = sqldb.Dialect{
 	RestartCheckpoint: "PRAGMA wal_checkpoint(RESTART)",
 	RestartFrames:     journalSizeLimit / 4096, // SQLite's default page size
 	CheckpointWait:    "PRAGMA busy_timeout=%d",
+	PoolWait:          fmt.Sprintf("PRAGMA busy_timeout=%d", busyTimeoutMS),
 	// The dedicated writers (money batches, advisory records) leave
 	// checkpoints to the pool's connections and the background goroutine.
 	DedicatedConnection: "PRAGMA wal_autocheckpoint=0",
@@ -78,6 +79,10 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// busyTimeoutMS is how long a connection waits for a lock, in
+// milliseconds.
+const busyTimeoutMS = 10000
+
 // journalSizeLimit is the length, in bytes, a write-ahead log is cut back
 // to when it starts again, and past which the background checkpointer
 // starts it again.
@@ -111,7 +116,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	}
 	q := url.Values{}
 	q.Add("_txlock", "immediate")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
 	// Reads through a memory map and a 16 MiB page cache per connection
