@@ -150,9 +150,14 @@ func (l *chatLoop) startTimers() (stop func()) {
 	// calls never overlap) from a random start: sockets opened together
 	// (a node's restart, an outage's end) then do not all read the store
 	// in the same second twice a minute.
-	ticks := rand.IntN(int(chatCatchUpAlways / chatCatchUpOutage))
+	period := int(chatCatchUpAlways / chatCatchUpOutage)
+	ticks := rand.IntN(period)
 	catchTimer := repeatEvery(chatCatchUpOutage, func() {
-		if ticks++; !l.s.Chat.Live() || ticks >= int(chatCatchUpAlways/chatCatchUpOutage) {
+		switch ticks++; {
+		case !l.s.Chat.Live():
+			ticks = rand.IntN(period) // and again from a random start once it is back
+			l.work.kick(workCatchUp)
+		case ticks >= period:
 			ticks = 0
 			l.work.kick(workCatchUp)
 		}

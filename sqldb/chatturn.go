@@ -37,7 +37,8 @@ func liveTurn(t *okcare.Ticket) bool {
 }
 
 // quietChats makes the live chats quiet for chatQuietAfter since the
-// answer they await pending from that answer, and reports how many. It
+// answer they await pending from that answer, and reports how many (a
+// chat that fails is left for the next scan, the others still done). It
 // reads through tickets_chat_awaiting (its condition, word for word): the
 // chats awaiting their customer, not the ticket history. An awaited
 // answer left on a ticket no longer live is dropped.
@@ -48,6 +49,7 @@ func (db *DB) quietChats(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var first error
 	for _, id := range ids {
 		err := db.inTx(ctx, func(tx *Tx) error {
 			var status, channel string
@@ -65,9 +67,9 @@ func (db *DB) quietChats(ctx context.Context, now time.Time) (int, error) {
 			n++
 			return err
 		})
-		if err != nil {
-			return n, err
+		if err != nil && first == nil {
+			first = err // the others are still settled
 		}
 	}
-	return n, nil
+	return n, first
 }

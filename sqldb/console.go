@@ -313,6 +313,12 @@ func (db *DB) ApplyMacro(ctx context.Context, ticketID, agentID, macroID string)
 			if t, err = setStatus(ctx, tx, t.ID, "agent:"+agentID, m.SetStatus); err != nil {
 				return err
 			}
+		} else if m.SetStatus != "" {
+			// The status the macro sets is the one its reply left: set by
+			// hand all the same, it ends a live chat's wait (chatturn.go).
+			if _, err := tx.exec(ctx, `UPDATE tickets SET chat_awaiting_since = NULL WHERE id = ?`, t.ID); err != nil {
+				return err
+			}
 		}
 		if len(m.Tags) > 0 {
 			if err := addTags(ctx, tx, t, m.Tags); err != nil {

@@ -55,6 +55,19 @@ func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*ok
 	if status == okcare.TicketPending {
 		pendingSince = micros(tx.now)
 	}
+	// A live chat quiet since an answer for chatQuietAfter is paused from
+	// the answer, whether or not the scan got there first (chatturn.go).
+	var awaiting *int64
+	if err := tx.queryRow(ctx, `SELECT chat_awaiting_since FROM tickets WHERE id = ?`, t.ID).Scan(&awaiting); err != nil {
+		return nil, err
+	}
+	if awaiting != nil && liveTurn(t) && tx.now.Sub(fromMicros(*awaiting)) >= chatQuietAfter {
+		since := fromMicros(*awaiting)
+		t.PausedSince = &since
+		if status == okcare.TicketPending {
+			pendingSince = *awaiting
+		}
+	}
 	if status == okcare.TicketSolved {
 		solvedAt = micros(tx.now)
 	} else if status == okcare.TicketClosed {
@@ -138,9 +151,13 @@ func (db *DB) answerSurvey(ctx context.Context, column, key string, rating int, 
 // warnAfter, and solves those pending for solveAfter (sending the survey),
 // each once.
 func (db *DB) PendingScan(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error) {
-	if _, err := db.quietChats(ctx, now); err != nil {
-		return 0, 0, err
-	}
+	_, quietErr := db.quietChats(ctx, now) // a chat that could not be waits for the next scan
+	warned, solved, err = db.pendingTickets(ctx, now, warnAfter, solveAfter)
+	return warned, solved, errors.Join(quietErr, err)
+}
+
+// pendingTickets is PendingScan's reminders and auto-solves.
+func (db *DB) pendingTickets(ctx context.Context, now time.Time, warnAfter, solveAfter time.Duration) (warned, solved int, err error) {
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE status = 'pending' AND pending_since IS NOT NULL AND pending_since <= ?`, micros(now.Add(-warnAfter)))
 	if err != nil {
 		return 0, 0, err

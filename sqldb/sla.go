@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,10 +20,16 @@ import (
 // every minute; running it twice or on two nodes at once marks nothing twice.
 func (db *DB) SLAScan(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
 	// Live chats quiet since an answer are paused from it before any clock
-	// is judged (chatturn.go).
-	if _, err := db.quietChats(ctx, now); err != nil {
-		return 0, 0, err
-	}
+	// is judged (chatturn.go); a chat that could not be is judged as it
+	// stands, and the scans go on.
+	_, quietErr := db.quietChats(ctx, now)
+	warned, breached, err = db.targetScans(ctx, now, warnWithin)
+	return warned, breached, errors.Join(quietErr, err)
+}
+
+// targetScans is SLAScan's look at the first-response and resolution
+// targets.
+func (db *DB) targetScans(ctx context.Context, now time.Time, warnWithin time.Duration) (warned, breached int, err error) {
 	ids, err := db.idList(ctx, `SELECT id FROM tickets WHERE first_responded_at IS NULL AND first_response_due IS NOT NULL
 		AND status NOT IN ('solved', 'closed') AND sla_breached_at IS NULL AND first_response_due <= ?`, micros(now.Add(warnWithin)))
 	if err != nil {
@@ -109,9 +116,17 @@ func (db *DB) resolutionScan(ctx context.Context, now time.Time, warnWithin time
 			if err != nil || t.ResolutionDue == nil || t.Status == okcare.TicketPending || t.Status == okcare.TicketSolved || t.Status == okcare.TicketClosed {
 				return err
 			}
-			var warnedAt, breachedAt *int64
-			if err := tx.queryRow(ctx, `SELECT sla_resolution_warned_at, sla_resolution_breached_at FROM tickets WHERE id = ?`, id).Scan(&warnedAt, &breachedAt); err != nil {
+			var warnedAt, breachedAt, awaiting *int64
+			if err := tx.queryRow(ctx, `SELECT sla_resolution_warned_at, sla_resolution_breached_at, chat_awaiting_since FROM tickets WHERE id = ?`, id).
+				Scan(&warnedAt, &breachedAt, &awaiting); err != nil {
 				return err
+			}
+			if awaiting != nil && *awaiting < micros(*t.ResolutionDue) {
+				// A live chat answered before its target and not yet quiet
+				// for long: paused from the answer unless the customer
+				// speaks within chatQuietAfter (chatturn.go). Judged once
+				// that is known.
+				return nil
 			}
 			due := beijingTime(*t.ResolutionDue)
 			switch {
