@@ -95,3 +95,48 @@ func testChatTurnBreachInGrace(t *testing.T, db *sqldb.DB, clock *Clock) {
 		t.Fatalf("the quiet chat: %s, breached %v; want pending, not breached", got.Status, got.ResolutionBreached(clock.Now()))
 	}
 }
+
+// testChatTurnAfterScan: an agent answering again a chat the scan made
+// pending settles the pause so far and pauses again from the new answer,
+// as for any pending ticket; a wait left on a ticket that is no longer a
+// live chat's (its status changed behind the rule's back) is dropped by
+// the scan, which changes nothing else.
+func testChatTurnAfterScan(t *testing.T, db *sqldb.DB, clock *Clock) {
+	tk := openChat(t, db, "after-scan@example.com", "钱包打不开")
+	answered := clock.Now()
+	if _, err := db.ReplyAsAgentOnce(ctx, tk.ID, "agt_1", "a-1", "请问是什么手机？", true); err != nil {
+		t.Fatal(err)
+	}
+	due := *tk.ResolutionDue
+	clock.Advance(3 * time.Minute)
+	if _, _, err := db.PendingScan(ctx, clock.Now(), 5*24*time.Hour, 7*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	again := clock.Now()
+	if _, err := db.ReplyAsAgentOnce(ctx, tk.ID, "agt_1", "a-2", "还在吗？", true); err != nil {
+		t.Fatal(err)
+	}
+	cal := db.CalendarFor(okcare.ChannelChat)
+	got, _ := db.FindTicket(ctx, tk.ID)
+	if want := cal.Add(due, cal.Between(answered, again)); got.Status != okcare.TicketPending || got.PausedSince == nil || !got.PausedSince.Equal(again) || !got.ResolutionDue.Equal(want) {
+		t.Fatalf("answered again once pending: %s, paused since %v, due %v; want pending since %v, due %v", got.Status, got.PausedSince, got.ResolutionDue, again, want)
+	}
+
+	stale := openChat(t, db, "stale-wait@example.com", "钱包打不开")
+	if _, err := db.ReplyAsAgentOnce(ctx, stale.ID, "agt_1", "a-1", "您好", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(db.Rebind(`UPDATE tickets SET status = 'on_hold' WHERE id = ?`), stale.ID); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(3 * time.Minute)
+	if _, _, err := db.PendingScan(ctx, clock.Now(), 5*24*time.Hour, 7*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindTicket(ctx, stale.ID); got.Status != okcare.TicketOnHold || got.PausedSince != nil {
+		t.Fatalf("a stale wait on a ticket on hold: %s, paused %v; want on hold, untouched", got.Status, got.PausedSince)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM tickets WHERE id = ? AND chat_awaiting_since IS NULL`, stale.ID); n != 1 {
+		t.Fatal("the scan left the stale wait")
+	}
+}

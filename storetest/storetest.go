@@ -123,6 +123,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChatTurnMacroOpen", testChatTurnMacroOpen},
 		{"ChatTurnStatusBeforeScan", testChatTurnStatusBeforeScan},
 		{"ChatTurnBreachInGrace", testChatTurnBreachInGrace},
+		{"ChatTurnAfterScan", testChatTurnAfterScan},
 		{"ChatBatchRefusals", testChatBatchRefusals},
 		{"ChatBatchesConcurrent", testChatBatchesConcurrent},
 		{"HostileSubjects", testHostileSubjects},
