@@ -36,6 +36,26 @@ func liveTurn(t *okcare.Ticket) bool {
 	return t.Channel == okcare.ChannelChat && (t.Status == okcare.TicketNew || t.Status == okcare.TicketOpen)
 }
 
+// awaitedPause is when a live chat t, awaiting since awaiting (micros; 0
+// for none), is paused from if something happens to it at now: the answer
+// it awaits, once chatQuietAfter has passed since it, else nil (the
+// resolution clock ran through the turn).
+func awaitedPause(t *okcare.Ticket, awaiting int64, now time.Time) *time.Time {
+	if awaiting == 0 || !liveTurn(t) {
+		return nil
+	}
+	if since := fromMicros(awaiting); now.Sub(since) >= chatQuietAfter {
+		return &since
+	}
+	return nil
+}
+
+// endChatWait drops the answer a ticket awaits, if any.
+func endChatWait(ctx context.Context, tx *Tx, ticketID string) error {
+	_, err := tx.exec(ctx, `UPDATE tickets SET chat_awaiting_since = NULL WHERE id = ?`, ticketID)
+	return err
+}
+
 // quietChats makes the live chats quiet for chatQuietAfter since the
 // answer they await pending from that answer, and reports how many (a
 // chat that fails is left for the next scan, the others still done). It
@@ -59,8 +79,7 @@ func (db *DB) quietChats(ctx context.Context, now time.Time) (int, error) {
 				return err
 			}
 			if !liveTurn(&okcare.Ticket{Channel: channel, Status: status}) {
-				_, err = tx.exec(ctx, `UPDATE tickets SET chat_awaiting_since = NULL WHERE id = ?`, id)
-				return err
+				return endChatWait(ctx, tx, id)
 			}
 			_, err = tx.exec(ctx, `UPDATE tickets SET status = ?, pending_since = ?, pending_warned_at = NULL, chat_awaiting_since = NULL, updated_at = ? WHERE id = ?`,
 				okcare.TicketPending, *since, micros(now), id)

@@ -316,7 +316,7 @@ func (db *DB) ApplyMacro(ctx context.Context, ticketID, agentID, macroID string)
 		} else if m.SetStatus != "" {
 			// The status the macro sets is the one its reply left: set by
 			// hand all the same, it ends a live chat's wait (chatturn.go).
-			if _, err := tx.exec(ctx, `UPDATE tickets SET chat_awaiting_since = NULL WHERE id = ?`, t.ID); err != nil {
+			if err := endChatWait(ctx, tx, t.ID); err != nil {
 				return err
 			}
 		}

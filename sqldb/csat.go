@@ -57,15 +57,14 @@ func setStatus(ctx context.Context, tx *Tx, ticketID, actor, status string) (*ok
 	}
 	// A live chat quiet since an answer for chatQuietAfter is paused from
 	// the answer, whether or not the scan got there first (chatturn.go).
-	var awaiting *int64
-	if err := tx.queryRow(ctx, `SELECT chat_awaiting_since FROM tickets WHERE id = ?`, t.ID).Scan(&awaiting); err != nil {
+	var awaiting int64
+	if err := tx.queryRow(ctx, `SELECT COALESCE(chat_awaiting_since, 0) FROM tickets WHERE id = ?`, t.ID).Scan(&awaiting); err != nil {
 		return nil, err
 	}
-	if awaiting != nil && liveTurn(t) && tx.now.Sub(fromMicros(*awaiting)) >= chatQuietAfter {
-		since := fromMicros(*awaiting)
-		t.PausedSince = &since
+	if since := awaitedPause(t, awaiting, tx.now); since != nil {
+		t.PausedSince = since
 		if status == okcare.TicketPending {
-			pendingSince = *awaiting
+			pendingSince = awaiting
 		}
 	}
 	if status == okcare.TicketSolved {

@@ -184,10 +184,12 @@ func (c *checkpointer) checkpoint(ctx context.Context) {
 	}
 }
 
-// checkpointOn runs a checkpoint statement on conn: whether it stopped
-// for a writer or reader (busy), the frames in the log and how many of
-// them are now in the database.
-func checkpointOn(ctx context.Context, conn *sql.Conn, q string) (busy, frames, copied int, err error) {
+// checkpointOn runs a checkpoint statement on conn (a connection, or the
+// pool): whether it stopped for a writer or reader (busy), the frames in
+// the log and how many of them are now in the database.
+func checkpointOn(ctx context.Context, conn interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, q string) (busy, frames, copied int, err error) {
 	err = conn.QueryRowContext(ctx, q).Scan(&busy, &frames, &copied)
 	return busy, frames, copied, err
 }
@@ -214,8 +216,7 @@ func (db *DB) Checkpoint(ctx context.Context) (frames, copied int, err error) {
 	if db.dialect.Checkpoint == "" {
 		return 0, 0, nil
 	}
-	var busy int
-	err = db.sql.QueryRowContext(ctx, db.dialect.Checkpoint).Scan(&busy, &frames, &copied)
+	_, frames, copied, err = checkpointOn(ctx, db.sql, db.dialect.Checkpoint)
 	return frames, copied, err
 }
 

@@ -251,12 +251,11 @@ func (b *messageBatch) decide(ctx context.Context, tx *Tx, m *okcare.TicketMessa
 	} else {
 		secrets := mergeKinds(maskMessage(m, t.Lang), maskAttachments(m.Attachments, t.Lang)) // see secrets.go
 		if customerAuthor(m.Author) {
-			if tk.awaiting != 0 && liveTurn(t) && now.Sub(fromMicros(tk.awaiting)) >= chatQuietAfter {
+			if since := awaitedPause(t, tk.awaiting, now); since != nil {
 				// A live chat's answer awaited long enough to pause the
 				// clock, which the scan has not done yet: the same pause,
 				// from the answer, settled now (chatturn.go).
-				since := fromMicros(tk.awaiting)
-				t.PausedSince = &since
+				t.PausedSince = since
 				t.ResolutionDue, t.PausedSince, tk.clearWarned = tx.db.resumedAt(t, now), nil, true
 			}
 			tk.awaiting = 0
